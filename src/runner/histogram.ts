@@ -1,0 +1,96 @@
+/**
+ * A log-linear latency histogram in the spirit of HdrHistogram: values are kept in microseconds
+ * with 1,024 sub-buckets per power of two, so any percentile is within 0.1% of the true value,
+ * whatever the number of samples (constant memory, no millisecond rounding).
+ */
+const SUB_BUCKET_BITS = 10;
+const SUB_BUCKETS = 1 << SUB_BUCKET_BITS;
+const MAX_EXPONENT = 32; // up to ~2^42 us, far beyond any timeout
+
+export class Histogram {
+  private readonly counts = new Float64Array((MAX_EXPONENT + 1) * SUB_BUCKETS);
+  private total = 0;
+  private sum = 0;
+  private minValue = Number.POSITIVE_INFINITY;
+  private maxValue = 0;
+
+  /** Records one duration in milliseconds. */
+  record(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) return;
+    const us = Math.round(ms * 1000);
+    this.counts[bucketIndex(us)]! += 1;
+    this.total += 1;
+    this.sum += ms;
+    if (ms < this.minValue) this.minValue = ms;
+    if (ms > this.maxValue) this.maxValue = ms;
+  }
+
+  /** Adds every sample of another histogram. */
+  merge(other: Histogram): void {
+    for (let i = 0; i < this.counts.length; i++) this.counts[i]! += other.counts[i]!;
+    this.total += other.total;
+    this.sum += other.sum;
+    this.minValue = Math.min(this.minValue, other.minValue);
+    this.maxValue = Math.max(this.maxValue, other.maxValue);
+  }
+
+  get count(): number {
+    return this.total;
+  }
+
+  get mean(): number {
+    return this.total === 0 ? 0 : this.sum / this.total;
+  }
+
+  get min(): number {
+    return this.total === 0 ? 0 : this.minValue;
+  }
+
+  get max(): number {
+    return this.maxValue;
+  }
+
+  /** The value at percentile `p` (0-100) in milliseconds; exact min and max at the ends. */
+  percentile(p: number): number {
+    if (this.total === 0) return 0;
+    if (p <= 0) return this.minValue;
+    if (p >= 100) return this.maxValue;
+    const rank = Math.ceil((p / 100) * this.total);
+    let seen = 0;
+    for (let i = 0; i < this.counts.length; i++) {
+      seen += this.counts[i]!;
+      if (seen >= rank) return Math.min(this.maxValue, Math.max(this.minValue, bucketValue(i) / 1000));
+    }
+    return this.maxValue;
+  }
+
+  /** Non-empty buckets merged into at most `bins` equal-width bins, for a histogram chart. */
+  bins(bins = 20): { from: number; to: number; count: number }[] {
+    if (this.total === 0) return [];
+    const from = this.minValue;
+    const width = Math.max((this.maxValue - from) / bins, 1e-3);
+    const out = Array.from({ length: bins }, (_, i) => ({ from: from + i * width, to: from + (i + 1) * width, count: 0 }));
+    for (let i = 0; i < this.counts.length; i++) {
+      const count = this.counts[i]!;
+      if (count === 0) continue;
+      const index = Math.min(bins - 1, Math.max(0, Math.floor((bucketValue(i) / 1000 - from) / width)));
+      out[index]!.count += count;
+    }
+    return out;
+  }
+}
+
+function bucketIndex(us: number): number {
+  if (us < SUB_BUCKETS) return us;
+  const exponent = Math.min(MAX_EXPONENT, Math.floor(Math.log2(us)) - SUB_BUCKET_BITS + 1);
+  const sub = Math.min(SUB_BUCKETS - 1, Math.floor(us / 2 ** exponent) - SUB_BUCKETS / 2);
+  return exponent * SUB_BUCKETS + SUB_BUCKETS / 2 + sub;
+}
+
+function bucketValue(index: number): number {
+  if (index < SUB_BUCKETS) return index;
+  const exponent = Math.floor(index / SUB_BUCKETS);
+  const sub = (index % SUB_BUCKETS) - SUB_BUCKETS / 2;
+  // middle of the bucket
+  return (sub + SUB_BUCKETS / 2) * 2 ** exponent + 2 ** (exponent - 1);
+}

@@ -1,0 +1,19 @@
+/**
+ * What the built-in sandbox provides to a suite environment marked `embedded: true`, declared
+ * here (without importing the sandbox) so that `validate` can check references cheaply.
+ */
+
+/** Environment variables the embedded sandbox fills when they are not set (its demo credentials). */
+export const EMBEDDED_ENV_NAMES: readonly string[] = ['PAYREADY_CLIENT_ID', 'PAYREADY_CLIENT_SECRET'];
+
+/** `${target.x}` fields the embedded sandbox fills once started. */
+export const EMBEDDED_TARGET_FIELDS: readonly string[] = [
+  'baseUrl', // https://127.0.0.1:<port>
+  'host', // 127.0.0.1
+  'port', // HTTPS API port
+  'httpUrl', // http://127.0.0.1:<httpPort> (plain-HTTP port that redirects to https)
+  'httpPort',
+  'caFile', // PEM file of the sandbox's certificate authority
+  'issuer', // OAuth issuer (= baseUrl)
+  'tokenUrl', // OAuth token endpoint
+];
