@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { isIP } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LOOPBACK_HOSTNAMES, mintCertificateAuthority, mintServerCertificate } from './certs.js';
+import type { SandboxContext } from './context.js';
+import { FaultSet } from './faults.js';
+import { PAYMENT_SCOPES, TOKEN_PATH } from './oauth.js';
+import { PaymentStore } from './payment-store.js';
+import { buildRouter } from './routes.js';
+import { TrackedServer, apiListener, redirectListener } from './server.js';
+import { TokenIssuer, generateSigningKey } from './tokens.js';
+
+export { FAULTS, UnknownFaultError, validateFaults, type FaultInfo } from './faults.js';
+
+/** How to start a sandbox; every field is optional. */
+export interface SandboxOptions {
+  /** Address to bind, default '127.0.0.1'; a wildcard ('0.0.0.0', '::') is advertised as loopback. */
+  host?: string;
+  /** HTTPS API port, default 0 (a free port). */
+  port?: number;
+  /** Plain-HTTP port that 301-redirects to the HTTPS base URL, default 0 (a free port). */
+  httpPort?: number;
+  /** Fault names (see faults.ts); an unknown name throws `UnknownFaultError` before anything starts. */
+  faults?: string[];
+  /** Demo OAuth client id, default 'payready-demo'. */
+  clientId?: string;
+  /** Demo client secret, default random. */
+  clientSecret?: string;
+  /** Directory for the CA PEM file (created if missing, kept by close()); default a temp dir close() removes. */
+  stateDir?: string;
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  /** HTTPS base URL, e.g. 'https://127.0.0.1:43211' (no trailing slash). */
+  baseUrl: string;
+  /** Plain-HTTP URL whose every path redirects to `baseUrl`. */
+  httpUrl: string;
+  /** Address clients connect to (loopback when bound to a wildcard). */
+  host: string;
+  /** HTTPS API port (reserved but refusing connections under the `down` fault). */
+  port: number;
+  /** Plain-HTTP redirect port. */
+  httpPort: number;
+  /** PEM of the CA minted at start; callers trust it explicitly and keep TLS verification on. */
+  caPem: string;
+  /** Path of a file holding `caPem`. */
+  caFile: string;
+  /** Demo OAuth client id. */
+  clientId: string;
+  /** Demo OAuth client secret. */
+  clientSecret: string;
+  /** Active faults, in `FAULTS` order. */
+  faults: readonly string[];
+  /** The `${target.x}` fields of an `embedded: true` environment (EMBEDDED_TARGET_FIELDS). */
+  targetFields(): Record<string, string | number>;
+  /** Closes both servers, destroys open sockets, removes the temp state dir; idempotent. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_CLIENT_ID = 'payready-demo';
+const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::']);
+const TOKEN_TTL_SECONDS = 3600;
+
+/** Address a client should use to reach a server bound to `host`. */
+function advertisedHost(host: string): string {
+  if (!WILDCARD_HOSTS.has(host)) return host;
+  return host === '::' ? '::1' : '127.0.0.1';
+}
+
+function urlFor(scheme: 'http' | 'https', host: string, port: number): string {
+  return `${scheme}://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+}
+
+/** Starts the emulated provider: mints a CA and server certificate, binds both ports. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const faults = new FaultSet(options.faults ?? []);
+  const bindHost = options.host ?? '127.0.0.1';
+  const host = advertisedHost(bindHost);
+  const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
+  const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
+
+  const [ca, signingKey] = await Promise.all([mintCertificateAuthority(), generateSigningKey()]);
+  const hostnames = LOOPBACK_HOSTNAMES.includes(host) ? LOOPBACK_HOSTNAMES : [...LOOPBACK_HOSTNAMES, host];
+  const serverCert = await mintServerCertificate(ca, { hostnames });
+
+  // Undo whatever was set up if a later step fails (e.g. the port is taken).
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async (): Promise<void> => {
+    for (const step of cleanups.reverse()) await step().catch(() => undefined);
+    cleanups.length = 0;
+  };
+
+  try {
+    const ownsStateDir = options.stateDir === undefined;
+    const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'payready-sandbox-')));
+    if (ownsStateDir) cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
+    else await mkdir(stateDir, { recursive: true });
+    const caFile = join(stateDir, 'ca.pem');
+    await writeFile(caFile, ca.certPem, { mode: 0o644 });
+
+    const api = new TrackedServer(
+      createHttpsServer({
+        key: serverCert.keyPem,
+        cert: serverCert.certPem,
+        minVersion: 'TLSv1.2',
+        ALPNProtocols: ['http/1.1'],
+      }),
+    );
+    cleanups.push(() => api.close());
+    const port = await api.listen(options.port ?? 0, bindHost);
+    const baseUrl = urlFor('https', host, port);
+
+    const ctx: SandboxContext = {
+      baseUrl,
+      faults,
+      tokens: new TokenIssuer(signingKey, { issuer: baseUrl, audience: `${baseUrl}/v1`, ttlSeconds: TOKEN_TTL_SECONDS }),
+      payments: new PaymentStore(),
+      client: { id: clientId, secret: clientSecret, scopes: PAYMENT_SCOPES },
+    };
+    api.server.on('request', apiListener(buildRouter(ctx)));
+    // `down`: the port was bound only to learn a number nobody else holds; closing it makes
+    // connects fail with ECONNREFUSED, as a firewalled or crashed API would.
+    if (faults.has('down')) await api.close();
+
+    const redirect = new TrackedServer(createHttpServer(redirectListener(baseUrl)));
+    cleanups.push(() => redirect.close());
+    const httpPort = await redirect.listen(options.httpPort ?? 0, bindHost);
+    const httpUrl = urlFor('http', host, httpPort);
+
+    let closing: Promise<void> | undefined;
+    return {
+      baseUrl,
+      httpUrl,
+      host,
+      port,
+      httpPort,
+      caPem: ca.certPem,
+      caFile,
+      clientId,
+      clientSecret,
+      faults: faults.list(),
+      targetFields: () => ({
+        baseUrl,
+        host,
+        port,
+        httpUrl,
+        httpPort,
+        caFile,
+        issuer: baseUrl,
+        tokenUrl: baseUrl + TOKEN_PATH,
+      }),
+      close: () => (closing ??= cleanup()),
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}

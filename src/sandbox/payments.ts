@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { readJson } from './body.js';
+import { requireScope } from './bearer.js';
+import { DECLINE_MESSAGES, cardBrand, declineCodeFor } from './cards.js';
+import type { SandboxContext } from './context.js';
+import type { Payment } from './payment-store.js';
+import { validatePaymentRequest, type PaymentRequest } from './payment-validation.js';
+import { json, problem, validationProblem, type Reply } from './respond.js';
+import type { Router, RouteRequest } from './router.js';
+
+/** Where payments live. */
+export const PAYMENTS_PATH = '/v1/payments';
+
+function newPaymentId(): string {
+  return `pay_${randomBytes(12).toString('hex')}`;
+}
+
+function authorise(request: PaymentRequest): Payment {
+  const declineCode = declineCodeFor(request.card.number);
+  return {
+    id: newPaymentId(),
+    status: declineCode ? 'declined' : 'authorised',
+    amount: request.amount,
+    reference: request.reference,
+    createdAt: new Date().toISOString(),
+    card: { last4: request.card.number.slice(-4), brand: cardBrand(request.card.number) },
+    ...(declineCode ? { declineCode } : {}),
+  };
+}
+
+async function createPayment({ req }: RouteRequest, ctx: SandboxContext): Promise<Reply> {
+  await requireScope(req, ctx, 'payments:write');
+  const validation = validatePaymentRequest(await readJson(req));
+  if (!validation.ok) return validationProblem(validation.errors);
+  const payment = ctx.payments.add(authorise(validation.request));
+  const location = { location: `${ctx.baseUrl}${PAYMENTS_PATH}/${payment.id}` };
+  if (payment.declineCode) {
+    return problem({
+      status: 402,
+      code: 'card_declined',
+      title: 'Payment declined',
+      detail: DECLINE_MESSAGES[payment.declineCode],
+      extra: { declineCode: payment.declineCode, paymentId: payment.id },
+      headers: location,
+    });
+  }
+  return json(201, payment, location);
+}
+
+async function getPayment({ req, params }: RouteRequest, ctx: SandboxContext): Promise<Reply> {
+  await requireScope(req, ctx, 'payments:read');
+  const id = params['id'] ?? '';
+  const payment = ctx.payments.get(id);
+  if (payment) return json(200, payment);
+  return problem({
+    status: 404,
+    code: 'payment_not_found',
+    title: 'Payment not found',
+    detail: 'No payment has this id; use the id returned when the payment was created.',
+  });
+}
+
+/** Create and read payments. */
+export function registerPaymentRoutes(router: Router, ctx: SandboxContext): void {
+  router.post(PAYMENTS_PATH, (request) => createPayment(request, ctx));
+  router.get(`${PAYMENTS_PATH}/:id`, (request) => getPayment(request, ctx));
+}

@@ -1,0 +1,14 @@
+import type { SandboxContext } from './context.js';
+import { registerOAuthRoutes } from './oauth.js';
+import { registerPaymentRoutes } from './payments.js';
+import { json } from './respond.js';
+import { Router } from './router.js';
+
+/** Every endpoint of the sandbox; one line per area, each area in its own file. */
+export function buildRouter(ctx: SandboxContext): Router {
+  const router = new Router();
+  router.get('/health', () => json(200, { status: 'ok' }));
+  registerOAuthRoutes(router, ctx);
+  registerPaymentRoutes(router, ctx);
+  return router;
+}

@@ -1,0 +1,150 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Server, Socket } from 'node:net';
+import { ProblemError, problem, type Reply } from './respond.js';
+import type { Router } from './router.js';
+
+/** Name sent in the `Server` header: no version, so nothing tells an attacker what to exploit. */
+export const SERVER_NAME = 'payready-sandbox';
+
+// What a payments API should send on every response (OWASP REST Security Cheat Sheet); a handler
+// that serves a page (the checkout, later) overrides the CSP in its own reply.
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  server: SERVER_NAME,
+};
+
+function send(res: ServerResponse, reply: Reply): void {
+  if (res.headersSent) {
+    // Half a response cannot be fixed; cutting the connection is the honest signal.
+    res.destroy();
+    return;
+  }
+  // An explicit length keeps responses unchunked, as most real APIs send small JSON
+  // (RFC 9110 §8.6 forbids it on 204 and 304).
+  const headers = { ...reply.headers };
+  if (reply.status !== 204 && reply.status !== 304) {
+    headers['content-length'] = String(reply.body === undefined ? 0 : Buffer.byteLength(reply.body));
+  }
+  res.writeHead(reply.status, headers);
+  res.end(reply.body);
+}
+
+/** Parses the request target; origin-form (`/path`) is kept literal so `//x` stays a path. */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  const target = req.url ?? '/';
+  try {
+    return target.startsWith('/') ? new URL(`https://sandbox.invalid${target}`) : new URL(target);
+  } catch {
+    return undefined;
+  }
+}
+
+async function route(router: Router, req: IncomingMessage, res: ServerResponse): Promise<Reply | undefined> {
+  const url = requestUrl(req);
+  if (!url) {
+    return problem({ status: 400, code: 'bad_request', title: 'Bad request', detail: 'The request target is not a valid URL path.' });
+  }
+  const match = router.match(req.method ?? 'GET', url.pathname);
+  if (match.kind === 'not-found') {
+    return problem({ status: 404, code: 'not_found', title: 'Not found', detail: `No endpoint at ${url.pathname}.` });
+  }
+  if (match.kind === 'method-not-allowed') {
+    const allow = match.allow.join(', ');
+    return problem({
+      status: 405,
+      code: 'method_not_allowed',
+      title: 'Method not allowed',
+      detail: `${req.method ?? ''} is not supported on ${url.pathname}; use ${allow}.`,
+      headers: { allow },
+    });
+  }
+  return match.handler({ req, res, url, params: match.params });
+}
+
+async function handle(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  try {
+    const reply = await route(router, req, res);
+    if (reply) send(res, reply);
+  } catch (error) {
+    if (error instanceof ProblemError) {
+      if (error.closeConnection) res.setHeader('connection', 'close');
+      send(res, problem(error.problem));
+      return;
+    }
+    send(res, problem({ status: 500, code: 'internal_error', title: 'Internal error', detail: 'The sandbox failed to handle this request.' }));
+  }
+}
+
+/** The HTTPS API's request listener: security headers, routing, problem+json for every error. */
+export function apiListener(router: Router): RequestListener {
+  return (req, res) => {
+    // The sandbox runs inside the CLI's process: a failure while answering must never surface as
+    // an unhandled rejection there, so the last resort is dropping this one connection.
+    handle(router, req, res).catch(() => res.destroy());
+  };
+}
+
+/** Plain-HTTP listener that sends every request to the same path on `baseUrl` with a 301. */
+export function redirectListener(baseUrl: string): RequestListener {
+  return (req, res) => {
+    const url = requestUrl(req);
+    const location = baseUrl + (url ? url.pathname + url.search : '/');
+    const body = `This API is served over HTTPS only: ${location}\n`;
+    res.writeHead(301, {
+      location,
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': String(Buffer.byteLength(body)),
+      'cache-control': 'no-store',
+      server: SERVER_NAME,
+    });
+    res.end(body);
+  };
+}
+
+/**
+ * A listening server plus every socket it accepted, so `close()` can end keep-alive and
+ * half-open connections at once instead of waiting for their timeouts.
+ */
+export class TrackedServer {
+  private readonly sockets = new Set<Socket>();
+
+  constructor(
+    /** The node:http or node:https server. */
+    readonly server: Server,
+  ) {
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  /** Binds and resolves with the port actually bound (useful with port 0). */
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      this.server.once('error', onError);
+      this.server.listen({ port, host, exclusive: true }, () => {
+        this.server.off('error', onError);
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+
+  /** Stops accepting, destroys every open socket and resolves once the server has closed. */
+  close(): Promise<void> {
+    if (!this.server.listening) {
+      for (const socket of this.sockets) socket.destroy();
+      return Promise.resolve();
+    }
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    return closed;
+  }
+}
