@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { CheckType, Severity } from '../checks/types.js';
+import { describeErrors, suiteContext, type PathProblem } from './ajv-errors.js';
+import { parseDuration } from './duration.js';
+import { SuiteError, type SuiteProblem } from './errors.js';
+import { environmentFields, isSandbox, type RawCheck, type RawSuite } from './raw.js';
+import { suiteValidator } from './schema.js';
+import { checkSemantics } from './semantic.js';
+import type { CaptureSpec, CheckSpec, EnvironmentSpec, Suite } from './types.js';
+import { assertSize, parseYaml, type SuiteDocument } from './yaml.js';
+
+/** Options of `loadSuite` and `parseSuite`. */
+export interface LoadOptions {
+  /** Environment variables references are checked against (default: process.env). */
+  env?: Record<string, string | undefined>;
+  /** The environment whose references are checked (default: defaults.environment, else the first). */
+  environment?: string;
+  /** Directory a relative file name resolves against (default: process.cwd()). */
+  cwd?: string;
+  /** Name shown for the file in messages (default: the file name as given). */
+  displayName?: string;
+  /** Check types (default: the registry); tests pass their own. */
+  types?: readonly CheckType[];
+}
+
+/** Default check timeout when neither the check nor `defaults:` sets one. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Default severity when neither the check nor `defaults:` sets one. */
+export const DEFAULT_SEVERITY: Severity = 'major';
+
+/**
+ * Reads, parses and validates a suite file. Throws SuiteError, and only SuiteError, whatever the
+ * file holds: suite files are untrusted input.
+ */
+export async function loadSuite(file: string, options: LoadOptions = {}): Promise<Suite> {
+  const display = options.displayName ?? file;
+  const path = resolve(options.cwd ?? process.cwd(), file);
+  let bytes: Buffer;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new SuiteError([{ message: `${display} is not a file` }]);
+    assertSize(display, info.size); // before reading: a huge file is refused, not loaded
+    bytes = await readFile(path);
+    assertSize(display, bytes.length);
+  } catch (error) {
+    if (error instanceof SuiteError) throw error;
+    throw new SuiteError([{ message: `cannot read ${display}: ${fileErrorReason(error)}` }]);
+  }
+  let source: string;
+  try {
+    source = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new SuiteError([{ message: `${display} is not UTF-8 text`, hint: 'save the suite as UTF-8' }]);
+  }
+  return build(source, bytes, display, path, options);
+}
+
+/** Parses and validates suite text as if read from `file` (which need not exist). */
+export async function parseSuite(source: string, file: string, options: LoadOptions = {}): Promise<Suite> {
+  const display = options.displayName ?? file;
+  return build(source, Buffer.from(source, 'utf8'), display, resolve(options.cwd ?? process.cwd(), file), options);
+}
+
+async function build(source: string, bytes: Buffer, file: string, path: string, options: LoadOptions): Promise<Suite> {
+  try {
+    const doc = parseYaml(source, file);
+    const validator = await suiteValidator(options.types);
+    if (!validator.validate(doc.value)) {
+      const context = suiteContext(doc.value, [...validator.types.keys()]);
+      throw located(describeErrors(validator.validate.errors ?? [], context), doc);
+    }
+    const raw = doc.value as RawSuite;
+    const semantic = checkSemantics({
+      raw,
+      types: validator.types,
+      env: options.env ?? process.env,
+      ...(options.environment !== undefined ? { environment: options.environment } : {}),
+      lineOf: (at) => doc.locate(at).line,
+    });
+    if (semantic.problems.length > 0) throw located(semantic.problems, doc);
+    return normalize(raw, doc, { file, path, sha256: createHash('sha256').update(bytes).digest('hex') }, semantic.implicitNeeds);
+  } catch (error) {
+    if (error instanceof SuiteError) throw error;
+    // A bug or an input that defeated a guard: still a SuiteError, never a stack trace.
+    const reason = error instanceof RangeError ? 'the suite is nested too deeply' : error instanceof Error ? error.message : String(error);
+    throw new SuiteError([{ message: `cannot load ${file}: ${reason}` }], source);
+  }
+}
+
+/** Turns path-located problems into line:column ones. */
+function located(problems: PathProblem[], doc: SuiteDocument): SuiteError {
+  return new SuiteError(
+    problems.map((problem): SuiteProblem => {
+      const out: SuiteProblem = { message: problem.message };
+      if (problem.hint) out.hint = problem.hint;
+      if (problem.unlocated) return out;
+      out.location = problem.within ? doc.locateText(problem.path, problem.within.text, problem.within.nth) : doc.locate(problem.path, { key: problem.key === true });
+      if (problem.conceal) {
+        const columns = doc.valueColumns(problem.path);
+        if (columns) out.conceal = columns;
+      }
+      return out;
+    }),
+    doc.source,
+  );
+}
+
+function normalize(raw: RawSuite, doc: SuiteDocument, identity: { file: string; path: string; sha256: string }, implicitNeeds: Map<number, string[]>): Suite {
+  const environments: Record<string, EnvironmentSpec> = {};
+  for (const [name, spec] of Object.entries(raw.environments)) {
+    environments[name] = {
+      name,
+      embedded: spec.embedded === true,
+      sandbox: isSandbox(spec),
+      insecure: spec.insecure === true,
+      ca: spec.ca === undefined ? [] : typeof spec.ca === 'string' ? [spec.ca] : [...spec.ca],
+      fields: environmentFields(spec),
+    };
+  }
+  const names = Object.keys(environments);
+  const defaults = raw.defaults ?? {};
+  const suite: Suite = {
+    file: identity.file,
+    path: identity.path,
+    dir: dirname(identity.path),
+    sha256: identity.sha256,
+    name: raw.suite,
+    title: raw.title,
+    environments,
+    variables: raw.variables ?? {},
+    secrets: raw.secrets ?? {},
+    defaultEnvironment: defaults.environment ?? names[0] ?? '',
+    allowLive: raw.allowLive === true,
+    checks: raw.checks.map((check, index) => normalizeCheck(check, defaults, implicitNeeds.get(index) ?? [], doc, index)),
+  };
+  if (raw.liveMaxAmount !== undefined) suite.liveMaxAmount = raw.liveMaxAmount;
+  return suite;
+}
+
+function normalizeCheck(check: RawCheck, defaults: NonNullable<RawSuite['defaults']>, implicit: string[], doc: SuiteDocument, index: number): CheckSpec {
+  const capture: Record<string, CaptureSpec> = {};
+  for (const [name, spec] of Object.entries(check.capture ?? {})) {
+    capture[name] = typeof spec === 'string' ? { from: spec, secret: false } : { from: spec.from, secret: spec.secret === true };
+  }
+  const spec: CheckSpec = {
+    id: check.id,
+    type: check.type,
+    title: check.title ?? check.id,
+    section: check.section,
+    severity: check.severity ?? defaults.severity ?? DEFAULT_SEVERITY,
+    tags: check.tags ?? [],
+    needs: [...new Set([...(check.needs ?? []), ...implicit])],
+    with: check.with ?? {},
+    capture,
+    timeoutMs: parseDuration(check.timeout ?? defaults.timeout ?? DEFAULT_TIMEOUT_MS) ?? DEFAULT_TIMEOUT_MS,
+    retries: check.retries ?? defaults.retries ?? 0,
+    location: doc.locate(['checks', index]),
+  };
+  if (check.waiver) spec.waiver = check.waiver;
+  return spec;
+}
+
+function fileErrorReason(error: unknown): string {
+  const code = error !== null && typeof error === 'object' && 'code' in error ? String(error.code) : '';
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file',
+    EACCES: 'permission denied',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a parent is not a directory',
+    ELOOP: 'too many symbolic links',
+  };
+  // Never the raw message: it would print the absolute path the user did not write.
+  return reasons[code] ?? (code ? `error ${code}` : 'unreadable');
+}

@@ -1,0 +1,26 @@
+/**
+ * Regular expressions (as JSON Schema `pattern` strings) shared by the suite schema and the
+ * error rewriter, which names each one in words instead of printing the expression.
+ */
+
+/** Check ids and suite names: `oauth-token`. */
+export const KEBAB_CASE = '^[a-z0-9]+(-[a-z0-9]+)*$';
+/** Names used after a dot in references: variables, secrets, captures, target fields. */
+export const IDENTIFIER = '^[A-Za-z_][A-Za-z0-9_]*$';
+/** Environment names (`--env`): letters, digits, `-` and `_`. */
+export const ENVIRONMENT_NAME = '^[A-Za-z][A-Za-z0-9_-]*$';
+/** Durations: `500ms`, `10s`, `1.5m`. */
+export const DURATION = '^[0-9]+(\\.[0-9]+)?(ms|s|m)$';
+/** A string that is exactly one `${...}` reference (so it may stand for a number or boolean). */
+export const SINGLE_REFERENCE = '^\\$\\{[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z0-9_-]+)+\\}$';
+/** A string that holds at least one `${...}` reference (its final value is only known at run time). */
+export const HOLDS_REFERENCE = '\\$\\{';
+
+/** Each pattern in words, for error messages. */
+export const PATTERN_NAMES: Readonly<Record<string, string>> = {
+  [KEBAB_CASE]: 'lowercase letters, digits and dashes (kebab-case), e.g. "oauth-token"',
+  [IDENTIFIER]: 'letters, digits and "_", not starting with a digit, e.g. "clientSecret"',
+  [ENVIRONMENT_NAME]: 'letters, digits, "-" and "_", starting with a letter, e.g. "production"',
+  [DURATION]: 'a duration such as "500ms", "10s" or "2m" (or a number of milliseconds)',
+  [SINGLE_REFERENCE]: 'a single reference such as "${vars.port}"',
+};

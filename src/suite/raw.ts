@@ -1,0 +1,110 @@
+import type { Severity } from '../checks/types.js';
+import type { SecretSpec, Waiver } from './types.js';
+
+/*
+ * The suite as written, once it has passed the suite schema: these types restate that schema
+ * (see schema-build.ts) for the semantic checks and normalisation that follow validation.
+ */
+
+/** `capture:` entry: a path (shorthand) or `{ from, secret }`. */
+export type RawCapture =
+  | string
+  | {
+      /** Path into the outcome values. */
+      from: string;
+      /** Redact the captured value. */
+      secret?: boolean;
+    };
+
+/** One entry of `checks:` as written. */
+export interface RawCheck {
+  /** Unique kebab-case id. */
+  id: string;
+  /** Registered check type. */
+  type: string;
+  /** Human title (default: the id). */
+  title?: string;
+  /** Guideline section. */
+  section: string;
+  /** Severity (default: defaults.severity, else major). */
+  severity?: Severity;
+  /** Tags. */
+  tags?: string[];
+  /** Explicit dependencies. */
+  needs?: string[];
+  /** Duration: "10s" or milliseconds. */
+  timeout?: number | string;
+  /** Extra attempts. */
+  retries?: number;
+  /** Type parameters, raw. */
+  with?: Record<string, unknown>;
+  /** Values to capture. */
+  capture?: Record<string, RawCapture>;
+  /** Accepted exception. */
+  waiver?: Waiver;
+}
+
+/** One entry of `environments:` as written: known flags plus free fields. */
+export interface RawEnvironment {
+  /** Started by payready (the built-in sandbox). */
+  embedded?: boolean;
+  /** Money-moving checks may run here. */
+  sandbox?: boolean;
+  /** TLS verification off. */
+  insecure?: boolean;
+  /** Extra CA file(s). */
+  ca?: string | string[];
+  /** Any other field: string, number or boolean. */
+  [field: string]: unknown;
+}
+
+/** `defaults:` as written. */
+export interface RawDefaults {
+  /** Environment used without `--env`. */
+  environment?: string;
+  /** Default timeout. */
+  timeout?: number | string;
+  /** Default retries. */
+  retries?: number;
+  /** Default severity. */
+  severity?: Severity;
+}
+
+/** The whole suite as written. */
+export interface RawSuite {
+  /** Name. */
+  suite: string;
+  /** Title. */
+  title: string;
+  /** Named targets. */
+  environments: Record<string, RawEnvironment>;
+  /** `${vars.x}` values. */
+  variables?: Record<string, unknown>;
+  /** `${secrets.x}` sources. */
+  secrets?: Record<string, SecretSpec>;
+  /** Defaults. */
+  defaults?: RawDefaults;
+  /** Allow money-moving checks on live targets. */
+  allowLive?: boolean;
+  /** Amount cap on live targets. */
+  liveMaxAmount?: number;
+  /** The checks. */
+  checks: RawCheck[];
+}
+
+/** Environment keys with a meaning of their own; every other key is a `${target.x}` field. */
+export const ENVIRONMENT_FLAGS = ['embedded', 'sandbox', 'insecure', 'ca'] as const;
+
+/** The free fields of an environment (what `${target.x}` reads), without the flags. */
+export function environmentFields(environment: RawEnvironment): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(environment)) {
+    if (!(ENVIRONMENT_FLAGS as readonly string[]).includes(key)) fields[key] = value;
+  }
+  return fields;
+}
+
+/** Whether money-moving checks may run in this environment (default: embedded ones may). */
+export function isSandbox(environment: RawEnvironment): boolean {
+  return environment.sandbox ?? environment.embedded ?? false;
+}

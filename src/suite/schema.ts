@@ -1,0 +1,114 @@
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { CheckType, JsonSchema } from '../checks/types.js';
+import { describeErrors, paramsContext, renderParamsProblems } from './ajv-errors.js';
+import { suiteSchemaFor } from './schema-build.js';
+
+/** Outcome of checking a check's resolved parameters against its type's schema. */
+export type ParamsResult =
+  | {
+      /** Valid. */
+      ok: true;
+      /** A copy of the parameters with the schema's defaults filled in. */
+      params: Record<string, unknown>;
+    }
+  | {
+      /** Invalid. */
+      ok: false;
+      /** What is wrong, in sentences (`wrong type for with.port: expected an integer, got "x"`). */
+      message: string;
+    };
+
+/** A compiled suite validator and the types it was built from. */
+export interface SuiteValidator {
+  /** Check types by name (the ones the schema was built from). */
+  types: ReadonlyMap<string, CheckType>;
+  /** ajv's compiled validator of the whole suite. */
+  validate: ValidateFunction;
+}
+
+/**
+ * The JSON Schema (draft 2020-12) of a whole suite file, generated from the check types (default:
+ * the registry, which stays the only list of them). `payready schema` prints it.
+ */
+export async function buildSuiteSchema(types?: readonly CheckType[]): Promise<JsonSchema> {
+  return suiteSchemaFor(types ?? (await registryTypes()));
+}
+
+/** The registry's check types (imported lazily: `--version` must not load them). */
+export async function registryTypes(): Promise<readonly CheckType[]> {
+  const { loadAllCheckTypes } = await import('../checks/index.js');
+  return loadAllCheckTypes();
+}
+
+function createAjv(useDefaults: boolean): Ajv2020.default {
+  const ajv = new Ajv2020.default({
+    allErrors: true,
+    // Errors carry the failing schema and data: the rewriter lists allowed keys and quotes values.
+    verbose: true,
+    strict: true,
+    // `type: [integer, string]` (durations, ${...} in numbers) is deliberate.
+    allowUnionTypes: true,
+    useDefaults,
+  });
+  addFormats.default(ajv);
+  // An annotation only: marks parameters that must come from `secrets:` or `env`, checked by the loader.
+  ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
+  return ajv;
+}
+
+// Compiling is the expensive part of validation: once per process (per list of types, for tests).
+let registryValidator: Promise<SuiteValidator> | undefined;
+const validatorsByTypes = new WeakMap<readonly CheckType[], SuiteValidator>();
+
+/** The compiled suite validator for `types` (default: the registry), compiled once and cached. */
+export async function suiteValidator(types?: readonly CheckType[]): Promise<SuiteValidator> {
+  if (types) {
+    let cached = validatorsByTypes.get(types);
+    if (!cached) {
+      cached = compileSuite(types);
+      validatorsByTypes.set(types, cached);
+    }
+    return cached;
+  }
+  registryValidator ??= registryTypes().then(compileSuite);
+  return registryValidator;
+}
+
+function compileSuite(types: readonly CheckType[]): SuiteValidator {
+  const validate = createAjv(false).compile(suiteSchemaFor(types));
+  return { types: new Map(types.map((type) => [type.name, type])), validate };
+}
+
+let paramsAjv: Ajv2020.default | undefined;
+const paramValidators = new WeakMap<CheckType, ValidateFunction>();
+
+/**
+ * Checks a check's RESOLVED parameters (after `${...}` interpolation) against its type's own
+ * schema, at run time. Each type's schema is compiled once. Returns a copy with defaults applied.
+ */
+export async function validateParams(type: string | CheckType, params: unknown): Promise<ParamsResult> {
+  let checkType: CheckType;
+  if (typeof type === 'string') {
+    const { isCheckType, loadCheckType } = await import('../checks/index.js');
+    if (!isCheckType(type)) return { ok: false, message: `unknown check type "${type}"` };
+    checkType = await loadCheckType(type);
+  } else checkType = type;
+  return validateParamsOf(checkType, params);
+}
+
+/** Synchronous form of `validateParams` for a loaded check type. */
+export function validateParamsOf(type: CheckType, params: unknown): ParamsResult {
+  let validate = paramValidators.get(type);
+  if (!validate) {
+    paramsAjv ??= createAjv(true);
+    validate = paramsAjv.compile(type.schema);
+    paramValidators.set(type, validate);
+  }
+  // useDefaults writes into the data: work on a copy so the caller's value is untouched.
+  const copy: unknown = params === undefined ? {} : structuredClone(params);
+  if (validate(copy)) return { ok: true, params: copy as Record<string, unknown> };
+  const errors: ErrorObject[] = validate.errors ?? [];
+  return { ok: false, message: renderParamsProblems(describeErrors(errors, paramsContext(type.name))) };
+}

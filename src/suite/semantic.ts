@@ -1,0 +1,103 @@
+import type { CheckType } from '../checks/types.js';
+import type { PathProblem } from './ajv-errors.js';
+import { parseDuration } from './duration.js';
+import { checkGraph } from './graph.js';
+import { isSandbox, type RawSuite } from './raw.js';
+import { checkReferences, type ChosenEnvironment } from './references.js';
+import { MAX_TIMEOUT_MS } from './schema-build.js';
+import { checkLiteralSecrets } from './secrets.js';
+import { suggestion } from './suggest.js';
+import type { ValuePath } from './yaml.js';
+
+/** Inputs of the checks that need more than the schema. */
+export interface SemanticInput {
+  /** The schema-valid suite. */
+  raw: RawSuite;
+  /** Check types by name. */
+  types: ReadonlyMap<string, CheckType>;
+  /** Environment variables. */
+  env: Record<string, string | undefined>;
+  /** `--env`, when given. */
+  environment?: string;
+  /** Line of a path (for "first defined on line N"). */
+  lineOf(path: ValuePath): number;
+}
+
+/** What the semantic pass found. */
+export interface SemanticResult {
+  /** Every problem. */
+  problems: PathProblem[];
+  /** Name of the environment the references were checked against. */
+  environment: string;
+  /** Per check index: ids whose captures it reads (its implicit needs). */
+  implicitNeeds: Map<number, string[]>;
+}
+
+/**
+ * Everything the schema cannot say: ids and dependencies, references and the environment
+ * variables behind them, literal credentials, money-moving checks on live targets, durations.
+ */
+export function checkSemantics(input: SemanticInput): SemanticResult {
+  const { raw, types } = input;
+  const problems: PathProblem[] = [];
+  const names = Object.keys(raw.environments);
+  const defaultName = raw.defaults?.environment;
+  if (defaultName !== undefined && !Object.hasOwn(raw.environments, defaultName)) {
+    problems.push({ path: ['defaults', 'environment'], message: `default environment "${defaultName}" is not declared under environments:`, hint: suggestion(defaultName, names, 'environments') });
+  }
+  const environment = input.environment ?? (defaultName !== undefined && Object.hasOwn(raw.environments, defaultName) ? defaultName : names[0]) ?? '';
+  let chosen: ChosenEnvironment | undefined;
+  if (Object.hasOwn(raw.environments, environment)) chosen = { name: environment, spec: raw.environments[environment] ?? {} };
+  else if (input.environment !== undefined) {
+    problems.push({ path: [], unlocated: true, message: `the suite has no environment "${input.environment}"`, hint: suggestion(input.environment, names, 'environments in this suite') });
+  }
+
+  const references = checkReferences(raw, input.env, chosen);
+  // Appended in loops, not spread: hostile suites produce more problems than a call has arguments.
+  for (const found of [references.problems, checkGraph(raw.checks, references.implicitNeeds, input.lineOf), checkLiteralSecrets(raw, types), checkDurations(raw)]) {
+    for (const problem of found) problems.push(problem);
+  }
+
+  raw.checks.forEach((check, index) => {
+    const type = types.get(check.type);
+    if (type?.movesMoney && chosen && !isSandbox(chosen.spec) && raw.allowLive !== true) {
+      problems.push({
+        path: ['checks', index, 'type'],
+        message: `check "${check.id}" moves money, and environment "${chosen.name}" is not a sandbox`,
+        hint: 'run it against a sandbox environment (--env <sandbox>), or write "allowLive: true" at the top of the suite (and set liveMaxAmount) to move real money',
+      });
+    }
+    if (type?.values) for (const problem of checkCaptures(check.capture ?? {}, index, check.type, Object.keys(type.values))) problems.push(problem);
+  });
+
+  const implicitNeeds = new Map<number, string[]>();
+  for (const [index, needs] of references.implicitNeeds) implicitNeeds.set(index, [...needs.keys()]);
+  return { problems, environment, implicitNeeds };
+}
+
+function checkDurations(raw: RawSuite): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const check = (value: number | string | undefined, path: ValuePath): void => {
+    if (value === undefined) return;
+    const ms = parseDuration(value);
+    if (ms === undefined || ms < 1 || ms > MAX_TIMEOUT_MS) {
+      problems.push({ path, message: `invalid duration ${JSON.stringify(value)}: expected between 1ms and 24 hours, e.g. "500ms", "10s" or "2m"` });
+    }
+  };
+  check(raw.defaults?.timeout, ['defaults', 'timeout']);
+  raw.checks.forEach((entry, index) => check(entry.timeout, ['checks', index, 'timeout']));
+  return problems;
+}
+
+/** A capture must read a value its check type produces (`body.id` needs a `body` value). */
+function checkCaptures(capture: Record<string, string | { from: string }>, index: number, typeName: string, values: string[]): PathProblem[] {
+  const problems: PathProblem[] = [];
+  for (const [name, spec] of Object.entries(capture)) {
+    const from = typeof spec === 'string' ? spec : spec.from;
+    const head = from.split(/[.[]/, 1)[0] ?? '';
+    if (values.includes(head)) continue;
+    const path: ValuePath = typeof spec === 'string' ? ['checks', index, 'capture', name] : ['checks', index, 'capture', name, 'from'];
+    problems.push({ path, message: `capture "${name}" reads "${from}", but check type "${typeName}" has no value "${head}"`, hint: suggestion(head, values, 'its values') });
+  }
+  return problems;
+}
