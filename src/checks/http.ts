@@ -1,0 +1,179 @@
+import { check, describeFailure, getPath, matcherSchema, assertion, type Matcher } from './assert.js';
+import { defineCheck, type Assertion, type Outcome } from './types.js';
+import { NetError } from '../net/errors.js';
+import { transcript } from '../net/transcript.js';
+
+/** Parameters of the `http` check type (mirrors `schema` below). */
+export interface HttpParams {
+  /** HTTP method. */
+  method: string;
+  /** Absolute URL. */
+  url: string;
+  /** Request headers. */
+  headers?: Record<string, string>;
+  /** Raw request body. */
+  body?: string;
+  /** JSON request body. */
+  json?: unknown;
+  /** Form-encoded request body. */
+  form?: Record<string, string>;
+  /** Redirects to follow (0: assert on the 3xx itself). */
+  followRedirects: number;
+  /** Body size cap in bytes. */
+  maxBodyBytes?: number;
+  /** Fail unless the URL, and every redirect, is https. */
+  requireHttps: boolean;
+  /** Assertions on the response. */
+  expect?: {
+    status?: Matcher;
+    headers?: Record<string, Matcher>;
+    json?: Record<string, Matcher>;
+    body?: Matcher;
+    durationMs?: Matcher;
+  };
+}
+
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
+
+export default defineCheck<HttpParams>({
+  name: 'http',
+  description: 'One HTTP request with assertions on status, headers, JSON body paths and response time; HTTPS-only and auth-required probes.',
+  sections: ['1.1', '1.3', '6.2', '7.2'],
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['url'],
+    properties: {
+      method: { enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'], default: 'GET', description: 'HTTP method.' },
+      url: { type: 'string', minLength: 1, description: 'Absolute URL, e.g. ${target.baseUrl}/v1/payments.' },
+      headers: { ...stringMap, description: 'Request headers; credentials must come from ${secrets.x} or ${checks.id.capture}.' },
+      body: { type: 'string', description: 'Raw request body.' },
+      json: { description: 'Request body sent as JSON.' },
+      form: { ...stringMap, description: 'Request body sent as application/x-www-form-urlencoded.' },
+      followRedirects: { type: 'integer', minimum: 0, maximum: 20, default: 0, description: 'Redirects to follow; 0 asserts on the redirect itself.' },
+      maxBodyBytes: { type: 'integer', minimum: 1, description: 'Response body cap in bytes (default 10 MB).' },
+      requireHttps: { type: 'boolean', default: false, description: 'Fail unless the URL and every redirect use https.' },
+      expect: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'Assertions on the response; without `status`, any status below 400 passes.',
+        properties: {
+          status: { ...matcherSchema, description: 'Status: 200, [200, 201], "2xx" or { ge: 200, lt: 300 }.' },
+          headers: { type: 'object', additionalProperties: matcherSchema, description: 'Header name (any case) -> matcher.' },
+          json: { type: 'object', additionalProperties: matcherSchema, description: 'JSON body path (a.b[0].c) -> matcher.' },
+          body: { ...matcherSchema, description: 'Matcher on the body text.' },
+          durationMs: { ...matcherSchema, description: 'Matcher on the response time in milliseconds, e.g. { lt: 500 }.' },
+        },
+      },
+    },
+  },
+  values: {
+    status: 'HTTP status code',
+    headers: 'response headers (lower-case names)',
+    body: 'the body parsed as JSON, or its text',
+    durationMs: 'response time in milliseconds',
+    url: 'final URL after redirects',
+  },
+  example: {
+    method: 'GET',
+    url: '${target.baseUrl}/health',
+    expect: { status: 200, headers: { 'content-type': { matches: '^application/json' } } },
+  },
+
+  async run(params, ctx): Promise<Outcome> {
+    const method = params.method ?? 'GET';
+    const label = `${method} ${pathOf(params.url)}`;
+    let response;
+    try {
+      response = await ctx.http.request({
+        method,
+        url: params.url,
+        headers: params.headers,
+        body: params.body,
+        json: params.json,
+        form: params.form,
+        maxRedirects: params.followRedirects,
+        maxBodyBytes: params.maxBodyBytes,
+      });
+    } catch (err) {
+      if (!(err instanceof NetError)) throw err;
+      if (params.requireHttps && new URL(params.url).protocol === 'http:' && ['refused', 'closed', 'reset'].includes(err.kind)) {
+        // A plain-HTTP URL that refuses connections is what an HTTPS-only service should do.
+        return { status: 'pass', summary: `${label}: plain HTTP refused (${err.message})` };
+      }
+      return { status: 'error', summary: `${label}: ${err.message}` };
+    }
+
+    const text = response.text();
+    const parsed = parseJson(text);
+    const expect = params.expect ?? {};
+    const assertions: Assertion[] = [];
+
+    if (params.requireHttps) {
+      const plain = [params.url, ...response.redirects].filter((url) => new URL(url).protocol !== 'https:');
+      const redirectsToHttps = response.status >= 300 && response.status < 400 && /^https:/i.test(response.header('location') ?? '');
+      assertions.push(
+        assertion('scheme', 'eq', 'https', plain.length === 0 || redirectsToHttps ? 'https' : 'http', `${plain[0] ?? params.url} is served over plain HTTP: serve it over HTTPS only (refuse or redirect)`),
+      );
+    }
+    assertions.push(...(expect.status === undefined ? [assertion('status', 'lt', 400, response.status)] : check('status', response.status, expect.status, { statusClass: true })));
+    for (const [name, matcher] of Object.entries(expect.headers ?? {})) {
+      assertions.push(...check(`header ${name.toLowerCase()}`, response.header(name), matcher));
+    }
+    if (expect.json) {
+      if (parsed.ok) {
+        for (const [path, matcher] of Object.entries(expect.json)) assertions.push(...check(`body.${path.replace(/^\$\.?/, '')}`, getPath(parsed.value, path), matcher));
+      } else {
+        assertions.push(assertion('body', 'type', 'object', typeof text, `response body is not JSON (${parsed.error})`));
+      }
+    }
+    if (expect.body !== undefined) assertions.push(...check('body', text, expect.body));
+    if (expect.durationMs !== undefined) assertions.push(...check('durationMs', round(response.durationMs), expect.durationMs));
+
+    const failed = assertions.filter((a) => !a.passed);
+    const outcome: Outcome = {
+      status: failed.length === 0 ? 'pass' : 'fail',
+      summary:
+        failed.length === 0
+          ? `${label} -> ${response.status} in ${round(response.durationMs)} ms`
+          : `${label}: ${describeFailure(failed[0]!)}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}`,
+      assertions,
+      measurements: [
+        { name: 'time to first byte', value: response.ttfbMs, unit: 'ms' },
+        { name: 'response time', value: response.durationMs, unit: 'ms' },
+        { name: 'response size', value: response.body.length, unit: 'B' },
+      ],
+      artifacts: [
+        {
+          name: 'transcript.http',
+          mediaType: 'message/http',
+          description: `${label} request and response`,
+          data: transcript({ method, url: params.url, headers: params.headers, body: params.body ?? (params.json !== undefined ? JSON.stringify(params.json) : params.form ? new URLSearchParams(params.form).toString() : undefined) }, response),
+        },
+      ],
+      values: { status: response.status, headers: response.headers, body: parsed.ok ? parsed.value : text, durationMs: response.durationMs, url: response.url },
+    };
+    return outcome;
+  },
+});
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    return { ok: false, error: text.length === 0 ? 'empty body' : (err as Error).message };
+  }
+}
+
+function pathOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.pathname}${parsed.search ? '?…' : ''}`;
+  } catch {
+    return url;
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

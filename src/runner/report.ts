@@ -1,0 +1,168 @@
+import type { Assertion, Finding, Measurement, Severity, Status } from '../checks/types.js';
+import { SEVERITIES } from '../checks/types.js';
+import type { Waiver } from '../suite/types.js';
+
+/** Version of the JSON report model; bumped on any incompatible change. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** The go-live verdict. */
+export type Verdict = 'READY' | 'READY WITH WAIVERS' | 'NOT READY';
+
+/** What makes a run NOT READY: a fail or error of a check at this severity or above; `none` never gates. */
+export type FailOn = Severity | 'none';
+
+/** An artifact's entry in the report (its bytes live in the evidence bundle). */
+export interface ArtifactRef {
+  /** File name within the check's evidence folder. */
+  name: string;
+  /** IANA media type. */
+  mediaType: string;
+  /** Size in bytes after redaction. */
+  bytes: number;
+  /** What it shows. */
+  description?: string;
+}
+
+/** A waiver as it applied to this run. */
+export interface WaiverState extends Waiver {
+  /** True while the waiver has not expired on the run's date. */
+  active: boolean;
+}
+
+/** The result of one check. */
+export interface CheckResult {
+  /** Check id. */
+  id: string;
+  /** Check type. */
+  type: string;
+  /** Title. */
+  title: string;
+  /** Guideline section. */
+  section: string;
+  /** Severity. */
+  severity: Severity;
+  /** Tags. */
+  tags: string[];
+  /** Final status. */
+  status: Status;
+  /** One actionable line. */
+  summary: string;
+  /** ISO time the first attempt started (absent when never started). */
+  startedAt?: string;
+  /** Wall time of all attempts in milliseconds. */
+  durationMs: number;
+  /** Attempts made (0 when skipped). */
+  attempts: number;
+  /** Numbers measured. */
+  measurements: Measurement[];
+  /** Comparisons made. */
+  assertions: Assertion[];
+  /** Located problems. */
+  findings: Finding[];
+  /** Evidence produced. */
+  artifacts: ArtifactRef[];
+  /** Waiver on this check, if any. */
+  waiver?: WaiverState;
+  /** True when a fail or error of this check is excused by an active waiver. */
+  waived: boolean;
+  /** Why a skipped check did not run: a filter, a dependency, an interruption, or the check itself. */
+  skippedBy?: 'filter' | 'dependency' | 'interrupt' | 'check';
+}
+
+/** Pass count and total of one guideline section. */
+export interface SectionScore {
+  /** Checks that passed (pass, warn, or waived). */
+  passed: number;
+  /** Checks that count for the section (filtered-out checks do not). */
+  total: number;
+}
+
+/** The versioned report model every format is rendered from. */
+export interface Report {
+  /** Model version. */
+  schemaVersion: number;
+  /** The tool that wrote it. */
+  tool: { name: string; version: string };
+  /** Suite identity. */
+  suite: { name: string; title: string; file: string; sha256: string };
+  /** Environment the run targeted. */
+  environment: { name: string; sandbox: boolean; embedded: boolean; insecure: boolean; baseUrl?: string; faults?: string[] };
+  /** ISO start time. */
+  startedAt: string;
+  /** ISO end time. */
+  finishedAt: string;
+  /** Wall time in milliseconds. */
+  durationMs: number;
+  /** Go-live verdict. */
+  verdict: Verdict;
+  /** The gate the verdict was computed with. */
+  failOn: FailOn;
+  /** Count per status. */
+  summary: Record<Status, number>;
+  /** Score per guideline section, keys sorted numerically. */
+  sections: Record<string, SectionScore>;
+  /** One entry per check, in suite order. */
+  results: CheckResult[];
+  /** Things a reviewer must know about how the run was made (TLS verification off, ephemeral key...). */
+  warnings: string[];
+  /** True when the run was interrupted (Ctrl-C, SIGTERM) before every check finished. */
+  incomplete: boolean;
+}
+
+const RANK: Record<Severity, number> = { blocker: 3, major: 2, minor: 1, info: 0 };
+
+/** True when a result at this severity counts against the gate. */
+export function gates(severity: Severity, failOn: FailOn): boolean {
+  return failOn !== 'none' && RANK[severity] >= RANK[failOn];
+}
+
+/** Accepted `--fail-on` values. */
+export const FAIL_ON_VALUES: readonly FailOn[] = [...SEVERITIES, 'none'];
+
+/** Whether a waiver still counts on `today` (YYYY-MM-DD, inclusive). */
+export function waiverState(waiver: Waiver, today: Date): WaiverState {
+  const day = today.toISOString().slice(0, 10);
+  return { ...waiver, active: waiver.expires >= day };
+}
+
+/** READY, READY WITH WAIVERS or NOT READY. An incomplete run is never ready. */
+export function computeVerdict(results: CheckResult[], failOn: FailOn, incomplete: boolean): Verdict {
+  if (incomplete) return 'NOT READY';
+  let waived = false;
+  for (const r of results) {
+    if ((r.status !== 'fail' && r.status !== 'error') || !gates(r.severity, failOn)) continue;
+    if (!r.waived) return 'NOT READY';
+    waived = true;
+  }
+  return waived ? 'READY WITH WAIVERS' : 'READY';
+}
+
+/** Counts per status. */
+export function countStatuses(results: CheckResult[]): Record<Status, number> {
+  const summary: Record<Status, number> = { pass: 0, fail: 0, warn: 0, skip: 0, error: 0 };
+  for (const r of results) summary[r.status] += 1;
+  return summary;
+}
+
+/** Pass count per guideline section; checks removed by a filter do not count. */
+export function scoreSections(results: CheckResult[]): Record<string, SectionScore> {
+  const sections: Record<string, SectionScore> = {};
+  for (const r of results) {
+    if (r.skippedBy === 'filter') continue;
+    const score = (sections[r.section] ??= { passed: 0, total: 0 });
+    score.total += 1;
+    if (r.status === 'pass' || r.status === 'warn' || r.waived) score.passed += 1;
+  }
+  return Object.fromEntries(Object.entries(sections).sort(([a], [b]) => compareSections(a, b)));
+}
+
+/** Orders "1.2" before "1.10" before "2.1". */
+export function compareSections(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0 && !Number.isNaN(d)) return d;
+  }
+  return a.localeCompare(b);
+}

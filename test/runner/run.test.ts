@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import { runSuite, type RunOptions } from '../../src/runner/run.js';
+import type { CheckType, Outcome, Status } from '../../src/checks/types.js';
+import type { CheckSpec, Suite } from '../../src/suite/types.js';
+
+/** A check type for runner tests: waits `ms` (honouring the abort signal) and returns `status`. */
+function sleeper(log: { id: string; event: 'start' | 'end'; at: number }[] = []): CheckType<{ ms?: number; status?: Status; values?: Record<string, unknown>; echo?: unknown; throws?: string; failTimes?: number }> {
+  const attempts = new Map<string, number>();
+  return {
+    name: 'sleep',
+    description: 'test type',
+    sections: ['1.1'],
+    schema: { type: 'object' },
+    async run(params, ctx): Promise<Outcome> {
+      log.push({ id: ctx.checkId, event: 'start', at: performance.now() });
+      const n = (attempts.get(ctx.checkId) ?? 0) + 1;
+      attempts.set(ctx.checkId, n);
+      if (params.throws) throw new TypeError(params.throws);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, params.ms ?? 0);
+        ctx.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      log.push({ id: ctx.checkId, event: 'end', at: performance.now() });
+      if (params.failTimes && n <= params.failTimes) return { status: 'fail', summary: `attempt ${n} failed` };
+      return { status: params.status ?? 'pass', summary: `slept ${params.ms ?? 0} ms, echo ${JSON.stringify(params.echo ?? null)}`, values: params.values ?? {} };
+    },
+  };
+}
+
+function spec(id: string, extra: Partial<CheckSpec> = {}): CheckSpec {
+  return {
+    id,
+    type: 'sleep',
+    title: id,
+    section: '1.1',
+    severity: 'major',
+    tags: [],
+    needs: [],
+    with: {},
+    capture: {},
+    timeoutMs: 5_000,
+    retries: 0,
+    location: { file: 'suite.yaml', line: 1, column: 1 },
+    ...extra,
+  };
+}
+
+function suiteOf(checks: CheckSpec[]): Suite {
+  return {
+    file: 'suite.yaml',
+    path: '/nowhere/suite.yaml',
+    dir: '/nowhere',
+    sha256: '0'.repeat(64),
+    name: 'runner-test',
+    title: 'Runner test',
+    environments: {},
+    variables: {},
+    secrets: {},
+    defaultEnvironment: 'sandbox',
+    allowLive: false,
+    checks,
+  };
+}
+
+async function run(checks: CheckSpec[], type: CheckType<never>, options: Partial<RunOptions> = {}, secrets: Record<string, string> = {}) {
+  return runSuite(
+    { suite: suiteOf(checks), target: { name: 'sandbox', sandbox: true, insecure: false, fields: {} }, embedded: false, secrets, env: {} },
+    {
+      toolVersion: '0.0.0-test',
+      loadType: async () => type as CheckType,
+      validate: async (_type, params) => ({ ok: true, params }),
+      ...options,
+    },
+  );
+}
+
+describe('runner', () => {
+  it('runs a check only after everything it needs has finished', async () => {
+    const log: { id: string; event: 'start' | 'end'; at: number }[] = [];
+    const { report } = await run([spec('b', { needs: ['a'], with: { ms: 1 } }), spec('a', { with: { ms: 30 } })], sleeper(log) as CheckType<never>);
+    const aEnd = log.find((e) => e.id === 'a' && e.event === 'end')!.at;
+    const bStart = log.find((e) => e.id === 'b' && e.event === 'start')!.at;
+    expect(bStart).toBeGreaterThanOrEqual(aEnd);
+    expect(report.results.map((r) => [r.id, r.status])).toEqual([
+      ['b', 'pass'],
+      ['a', 'pass'],
+    ]);
+  });
+
+  it('skips the dependents of a failed check and says why', async () => {
+    const { report } = await run([spec('a', { with: { status: 'fail' } }), spec('b', { needs: ['a'] }), spec('c', { needs: ['b'] })], sleeper() as CheckType<never>);
+    expect(report.results.map((r) => r.status)).toEqual(['fail', 'skip', 'skip']);
+    expect(report.results[1]!.summary).toBe('skipped: needs "a", which failed');
+    expect(report.results[2]!.summary).toBe('skipped: needs "b", which was skipped');
+    expect(report.results[1]!.skippedBy).toBe('dependency');
+    expect(report.verdict).toBe('NOT READY');
+  });
+
+  it('turns a check that outlives its timeout into error, even when the check ignores its signal', async () => {
+    const stubborn: CheckType = {
+      name: 'stubborn',
+      description: 'never finishes',
+      sections: ['1.1'],
+      schema: {},
+      run: () => new Promise<Outcome>(() => undefined),
+    };
+    const { report } = await run([spec('slow', { timeoutMs: 120 })], stubborn as CheckType<never>);
+    expect(report.results[0]).toMatchObject({ status: 'error', summary: 'timed out after 120 ms' });
+  });
+
+  it('retries a failing check with backoff and records the attempts', async () => {
+    const { report } = await run([spec('flaky', { retries: 2, with: { failTimes: 1 } })], sleeper() as CheckType<never>);
+    expect(report.results[0]).toMatchObject({ status: 'pass', attempts: 2 });
+    expect(report.results[0]!.summary).toMatch(/passed on attempt 2/);
+  });
+
+  it('never runs more checks at once than --concurrency', async () => {
+    const log: { id: string; event: 'start' | 'end'; at: number }[] = [];
+    const checks = Array.from({ length: 9 }, (_, i) => spec(`c${i}`, { with: { ms: 25 } }));
+    await run(checks, sleeper(log) as CheckType<never>, { concurrency: 3 });
+    let running = 0;
+    let peak = 0;
+    for (const e of [...log].sort((x, y) => x.at - y.at || (x.event === 'end' ? -1 : 1))) {
+      running += e.event === 'start' ? 1 : -1;
+      peak = Math.max(peak, running);
+    }
+    expect(peak).toBe(3);
+  });
+
+  it('on interrupt aborts running checks, marks the rest skipped and the report incomplete', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 60);
+    const { report } = await run([spec('long', { with: { ms: 10_000 } }), spec('after', { needs: ['long'] })], sleeper() as CheckType<never>, { signal: controller.signal });
+    expect(report.incomplete).toBe(true);
+    expect(report.verdict).toBe('NOT READY');
+    expect(report.results.map((r) => [r.status, r.skippedBy])).toEqual([
+      ['skip', 'interrupt'],
+      ['skip', 'interrupt'],
+    ]);
+    expect(report.results[0]!.summary).toBe('interrupted before the check finished');
+    expect(report.results[1]!.summary).toBe('not run: the run was interrupted');
+  });
+
+  it('passes captured values to later checks and redacts secret captures everywhere', async () => {
+    const token = 'tok_7Hq2xVw9sLmP4kRz';
+    const { report } = await run(
+      [
+        spec('issuer', { with: { values: { body: { token } } }, capture: { token: { from: 'body.token', secret: true } } }),
+        spec('user', { needs: ['issuer'], with: { echo: `Bearer ${token}` } }),
+      ],
+      sleeper() as CheckType<never>,
+    );
+    const text = JSON.stringify(report);
+    expect(text).not.toContain(token);
+    expect(report.results[1]!.summary).toContain('Bearer [REDACTED]');
+  });
+
+  it('turns a missing capture into an error that names the path', async () => {
+    const { report } = await run([spec('a', { capture: { id: { from: 'body.id', secret: false } } })], sleeper() as CheckType<never>);
+    expect(report.results[0]).toMatchObject({ status: 'error' });
+    expect(report.results[0]!.summary).toMatch(/could not capture "id": nothing at "body.id"/);
+  });
+
+  it('gates on --fail-on and honours active waivers only', async () => {
+    const clock = { now: () => new Date('2026-06-01T00:00:00Z'), monotonic: () => performance.now() };
+    const minor = await run([spec('a', { severity: 'minor', with: { status: 'fail' } })], sleeper() as CheckType<never>, { clock });
+    expect(minor.report.verdict).toBe('READY');
+    const strict = await run([spec('a', { severity: 'minor', with: { status: 'fail' } })], sleeper() as CheckType<never>, { clock, failOn: 'minor' });
+    expect(strict.report.verdict).toBe('NOT READY');
+    const waived = await run([spec('a', { with: { status: 'fail' }, waiver: { reason: 'vendor fix due', approvedBy: 'cto@example.com', expires: '2026-06-30' } })], sleeper() as CheckType<never>, { clock });
+    expect(waived.report.verdict).toBe('READY WITH WAIVERS');
+    expect(waived.report.results[0]!.waived).toBe(true);
+    const expired = await run([spec('a', { with: { status: 'fail' }, waiver: { reason: 'old', approvedBy: 'cto@example.com', expires: '2026-05-31' } })], sleeper() as CheckType<never>, { clock });
+    expect(expired.report.verdict).toBe('NOT READY');
+    expect(expired.report.results[0]!.summary).toMatch(/waiver expired on 2026-05-31/);
+  });
+
+  it('runs checks whose type runs last after all the others', async () => {
+    const log: { id: string; event: 'start' | 'end'; at: number }[] = [];
+    const base = sleeper(log);
+    const last: CheckType = { ...base, name: 'last', runsLast: true } as CheckType;
+    const types: Record<string, CheckType> = { sleep: base as CheckType, last };
+    await run([spec('kpi', { type: 'last' }), spec('a', { with: { ms: 30 } }), spec('b', { with: { ms: 10 } })], base as CheckType<never>, { loadType: async (name) => types[name]! });
+    expect(log.filter((e) => e.event === 'start').at(-1)!.id).toBe('kpi');
+    expect(log.find((e) => e.id === 'kpi')!.at).toBeGreaterThanOrEqual(Math.max(...log.filter((e) => e.id !== 'kpi' && e.event === 'end').map((e) => e.at)));
+  });
+
+  it('--only pulls in what a check needs; --skip skips a check and its dependents', async () => {
+    const checks = [spec('a'), spec('b', { needs: ['a'] }), spec('c')];
+    const only = await run(checks, sleeper() as CheckType<never>, { only: ['b'] });
+    expect(only.report.results.map((r) => r.id)).toEqual(['a', 'b']);
+    const skipped = await run(checks, sleeper() as CheckType<never>, { skip: ['a'] });
+    expect(skipped.report.results.map((r) => [r.id, r.status, r.skippedBy])).toEqual([
+      ['a', 'skip', 'filter'],
+      ['b', 'skip', 'dependency'],
+      ['c', 'pass', undefined],
+    ]);
+    expect(skipped.report.sections['1.1']).toEqual({ passed: 1, total: 2 });
+    await expect(run([spec('settle-payout')], sleeper() as CheckType<never>, { only: ['settle-payuot'] })).rejects.toThrow('no check with id "settle-payuot" in the suite; did you mean "settle-payout"?');
+  });
+
+  it('reports a check that throws as error with its message and no stack trace', async () => {
+    const { report } = await run([spec('boom', { with: { throws: 'cannot read properties of undefined' } })], sleeper() as CheckType<never>);
+    expect(report.results[0]).toMatchObject({ status: 'error', summary: 'the check failed unexpectedly: cannot read properties of undefined' });
+    expect(JSON.stringify(report)).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('redacts secret values and their encoded forms from the report', async () => {
+    const secret = 's3cr3t/value+with=chars';
+    const { report } = await run([spec('a', { with: { echo: [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret)] } })], sleeper() as CheckType<never>, {}, { clientSecret: secret });
+    const text = JSON.stringify(report);
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain(Buffer.from(secret).toString('base64'));
+    expect(text).not.toContain(encodeURIComponent(secret));
+    expect(text).toContain('[REDACTED]');
+  });
+});
