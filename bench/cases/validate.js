@@ -1,0 +1,23 @@
+// Budget: whole-process `payready validate` of a 1,000-check suite under 1 s.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, WORK, interleave, round } from '../lib.js';
+
+export function generateSuite(checks) {
+  const lines = ['suite: bench-1000', 'title: Generated suite', 'environments:', '  sandbox:', '    embedded: true', '    sandbox: true', 'checks:'];
+  for (let i = 0; i < checks; i++) {
+    if (i % 2 === 0) {
+      lines.push(`  - id: http-${i}`, '    type: http', `    section: "1.1"`, '    with:', `      url: \${target.baseUrl}/health?i=${i}`, '      expect:', '        status: 200');
+    } else {
+      lines.push(`  - id: port-${i}`, '    type: port', '    section: "1.2"', `    needs: [http-${i - 1}]`, '    with:', '      host: ${target.host}', '      ports: [443]');
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export default async function validate({ runs }) {
+  const file = join(WORK, 'suite-1000.yaml');
+  writeFileSync(file, generateSuite(1000));
+  const [result] = interleave([{ command: process.execPath, args: [BIN, 'validate', file] }], runs);
+  return [{ name: 'payready validate (1,000 checks, whole process)', unit: 'ms', median: round(result.median, 1), samples: result.samples, budget: '< 1000 ms', ok: result.median < 1000 }];
+}

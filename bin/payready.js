@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Thin entry: `--version` answers without loading anything; everything else is the built CLI.
+import { readFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`${pkg.version}\n`);
+} else {
+  let cli;
+  try {
+    cli = await import('../dist/cli/main.js');
+  } catch (err) {
+    if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    process.stderr.write('error: payready is not built (dist/ is missing). Run `npm ci` (or `npm run build`) in the payready folder.\n');
+    process.exit(2);
+  }
+  process.exit(await cli.main(args));
+}

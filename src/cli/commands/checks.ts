@@ -1,0 +1,31 @@
+import type { RegisterCommand } from './index.js';
+import { EXIT, UsageError } from '../../errors.js';
+import { didYouMean } from '../../text.js';
+
+const register: RegisterCommand = (program, io, setExit) => {
+  program
+    .command('checks')
+    .description('list check types, or explain one: its parameters, capture values and an example')
+    .argument('[type]', 'a check type')
+    .action(async (name: string | undefined) => {
+      const registry = await import('../../checks/index.js');
+      if (name) {
+        if (!registry.isCheckType(name)) {
+          throw new UsageError(`unknown check type "${name}"${didYouMean(name, registry.checkTypeNames)}`, `check types: ${registry.checkTypeNames.join(', ')}`);
+        }
+        const { renderCheckHelp } = await import('../../checks/describe.js');
+        io.stdout.write(renderCheckHelp(await registry.loadCheckType(name)));
+        setExit(EXIT.ok);
+        return;
+      }
+      const types = await registry.loadAllCheckTypes();
+      const width = Math.max(...types.map((t) => t.name.length));
+      const sectionWidth = Math.max(...types.map((t) => t.sections.join(' ').length));
+      io.stdout.write(`Check types (${types.length}):\n`);
+      for (const t of types) io.stdout.write(`  ${t.name.padEnd(width)}  ${t.sections.join(' ').padEnd(sectionWidth)}  ${t.description}\n`);
+      io.stdout.write('\nRun `payready checks <type>` for its parameters.\n');
+      setExit(EXIT.ok);
+    });
+};
+
+export default register;

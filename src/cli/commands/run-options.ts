@@ -1,0 +1,54 @@
+import { Option, type Command } from 'commander';
+import { FAIL_ON_VALUES, type FailOn } from '../../runner/report.js';
+import { collect, positiveInt } from '../io.js';
+import type { SessionOptions } from '../session.js';
+
+/** Options shared by `run` and `demo` (one definition, two commands). */
+export function addRunOptions(command: Command): Command {
+  return command
+    .option('--only <id>', 'run only this check (and what it needs); repeatable', collect, [])
+    .option('--skip <id>', 'skip this check (and what needs it); repeatable', collect, [])
+    .option('--tag <tag>', 'run only checks with this tag; repeatable', collect, [])
+    .option('--concurrency <n>', 'checks running at once', positiveInt('--concurrency'), 8)
+    .addOption(new Option('--fail-on <severity>', 'a fail or error at this severity or above makes the run NOT READY').choices(FAIL_ON_VALUES as string[]).default('major'))
+    .option('--reporter <name[=path]>', 'also write this format (json, ...); repeatable', collect, [])
+    .option('--out <dir>', 'folder for report.json and the interaction log', 'payready-report')
+    .option('--log <path>', 'interaction log (JSONL), default <out>/interactions.jsonl')
+    .option('-v, --verbose', 'show assertion details and debug lines', false)
+    .option('-q, --quiet', 'print nothing but errors', false);
+}
+
+/** Raw commander values of the shared options. */
+export interface RawRunOptions {
+  only: string[];
+  skip: string[];
+  tag: string[];
+  concurrency: number;
+  failOn: string;
+  reporter: string[];
+  out: string;
+  log?: string;
+  verbose: boolean;
+  quiet: boolean;
+  env?: string;
+  fault?: string[];
+}
+
+/** Maps commander values onto session options. */
+export function toSessionOptions(suiteFile: string, raw: RawRunOptions): SessionOptions {
+  return {
+    suiteFile,
+    ...(raw.env ? { env: raw.env } : {}),
+    faults: raw.fault ?? [],
+    only: raw.only,
+    skip: raw.skip,
+    tags: raw.tag,
+    concurrency: raw.concurrency,
+    failOn: raw.failOn as FailOn,
+    reporters: raw.reporter,
+    outDir: raw.out,
+    ...(raw.log ? { logPath: raw.log } : {}),
+    verbose: raw.verbose,
+    quiet: raw.quiet,
+  };
+}

@@ -1,0 +1,50 @@
+import type { Writable } from 'node:stream';
+import { EXIT, UsageError } from '../errors.js';
+import { SuiteError, formatSuiteError } from '../suite/errors.js';
+
+/** The process surfaces a command uses, injected so tests run commands in-process. */
+export interface Io {
+  /** Standard output. */
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  /** Standard error. */
+  stderr: Writable & { isTTY?: boolean };
+  /** Environment variables. */
+  env: Record<string, string | undefined>;
+  /** Working directory relative paths resolve against. */
+  cwd: string;
+}
+
+/**
+ * Prints an error that reached the top of a command and returns its exit code. Known errors get
+ * their message and hint; anything else is a bug and gets one line (the stack only with
+ * PAYREADY_DEBUG=1), never a raw trace.
+ */
+export function renderError(err: unknown, io: Io): number {
+  if (err instanceof SuiteError) {
+    io.stderr.write(formatSuiteError(err));
+    return EXIT.usage;
+  }
+  if (err instanceof UsageError) {
+    io.stderr.write(`error: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ''}`);
+    return EXIT.usage;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr.write(`error: ${message}\n`);
+  if (io.env.PAYREADY_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+  else io.stderr.write('  (this is a bug in payready; set PAYREADY_DEBUG=1 for details and please report it)\n');
+  return EXIT.usage;
+}
+
+/** Collects a repeatable option into an array (commander helper). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Parses a positive integer option or throws a UsageError naming the option. */
+export function positiveInt(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got "${value}"`);
+    return n;
+  };
+}

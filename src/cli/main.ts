@@ -1,0 +1,57 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT, UsageError } from '../errors.js';
+import { VERSION } from '../paths.js';
+import { commands } from './commands/index.js';
+import { renderError, type Io } from './io.js';
+
+/**
+ * Builds the commander program. Each command lives in its own file and imports its
+ * implementation lazily, so `--help` loads nothing heavy. Actions store an exit code instead of
+ * exiting, so the whole CLI runs in-process in tests.
+ */
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('payready')
+    .description('Tells whether a payment integration is ready to go live, proves it, and gates CI.')
+    .version(VERSION, '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .addHelpText(
+      'after',
+      `
+Start here:
+  npx payready demo                      run the go-live suite against the built-in sandbox
+  npx payready run checks/go-live.yaml --env sandbox
+
+Exit codes: 0 ready, 1 not ready, 2 usage or suite error, 130/143 interrupted.`,
+    );
+  for (const command of commands) command(program, io, setExit);
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version print through configureOutput and exit 0; usage mistakes exit 2.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    return renderError(err, io);
+  }
+}
+
+function processIo(): Io {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+export { UsageError };

@@ -1,0 +1,162 @@
+import type { Writable } from 'node:stream';
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Status } from '../checks/types.js';
+import type { CheckSpec } from '../suite/types.js';
+import type { RunListener } from '../runner/run.js';
+import type { CheckResult, Report, Verdict } from '../runner/report.js';
+import { gates } from '../runner/report.js';
+
+/** How the terminal reporter behaves. */
+export interface TerminalOptions {
+  /** Where lines go (stdout). */
+  stream: Writable & { isTTY?: boolean; columns?: number };
+  /** Process environment (CI, NO_COLOR, FORCE_COLOR). */
+  env: Record<string, string | undefined>;
+  /** Print assertion details under failing checks. */
+  verbose?: boolean;
+}
+
+const LABEL: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERROR' };
+const SYMBOL: Record<Status, string> = { pass: '✔', fail: '✖', warn: '⚠', skip: '○', error: '!' };
+
+/** Minimal spinner surface we use from ora (imported lazily, TTY only). */
+interface Spinner {
+  text: string;
+  start(): Spinner;
+  stop(): Spinner;
+  clear(): Spinner;
+  render(): Spinner;
+}
+
+/**
+ * Live progress and the verdict block. A spinner only on a TTY and never under CI; plain lines
+ * otherwise; no colour under NO_COLOR or without a TTY. Server-supplied text is stripped of
+ * escape sequences so a hostile response cannot repaint the terminal.
+ */
+export class TerminalReporter implements RunListener {
+  private readonly c: ChalkInstance;
+  private readonly live: boolean;
+  private spinner: Spinner | undefined;
+  private readonly running = new Set<string>();
+  private idWidth = 12;
+
+  constructor(private readonly options: TerminalOptions) {
+    const { env, stream } = options;
+    const tty = Boolean(stream.isTTY);
+    const colour = env.FORCE_COLOR && env.FORCE_COLOR !== '0' ? 1 : tty && !('NO_COLOR' in env) ? 1 : 0;
+    this.c = new Chalk({ level: colour as 0 | 1 });
+    this.live = tty && !isCI(env);
+  }
+
+  /** Loads the spinner when it will be used (ora is not needed off a TTY). */
+  async prepare(): Promise<void> {
+    if (!this.live) return;
+    const { default: ora } = await import('ora');
+    this.spinner = ora({ stream: this.options.stream, discardStdin: false });
+  }
+
+  onRunStart({ suite, target, checks }: { suite: { name: string; file: string }; target: { name: string; baseUrl?: string; insecure: boolean }; checks: CheckSpec[] }): void {
+    this.idWidth = Math.min(32, Math.max(12, ...checks.map((c) => c.id.length)));
+    const where = target.baseUrl ? ` (${target.baseUrl})` : '';
+    this.line(`${this.c.bold('payready')} · suite ${suite.name} (${suite.file}) · environment ${target.name}${where} · ${checks.length} checks`);
+    if (target.insecure) this.line(this.c.yellow(`warning: TLS certificate verification is off for environment "${target.name}"`));
+    this.spinner?.start();
+  }
+
+  onCheckStart(check: CheckSpec): void {
+    this.running.add(check.id);
+    this.updateSpinner();
+  }
+
+  onCheckEnd(result: CheckResult): void {
+    this.running.delete(result.id);
+    this.line(this.formatResult(result));
+    if (this.options.verbose || result.status === 'fail') {
+      for (const a of result.assertions.filter((x) => !x.passed).slice(0, this.options.verbose ? 50 : 3)) {
+        this.line(this.c.dim(`        ${clean(a.message ?? `${a.name}: expected ${a.operator} ${JSON.stringify(a.expected)}, got ${JSON.stringify(a.actual)}`)}`));
+      }
+    }
+    this.updateSpinner();
+  }
+
+  /** The verdict block; `files` are the paths written (report, log, bundle). */
+  end(report: Report, files: string[] = []): void {
+    this.spinner?.stop();
+    const s = report.summary;
+    const counts = `${report.results.length} checks: ${s.pass} pass · ${s.fail} fail · ${s.error} error · ${s.warn} warn · ${s.skip} skip`;
+    this.options.stream.write('\n');
+    this.line(`${this.verdict(report.verdict)}  ${counts}  (${(report.durationMs / 1000).toFixed(1)} s)${report.incomplete ? this.c.yellow('  INCOMPLETE: the run was interrupted') : ''}`);
+    const sections = Object.entries(report.sections)
+      .map(([id, score]) => {
+        const text = `${id} ${score.passed}/${score.total}`;
+        return score.passed === score.total ? this.c.green(text) : this.c.red(text);
+      })
+      .join('  ');
+    if (sections) this.line(`Sections   ${sections}`);
+    const blocking = report.results.filter((r) => (r.status === 'fail' || r.status === 'error') && gates(r.severity, report.failOn) && !r.waived);
+    for (const r of blocking.slice(0, 10)) this.line(`${this.c.red('Blocking')}   ${r.id} (${r.section}, ${r.severity}): ${clean(r.summary)}`);
+    if (blocking.length > 10) this.line(`           ... and ${blocking.length - 10} more`);
+    for (const r of report.results.filter((x) => x.waived)) this.line(`${this.c.yellow('Waived')}     ${r.id}: ${clean(r.waiver?.reason ?? '')} (approved by ${r.waiver?.approvedBy}, until ${r.waiver?.expires})`);
+    for (const w of report.warnings) this.line(this.c.yellow(`Warning    ${w}`));
+    for (const file of files) this.line(`Wrote      ${file}`);
+  }
+
+  private formatResult(r: CheckResult): string {
+    const colour = this.statusColour(r.status);
+    const label = colour(`${this.live ? `${SYMBOL[r.status]} ` : ''}${LABEL[r.status].padEnd(5)}`);
+    const duration = r.attempts > 0 ? formatMs(r.durationMs) : '';
+    const waived = r.waived ? this.c.yellow(' [waived]') : '';
+    return `${label}  ${r.id.padEnd(this.idWidth)}  ${r.section.padEnd(4)}  ${duration.padStart(7)}  ${clean(r.summary)}${waived}`;
+  }
+
+  private statusColour(status: Status): (text: string) => string {
+    switch (status) {
+      case 'pass':
+        return this.c.green;
+      case 'fail':
+        return this.c.red;
+      case 'error':
+        return this.c.magenta;
+      case 'warn':
+        return this.c.yellow;
+      default:
+        return this.c.dim;
+    }
+  }
+
+  private verdict(verdict: Verdict): string {
+    if (verdict === 'READY') return this.c.bold.green(verdict);
+    if (verdict === 'READY WITH WAIVERS') return this.c.bold.yellow(verdict);
+    return this.c.bold.red(verdict);
+  }
+
+  private updateSpinner(): void {
+    if (!this.spinner) return;
+    const ids = [...this.running];
+    this.spinner.text = ids.length ? `running ${ids.slice(0, 4).join(', ')}${ids.length > 4 ? ` +${ids.length - 4}` : ''}` : 'waiting';
+  }
+
+  private line(text: string): void {
+    this.spinner?.clear();
+    this.options.stream.write(`${text}\n`);
+    this.spinner?.render();
+  }
+}
+
+/** True under a CI system (no spinner there). */
+export function isCI(env: Record<string, string | undefined>): boolean {
+  return Boolean(env.CI && env.CI !== 'false' && env.CI !== '0') || Boolean(env.GITHUB_ACTIONS || env.GITLAB_CI || env.BUILDKITE || env.JENKINS_URL);
+}
+
+/** Removes ANSI escape sequences and control characters from text that came from a server. */
+export function clean(text: string): string {
+  return text
+    .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
+    .replace(/\u001b[\]PX^_][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g, '')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
+    .replace(/[\r\n\t]+/g, ' ');
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}

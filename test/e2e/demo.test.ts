@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliEnv, filesUnder, runCli, stackTraceIn, tempDir } from './helpers.js';
+
+describe('payready demo', () => {
+  it('runs the go-live suite against the embedded sandbox: READY, exit 0, report.json written', async () => {
+    const out = tempDir();
+    const result = await runCli(['demo', '--out', out]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^READY\s/m);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report).toMatchObject({ schemaVersion: 1, tool: { name: 'payready' }, verdict: 'READY', incomplete: false, environment: { name: 'sandbox', embedded: true, sandbox: true } });
+    expect(report.suite).toMatchObject({ name: 'go-live', file: 'checks/go-live.yaml' });
+    expect(report.suite.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.results.length).toBeGreaterThanOrEqual(7);
+    expect(report.results.every((r: { status: string }) => r.status === 'pass')).toBe(true);
+    for (const r of report.results) expect(Object.keys(r)).toEqual(expect.arrayContaining(['id', 'type', 'title', 'section', 'severity', 'status', 'summary', 'durationMs', 'attempts', 'measurements', 'assertions']));
+    expect(Object.keys(report.sections)).toEqual(expect.arrayContaining(['1.1', '1.2', '1.3', '5.2']));
+    const log = readFileSync(join(out, 'interactions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(log.length).toBeGreaterThan(4);
+    expect(log[0]).toMatchObject({ checkId: expect.any(String), method: expect.any(String), endpoint: expect.any(String), durationMs: expect.any(Number) });
+    // Nothing temporary is left behind.
+    expect(readdirSync(out).filter((f) => f.startsWith('.payready-tmp'))).toEqual([]);
+  });
+
+  it('--fault no-auth: NOT READY, exit 1, names the check that guards against it', async () => {
+    const out = tempDir();
+    const result = await runCli(['demo', '--fault', 'no-auth', '--out', out]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^NOT READY\s/m);
+    expect(result.stdout).toMatch(/^FAIL\s+payments-require-auth\s.*expected status to equal 401, got 201/m);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const failed = report.results.filter((r: { status: string }) => r.status !== 'pass').map((r: { id: string }) => r.id);
+    expect(failed).toEqual(['payments-require-auth']);
+    expect(report.environment.faults).toEqual(['no-auth']);
+  });
+
+  it('--fault down: error results that say the connection was refused, exit 1, no stack trace', async () => {
+    const out = tempDir();
+    const result = await runCli(['demo', '--fault', 'down', '--out', out]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/NOT READY/);
+    expect(result.stdout).toMatch(/connection refused by 127\.0\.0\.1:\d+/);
+    expect(stackTraceIn(result.stdout + result.stderr)).toBeUndefined();
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const port = report.results.find((r: { id: string }) => r.id === 'api-port-open');
+    expect(port.status).toBe('fail');
+    expect(report.summary.error + report.summary.fail + report.summary.skip).toBe(report.results.length);
+  });
+
+  it('an unknown fault is a usage error with a suggestion', async () => {
+    const result = await runCli(['demo', '--fault', 'no-auht', '--out', tempDir()]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no-auth/);
+    expect(stackTraceIn(result.stderr)).toBeUndefined();
+  });
+
+  it('never prints or writes the client secret', async () => {
+    const canary = 'canary-Secret-5f0c1d9e7a2b';
+    const out = tempDir();
+    const result = await runCli(['demo', '--out', out, '--verbose'], { env: cliEnv({ PAYREADY_CLIENT_SECRET: canary }) });
+    expect(result.code).toBe(0);
+    const forms = [canary, Buffer.from(canary).toString('base64').replace(/=+$/, ''), encodeURIComponent(canary)];
+    for (const form of forms) {
+      expect(result.stdout).not.toContain(form);
+      expect(result.stderr).not.toContain(form);
+      for (const file of filesUnder(out)) expect(file.bytes.toString('latin1'), file.path).not.toContain(form);
+    }
+    expect(existsSync(join(out, 'report.json'))).toBe(true);
+  });
+});

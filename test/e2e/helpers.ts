@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const BIN = join(ROOT, 'bin', 'payready.js');
+
+/** Result of one CLI run. */
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A fresh temporary folder for a test's outputs. */
+export function tempDir(prefix = 'payready-e2e-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Environment for the CLI: CI-like (no TTY, no colour), no inherited payready variables. */
+export function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('PAYREADY_') && k !== 'FORCE_COLOR') env[k] = v;
+  return { ...env, CI: 'true', NO_COLOR: '1', ...extra };
+}
+
+/** Spawns `bin/payready.js args...` and collects its output. */
+export function spawnCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env ?? cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, done };
+}
+
+/** Runs the CLI to completion. */
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  return spawnCli(args, options).done;
+}
+
+/** Every file under `dir`, recursively, with its bytes. */
+export function filesUnder(dir: string): { path: string; bytes: Buffer }[] {
+  const out: { path: string; bytes: Buffer }[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...filesUnder(path));
+    else out.push({ path, bytes: readFileSync(path) });
+  }
+  return out;
+}
+
+/** Asserts no stack trace text is in `text` (lines like "    at fn (file.js:1:2)" or "TypeError:"). */
+export function stackTraceIn(text: string): string | undefined {
+  return /^\s+at .+:\d+:\d+\)?$/m.exec(text)?.[0] ?? /\b(?:TypeError|ReferenceError|SyntaxError|RangeError):/.exec(text)?.[0];
+}
