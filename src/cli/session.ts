@@ -106,22 +106,28 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
 
     const terminal = options.quiet ? undefined : new TerminalReporter({ stream: io.stdout, env: io.env, verbose: options.verbose });
     await terminal?.prepare();
-    const output = await runSuite(
-      { suite, target, embedded: environment.embedded, secrets, env, faults: options.faults },
-      {
-        only: options.only,
-        skip: options.skip,
-        tags: options.tags,
-        concurrency: options.concurrency,
-        failOn: options.failOn,
-        signal: controller.signal,
-        listeners: terminal ? [terminal] : [],
-        toolVersion: VERSION,
-        redactor,
-        interactions,
-        ...(options.verbose ? { debug: (line: string) => io.stderr.write(`debug: ${line}\n`) } : {}),
-      },
-    );
+    let output: Awaited<ReturnType<typeof runSuite>>;
+    try {
+      output = await runSuite(
+        { suite, target, embedded: environment.embedded, secrets, env, faults: options.faults },
+        {
+          only: options.only,
+          skip: options.skip,
+          tags: options.tags,
+          concurrency: options.concurrency,
+          failOn: options.failOn,
+          signal: controller.signal,
+          listeners: terminal ? [terminal] : [],
+          toolVersion: VERSION,
+          redactor,
+          interactions,
+          ...(options.verbose ? { debug: (line: string) => io.stderr.write(`debug: ${line}\n`) } : {}),
+        },
+      );
+    } catch (err) {
+      await log.discard();
+      throw err;
+    }
 
     const written: string[] = [];
     await log.commit();

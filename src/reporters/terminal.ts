@@ -5,6 +5,7 @@ import type { CheckSpec } from '../suite/types.js';
 import type { RunListener } from '../runner/run.js';
 import type { CheckResult, Report, Verdict } from '../runner/report.js';
 import { gates } from '../runner/report.js';
+import { describeFailure } from '../checks/assert.js';
 
 /** How the terminal reporter behaves. */
 export interface TerminalOptions {
@@ -71,11 +72,9 @@ export class TerminalReporter implements RunListener {
   onCheckEnd(result: CheckResult): void {
     this.running.delete(result.id);
     this.line(this.formatResult(result));
-    if (this.options.verbose || result.status === 'fail') {
-      for (const a of result.assertions.filter((x) => !x.passed).slice(0, this.options.verbose ? 50 : 3)) {
-        this.line(this.c.dim(`        ${clean(a.message ?? `${a.name}: expected ${a.operator} ${JSON.stringify(a.expected)}, got ${JSON.stringify(a.actual)}`)}`));
-      }
-    }
+    // The summary names the first failed assertion; list the others (all of them with --verbose).
+    const failed = result.assertions.filter((a) => !a.passed);
+    for (const a of this.options.verbose ? failed : failed.slice(1, 4)) this.line(this.c.dim(`        ${clean(describeFailure(a))}`));
     this.updateSpinner();
   }
 

@@ -1,0 +1,93 @@
+import { afterAll } from 'vitest';
+import type { CheckType, Outcome, Target } from '../../src/checks/types.js';
+import { loadCheckType } from '../../src/checks/index.js';
+import { Redactor } from '../../src/evidence/redact.js';
+import { HttpTransport } from '../../src/net/http.js';
+import { InteractionLog } from '../../src/runner/interactions.js';
+import { systemClock } from '../../src/runner/run.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { validateParams } from '../../src/suite/schema.js';
+import { interpolate } from '../../src/suite/interpolate.js';
+
+/**
+ * Layer 1 of the tests (STYLE.md): a check type run against a REAL sandbox (one per fault set,
+ * started on first use and closed after the file), through the same parameter validation and
+ * context the runner gives it. No mocks.
+ */
+const sandboxes = new Map<string, Promise<Sandbox>>();
+
+afterAll(async () => {
+  const all = await Promise.all(sandboxes.values());
+  sandboxes.clear();
+  await Promise.all(all.map((s) => s.close()));
+});
+
+/** The sandbox with exactly these faults switched on (shared within a test file). */
+export function sandboxWith(faults: string[] = []): Promise<Sandbox> {
+  const key = [...faults].sort().join(',');
+  let started = sandboxes.get(key);
+  if (!started) {
+    started = startSandbox({ faults });
+    sandboxes.set(key, started);
+  }
+  return started;
+}
+
+/** One table row: a check type, its parameters (with `${target.x}` references), sandbox faults and what must come out. */
+export interface CheckCase {
+  /** What the row shows. */
+  name: string;
+  /** Sandbox faults switched on. */
+  faults?: string[];
+  /** `with:` parameters; `${target.x}` and `${sandbox.x}` refer to the sandbox's fields. */
+  params: Record<string, unknown>;
+  /** Expected status. */
+  status: Outcome['status'];
+  /** Pattern the summary must match. */
+  summary: RegExp;
+  /** Check timeout (ms), default 10 s. */
+  timeoutMs?: number;
+}
+
+/** Context pieces a case can inspect after the run. */
+export interface CaseRun {
+  /** The outcome. */
+  outcome: Outcome;
+  /** The sandbox used. */
+  sandbox: Sandbox;
+  /** Interactions recorded. */
+  interactions: InteractionLog;
+}
+
+/** Runs one check type with `params` against the sandbox with `faults`. */
+export async function runCheck(typeName: string, params: Record<string, unknown>, options: { faults?: string[]; timeoutMs?: number; target?: Partial<Target> } = {}): Promise<CaseRun> {
+  const sandbox = await sandboxWith(options.faults);
+  const type: CheckType = await loadCheckType(typeName);
+  const fields = { ...sandbox.targetFields(), clientId: sandbox.clientId, clientSecret: sandbox.clientSecret };
+  const resolved = interpolate(params, { env: {}, vars: {}, secrets: { clientId: sandbox.clientId, clientSecret: sandbox.clientSecret }, target: fields, checks: {} });
+  const validated = await validateParams(type, resolved);
+  if (!validated.ok) throw new Error(`test parameters do not validate: ${validated.message}`);
+  const interactions = new InteractionLog();
+  const target: Target = { name: 'sandbox', sandbox: true, baseUrl: sandbox.baseUrl, ca: [sandbox.caPem], insecure: false, fields, ...options.target };
+  const transport = new HttpTransport({ ca: target.ca, insecure: target.insecure }, interactions);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    const outcome = await type.run(validated.params as never, {
+      checkId: `test-${typeName}`,
+      signal,
+      timeoutMs,
+      http: transport.forCheck(`test-${typeName}`, signal, timeoutMs),
+      target,
+      baseDir: process.cwd(),
+      allowLive: false,
+      redact: new Redactor(),
+      interactions,
+      clock: systemClock,
+      log: { debug: () => undefined },
+    });
+    return { outcome, sandbox, interactions };
+  } finally {
+    await transport.close();
+  }
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { runCheck, type CheckCase } from './harness.js';
+
+const payment = {
+  amount: { value: 1000, currency: 'EUR' },
+  paymentMethod: { type: 'card', number: '4111111111111111', expiryMonth: 12, expiryYear: 2035, cvc: '737' },
+  reference: 'http-check-test',
+};
+
+const cases: CheckCase[] = [
+  { name: 'health answers 200 over HTTPS', params: { url: '${target.baseUrl}/health', requireHttps: true, expect: { status: 200, json: { status: 'ok' } } }, status: 'pass', summary: /^GET \/health -> 200 in [\d.]+ ms$/ },
+  { name: 'a status class matches', params: { url: '${target.baseUrl}/health', expect: { status: '2xx' } }, status: 'pass', summary: /-> 200/ },
+  {
+    name: 'payments refuse a request without a token',
+    params: { method: 'POST', url: '${target.baseUrl}/v1/payments', json: payment, expect: { status: 401, headers: { 'WWW-Authenticate': { matches: '^Bearer' } } } },
+    status: 'pass',
+    summary: /-> 401/,
+  },
+  {
+    name: 'fault no-auth: the same probe fails and says what was seen',
+    faults: ['no-auth'],
+    params: { method: 'POST', url: '${target.baseUrl}/v1/payments', json: payment, expect: { status: 401 } },
+    status: 'fail',
+    summary: /^POST \/v1\/payments: expected status to equal 401, got 201$/,
+  },
+  {
+    name: 'a wrong client secret gets RFC 6749 invalid_client',
+    params: { method: 'POST', url: '${target.tokenUrl}', form: { grant_type: 'client_credentials', client_id: '${secrets.clientId}', client_secret: 'wrong' }, expect: { status: 401, json: { error: 'invalid_client' } } },
+    status: 'pass',
+    summary: /-> 401/,
+  },
+  {
+    name: 'a JSON path assertion that does not hold fails naming the path',
+    params: { url: '${target.baseUrl}/health', expect: { json: { status: 'degraded' } } },
+    status: 'fail',
+    summary: /expected body\.status to equal "degraded", got "ok"/,
+  },
+  {
+    name: 'requireHttps on the plain-HTTP port passes when it redirects to https',
+    params: { url: '${target.httpUrl}/health', requireHttps: true, expect: { status: 301 } },
+    status: 'pass',
+    summary: /-> 301/,
+  },
+  {
+    name: 'following the redirect reaches the HTTPS API',
+    params: { url: '${target.httpUrl}/health', followRedirects: 2, expect: { status: 200 } },
+    status: 'pass',
+    summary: /-> 200/,
+  },
+  {
+    name: 'fault down: error naming the refused connection',
+    faults: ['down'],
+    params: { url: '${target.baseUrl}/health' },
+    status: 'error',
+    summary: /^GET \/health: connection refused by 127\.0\.0\.1:\d+$/,
+  },
+  {
+    name: 'a body cap turns an oversized response into an error',
+    params: { url: '${target.baseUrl}/.well-known/jwks.json', maxBodyBytes: 16 },
+    status: 'error',
+    summary: /exceeds the 16 B limit/,
+  },
+];
+
+describe('http check against the real sandbox', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const { outcome, interactions } = await runCheck('http', c.params, { faults: c.faults });
+      expect(outcome.status, outcome.summary).toBe(c.status);
+      expect(outcome.summary).toMatch(c.summary);
+      expect(interactions.overall.requests).toBeGreaterThan(0);
+    });
+  }
+
+  it('keeps a transcript with credentials masked and exposes values for capture', async () => {
+    const { outcome, sandbox } = await runCheck('http', {
+      method: 'POST',
+      url: '${target.tokenUrl}',
+      headers: { Authorization: `Basic ${Buffer.from('payready-demo:x').toString('base64')}` },
+      form: { grant_type: 'client_credentials', client_id: '${secrets.clientId}', client_secret: '${secrets.clientSecret}' },
+    });
+    const transcript = String(outcome.artifacts?.[0]?.data);
+    expect(transcript).toMatch(/^> POST https:\/\/127\.0\.0\.1:\d+\/oauth\/token$/m);
+    expect(transcript).toMatch(/^> authorization: Basic \[REDACTED\]$/im);
+    expect(transcript).toMatch(/^< HTTP\/1\.1 \d{3}$/m);
+    expect(outcome.values).toMatchObject({ status: expect.any(Number), headers: expect.any(Object) });
+    expect(sandbox.clientSecret.length).toBeGreaterThan(4);
+  });
+
+  it('a server that never answers ends as error within the timeout', async () => {
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const started = performance.now();
+      const { outcome } = await runCheck('http', { url: `http://127.0.0.1:${port}/` }, { timeoutMs: 300 });
+      expect(outcome.status).toBe('error');
+      expect(outcome.summary).toMatch(/timed out after 300 ms talking to 127\.0\.0\.1:\d+/);
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      server.close();
+    }
+  });
+});
