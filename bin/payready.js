@@ -7,13 +7,19 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else {
+  let interrupt;
   let cli;
   try {
+    // Listen for Ctrl-C before anything else loads, so an early interrupt still ends cleanly.
+    const { listenForInterrupt } = await import('../dist/cli/interrupt.js');
+    interrupt = listenForInterrupt();
     cli = await import('../dist/cli/main.js');
   } catch (err) {
     if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
     process.stderr.write('error: payready is not built (dist/ is missing). Run `npm ci` (or `npm run build`) in the payready folder.\n');
     process.exit(2);
   }
-  process.exit(await cli.main(args));
+  const code = await cli.main(args, cli.processIo(interrupt));
+  interrupt.dispose();
+  process.exit(code);
 }

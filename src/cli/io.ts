@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { EXIT, UsageError } from '../errors.js';
+import type { Interrupt } from './interrupt.js';
 import { SuiteError, formatSuiteError } from '../suite/errors.js';
 
 /** The process surfaces a command uses, injected so tests run commands in-process. */
@@ -12,6 +13,8 @@ export interface Io {
   env: Record<string, string | undefined>;
   /** Working directory relative paths resolve against. */
   cwd: string;
+  /** SIGINT/SIGTERM, caught since the process started. */
+  interrupt: Interrupt;
 }
 
 /**

@@ -3,6 +3,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { VERSION } from '../paths.js';
 import { commands } from './commands/index.js';
 import { renderError, type Io } from './io.js';
+import { listenForInterrupt, type Interrupt } from './interrupt.js';
 
 /**
  * Builds the commander program. Each command lives in its own file and imports its
@@ -33,7 +34,7 @@ Exit codes: 0 ready, 1 not ready, 2 usage or suite error, 130/143 interrupted.`,
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: string[], io: Io = processIo(listenForInterrupt())): Promise<number> {
   let code: number = EXIT.ok;
   const program = buildProgram(io, (c) => {
     code = c;
@@ -50,8 +51,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   }
 }
 
-function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+/** The real process surfaces; `interrupt` comes from bin/payready.js, which listens from the first moment. */
+export function processIo(interrupt: Interrupt): Io {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), interrupt };
 }
 
 export { UsageError };

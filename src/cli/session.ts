@@ -69,16 +69,10 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     throw new UsageError(`--fault only applies to the embedded sandbox, and environment "${envName}" is not embedded`);
   }
 
-  const controller = new AbortController();
-  let interruptedBy: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (interruptedBy) return;
-    interruptedBy = signal;
+  const interrupt = io.interrupt;
+  interrupt.onInterrupt((signal) => {
     io.stderr.write(`\n${signal === 'SIGINT' ? 'Interrupted' : 'Terminated'}: stopping running checks and writing a partial report...\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  });
 
   const env: Record<string, string | undefined> = { ...io.env };
   let sandbox: Sandbox | undefined;
@@ -116,7 +110,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
           tags: options.tags,
           concurrency: options.concurrency,
           failOn: options.failOn,
-          signal: controller.signal,
+          signal: interrupt.signal,
           listeners: terminal ? [terminal] : [],
           toolVersion: VERSION,
           redactor,
@@ -140,11 +134,9 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     }
     terminal?.end(output.report, written);
 
-    if (interruptedBy) return interruptedBy === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+    if (interrupt.received) return interrupt.received === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
     return output.report.verdict === 'NOT READY' ? EXIT.notReady : EXIT.ok;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     await sandbox?.close();
   }
 }

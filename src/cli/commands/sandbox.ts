@@ -47,10 +47,8 @@ const register: RegisterCommand = (program, io, setExit) => {
           '',
         ].join('\n'),
       );
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      });
+      // Ctrl-C is the normal way to stop a server: close cleanly and exit 0.
+      await new Promise<void>((resolve) => io.interrupt.onInterrupt(() => resolve()));
       await sandbox.close();
       io.stdout.write('sandbox stopped\n');
       setExit(EXIT.ok);

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import { parseSuite } from '../../src/suite/load.js';
+import { resolveEnvironment } from '../../src/suite/resolve.js';
+import { runSuite } from '../../src/runner/run.js';
+import json from '../../src/reporters/json.js';
+import type { Report } from '../../src/runner/report.js';
+import { HOSTILE_DESCRIPTIONS, HOSTILE_KINDS, startHostile, type Hostile, type HostileKind } from '../support/hostile.js';
+import { applySections } from '../../src/docs.js';
+
+/**
+ * The fault matrix (issue 8): every network check type against real misbehaving loopback servers.
+ * Every cell must end as fail or error within its timeout with a summary naming the cause; the run
+ * completes and its report renders. README's matrix is generated from this table's outcomes.
+ */
+interface MatrixRow {
+  /** `with:` parameters, written against `${target.baseUrl}`, `${target.host}`, `${target.port}`. */
+  params: Record<string, unknown>;
+  /** Servers against which the requirement is genuinely met, with why (e.g. a port check only proves the port accepts). */
+  passes?: Partial<Record<HostileKind, string>>;
+}
+
+export const MATRIX: Record<string, MatrixRow> = {
+  http: {
+    params: {
+      url: '${target.baseUrl}/v1/payments/pay_1',
+      followRedirects: 5,
+      expect: { status: 200, headers: { 'content-type': { matches: '^application/json' } }, json: { status: 'ok' } },
+    },
+  },
+  port: {
+    params: { host: '${target.host}', ports: ['${target.port}'] },
+    passes: Object.fromEntries(
+      HOSTILE_KINDS.filter((k) => k !== 'refused' && k !== 'unresolvable').map((k) => [k, 'port open']),
+    ) as Partial<Record<HostileKind, string>>,
+  },
+};
+
+/** The cause a summary must name for each misbehaviour. */
+const CAUSE: Record<HostileKind, RegExp> = {
+  refused: /connection refused/,
+  silent: /timed out/,
+  'stall-body': /timed out/,
+  drip: /timed out/,
+  'reset-mid-body': /connection reset|closed the connection/,
+  'garbage-tls': /did not answer with TLS|TLS|valid HTTP/,
+  'malformed-json': /not JSON/,
+  'huge-body': /exceeds the [\d.]+ [KMG]?B limit/,
+  'wrong-content-type': /content-type/,
+  'redirect-loop': /redirects/,
+  unresolvable: /name not resolved/,
+};
+
+const TIMEOUT_MS = 1500;
+const reports = new Map<HostileKind, Report>();
+const servers: Hostile[] = [];
+
+async function runAgainst(server: Hostile): Promise<Report> {
+  const source = stringify({
+    suite: `matrix-${server.kind}`,
+    title: `Fault matrix: ${server.kind}`,
+    environments: { hostile: { baseUrl: server.baseUrl, host: server.host, port: server.port, sandbox: true } },
+    checks: Object.entries(MATRIX).map(([type, row]) => ({ id: `${type}-check`, type, section: '1.1', timeout: `${TIMEOUT_MS}ms`, with: row.params })),
+  });
+  const suite = await parseSuite(source, `matrix-${server.kind}.yaml`, { env: {} });
+  const { target, secrets } = await resolveEnvironment(suite, 'hostile', { env: {} });
+  const { report } = await runSuite({ suite, target, embedded: false, secrets, env: {} }, { toolVersion: 'test', lookup: server.lookup, concurrency: 16 });
+  // The report renders and parses: the run completed.
+  return JSON.parse(json.render(report, {})) as Report;
+}
+
+beforeAll(async () => {
+  await Promise.all(
+    HOSTILE_KINDS.map(async (kind) => {
+      const server = await startHostile(kind);
+      servers.push(server);
+      reports.set(kind, await runAgainst(server));
+    }),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+function cell(type: string, kind: HostileKind): { status: string; summary: string; durationMs: number } {
+  const result = reports.get(kind)!.results.find((r) => r.id === `${type}-check`)!;
+  return { status: result.status, summary: result.summary, durationMs: result.durationMs };
+}
+
+describe('fault matrix: every network check type against misbehaving servers', () => {
+  for (const type of Object.keys(MATRIX)) {
+    for (const kind of HOSTILE_KINDS) {
+      const pass = MATRIX[type]!.passes?.[kind];
+      it(`${type} vs ${kind}: ${pass ? `pass (${pass})` : 'fail or error naming the cause'}, within the timeout`, () => {
+        const c = cell(type, kind);
+        if (pass) {
+          expect(c.status, c.summary).toBe('pass');
+        } else {
+          expect(['fail', 'error'], c.summary).toContain(c.status);
+          expect(c.summary).toMatch(CAUSE[kind]);
+        }
+        expect(c.durationMs).toBeLessThan(TIMEOUT_MS + 1000);
+      });
+    }
+  }
+
+  it('README shows this matrix (PAYREADY_UPDATE_FIXTURES=1 rewrites it)', () => {
+    const header = `| check type | ${HOSTILE_KINDS.map((k) => HOSTILE_DESCRIPTIONS[k]).join(' | ')} |`;
+    const rows = Object.keys(MATRIX).map((type) => {
+      const cells = HOSTILE_KINDS.map((kind) => {
+        const c = cell(type, kind);
+        const cause = MATRIX[type]!.passes?.[kind] ?? CAUSE[kind].exec(c.summary)?.[0] ?? '?';
+        return `${c.status}: ${cause}`;
+      });
+      return `| \`${type}\` | ${cells.join(' | ')} |`;
+    });
+    const table = [header, `|---|${HOSTILE_KINDS.map(() => '---').join('|')}|`, ...rows].join('\n');
+    const file = new URL('../../README.md', import.meta.url);
+    const readme = readFileSync(file, 'utf8');
+    const updated = applySections(readme, { 'fault-matrix': table });
+    if (process.env.PAYREADY_UPDATE_FIXTURES === '1') writeFileSync(file, updated);
+    expect(updated).toBe(readFileSync(file, 'utf8'));
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnCli, stackTraceIn, tempDir } from '../e2e/helpers.js';
+
+/**
+ * SIGINT or SIGTERM at random moments of a demo run (issue 8): a valid report.json, marked
+ * incomplete whenever a check did not finish, no temporary files, exit 130 / 143.
+ */
+async function interruptAt(delayMs: number, signal: NodeJS.Signals): Promise<'hit' | 'missed'> {
+  const dir = tempDir();
+  const { child, done } = spawnCli(['demo', '--out', 'out', '--concurrency', '2'], { cwd: dir });
+  // The run has started once the header line is out; the signal then lands at a random moment.
+  await new Promise<void>((resolve) => {
+    const onData = (d: Buffer): void => {
+      if (d.toString().includes('payready ·')) {
+        child.stdout!.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.on('close', () => resolve());
+  });
+  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  child.kill(signal);
+  const result = await done;
+  expect(stackTraceIn(result.stdout + result.stderr)).toBeUndefined();
+  const out = join(dir, 'out');
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  expect(report.schemaVersion).toBe(1);
+  expect(existsSync(join(out, 'interactions.jsonl'))).toBe(true);
+  expect(readdirSync(out).filter((f) => f.includes('payready-tmp'))).toEqual([]);
+  // The CLI acknowledges every signal it receives; without that line the run had already ended.
+  if (!/^(Interrupted|Terminated): /m.test(result.stderr)) {
+    expect(result.code).toBe(0);
+    expect(report.incomplete).toBe(false);
+    return 'missed';
+  }
+  expect(result.code, result.stderr).toBe(signal === 'SIGINT' ? 130 : 143);
+  const unfinished = report.results.filter((r: { skippedBy?: string }) => r.skippedBy === 'interrupt');
+  expect(report.incomplete).toBe(unfinished.length > 0);
+  if (report.incomplete) expect(report.verdict).toBe('NOT READY');
+  return 'hit';
+}
+
+describe('interrupted demo runs', () => {
+  it('SIGINT and SIGTERM at random moments leave a valid report, no temporary files, exit 130/143', async () => {
+    const outcomes: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const delayMs = Math.floor(Math.random() * 150);
+      outcomes.push(`${await interruptAt(delayMs, i % 2 ? 'SIGTERM' : 'SIGINT')}@${delayMs}ms`);
+    }
+    // A machine fast enough to finish before most signals would make this test vacuous.
+    expect(outcomes.filter((o) => o.startsWith('hit')).length, outcomes.join(', ')).toBeGreaterThanOrEqual(4);
+  }, 120_000);
+});
