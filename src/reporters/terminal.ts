@@ -6,6 +6,9 @@ import type { RunListener } from '../runner/run.js';
 import type { CheckResult, Report, Verdict } from '../runner/report.js';
 import { gates } from '../runner/report.js';
 import { describeFailure } from '../checks/assert.js';
+import { clean } from './common.js';
+
+export { clean };
 
 /** How the terminal reporter behaves. */
 export interface TerminalOptions {
@@ -145,15 +148,6 @@ export class TerminalReporter implements RunListener {
 /** True under a CI system (no spinner there). */
 export function isCI(env: Record<string, string | undefined>): boolean {
   return Boolean(env.CI && env.CI !== 'false' && env.CI !== '0') || Boolean(env.GITHUB_ACTIONS || env.GITLAB_CI || env.BUILDKITE || env.JENKINS_URL);
-}
-
-/** Removes ANSI escape sequences and control characters from text that came from a server. */
-export function clean(text: string): string {
-  return text
-    .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
-    .replace(/\u001b[\]PX^_][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g, '')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
-    .replace(/[\r\n\t]+/g, ' ');
 }
 
 function formatMs(ms: number): string {
