@@ -3,6 +3,8 @@ import type { Io } from '../io.js';
 import checks from './checks.js';
 import coverage from './coverage.js';
 import demo from './demo.js';
+import diff from './diff.js';
+import merge from './merge.js';
 import run from './run.js';
 import sandbox from './sandbox.js';
 import schema from './schema.js';
@@ -13,4 +15,4 @@ import verify from './verify.js';
 export type RegisterCommand = (program: Command, io: Io, setExit: (code: number) => void) => void;
 
 /** Every command, in the order `--help` lists them. */
-export const commands: RegisterCommand[] = [run, demo, sandbox, validate, checks, coverage, verify, schema];
+export const commands: RegisterCommand[] = [run, demo, sandbox, validate, checks, coverage, verify, diff, merge, schema];
