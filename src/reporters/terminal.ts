@@ -99,6 +99,10 @@ export class TerminalReporter implements RunListener {
     for (const r of blocking.slice(0, 10)) this.line(`${this.c.red('Blocking')}   ${r.id} (${r.section}, ${r.severity}): ${clean(r.summary)}`);
     if (blocking.length > 10) this.line(`           ... and ${blocking.length - 10} more`);
     for (const r of report.results.filter((x) => x.waived)) this.line(`${this.c.yellow('Waived')}     ${r.id}: ${clean(r.waiver?.reason ?? '')} (approved by ${r.waiver?.approvedBy}, until ${r.waiver?.expires})`);
+    for (const r of report.results.filter((x) => x.waiver && !x.waiver.active)) {
+      const what = r.status === 'fail' || r.status === 'error' ? 'it no longer counts' : 'remove or renew it';
+      this.line(`${this.c.red('Expired')}    ${r.id}: waiver approved by ${clean(r.waiver!.approvedBy)} expired on ${r.waiver!.expires}: ${what}`);
+    }
     for (const w of report.warnings) this.line(this.c.yellow(`Warning    ${w}`));
     for (const file of files) this.line(`Wrote      ${file}`);
   }
