@@ -48,7 +48,7 @@ const MEDIA_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** What was found for one evidence file. */
-interface FileFinding {
+interface Inspected {
   name: string;
   problem?: { status: Status; text: string };
   artifact?: Artifact;
@@ -94,7 +94,7 @@ export default defineCheck<AttestationParams>({
     },
   },
   values: { owner: 'who attests', date: 'attestation day', expires: 'last valid day', daysLeft: 'days until it expires', files: 'evidence files with sha256 and size' },
-  example: { evidence: 'evidence/backup-schedule.md', owner: 'ops-lead@example.com', date: '2026-11-29', expires: '2027-11-29' },
+  example: { evidence: 'evidence/development-environment.md', owner: 'ops-lead@example.com', date: '2026-11-29', expires: '2027-11-29' },
 
   async run(params, ctx): Promise<Outcome> {
     const entries = (Array.isArray(params.evidence) ? params.evidence : [params.evidence]).map((e) => (typeof e === 'string' ? { file: e } : e));
@@ -111,39 +111,40 @@ export default defineCheck<AttestationParams>({
       assertion('days since attested', 'ge', 0, daysSince, `attestation is dated ${params.date}, after today (${today})`),
       assertion('days until expiry', 'ge', 0, daysLeft, `attestation expired on ${params.expires}`),
     ];
-    const findings = await Promise.all(entries.map((entry) => inspect(entry, ctx.baseDir, !ctx.target.sandbox)));
+    const inspected = await Promise.all(entries.map((entry) => inspect(entry, ctx.baseDir, !ctx.target.sandbox)));
     entries.forEach((entry, i) => {
-      const found = findings[i]!;
+      const found = inspected[i]!;
       if (entry.sha256 && found.sha256) assertions.push(assertion(`sha256 ${found.name}`, 'eq', entry.sha256.toLowerCase(), found.sha256, `${found.name} changed since it was attested`));
     });
 
-    const problems: { status: Status; text: string }[] = findings.flatMap((f) => (f.problem ? [f.problem] : []));
+    const problems: { status: Status; text: string }[] = inspected.flatMap((f) => (f.problem ? [f.problem] : []));
     if (daysSince < 0) problems.push({ status: 'fail', text: `attestation is dated ${params.date}, in the future: date it the day it was made` });
     if (daysLeft < 0) problems.push({ status: 'fail', text: `attestation by ${params.owner} expired on ${params.expires}: review the evidence and renew it` });
     else if (daysLeft <= (params.warnDays ?? 30)) problems.push({ status: 'warn', text: `attestation by ${params.owner} expires in ${daysLeft} day(s), on ${params.expires}: renew it before then` });
 
-    const artifacts = findings.flatMap((f) => (f.artifact ? [f.artifact] : []));
+    const artifacts = inspected.flatMap((f) => (f.artifact ? [f.artifact] : []));
     const values = {
       owner: params.owner,
       date: params.date,
       expires: params.expires,
       daysLeft,
-      files: findings.filter((f) => f.sha256).map((f) => ({ file: f.name, sha256: f.sha256, bytes: f.bytes })),
+      files: inspected.filter((f) => f.sha256).map((f) => ({ file: f.name, sha256: f.sha256, bytes: f.bytes })),
     };
     const measurements = [{ name: 'days until expiry', value: daysLeft, unit: 'days' }];
-    const worst = problems.find((p) => p.status === 'fail') ?? problems.find((p) => p.status === 'error') ?? problems[0];
-    if (worst) {
-      const status = problems.some((p) => p.status === 'fail') ? 'fail' : problems.some((p) => p.status === 'error') ? 'error' : 'warn';
+    // A file that fails decides over one that cannot be read, which decides over a warning.
+    const status: Status | undefined = (['fail', 'error', 'warn'] as const).find((level) => problems.some((p) => p.status === level));
+    const worst = problems.find((p) => p.status === status);
+    if (status && worst) {
       const more = problems.length > 1 ? ` (+${problems.length - 1} more: ${problems.filter((p) => p !== worst).map((p) => p.text).join('; ')})` : '';
       return { status, summary: `${worst.text}${more}`, assertions, measurements, artifacts, values };
     }
-    const names = findings.map((f) => f.name).join(', ');
+    const names = inspected.map((f) => f.name).join(', ');
     return { status: 'pass', summary: `${names} attested by ${params.owner} on ${params.date}, valid until ${params.expires} (${daysLeft} days)`, assertions, measurements, artifacts, values };
   },
 });
 
 /** Reads one evidence file: it must be inside the suite folder, present, and match its pinned hash. */
-async function inspect(entry: { file: string; sha256?: string }, baseDir: string, live: boolean): Promise<FileFinding> {
+async function inspect(entry: { file: string; sha256?: string }, baseDir: string, live: boolean): Promise<Inspected> {
   const name = entry.file.split(/[\\/]+/).join('/');
   if (isAbsolute(entry.file) || !isInside(baseDir, resolve(baseDir, entry.file))) {
     return { name, problem: { status: 'error', text: `${name} is outside the suite's folder: keep evidence files next to the suite (they go into the bundle)` } };
@@ -168,7 +169,7 @@ async function inspect(entry: { file: string; sha256?: string }, baseDir: string
     data: text ?? new Uint8Array(bytes),
     description: `attested evidence (sha256 ${sha256})`,
   };
-  const found: FileFinding = { name, artifact, sha256, bytes: bytes.length };
+  const found: Inspected = { name, artifact, sha256, bytes: bytes.length };
   if (entry.sha256 && entry.sha256.toLowerCase() !== sha256) {
     found.problem = { status: 'fail', text: `${name} changed since it was attested (sha256 ${sha256.slice(0, 12)}..., attested ${entry.sha256.slice(0, 12).toLowerCase()}...): review it and re-attest with its new sha256` };
   } else if (text?.includes(TEMPLATE_MARKER)) {

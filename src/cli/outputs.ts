@@ -31,7 +31,7 @@ export interface OutputPlan {
  * $GITHUB_STEP_SUMMARY when set, and writes the signed evidence bundle. Returns the paths
  * written, for the terminal's "Wrote" lines.
  */
-export async function writeOutputs(plan: OutputPlan, io: Io): Promise<string[]> {
+export async function writeOutputs(plan: OutputPlan, io: Io): Promise<{ reports: string[]; bundle?: string }> {
   const [reporters, writers] = await Promise.all([import('../reporters/index.js'), import('../evidence/write.js')]);
   const { output, evidence } = plan;
   if (evidence?.key.kind === 'ephemeral') output.report.warnings.push(EPHEMERAL_KEY_WARNING);
@@ -53,25 +53,23 @@ export async function writeOutputs(plan: OutputPlan, io: Io): Promise<string[]> 
     written.push(displayPath(target, io.cwd));
   }
   if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, `${await render('markdown')}\n`);
+  if (!evidence) return { reports: written };
 
-  if (evidence) {
-    const [{ buildBundle }, { coverageOf }] = await Promise.all([import('../evidence/bundle.js'), import('../suite/coverage.js')]);
-    const reports = await Promise.all(
-      reporters.reporterNames.map(async (name) => ({ name: (await reporters.loadReporter(name)).defaultFile, text: await render(name), mediaType: MEDIA_TYPES[name] ?? 'text/plain' })),
-    );
-    const { bytes } = await buildBundle({
-      report: output.report,
-      reports,
-      interactions: await readFile(plan.logPath),
-      artifacts: output.artifacts,
-      suiteSource: { name: basename(plan.suite.path), bytes: await readFile(plan.suite.path) },
-      extra: [{ name: 'coverage.json', text: `${JSON.stringify(coverageOf(plan.suite), null, 2)}\n`, mediaType: 'application/json' }],
-      key: evidence.key,
-      redactor: output.redactor,
-    });
-    const target = resolve(io.cwd, evidence.path);
-    await writers.writeFileAtomic(target, bytes);
-    written.push(displayPath(target, io.cwd));
-  }
-  return written;
+  const [{ buildBundle }, { coverageOf }] = await Promise.all([import('../evidence/bundle.js'), import('../suite/coverage.js')]);
+  const reports = await Promise.all(
+    reporters.reporterNames.map(async (name) => ({ name: (await reporters.loadReporter(name)).defaultFile, text: await render(name), mediaType: MEDIA_TYPES[name] ?? 'text/plain' })),
+  );
+  const { bytes } = await buildBundle({
+    report: output.report,
+    reports,
+    interactions: await readFile(plan.logPath),
+    artifacts: output.artifacts,
+    suiteSource: { name: basename(plan.suite.path), bytes: await readFile(plan.suite.path) },
+    extra: [{ name: 'coverage.json', text: `${JSON.stringify(coverageOf(plan.suite), null, 2)}\n`, mediaType: 'application/json' }],
+    key: evidence.key,
+    redactor: output.redactor,
+  });
+  const target = resolve(io.cwd, evidence.path);
+  await writers.writeFileAtomic(target, bytes);
+  return { reports: written, bundle: displayPath(target, io.cwd) };
 }

@@ -144,8 +144,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
       { output, suite, reporters: requested, logPath, ...(options.evidencePath && signingKey ? { evidence: { path: options.evidencePath, key: signingKey } } : {}) },
       io,
     );
-    written.splice(written.length - (options.evidencePath ? 1 : 0), 0, displayPath(logPath, io.cwd));
-    terminal?.end(output.report, written);
+    terminal?.end(output.report, [...written.reports, displayPath(logPath, io.cwd), ...(written.bundle ? [written.bundle] : [])]);
     if (io.env.GITHUB_ACTIONS === 'true') {
       const { renderAnnotations } = await import('../reporters/github.js');
       const locations = new Map(isAbsolute(suite.file) ? [] : suite.checks.map((c) => [c.id, { file: suite.file, line: c.location.line }]));
