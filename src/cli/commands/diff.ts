@@ -13,7 +13,9 @@ const register: RegisterCommand = (program, io, setExit) => {
       const tolerance = Number(raw.tolerance.replace(/%$/, ''));
       if (!Number.isFinite(tolerance) || tolerance < 0) throw new UsageError(`--tolerance must be a percentage of 0 or more, got "${raw.tolerance}"`);
       const [{ loadReport }, { diffReports, renderDiff }] = await Promise.all([import('../../compare/load-report.js'), import('../../compare/diff.js')]);
-      const [before, after] = await Promise.all([loadReport(oldFile, io.cwd), loadReport(newFile, io.cwd)]);
+      // One after the other, so a mistake in both files is always reported for the first.
+      const before = await loadReport(oldFile, io.cwd);
+      const after = await loadReport(newFile, io.cwd);
       const diff = diffReports(before, after, tolerance);
       io.stdout.write(raw.json ? `${JSON.stringify(diff, null, 2)}\n` : renderDiff(diff, { old: oldFile, new: newFile }));
       setExit(diff.regressions > 0 ? EXIT.notReady : EXIT.ok);

@@ -26,7 +26,8 @@ const register: RegisterCommand = (program, io, setExit) => {
           return { reporter: await reporters.loadReporter(name), path: path || (await reporters.loadReporter(name)).defaultFile };
         }),
       );
-      const inputs = await Promise.all(vantageNames(specs).map(async ({ name, path }) => ({ name, report: await loadReport(path, io.cwd) })));
+      const inputs = [];
+      for (const { name, path } of vantageNames(specs)) inputs.push({ name, report: await loadReport(path, io.cwd) });
       const merged = mergeReports(inputs, VERSION);
       const written: string[] = [];
       for (const { path, text } of [{ path: raw.out, text: `${JSON.stringify(merged, null, 2)}\n` }, ...outputs.map((o) => ({ path: o.path, text: o.reporter.render(merged, {}) }))]) {
