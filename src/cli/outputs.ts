@@ -4,6 +4,7 @@ import type { RunOutput } from '../runner/run.js';
 import type { Suite } from '../suite/types.js';
 import type { SigningKey } from '../evidence/sign.js';
 import { displayPath } from '../paths.js';
+import { UsageError } from '../errors.js';
 import type { Io } from './io.js';
 
 /** Said in every report when the bundle is signed with a key made for the run. */
@@ -46,13 +47,21 @@ export async function writeOutputs(plan: OutputPlan, io: Io): Promise<{ reports:
     return text;
   };
 
-  const written: string[] = [];
-  for (const { name, path } of plan.reporters) {
+  const write = async (path: string, data: string | Uint8Array): Promise<string> => {
     const target = resolve(io.cwd, path);
-    await writers.writeFileAtomic(target, await render(name));
-    written.push(displayPath(target, io.cwd));
+    try {
+      await writers.writeFileAtomic(target, data);
+    } catch (err) {
+      throw new UsageError(`cannot write ${path}: ${fileError(err)}`);
+    }
+    return displayPath(target, io.cwd);
+  };
+  const written: string[] = [];
+  for (const { name, path } of plan.reporters) written.push(await write(path, await render(name)));
+  if (io.env.GITHUB_STEP_SUMMARY) {
+    // The job summary is a convenience: failing to append to it must not lose the reports.
+    await appendFile(io.env.GITHUB_STEP_SUMMARY, `${await render('markdown')}\n`).catch((err: unknown) => io.stderr.write(`warning: cannot append the summary to $GITHUB_STEP_SUMMARY: ${fileError(err)}\n`));
   }
-  if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, `${await render('markdown')}\n`);
   if (!evidence) return { reports: written };
 
   const [{ buildBundle }, { coverageOf }] = await Promise.all([import('../evidence/bundle.js'), import('../suite/coverage.js')]);
@@ -69,7 +78,11 @@ export async function writeOutputs(plan: OutputPlan, io: Io): Promise<{ reports:
     key: evidence.key,
     redactor: output.redactor,
   });
-  const target = resolve(io.cwd, evidence.path);
-  await writers.writeFileAtomic(target, bytes);
-  return { reports: written, bundle: displayPath(target, io.cwd) };
+  return { reports: written, bundle: await write(evidence.path, bytes) };
+}
+
+function fileError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = { EACCES: 'permission denied', EISDIR: 'it is a directory', ENOTDIR: 'a parent is not a directory', ENOENT: 'no such directory', EROFS: 'read-only file system', ENOSPC: 'no space left' };
+  return (code && reasons[code]) ?? code ?? 'unwritable';
 }

@@ -103,7 +103,11 @@ describe('evidence bundle end to end', () => {
     const junk = await runCli(['verify', 'junk.tar.gz'], { cwd: dir });
     expect(junk.code).toBe(1);
     expect(junk.stdout).toMatch(/not a readable \.tar\.gz/);
-    for (const r of [rsa, lonely, missing, junk]) expect(stackTraceIn(r.stdout + r.stderr)).toBeUndefined();
+    mkdirSync(join(dir, 'taken.tar.gz'));
+    const unwritable = await runCli(['demo', '-q', '--evidence', 'taken.tar.gz'], { cwd: dir });
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toMatch(/^error: cannot write taken\.tar\.gz: it is a directory$/m);
+    for (const r of [rsa, lonely, missing, junk, unwritable]) expect(stackTraceIn(r.stdout + r.stderr)).toBeUndefined();
   });
 
   it('in GitHub Actions: annotations on stdout and the Markdown summary appended to $GITHUB_STEP_SUMMARY', async () => {
