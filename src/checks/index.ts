@@ -6,6 +6,7 @@ import type { CheckType } from './types.js';
  * generated from here. Adding a type: its file in this folder and one line below.
  */
 const registry = {
+  attestation: () => import('./attestation.js'),
   http: () => import('./http.js'),
   port: () => import('./port.js'),
 } as const satisfies Record<string, () => Promise<{ default: CheckType<never> }>>;

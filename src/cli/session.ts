@@ -1,10 +1,11 @@
-import { mkdir } from 'node:fs/promises';
-import { resolve, join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { isAbsolute, resolve, join } from 'node:path';
 import { EXIT, UsageError } from '../errors.js';
 import { VERSION, displayPath } from '../paths.js';
 import type { FailOn } from '../runner/report.js';
 import type { Io } from './io.js';
 import type { Sandbox } from '../sandbox/index.js';
+import type { SigningKey } from '../evidence/sign.js';
 import { didYouMean } from '../text.js';
 
 /** Everything `run` and `demo` take from the command line. */
@@ -33,6 +34,10 @@ export interface SessionOptions {
   outDir: string;
   /** `--log PATH` (interaction log), default `<out>/interactions.jsonl`. */
   logPath?: string;
+  /** `--evidence PATH`: write the signed evidence bundle there. */
+  evidencePath?: string;
+  /** `--sign-key PEM`: the team's Ed25519 private key (default: an ephemeral key). */
+  signKeyPath?: string;
   /** Print assertion details and debug lines. */
   verbose: boolean;
   /** Print nothing but errors. */
@@ -45,7 +50,7 @@ export interface SessionOptions {
  * the exit code: 0 ready, 1 not ready, 130/143 interrupted.
  */
 export async function runSession(options: SessionOptions, io: Io): Promise<number> {
-  const [{ loadSuite }, { resolveEnvironment }, { runSuite }, { TerminalReporter }, { InteractionLog }, { Redactor }, reporters, writers] = await Promise.all([
+  const [{ loadSuite }, { resolveEnvironment }, { runSuite }, { TerminalReporter }, { InteractionLog }, { Redactor }, reporters, writers, { writeOutputs }] = await Promise.all([
     import('../suite/load.js'),
     import('../suite/resolve.js'),
     import('../runner/run.js'),
@@ -54,11 +59,14 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     import('../evidence/redact.js'),
     import('../reporters/index.js'),
     import('../evidence/write.js'),
+    import('./outputs.js'),
   ]);
 
   const requested = await Promise.all(
     parseReporters(options.reporters, reporters.reporterNames).map(async ({ name, path }) => ({ name, path: path ?? join(options.outDir, (await reporters.loadReporter(name)).defaultFile) })),
   );
+  if (options.signKeyPath && !options.evidencePath) throw new UsageError('--sign-key signs an evidence bundle: add --evidence PATH.tar.gz');
+  const signingKey = options.evidencePath ? await loadSigningKey(options.signKeyPath, io) : undefined;
   const suite = await loadSuite(options.suiteFile, { env: io.env, ...(options.env ? { environment: options.env } : {}), cwd: io.cwd, ...(options.suiteDisplay ? { displayName: options.suiteDisplay } : {}) });
   const envName = options.env ?? suite.defaultEnvironment;
   const environment = suite.environments[envName];
@@ -92,6 +100,8 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     const outDir = resolve(io.cwd, options.outDir);
     await mkdir(outDir, { recursive: true });
     const redactor = new Redactor();
+    // Declared secrets are redacted even when no check uses them: attestation evidence may quote them.
+    for (const spec of Object.values(suite.secrets)) if ('env' in spec) redactor.add(env[spec.env]);
     if (environment.embedded) redactor.add(env.PAYREADY_CLIENT_SECRET);
     const interactions = new InteractionLog();
     const logPath = resolve(io.cwd, options.logPath ?? join(options.outDir, 'interactions.jsonl'));
@@ -123,16 +133,17 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
       throw err;
     }
 
-    const written: string[] = [];
     await log.commit();
-    written.push(displayPath(logPath, io.cwd));
-    for (const { name, path } of requested) {
-      const reporter = await reporters.loadReporter(name);
-      const text = output.redactor.redact(reporter.render(output.report, { interactions: output.interactions, artifacts: output.artifacts }));
-      await writers.writeFileAtomic(resolve(io.cwd, path), text);
-      written.unshift(displayPath(resolve(io.cwd, path), io.cwd));
+    const written = await writeOutputs(
+      { output, suite, reporters: requested, logPath, ...(options.evidencePath && signingKey ? { evidence: { path: options.evidencePath, key: signingKey } } : {}) },
+      io,
+    );
+    terminal?.end(output.report, [...written.reports, displayPath(logPath, io.cwd), ...(written.bundle ? [written.bundle] : [])]);
+    if (io.env.GITHUB_ACTIONS === 'true') {
+      const { renderAnnotations } = await import('../reporters/github.js');
+      const locations = new Map(isAbsolute(suite.file) ? [] : suite.checks.map((c) => [c.id, { file: suite.file, line: c.location.line }]));
+      io.stdout.write(renderAnnotations(output.report, locations));
     }
-    terminal?.end(output.report, written);
 
     if (interrupt.received) return interrupt.received === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
     return output.report.verdict === 'NOT READY' ? EXIT.notReady : EXIT.ok;
@@ -158,4 +169,23 @@ export function parseReporters(specs: string[], known: readonly string[]): { nam
   }
   if (!chosen.has('json')) chosen.set('json', undefined);
   return [...chosen].map(([name, path]) => (path ? { name, path } : { name }));
+}
+
+/** The key that signs the bundle: the team's (`--sign-key`), else one made for this run. */
+async function loadSigningKey(path: string | undefined, io: Io): Promise<SigningKey> {
+  const { ephemeralKey, privateKeyFromPem, KeyError } = await import('../evidence/sign.js');
+  if (!path) return ephemeralKey();
+  let pem: Buffer;
+  try {
+    pem = await readFile(resolve(io.cwd, path));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read --sign-key ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`);
+  }
+  try {
+    return privateKeyFromPem(pem, io.env.PAYREADY_SIGN_KEY_PASSPHRASE);
+  } catch (err) {
+    if (err instanceof KeyError) throw new UsageError(`--sign-key ${path}: ${err.message}`, 'create a key with: openssl genpkey -algorithm ed25519 -out payready-sign.pem');
+    throw err;
+  }
 }

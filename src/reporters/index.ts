@@ -5,7 +5,10 @@ import type { FileReporter } from './types.js';
  * it subscribes to run events instead of rendering a finished report.
  */
 const registry = {
+  html: () => import('./html.js'),
   json: () => import('./json.js'),
+  junit: () => import('./junit.js'),
+  markdown: () => import('./markdown.js'),
 } as const satisfies Record<string, () => Promise<{ default: FileReporter }>>;
 
 /** Every file reporter name, sorted. */

@@ -6,6 +6,9 @@ import type { RunListener } from '../runner/run.js';
 import type { CheckResult, Report, Verdict } from '../runner/report.js';
 import { gates } from '../runner/report.js';
 import { describeFailure } from '../checks/assert.js';
+import { clean } from './common.js';
+
+export { clean };
 
 /** How the terminal reporter behaves. */
 export interface TerminalOptions {
@@ -96,6 +99,10 @@ export class TerminalReporter implements RunListener {
     for (const r of blocking.slice(0, 10)) this.line(`${this.c.red('Blocking')}   ${r.id} (${r.section}, ${r.severity}): ${clean(r.summary)}`);
     if (blocking.length > 10) this.line(`           ... and ${blocking.length - 10} more`);
     for (const r of report.results.filter((x) => x.waived)) this.line(`${this.c.yellow('Waived')}     ${r.id}: ${clean(r.waiver?.reason ?? '')} (approved by ${r.waiver?.approvedBy}, until ${r.waiver?.expires})`);
+    for (const r of report.results.filter((x) => x.waiver && !x.waiver.active)) {
+      const what = r.status === 'fail' || r.status === 'error' ? 'it no longer counts' : 'remove or renew it';
+      this.line(`${this.c.red('Expired')}    ${r.id}: waiver approved by ${clean(r.waiver!.approvedBy)} expired on ${r.waiver!.expires}: ${what}`);
+    }
     for (const w of report.warnings) this.line(this.c.yellow(`Warning    ${w}`));
     for (const file of files) this.line(`Wrote      ${file}`);
   }
@@ -145,15 +152,6 @@ export class TerminalReporter implements RunListener {
 /** True under a CI system (no spinner there). */
 export function isCI(env: Record<string, string | undefined>): boolean {
   return Boolean(env.CI && env.CI !== 'false' && env.CI !== '0') || Boolean(env.GITHUB_ACTIONS || env.GITLAB_CI || env.BUILDKITE || env.JENKINS_URL);
-}
-
-/** Removes ANSI escape sequences and control characters from text that came from a server. */
-export function clean(text: string): string {
-  return text
-    .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
-    .replace(/\u001b[\]PX^_][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g, '')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
-    .replace(/[\r\n\t]+/g, ' ');
 }
 
 function formatMs(ms: number): string {

@@ -67,6 +67,38 @@ export interface CheckResult {
   waived: boolean;
   /** Why a skipped check did not run: a filter, a dependency, an interruption, or the check itself. */
   skippedBy?: 'filter' | 'dependency' | 'interrupt' | 'check';
+  /** Merged reports only: the check's result at each vantage point, by vantage name. */
+  vantages?: Record<string, VantageResult>;
+}
+
+/** A check's result at one vantage point of a merged report. */
+export interface VantageResult {
+  /** Status there. */
+  status: Status;
+  /** Summary there. */
+  summary: string;
+  /** Wall time there in milliseconds. */
+  durationMs: number;
+  /** Whether an active waiver excused it there. */
+  waived: boolean;
+}
+
+/** One vantage point (a run from one place, e.g. a CI job in one region) of a merged report. */
+export interface Vantage {
+  /** Name given on `payready merge` (or derived from the file name). */
+  name: string;
+  /** That run's verdict. */
+  verdict: Verdict;
+  /** That run's start. */
+  startedAt: string;
+  /** That run's end. */
+  finishedAt: string;
+  /** Environment it targeted. */
+  environment: string;
+  /** SHA-256 of the suite file it ran. */
+  suiteSha256: string;
+  /** True when that run was interrupted. */
+  incomplete: boolean;
 }
 
 /** Pass count and total of one guideline section. */
@@ -107,6 +139,8 @@ export interface Report {
   warnings: string[];
   /** True when the run was interrupted (Ctrl-C, SIGTERM) before every check finished. */
   incomplete: boolean;
+  /** Merged reports only (`payready merge`): the runs merged, one per vantage point. */
+  vantages?: Vantage[];
 }
 
 const RANK: Record<Severity, number> = { blocker: 3, major: 2, minor: 1, info: 0 };

@@ -159,6 +159,7 @@ function normalizeCheck(check: RawCheck, defaults: NonNullable<RawSuite['default
     location: doc.locate(['checks', index]),
   };
   if (check.waiver) spec.waiver = check.waiver;
+  if (check.proves) spec.proves = [...check.proves];
   return spec;
 }
 

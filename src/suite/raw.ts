@@ -26,6 +26,8 @@ export interface RawCheck {
   title?: string;
   /** Guideline section. */
   section: string;
+  /** Guideline item ids it proves (default: every item of `section`). */
+  proves?: string[];
   /** Severity (default: defaults.severity, else major). */
   severity?: Severity;
   /** Tags. */

@@ -2,6 +2,7 @@ import type { CheckType, JsonSchema } from '../checks/types.js';
 import { SEVERITIES } from '../checks/types.js';
 import { DURATION, ENVIRONMENT_NAME, HOLDS_REFERENCE, IDENTIFIER, KEBAB_CASE, SINGLE_REFERENCE } from './patterns.js';
 import { GUIDELINE_SECTIONS } from './sections.js';
+import { GUIDELINE_ITEMS } from '../guidelines.js';
 
 /** `$id` of the suite schema (what `payready schema` prints and editors cache). */
 export const SUITE_SCHEMA_ID = 'https://payready.dev/schema/suite.json';
@@ -163,6 +164,13 @@ function checkSchema(types: readonly CheckType[]): JsonSchema {
         type: 'string',
         enum: sections,
         description: `Guideline section it proves: ${sections.map((id) => `${id} ${GUIDELINE_SECTIONS[id]}`).join('; ')}.`,
+      },
+      proves: {
+        type: 'array',
+        minItems: 1,
+        uniqueItems: true,
+        items: { type: 'string', enum: GUIDELINE_ITEMS.map((item) => item.id) },
+        description: `Guideline items it proves (default: every item of its section), e.g. ["1.1.b"]; \`payready coverage\` lists them: ${GUIDELINE_ITEMS.map((item) => item.id).join(', ')}.`,
       },
       severity: { $ref: '#/$defs/severity' },
       tags: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Tags for `--tag`.' },

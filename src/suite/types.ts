@@ -57,6 +57,8 @@ export interface CheckSpec {
   title: string;
   /** Guideline section it proves, e.g. "2.1". */
   section: string;
+  /** Guideline item ids it proves, e.g. `["2.1.a"]`; absent: every item of `section`. */
+  proves?: string[];
   /** Severity for gating. */
   severity: Severity;
   /** Tags for `--tag`. */

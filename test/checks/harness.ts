@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import type { CheckType, Outcome, Target } from '../../src/checks/types.js';
+import type { CheckType, Clock, Outcome, Target } from '../../src/checks/types.js';
 import { loadCheckType } from '../../src/checks/index.js';
 import { Redactor } from '../../src/evidence/redact.js';
 import { HttpTransport } from '../../src/net/http.js';
@@ -60,7 +60,7 @@ export interface CaseRun {
 }
 
 /** Runs one check type with `params` against the sandbox with `faults`. */
-export async function runCheck(typeName: string, params: Record<string, unknown>, options: { faults?: string[]; timeoutMs?: number; target?: Partial<Target> } = {}): Promise<CaseRun> {
+export async function runCheck(typeName: string, params: Record<string, unknown>, options: { faults?: string[]; timeoutMs?: number; target?: Partial<Target>; baseDir?: string; clock?: Clock } = {}): Promise<CaseRun> {
   const sandbox = await sandboxWith(options.faults);
   const type: CheckType = await loadCheckType(typeName);
   const fields = { ...sandbox.targetFields(), clientId: sandbox.clientId, clientSecret: sandbox.clientSecret };
@@ -79,11 +79,11 @@ export async function runCheck(typeName: string, params: Record<string, unknown>
       timeoutMs,
       http: transport.forCheck(`test-${typeName}`, signal, timeoutMs),
       target,
-      baseDir: process.cwd(),
+      baseDir: options.baseDir ?? process.cwd(),
       allowLive: false,
       redact: new Redactor(),
       interactions,
-      clock: systemClock,
+      clock: options.clock ?? systemClock,
       log: { debug: () => undefined },
     });
     return { outcome, sandbox, interactions };

@@ -15,7 +15,7 @@ describe('payready CLI', () => {
   it('--help lists every command and the exit codes', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
-    for (const command of ['run', 'demo', 'sandbox', 'validate', 'checks', 'schema']) expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['run', 'demo', 'sandbox', 'validate', 'checks', 'coverage', 'verify', 'diff', 'merge', 'schema']) expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     expect(result.stdout).toMatch(/Exit codes: 0 ready, 1 not ready, 2 usage or suite error/);
   });
 

@@ -15,9 +15,12 @@ describe('payready demo', () => {
     expect(report.suite).toMatchObject({ name: 'go-live', file: 'checks/go-live.yaml' });
     expect(report.suite.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(report.results.length).toBeGreaterThanOrEqual(7);
-    expect(report.results.every((r: { status: string }) => r.status === 'pass')).toBe(true);
+    // Everything passes, except the shipped attestation templates, which warn until replaced.
+    const notPassing = report.results.filter((r: { status: string }) => r.status !== 'pass');
+    expect(notPassing.every((r: { type: string; status: string; summary: string }) => r.type === 'attestation' && r.status === 'warn' && /is a payready template/.test(r.summary))).toBe(true);
+    expect(report.results.filter((r: { type: string }) => r.type === 'attestation').length).toBeGreaterThanOrEqual(9);
     for (const r of report.results) expect(Object.keys(r)).toEqual(expect.arrayContaining(['id', 'type', 'title', 'section', 'severity', 'status', 'summary', 'durationMs', 'attempts', 'measurements', 'assertions']));
-    expect(Object.keys(report.sections)).toEqual(expect.arrayContaining(['1.1', '1.2', '1.3', '5.2']));
+    expect(Object.keys(report.sections)).toEqual(expect.arrayContaining(['1.1', '1.2', '1.3', '1.4', '2.2', '3.3', '4.1', '5.2', '7.1', '7.2']));
     const log = readFileSync(join(out, 'interactions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(log.length).toBeGreaterThan(4);
     expect(log[0]).toMatchObject({ checkId: expect.any(String), method: expect.any(String), endpoint: expect.any(String), durationMs: expect.any(Number) });
@@ -32,7 +35,7 @@ describe('payready demo', () => {
     expect(result.stdout).toMatch(/^NOT READY\s/m);
     expect(result.stdout).toMatch(/^FAIL\s+payments-require-auth\s.*expected status to equal 401, got 201/m);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    const failed = report.results.filter((r: { status: string }) => r.status !== 'pass').map((r: { id: string }) => r.id);
+    const failed = report.results.filter((r: { status: string }) => r.status === 'fail' || r.status === 'error').map((r: { id: string }) => r.id);
     expect(failed).toEqual(['payments-require-auth']);
     expect(report.environment.faults).toEqual(['no-auth']);
   });
@@ -47,7 +50,9 @@ describe('payready demo', () => {
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     const port = report.results.find((r: { id: string }) => r.id === 'api-port-open');
     expect(port.status).toBe('fail');
-    expect(report.summary.error + report.summary.fail + report.summary.skip).toBe(report.results.length);
+    // Every probe fails, errors or is skipped; attestations do not touch the network.
+    const probes = report.results.filter((r: { type: string }) => r.type !== 'attestation');
+    expect(probes.every((r: { status: string }) => ['fail', 'error', 'skip'].includes(r.status))).toBe(true);
   });
 
   it('an unknown fault is a usage error with a suggestion', async () => {

@@ -2,7 +2,7 @@ import type { Report } from '../../src/runner/report.js';
 
 /**
  * One fixed run result (frozen clock) every reporter test renders: a mix of statuses, a waived
- * failure, a blocking failure, and server-supplied text with HTML, XML and ANSI escapes.
+ * failure, a failure whose waiver expired, a blocking failure, and server-supplied text with HTML, XML and ANSI escapes.
  */
 export const FIXED_REPORT: Report = {
   schemaVersion: 1,
@@ -14,8 +14,8 @@ export const FIXED_REPORT: Report = {
   durationMs: 1250,
   verdict: 'NOT READY',
   failOn: 'major',
-  summary: { pass: 2, fail: 2, warn: 1, skip: 1, error: 1 },
-  sections: { '1.1': { passed: 1, total: 3 }, '1.2': { passed: 1, total: 1 }, '1.3': { passed: 1, total: 1 }, '5.2': { passed: 1, total: 2 } },
+  summary: { pass: 2, fail: 3, warn: 1, skip: 1, error: 1 },
+  sections: { '1.1': { passed: 1, total: 3 }, '1.2': { passed: 1, total: 1 }, '1.3': { passed: 1, total: 1 }, '2.3': { passed: 0, total: 1 }, '5.2': { passed: 1, total: 2 } },
   results: [
     {
       id: 'api-port-open', type: 'port', title: 'The API port accepts TCP connections', section: '1.2', severity: 'blocker', tags: ['smoke'],
@@ -28,7 +28,7 @@ export const FIXED_REPORT: Report = {
       status: 'fail', summary: 'POST /v1/payments: expected status to equal 401, got 201', startedAt: '2026-11-29T10:00:00.020Z', durationMs: 12.5, attempts: 1,
       measurements: [{ name: 'response time', value: 12.01, unit: 'ms' }],
       assertions: [{ name: 'status', operator: 'eq', expected: 401, actual: 201, passed: false }], findings: [],
-      artifacts: [{ name: 'transcript.http', mediaType: 'message/http', bytes: 512, description: 'POST /v1/payments request and response' }], waived: false,
+      artifacts: [{ name: 'transcript.http', mediaType: 'message/http', bytes: 512, description: 'POST /v1/payments request and response' }, { name: 'checkout.png', mediaType: 'image/png', bytes: 70 }], waived: false,
     },
     {
       id: 'hostile-server', type: 'http', title: 'Server text <script>alert(1)</script>', section: '1.1', severity: 'major', tags: [],
@@ -50,6 +50,12 @@ export const FIXED_REPORT: Report = {
       status: 'fail', summary: 'POST /v1/payments: expected body.status to equal "authorised", got "pending"', startedAt: '2026-11-29T10:00:00.060Z', durationMs: 8, attempts: 1,
       measurements: [], assertions: [{ name: 'body.status', operator: 'eq', expected: 'authorised', actual: 'pending', passed: false }], findings: [], artifacts: [],
       waiver: { reason: 'PSP fixes async authorisation in release 42', approvedBy: 'jane.doe@example.com', expires: '2027-01-31', active: true }, waived: true,
+    },
+    {
+      id: 'rate-limit-burst', type: 'http', title: 'A burst is met with 429 and Retry-After', section: '2.3', severity: 'major', tags: [],
+      status: 'fail', summary: 'GET /v1/payments x50: expected status to equal 429, got 200 (waiver expired on 2026-10-31: it no longer counts)', startedAt: '2026-11-29T10:00:00.055Z', durationMs: 310, attempts: 1,
+      measurements: [{ name: 'requests before 429', value: 50, unit: 'count' }], assertions: [{ name: 'status', operator: 'eq', expected: 429, actual: 200, passed: false }], findings: [], artifacts: [],
+      waiver: { reason: 'Rate limiting ships with the new gateway', approvedBy: 'cto@example.com', expires: '2026-10-31', active: false }, waived: false,
     },
     {
       id: 'refund-full', type: 'http', title: 'A full refund', section: '5.2', severity: 'major', tags: [],

@@ -38,6 +38,7 @@ describe('terminal reporter', () => {
     const out = render({ CI: 'true' });
     expect(out).toMatch(/^Blocking {3}payments-require-auth \(1\.1, blocker\)/m);
     expect(out).not.toMatch(/^Blocking {3}payment-approve/m);
+    expect(out).toMatch(/^Expired {4}rate-limit-burst: waiver approved by cto@example\.com expired on 2026-10-31: it no longer counts$/m);
     expect(out).toMatch(/^Waived {5}payment-approve: PSP fixes async authorisation in release 42 \(approved by jane\.doe@example\.com, until 2027-01-31\)$/m);
   });
 });

@@ -11,9 +11,11 @@ export function addRunOptions(command: Command): Command {
     .option('--tag <tag>', 'run only checks with this tag; repeatable', collect, [])
     .option('--concurrency <n>', 'checks running at once', positiveInt('--concurrency'), 8)
     .addOption(new Option('--fail-on <severity>', 'a fail or error at this severity or above makes the run NOT READY').choices(FAIL_ON_VALUES as string[]).default('major'))
-    .option('--reporter <name[=path]>', 'also write this format (json, ...); repeatable', collect, [])
+    .option('--reporter <name[=path]>', 'also write this format (json, junit, markdown, html); repeatable', collect, [])
     .option('--out <dir>', 'folder for report.json and the interaction log', 'payready-report')
     .option('--log <path>', 'interaction log (JSONL), default <out>/interactions.jsonl')
+    .option('--evidence <path>', 'write a signed evidence bundle (.tar.gz): reports, interaction log, artifacts, attestation files, manifest')
+    .option('--sign-key <pem>', "sign the bundle with the team's Ed25519 private key (default: an ephemeral key, integrity only)")
     .option('-v, --verbose', 'show assertion details and debug lines', false)
     .option('-q, --quiet', 'print nothing but errors', false);
 }
@@ -28,6 +30,8 @@ export interface RawRunOptions {
   reporter: string[];
   out: string;
   log?: string;
+  evidence?: string;
+  signKey?: string;
   verbose: boolean;
   quiet: boolean;
   env?: string;
@@ -48,6 +52,8 @@ export function toSessionOptions(suiteFile: string, raw: RawRunOptions): Session
     reporters: raw.reporter,
     outDir: raw.out,
     ...(raw.log ? { logPath: raw.log } : {}),
+    ...(raw.evidence ? { evidencePath: raw.evidence } : {}),
+    ...(raw.signKey ? { signKeyPath: raw.signKey } : {}),
     verbose: raw.verbose,
     quiet: raw.quiet,
   };

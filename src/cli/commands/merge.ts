@@ -1,0 +1,56 @@
+import { basename, dirname, resolve } from 'node:path';
+import type { RegisterCommand } from './index.js';
+import { EXIT, UsageError } from '../../errors.js';
+import { collect } from '../io.js';
+import { VERSION, displayPath } from '../../paths.js';
+
+const register: RegisterCommand = (program, io, setExit) => {
+  program
+    .command('merge')
+    .description('merge report.json files from several vantage points into one: status per vantage, the worst verdict wins; exit 1 when NOT READY')
+    .argument('<reports...>', 'report.json files, each as PATH or NAME=PATH (the name labels its vantage point)')
+    .option('-o, --out <path>', 'where the merged report.json goes', 'merged-report.json')
+    .option('--reporter <name=path>', 'also write the merged report in this format (junit, markdown, html); repeatable', collect, [])
+    .action(async (specs: string[], raw: { out: string; reporter: string[] }) => {
+      if (specs.length < 2) throw new UsageError('merge needs at least two reports', 'payready merge eu=eu/report.json us=us/report.json');
+      const [{ loadReport }, { mergeReports, renderMerge }, reporters, { writeFileAtomic }] = await Promise.all([
+        import('../../compare/load-report.js'),
+        import('../../compare/merge.js'),
+        import('../../reporters/index.js'),
+        import('../../evidence/write.js'),
+      ]);
+      const outputs = await Promise.all(
+        raw.reporter.map(async (spec) => {
+          const [name = '', path] = spec.split(/=(.*)/s, 2);
+          if (!reporters.isReporter(name)) throw new UsageError(`unknown reporter "${name}"`, `reporters: ${reporters.reporterNames.join(', ')}`);
+          return { reporter: await reporters.loadReporter(name), path: path || (await reporters.loadReporter(name)).defaultFile };
+        }),
+      );
+      const inputs = [];
+      for (const { name, path } of vantageNames(specs)) inputs.push({ name, report: await loadReport(path, io.cwd) });
+      const merged = mergeReports(inputs, VERSION);
+      const written: string[] = [];
+      for (const { path, text } of [{ path: raw.out, text: `${JSON.stringify(merged, null, 2)}\n` }, ...outputs.map((o) => ({ path: o.path, text: o.reporter.render(merged, {}) }))]) {
+        await writeFileAtomic(resolve(io.cwd, path), text);
+        written.push(displayPath(resolve(io.cwd, path), io.cwd));
+      }
+      io.stdout.write(`${renderMerge(merged)}${written.map((w) => `Wrote ${w}\n`).join('')}`);
+      setExit(merged.verdict === 'NOT READY' ? EXIT.notReady : EXIT.ok);
+    });
+};
+
+export default register;
+
+/** `NAME=PATH` keeps its name; a bare path is named after its file, or its folder for `report.json`. */
+function vantageNames(specs: string[]): { name: string; path: string }[] {
+  const used = new Set<string>();
+  return specs.map((spec) => {
+    const match = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(spec);
+    const path = match ? match[2]! : spec;
+    const base = match ? match[1]! : basename(path) === 'report.json' ? basename(dirname(resolve(path))) : basename(path).replace(/\.json$/i, '');
+    let name = base || 'report';
+    for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
+    used.add(name);
+    return { name, path };
+  });
+}

@@ -1,0 +1,88 @@
+import { appendFile, readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type { RunOutput } from '../runner/run.js';
+import type { Suite } from '../suite/types.js';
+import type { SigningKey } from '../evidence/sign.js';
+import { displayPath } from '../paths.js';
+import { UsageError } from '../errors.js';
+import type { Io } from './io.js';
+
+/** Said in every report when the bundle is signed with a key made for the run. */
+export const EPHEMERAL_KEY_WARNING =
+  'The evidence bundle is signed with an ephemeral key made for this run: the signature proves the bundle has not changed since it was written (integrity), not who wrote it. Sign with --sign-key to prove origin.';
+
+const MEDIA_TYPES: Readonly<Record<string, string>> = { json: 'application/json', junit: 'application/xml', markdown: 'text/markdown', html: 'text/html' };
+
+/** What to write after a run. */
+export interface OutputPlan {
+  /** The run's result. */
+  output: RunOutput;
+  /** The suite that ran. */
+  suite: Suite;
+  /** File reporters and where each goes (relative to cwd). */
+  reporters: { name: string; path: string }[];
+  /** The committed interaction log. */
+  logPath: string;
+  /** `--evidence PATH` and the key to sign with. */
+  evidence?: { path: string; key: SigningKey };
+}
+
+/**
+ * Writes the requested reports (atomically), appends the Markdown summary to
+ * $GITHUB_STEP_SUMMARY when set, and writes the signed evidence bundle. Returns the paths
+ * written, for the terminal's "Wrote" lines.
+ */
+export async function writeOutputs(plan: OutputPlan, io: Io): Promise<{ reports: string[]; bundle?: string }> {
+  const [reporters, writers] = await Promise.all([import('../reporters/index.js'), import('../evidence/write.js')]);
+  const { output, evidence } = plan;
+  if (evidence?.key.kind === 'ephemeral') output.report.warnings.push(EPHEMERAL_KEY_WARNING);
+  const context = { interactions: output.interactions, artifacts: output.artifacts };
+  const rendered = new Map<string, string>();
+  const render = async (name: string): Promise<string> => {
+    let text = rendered.get(name);
+    if (text === undefined) {
+      text = output.redactor.redact((await reporters.loadReporter(name)).render(output.report, context));
+      rendered.set(name, text);
+    }
+    return text;
+  };
+
+  const write = async (path: string, data: string | Uint8Array): Promise<string> => {
+    const target = resolve(io.cwd, path);
+    try {
+      await writers.writeFileAtomic(target, data);
+    } catch (err) {
+      throw new UsageError(`cannot write ${path}: ${fileError(err)}`);
+    }
+    return displayPath(target, io.cwd);
+  };
+  const written: string[] = [];
+  for (const { name, path } of plan.reporters) written.push(await write(path, await render(name)));
+  if (io.env.GITHUB_STEP_SUMMARY) {
+    // The job summary is a convenience: failing to append to it must not lose the reports.
+    await appendFile(io.env.GITHUB_STEP_SUMMARY, `${await render('markdown')}\n`).catch((err: unknown) => io.stderr.write(`warning: cannot append the summary to $GITHUB_STEP_SUMMARY: ${fileError(err)}\n`));
+  }
+  if (!evidence) return { reports: written };
+
+  const [{ buildBundle }, { coverageOf }] = await Promise.all([import('../evidence/bundle.js'), import('../suite/coverage.js')]);
+  const reports = await Promise.all(
+    reporters.reporterNames.map(async (name) => ({ name: (await reporters.loadReporter(name)).defaultFile, text: await render(name), mediaType: MEDIA_TYPES[name] ?? 'text/plain' })),
+  );
+  const { bytes } = await buildBundle({
+    report: output.report,
+    reports,
+    interactions: await readFile(plan.logPath),
+    artifacts: output.artifacts,
+    suiteSource: { name: basename(plan.suite.path), bytes: await readFile(plan.suite.path) },
+    extra: [{ name: 'coverage.json', text: `${JSON.stringify(coverageOf(plan.suite), null, 2)}\n`, mediaType: 'application/json' }],
+    key: evidence.key,
+    redactor: output.redactor,
+  });
+  return { reports: written, bundle: await write(evidence.path, bytes) };
+}
+
+function fileError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = { EACCES: 'permission denied', EISDIR: 'it is a directory', ENOTDIR: 'a parent is not a directory', ENOENT: 'no such directory', EROFS: 'read-only file system', ENOSPC: 'no space left' };
+  return (code && reasons[code]) ?? code ?? 'unwritable';
+}

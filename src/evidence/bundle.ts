@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
+import type { Artifact } from '../checks/types.js';
+import type { Report } from '../runner/report.js';
+import type { Redactor } from './redact.js';
+import { fingerprint, publicKeyPem, signBytes, type SigningKey } from './sign.js';
+import { packTarGz, unsafePath, type TarFile } from './tar.js';
+
+/** Version of the bundle layout and manifest; bumped on any incompatible change. */
+export const BUNDLE_FORMAT_VERSION = 1;
+
+/** Fixed names of the signature files (not listed in the manifest's `files`). */
+export const MANIFEST = 'manifest.json';
+export const SIGNATURE = 'manifest.sig';
+export const PUBLIC_KEY = 'public-key.pem';
+
+/** Facts about the machine that ran the checks. */
+export interface HostFacts {
+  /** Host name. */
+  hostname: string;
+  /** OS platform, e.g. `linux`. */
+  platform: string;
+  /** OS release. */
+  release: string;
+  /** CPU architecture. */
+  arch: string;
+  /** Node.js version. */
+  node: string;
+  /** Logical CPUs. */
+  cpus: number;
+  /** Total memory in MiB. */
+  memoryMiB: number;
+}
+
+/** One file of the bundle as the manifest lists it. */
+export interface ManifestFile {
+  /** Relative POSIX path inside the bundle. */
+  path: string;
+  /** SHA-256 of its bytes (hex). */
+  sha256: string;
+  /** Size in bytes. */
+  bytes: number;
+  /** IANA media type. */
+  mediaType: string;
+}
+
+/** `manifest.json`: what was run, where, with what result, and every file with its hash. */
+export interface Manifest {
+  /** Always `payready-evidence`. */
+  format: 'payready-evidence';
+  /** Layout version. */
+  formatVersion: number;
+  /** The tool that wrote it. */
+  tool: Report['tool'];
+  /** Suite identity (file as named, SHA-256 of its bytes) and where its copy is in the bundle. */
+  suite: Report['suite'] & { bundled?: string };
+  /** Environment the run targeted. */
+  environment: Report['environment'];
+  /** Run start (ISO). */
+  startedAt: string;
+  /** Run end (ISO). */
+  finishedAt: string;
+  /** The machine that ran the checks. */
+  host: HostFacts;
+  /** Go-live verdict. */
+  verdict: Report['verdict'];
+  /** Gate used. */
+  failOn: Report['failOn'];
+  /** Count per status. */
+  summary: Report['summary'];
+  /** True when the run was interrupted. */
+  incomplete: boolean;
+  /** How the manifest is signed: the signature itself is `manifest.sig`, the key `public-key.pem`. */
+  signature: { algorithm: 'Ed25519'; key: SigningKey['kind']; publicKeySha256: string };
+  /** Every other file of the bundle. */
+  files: ManifestFile[];
+}
+
+/** Everything a bundle is made of. */
+export interface BundleInput {
+  /** The report (with its final warnings). */
+  report: Report;
+  /** Rendered reports by file name, e.g. `report.json`, `junit.xml`. */
+  reports: { name: string; text: string; mediaType: string }[];
+  /** The interaction log as written (JSONL, already redacted). */
+  interactions: Buffer;
+  /** Artifacts per check id (text already redacted). */
+  artifacts: ReadonlyMap<string, readonly Artifact[]>;
+  /** The suite file's bytes and base name, when it should travel with the bundle. */
+  suiteSource?: { name: string; bytes: Buffer };
+  /** Other files for the bundle root (e.g. `coverage.json`). */
+  extra?: { name: string; text: string; mediaType: string }[];
+  /** Signing key. */
+  key: SigningKey;
+  /** Redactor every text file passes through once more before it is packed. */
+  redactor: Redactor;
+  /** Host facts (default: this machine). */
+  host?: HostFacts;
+}
+
+/** Facts about this machine. */
+export function hostFacts(): HostFacts {
+  return { hostname: hostname(), platform: platform(), release: release(), arch: arch(), node: process.version, cpus: cpus().length, memoryMiB: Math.round(totalmem() / 1024 / 1024) };
+}
+
+/**
+ * Builds the evidence bundle: every file hashed into `manifest.json`, the manifest signed with
+ * Ed25519, all packed as a reproducible .tar.gz. Returns the bytes (the caller writes them
+ * atomically) and the manifest.
+ */
+export async function buildBundle(input: BundleInput): Promise<{ bytes: Buffer; manifest: Manifest }> {
+  const files: (TarFile & { mediaType: string })[] = [];
+  const used = new Set<string>([MANIFEST, SIGNATURE, PUBLIC_KEY]);
+  const add = (path: string, data: string | Uint8Array, mediaType: string): string => {
+    const unique = uniquePath(path, used);
+    files.push({ path: unique, data: typeof data === 'string' ? Buffer.from(input.redactor.redact(data)) : Buffer.from(data), mediaType });
+    return unique;
+  };
+  for (const r of input.reports) add(`reports/${r.name}`, r.text, r.mediaType);
+  add('interactions.jsonl', input.redactor.redact(input.interactions.toString('utf8')), 'application/jsonl');
+  let bundled: string | undefined;
+  if (input.suiteSource) bundled = add(`suite/${safeSegment(input.suiteSource.name)}`, input.suiteSource.bytes.toString('utf8'), 'application/yaml');
+  for (const e of input.extra ?? []) add(e.name, e.text, e.mediaType);
+  for (const result of input.report.results) {
+    for (const artifact of input.artifacts.get(result.id) ?? []) {
+      add(`artifacts/${safeSegment(result.id)}/${artifactPath(artifact.name)}`, artifact.data, artifact.mediaType);
+    }
+  }
+
+  const report = input.report;
+  const manifest: Manifest = {
+    format: 'payready-evidence',
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    tool: report.tool,
+    suite: { ...report.suite, ...(bundled ? { bundled } : {}) },
+    environment: report.environment,
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    host: input.host ?? hostFacts(),
+    verdict: report.verdict,
+    failOn: report.failOn,
+    summary: report.summary,
+    incomplete: report.incomplete,
+    signature: { algorithm: 'Ed25519', key: input.key.kind, publicKeySha256: fingerprint(input.key.privateKey) },
+    files: files.map((f) => ({ path: f.path, sha256: sha256(f.data), bytes: f.data.length, mediaType: f.mediaType })),
+  };
+  const manifestBytes = Buffer.from(input.redactor.redact(`${JSON.stringify(manifest, null, 2)}\n`));
+  const signature = signBytes(manifestBytes, input.key.privateKey);
+  const entries: TarFile[] = [
+    { path: MANIFEST, data: manifestBytes },
+    { path: SIGNATURE, data: signature },
+    { path: PUBLIC_KEY, data: Buffer.from(publicKeyPem(input.key.privateKey)) },
+    ...files.map(({ path, data }) => ({ path, data })),
+  ];
+  const mtime = new Date(Date.parse(report.finishedAt) || 0);
+  return { bytes: await packTarGz(entries, mtime), manifest };
+}
+
+/** SHA-256 (hex). */
+export function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** An artifact name as a relative path: separators kept, empty, `.` and `..` segments dropped. */
+function artifactPath(name: string): string {
+  const parts = name.split(/[\\/]+/).filter((part) => part !== '' && part !== '.' && part !== '..').map(safeSegment);
+  return parts.length > 0 ? parts.join('/') : 'artifact';
+}
+
+function safeSegment(name: string): string {
+  const cleaned = name.replace(/[\u0000-\u001f\\/:*?"<>|]/g, '_');
+  return cleaned === '' || cleaned === '.' || cleaned === '..' ? '_' : cleaned;
+}
+
+function uniquePath(path: string, used: Set<string>): string {
+  if (unsafePath(path)) throw new Error(`refusing bundle path ${JSON.stringify(path)}`);
+  let candidate = path;
+  for (let n = 2; used.has(candidate); n++) candidate = path.replace(/(\.[^./]*)?$/, (ext) => `-${n}${ext}`);
+  used.add(candidate);
+  return candidate;
+}
