@@ -92,13 +92,18 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
       });
       env.PAYREADY_CLIENT_ID = sandbox.clientId;
       env.PAYREADY_CLIENT_SECRET = sandbox.clientSecret;
+      // An already-expired token, so "an expired token is refused" can be probed without waiting an hour.
+      env.PAYREADY_EXPIRED_TOKEN = sandbox.expiredToken;
     }
     const { target, secrets } = await resolveEnvironment(suite, envName, { env, ...(sandbox ? { embeddedFields: sandbox.targetFields() } : {}) });
 
     const outDir = resolve(io.cwd, options.outDir);
     await mkdir(outDir, { recursive: true });
     const redactor = new Redactor();
-    if (environment.embedded) redactor.add(env.PAYREADY_CLIENT_SECRET);
+    if (environment.embedded) {
+      redactor.add(env.PAYREADY_CLIENT_SECRET);
+      redactor.add(env.PAYREADY_EXPIRED_TOKEN);
+    }
     const interactions = new InteractionLog();
     const logPath = resolve(io.cwd, options.logPath ?? join(options.outDir, 'interactions.jsonl'));
     const log = await writers.openJsonl(logPath, redactor);
