@@ -8,6 +8,7 @@ import type { CheckType } from './types.js';
 const registry = {
   http: () => import('./http.js'),
   port: () => import('./port.js'),
+  schema: () => import('./schema.js'),
 } as const satisfies Record<string, () => Promise<{ default: CheckType<never> }>>;
 
 /** A registered check type name. */
