@@ -50,7 +50,11 @@ export default defineCheck<SchemaParams>({
   schema: {
     type: 'object',
     additionalProperties: false,
-    oneOf: [{ required: ['url'] }, { required: ['response'] }],
+    // Exactly one source of the response: the check's own request or a captured one.
+    oneOf: [
+      { required: ['url'], properties: { url: true } },
+      { required: ['response'], properties: { response: true } },
+    ],
     properties: {
       method: { enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], default: 'GET', description: 'HTTP method of the check’s own request.' },
       url: { type: 'string', minLength: 1, description: 'URL of the check’s own request (or give `response`).' },
@@ -156,8 +160,10 @@ export default defineCheck<SchemaParams>({
     const findings: Finding[] = [];
     const expectsError = params.problem !== undefined;
     assertions.push(...(params.status !== undefined ? check('status', exchange.status, params.status, { statusClass: true }) : [expectsError ? assertion('status', 'ge', 400, exchange.status) : assertion('status', 'lt', 400, exchange.status)]));
-    if (params.utf8 !== false) assertions.push(...encodingAssertions(exchange));
     const parsed = parseBody(exchange);
+    // An error check's headline is whether the error is clear, so its assertions come first.
+    if (params.problem !== undefined) assertions.push(...errorBodyAssertions({ status: exchange.status, contentType: exchange.contentType, text: parsed.text }, params.problem));
+    if (params.utf8 !== false) assertions.push(...encodingAssertions(exchange));
     // An error-body check judges a non-JSON body itself (and says how it is opaque).
     if (!parsed.ok && !expectsError && (doc || jsonValidator || params.roundTrip)) {
       assertions.push(assertion('body', 'type', 'object', 'text', `the response body is not JSON (${parsed.error})`));
@@ -190,7 +196,6 @@ export default defineCheck<SchemaParams>({
       assertions.push(...trip.assertions);
       artifacts.push(...trip.artifacts);
     }
-    if (params.problem !== undefined) assertions.push(...errorBodyAssertions({ status: exchange.status, contentType: exchange.contentType, text: parsed.text }, params.problem));
 
     const failed = assertions.filter((a) => !a.passed);
     const head = `${label} -> ${exchange.status}`;

@@ -84,5 +84,6 @@ export function toViolations(errors: readonly ErrorObject[] | null | undefined):
     seen.add(message);
     out.push({ pointer, rule: error.keyword, expected, actual, message });
   }
-  return out;
+  // In document order of the body rather than ajv's keyword order.
+  return out.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
 }
