@@ -7,6 +7,7 @@ import type { CheckType } from './types.js';
  */
 const registry = {
   http: () => import('./http.js'),
+  oauth: () => import('./oauth.js'),
   port: () => import('./port.js'),
   schema: () => import('./schema.js'),
 } as const satisfies Record<string, () => Promise<{ default: CheckType<never> }>>;

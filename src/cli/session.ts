@@ -127,6 +127,8 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
           redactor,
           interactions,
           ...(options.verbose ? { debug: (line: string) => io.stderr.write(`debug: ${line}\n`) } : {}),
+          // A person is there to sign in (authorization_code against a real provider) only on a TTY outside CI.
+          ...(io.stdout.isTTY && !io.env.CI ? { prompt: (message: string) => io.stderr.write(`\n${message}\n`) } : {}),
         },
       );
     } catch (err) {

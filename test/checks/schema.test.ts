@@ -115,7 +115,7 @@ const rows: Row[] = [
   },
   {
     name: 'a declined card gets a clear problem+json error (6.2)',
-    params: async () => ({ ...(await create()()), json: payment(), status: 402, problem: true, ...{ json: { ...payment(), paymentMethod: { ...payment().paymentMethod, number: '4000000000000002' } } } }),
+    params: async () => ({ ...(await create()()), status: 402, problem: true, json: { ...payment(), paymentMethod: { ...payment().paymentMethod, number: '4000000000000002' } } }),
     status: 'pass',
     summary: /^POST \/v1\/payments -> 402: conforms, UTF-8, clear error body$/,
   },
