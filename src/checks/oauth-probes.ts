@@ -1,6 +1,7 @@
 import { assertion } from './assert.js';
 import type { Assertion } from './types.js';
 import { netMessage, type OAuthExchange, type OAuthResponse } from './oauth-exchange.js';
+import { urlPath } from '../net/transcript.js';
 
 /**
  * The probes of the `oauth` check that must be refused, and the effects that must follow: each
@@ -41,26 +42,27 @@ const INVALID_TOKEN = 'error="invalid_token"';
 /** What the resource API must do with a good token, no token, a tampered one and an expired one (RFC 6750 §3). */
 export async function resourceAssertions(ex: OAuthExchange, url: string, token: string, expiredToken: string | undefined): Promise<Assertion[]> {
   const out: Assertion[] = [];
+  const at = `GET ${urlPath(url)}`;
   out.push(
-    ...(await probe('resource: valid token', `GET ${url} with a valid token`, () => ex.get(url, { authorization: `Bearer ${token}` }), (r) => [
-      assertion('resource: valid token', 'notIn', [401, 403], r.status, `a valid access token was refused by ${url} (${r.status}): the token must open the API it was issued for`),
+    ...(await probe('resource: valid token', `${at} with a valid token`, () => ex.get(url, { authorization: `Bearer ${token}` }), (r) => [
+      assertion('resource: valid token', 'notIn', [401, 403], r.status, `a valid access token was refused by ${at} (${r.status}): the token must open the API it was issued for`),
     ])),
   );
   out.push(
-    ...(await probe('resource: no token', `${url} without a token`, () => ex.get(url), (r) => [
-      assertion('resource: no token: status', 'eq', 401, r.status, `${url} answered ${r.status} to a request without a token: it must be 401`),
-      assertion('resource: no token: www-authenticate', 'matches', BEARER, r.header('www-authenticate'), `${url} refused a request without a token but sent no "WWW-Authenticate: Bearer" challenge (RFC 6750 §3)`),
+    ...(await probe('resource: no token', `${at} without a token`, () => ex.get(url), (r) => [
+      assertion('resource: no token: status', 'eq', 401, r.status, `${at} answered ${r.status} to a request without a token: it must be 401`),
+      assertion('resource: no token: www-authenticate', 'matches', BEARER, r.header('www-authenticate'), `${at} refused a request without a token but sent no "WWW-Authenticate: Bearer" challenge (RFC 6750 §3)`),
     ])),
   );
   const bad = tampered(token);
   ex.secret(bad);
   const refused = (label: string) => (r: OAuthResponse): Assertion[] => [
-    assertion(`resource: ${label}: status`, 'eq', 401, r.status, `${url} answered ${r.status} to ${label === 'tampered token' ? 'a token with a forged signature' : `an ${label}`}: it must be 401`),
-    assertion(`resource: ${label}: www-authenticate`, 'contains', INVALID_TOKEN, r.header('www-authenticate'), `${url} refused the ${label} without "WWW-Authenticate: Bearer error=\\"invalid_token\\"" (RFC 6750 §3.1)`),
+    assertion(`resource: ${label}: status`, 'eq', 401, r.status, `${at} answered ${r.status} to ${label === 'tampered token' ? 'a token with a forged signature' : `an ${label}`}: it must be 401`),
+    assertion(`resource: ${label}: www-authenticate`, 'contains', INVALID_TOKEN, r.header('www-authenticate'), `${at} refused the ${label} without "WWW-Authenticate: Bearer error=\\"invalid_token\\"" (RFC 6750 §3.1)`),
   ];
-  out.push(...(await probe('resource: tampered token', `${url} with a tampered token`, () => ex.get(url, { authorization: `Bearer ${bad}` }), refused('tampered token'))));
+  out.push(...(await probe('resource: tampered token', `${at} with a tampered token`, () => ex.get(url, { authorization: `Bearer ${bad}` }), refused('tampered token'))));
   if (expiredToken) {
-    out.push(...(await probe('resource: expired token', `${url} with an expired token`, () => ex.get(url, { authorization: `Bearer ${expiredToken}` }), refused('expired token'))));
+    out.push(...(await probe('resource: expired token', `${at} with an expired token`, () => ex.get(url, { authorization: `Bearer ${expiredToken}` }), refused('expired token'))));
   }
   return out;
 }
@@ -102,7 +104,7 @@ export async function revocationAssertions(ex: OAuthExchange, url: string, token
     const at = witnesses.resourceUrl;
     out.push(
       ...(await probe('revocation', `the API with the revoked token`, () => ex.get(at, { authorization: `Bearer ${token}` }), (r) => [
-        assertion('revocation: resource refuses', 'eq', 401, r.status, `${at} still accepts a revoked token (${r.status}): it must answer 401 invalid_token`),
+        assertion('revocation: resource refuses', 'eq', 401, r.status, `GET ${urlPath(at)} still accepts a revoked token (${r.status}): it must answer 401 invalid_token`),
       ])),
     );
   }

@@ -206,10 +206,22 @@ export default defineCheck<OAuthParams>({
       const measurements = [{ name: 'token response time', value: response.raw.durationMs, unit: 'ms' }];
       if (failed.length > 0) return finish('fail', `${describeFailure(failed[0]!)}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}`, { values, measurements });
       const seen = new Set(assertions.map((a) => a.name.split(':')[0] ?? ''));
-      const proven = PROOFS.filter((proof) => seen.has(proof));
       const kind = decoded ? `${String(decoded.header.alg)} JWT` : 'opaque token';
-      const life = typeof body.expires_in === 'number' ? `, expires in ${body.expires_in} s` : '';
-      return finish('pass', `${flow} token from ${new URL(tokenUrl).host} (${kind}${life}); proven: ${proven.join(', ') || 'token issued'}`, { values, measurements });
+      const phrases: Record<Proof, string> = {
+        discovery: 'metadata matches the issuer, endpoints HTTPS',
+        token: `${flow} token issued (${kind}, Bearer, no-store)`,
+        expiry: `expires in ${String(body.expires_in)} s`,
+        jwt: `${kind} verifies against the JWKS, iss and aud right`,
+        'client-auth': 'a wrong secret is refused (invalid_client)',
+        'grant-errors': 'an unknown grant and a scope the client lacks are refused',
+        pkce: 'a wrong or missing code_verifier is refused (invalid_grant)',
+        refresh: 'refresh tokens rotate and a used one is refused',
+        resource: `the API opens with the token and refuses none, a forged${params.expiredToken ? ' and an expired' : ''} one (401)`,
+        introspection: 'introspection tells active from unknown tokens',
+        revocation: 'a revoked token stops working at once',
+      };
+      const proven = PROOFS.filter((proof) => seen.has(proof)).map((proof) => phrases[proof]);
+      return finish('pass', `${new URL(tokenUrl).host}: ${proven.join('; ') || `${flow} token issued`}`, { values, measurements });
     } finally {
       await authorizer?.close();
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliEnv, filesUnder, runCli, stackTraceIn, tempDir } from './helpers.js';
+import { FAULTS } from '../../src/sandbox/faults.js';
 
 describe('payready demo', () => {
   it('runs the go-live suite against the embedded sandbox: READY, exit 0, report.json written', async () => {
@@ -30,7 +31,7 @@ describe('payready demo', () => {
     const result = await runCli(['demo', '--fault', 'no-auth', '--out', out]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^NOT READY\s/m);
-    expect(result.stdout).toMatch(/^FAIL\s+payments-require-auth\s.*expected status to equal 401, got 201/m);
+    expect(result.stdout).toMatch(/^FAIL\s+payments-require-auth\s.*GET \/v1\/payments\/pay_0+ answered 404 to a request without a token: it must be 401/m);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     const failed = report.results.filter((r: { status: string }) => r.status !== 'pass').map((r: { id: string }) => r.id);
     expect(failed).toEqual(['payments-require-auth']);
@@ -69,5 +70,26 @@ describe('payready demo', () => {
       for (const file of filesUnder(out)) expect(file.bytes.toString('latin1'), file.path).not.toContain(form);
     }
     expect(existsSync(join(out, 'report.json'))).toBe(true);
+    // No access token (a JWT) either: the oauth checks register every token they see, and the
+    // sandbox's expired test token is registered by the demo.
+    const jwt = /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}/;
+    expect(result.stdout + result.stderr).not.toMatch(jwt);
+    for (const file of filesUnder(out)) expect(file.bytes.toString('utf8'), file.path).not.toMatch(jwt);
   });
+
+  // Every fault but `down` (which takes the whole API away) breaks one guideline item: exactly
+  // the check FAULTS names must fail, and every other check must still pass.
+  for (const fault of FAULTS.filter((f) => f.name !== 'down' && f.name !== 'no-auth')) {
+    it(`--fault ${fault.name}: only ${fault.caughtBy} fails (${fault.section})`, async () => {
+      const out = tempDir();
+      const result = await runCli(['demo', '--fault', fault.name, '--out', out]);
+      expect(result.code).toBe(1);
+      expect(stackTraceIn(result.stdout + result.stderr)).toBeUndefined();
+      const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+      const notPassing = report.results.filter((r: { status: string }) => r.status !== 'pass').map((r: { id: string; status: string }) => `${r.id} ${r.status}`);
+      expect(notPassing).toEqual([`${fault.caughtBy} fail`]);
+      const caught = report.results.find((r: { id: string }) => r.id === fault.caughtBy);
+      expect(caught.section).toBe(fault.section);
+    });
+  }
 });
