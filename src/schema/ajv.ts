@@ -45,6 +45,9 @@ const OPTIONS = {
   logger: false,
   // A 900 KB document is checked by compiling what is used; validating all of it first costs more than it finds.
   validateSchema: false,
+  // Large documents reference the same component schemas from many operations: compile each once
+  // and call it, instead of inlining its code into every operation that uses it.
+  inlineRefs: false,
 } as const;
 
 let ajv2020: Ajv2020.default | undefined;
