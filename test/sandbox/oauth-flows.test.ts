@@ -68,7 +68,8 @@ describe('authorization_code with PKCE, refresh rotation, introspection, revocat
   }
 
   it('never redirects to an unregistered redirect URI or for an unknown client', async () => {
-    for (const params of [{ redirect_uri: 'https://attacker.example/cb' }, { client_id: 'nobody' }]) {
+    const cases: Record<string, string>[] = [{ redirect_uri: 'https://attacker.example/cb' }, { client_id: 'nobody' }];
+    for (const params of cases) {
       const { response } = await authorize(client, { code_challenge: 'a'.repeat(43), ...params });
       expect(response.status).toBe(400);
       expect(response.headers['location']).toBeUndefined();
