@@ -64,7 +64,7 @@ export default defineCheck<SchemaParams>({
       response: {
         type: 'object',
         required: ['status'],
-        properties: { status: { type: 'integer' }, headers: { type: 'object' }, body: {} },
+        properties: { status: { type: 'integer', description: 'HTTP status.' }, headers: { type: 'object', description: 'Headers (content-type is read).' }, body: { description: 'The body, parsed JSON or text.' } },
         description: 'A response captured by an earlier check instead of a request: ${checks.<id>.response} (an `http` check’s `response` value).',
       },
       openapi: { type: 'string', minLength: 1, description: 'OpenAPI 3.0/3.1 document (JSON or YAML): a file relative to the suite, or an http(s) URL.' },
