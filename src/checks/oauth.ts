@@ -15,25 +15,45 @@ export type Proof = (typeof PROOFS)[number];
 
 /** Parameters of the `oauth` check type (mirrors `schema` below). */
 export interface OAuthParams {
+  /** Issuer identifier (discovery). */
   issuer?: string;
+  /** Token endpoint. */
   tokenUrl?: string;
+  /** Authorization endpoint. */
   authorizationUrl?: string;
+  /** Introspection endpoint. */
   introspectionUrl?: string;
+  /** Revocation endpoint. */
   revocationUrl?: string;
+  /** JWK Set URL. */
   jwksUrl?: string;
+  /** The grant that obtains the token. */
   flow: 'client_credentials' | 'authorization_code' | 'refresh_token';
+  /** client_id. */
   clientId: string;
+  /** client_secret (a secret). */
   clientSecret: string;
+  /** Client authentication method. */
   clientAuth: ClientAuth;
+  /** Scopes to request. */
   scope?: string;
+  /** `audience` to send and expect in aud. */
   audience?: string;
+  /** RFC 8707 `resource` to send and expect in aud. */
   resource?: string;
+  /** An API URL the token must open. */
   resourceUrl?: string;
+  /** A scope the client lacks. */
   deniedScope?: string;
+  /** An expired access token (a secret). */
   expiredToken?: string;
+  /** A refresh token to start the refresh flow from (a secret). */
   refreshToken?: string;
+  /** Loopback redirect URI. */
   redirectUri: string;
+  /** Longest acceptable expires_in. */
   maxLifetimeSeconds: number;
+  /** Sub-proofs to run. */
   prove?: Proof[];
 }
 

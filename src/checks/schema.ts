@@ -16,28 +16,47 @@ export const ROUND_TRIP_TEXT = 'Zoë Łukasz 李雷 🙂';
 
 /** A response captured by an earlier check (`http` or `schema`: its `response` value). */
 export interface CapturedResponse {
+  /** HTTP status. */
   status: number;
+  /** Headers (the content-type is read). */
   headers?: Record<string, string | string[]>;
+  /** The body as the earlier check parsed it. */
   body?: unknown;
 }
 
-/** Parameters of the `schema` check type (mirrors `schema` below). */
+/** Parameters of the `schema` check type (mirrors `schema` below; descriptions there). */
 export interface SchemaParams {
+  /** Method of the check's own request. */
   method: string;
+  /** URL of the check's own request. */
   url?: string;
+  /** Request headers. */
   headers?: Record<string, string>;
+  /** JSON request body. */
   json?: unknown;
+  /** Raw request body. */
   body?: string;
+  /** A captured response instead of a request. */
   response?: CapturedResponse;
+  /** OpenAPI document (file or URL). */
   openapi?: string;
+  /** Operation by id. */
   operationId?: string;
+  /** Operation by path template (with `method`). */
   path?: string;
+  /** JSON Schema, inline or file/URL. */
   jsonSchema?: unknown;
+  /** Expected status. */
   status?: Matcher;
+  /** Validate the request body too. */
   validateRequest: boolean;
+  /** Require JSON in UTF-8. */
   utf8: boolean;
+  /** Non-ASCII round trip. */
   roundTrip?: { path: string; value?: string; readBack: boolean };
+  /** Require a clear error body. */
   problem?: ErrorBodySpec;
+  /** Violations listed at most. */
   maxViolations: number;
 }
 
