@@ -105,6 +105,7 @@ export async function revocationAssertions(ex: OAuthExchange, url: string, token
     out.push(
       ...(await probe('revocation', `the API with the revoked token`, () => ex.get(at, { authorization: `Bearer ${token}` }), (r) => [
         assertion('revocation: resource refuses', 'eq', 401, r.status, `GET ${urlPath(at)} still accepts a revoked token (${r.status}): it must answer 401 invalid_token`),
+        assertion('revocation: resource www-authenticate', 'contains', INVALID_TOKEN, r.header('www-authenticate'), `GET ${urlPath(at)} refused the revoked token without "WWW-Authenticate: Bearer error=\\"invalid_token\\"" (RFC 6750 §3.1)`),
       ])),
     );
   }

@@ -76,7 +76,7 @@ const cases: CheckCase[] = [
     faults: ['revocation-ignored'],
     params: { ...issuer, resourceUrl, prove: ['revocation'] },
     status: 'fail',
-    summary: /^a revoked token is still active according to introspection \(true\): revocation must take effect at once \(RFC 7009 §2\) \(and 1 more\)$/,
+    summary: /^a revoked token is still active according to introspection \(true\): revocation must take effect at once \(RFC 7009 §2\) \(and 2 more\)$/,
   },
   {
     name: 'fault no-auth: the API takes no token and forged ones',
