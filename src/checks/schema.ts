@@ -9,6 +9,7 @@ import { bareMediaType, type Operation, type OpenApiDocument } from '../schema/o
 import { SourceError, loadJsonSchema, loadOpenApi } from '../schema/load.js';
 import type { Validator } from '../schema/ajv.js';
 import { toViolations, type Violation } from '../schema/violations.js';
+import { SINGLE_REFERENCE } from '../suite/patterns.js';
 import { closest } from '../text.js';
 
 /** The default non-ASCII text of a round trip: Latin-1, Latin Extended-A, CJK and an emoji (4 UTF-8 bytes). */
@@ -81,10 +82,16 @@ export default defineCheck<SchemaParams>({
       json: { description: 'Request body sent as JSON (validated against the operation’s requestBody first).' },
       body: { type: 'string', description: 'Raw request body.' },
       response: {
-        type: 'object',
-        required: ['status'],
-        properties: { status: { type: 'integer', description: 'HTTP status.' }, headers: { type: 'object', description: 'Headers (content-type is read).' }, body: { description: 'The body, parsed JSON or text.' } },
-        description: 'A response captured by an earlier check instead of a request: ${checks.<id>.response} (an `http` check’s `response` value).',
+        description: 'A response captured by an earlier check instead of a request: ${checks.<id>.response} (the `response` value of an `http` or `schema` check), or { status, headers, body }.',
+        anyOf: [
+          {
+            type: 'object',
+            required: ['status'],
+            properties: { status: { type: 'integer', description: 'HTTP status.' }, headers: { type: 'object', description: 'Headers (content-type is read).' }, body: { description: 'The body, parsed JSON or text.' } },
+          },
+          // A whole-object capture is written as one reference; it is an object once resolved.
+          { type: 'string', pattern: SINGLE_REFERENCE },
+        ],
       },
       openapi: { type: 'string', minLength: 1, description: 'OpenAPI 3.0/3.1 document (JSON or YAML): a file relative to the suite, or an http(s) URL.' },
       operationId: { type: 'string', minLength: 1, description: 'The operation to validate against; default: found from method + `path`, or from the request URL.' },
@@ -172,7 +179,11 @@ export default defineCheck<SchemaParams>({
       artifacts.push({ name: 'transcript.http', mediaType: 'message/http', description: `${label} request and response`, data: transcript({ method, url: params.url, headers: params.headers, body: params.body ?? (requestJson !== undefined ? JSON.stringify(requestJson) : undefined) }, response) });
       exchange = { status: response.status, contentType: response.header('content-type'), bytes: response.body, location: response.header('location'), url: response.url };
     } else {
-      exchange = capturedExchange(params.response as CapturedResponse);
+      const captured: unknown = params.response;
+      if (captured === null || typeof captured !== 'object' || typeof (captured as CapturedResponse).status !== 'number') {
+        return { status: 'error', summary: `response is not a captured response ({ status, headers, body }): capture an http check's "response" value and pass \${checks.<id>.<capture>}` };
+      }
+      exchange = capturedExchange(captured as CapturedResponse);
     }
 
     const assertions: Assertion[] = [];

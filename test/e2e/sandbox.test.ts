@@ -61,6 +61,20 @@ describe('payready sandbox + payready run against it', () => {
           '    with:',
           '      openapi: ${target.baseUrl}/openapi.json',
           '      url: ${target.baseUrl}/health',
+          '  - id: health',
+          '    type: http',
+          '    section: "1.3"',
+          '    with:',
+          '      url: ${target.baseUrl}/health',
+          '    capture:',
+          '      response: response',
+          '  - id: health-captured-schema',
+          '    type: schema',
+          '    section: "1.3"',
+          '    with:',
+          '      openapi: ${target.baseUrl}/openapi.json',
+          '      operationId: getHealth',
+          '      response: ${checks.health.response}',
           '  - id: pkce',
           '    type: oauth',
           '    section: "1.1"',
@@ -79,6 +93,7 @@ describe('payready sandbox + payready run against it', () => {
       });
       expect(run.stdout).toMatch(/^PASS\s+oauth\s.*a revoked token stops working at once$/m);
       expect(run.stdout).toMatch(/^PASS\s+health-schema\s.*GET \/health -> 200: conforms, UTF-8$/m);
+      expect(run.stdout).toMatch(/^PASS\s+health-captured-schema\s.*the captured 200 response -> 200: conforms, UTF-8$/m);
       expect(run.stdout).toMatch(/^PASS\s+pkce\s.*a wrong or missing code_verifier is refused/m);
       expect(run.code).toBe(0);
       expect(run.stdout + run.stderr).not.toContain(secret);
