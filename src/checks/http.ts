@@ -1,7 +1,8 @@
 import { check, describeFailure, getPath, matcherSchema, assertion, type Matcher } from './assert.js';
+import { errorBodyAssertions, errorBodySchema, type ErrorBodySpec } from './error-body.js';
 import { defineCheck, type Assertion, type Outcome } from './types.js';
 import { NetError } from '../net/errors.js';
-import { transcript } from '../net/transcript.js';
+import { transcript, urlPath } from '../net/transcript.js';
 
 /** Parameters of the `http` check type (mirrors `schema` below). */
 export interface HttpParams {
@@ -30,6 +31,7 @@ export interface HttpParams {
     json?: Record<string, Matcher>;
     body?: Matcher;
     durationMs?: Matcher;
+    problem?: ErrorBodySpec;
   };
 }
 
@@ -56,13 +58,14 @@ export default defineCheck<HttpParams>({
       expect: {
         type: 'object',
         additionalProperties: false,
-        description: 'Assertions on the response; without `status`, any status below 400 passes.',
+        description: 'Assertions on the response; without `status`, any status below 400 passes (unless `problem` is set).',
         properties: {
           status: { ...matcherSchema, description: 'Status: 200, [200, 201], "2xx" or { ge: 200, lt: 300 }.' },
           headers: { type: 'object', additionalProperties: matcherSchema, description: 'Header name (any case) -> matcher.' },
           json: { type: 'object', additionalProperties: matcherSchema, description: 'JSON body path (a.b[0].c) -> matcher.' },
           body: { ...matcherSchema, description: 'Matcher on the body text.' },
           durationMs: { ...matcherSchema, description: 'Matcher on the response time in milliseconds, e.g. { lt: 500 }.' },
+          problem: errorBodySchema,
         },
       },
     },
@@ -73,6 +76,7 @@ export default defineCheck<HttpParams>({
     body: 'the body parsed as JSON, or its text',
     durationMs: 'response time in milliseconds',
     url: 'final URL after redirects',
+    response: 'status, headers and body together (for a schema check: response: ${checks.<id>.response})',
   },
   example: {
     method: 'GET',
@@ -82,7 +86,7 @@ export default defineCheck<HttpParams>({
 
   async run(params, ctx): Promise<Outcome> {
     const method = params.method ?? 'GET';
-    const label = `${method} ${pathOf(params.url)}`;
+    const label = `${method} ${urlPath(params.url)}`;
     let response;
     try {
       response = await ctx.http.request({
@@ -116,7 +120,9 @@ export default defineCheck<HttpParams>({
         assertion('scheme', 'eq', 'https', plain.length === 0 || redirectsToHttps ? 'https' : 'http', `${plain[0] ?? params.url} is served over plain HTTP: serve it over HTTPS only (refuse or redirect)`),
       );
     }
-    assertions.push(...(expect.status === undefined ? [assertion('status', 'lt', 400, response.status)] : check('status', response.status, expect.status, { statusClass: true })));
+    // Without an expected status, below 400 passes, unless the check is about an error response.
+    const defaultStatus = expect.problem === undefined ? [assertion('status', 'lt', 400, response.status)] : [];
+    assertions.push(...(expect.status === undefined ? defaultStatus : check('status', response.status, expect.status, { statusClass: true })));
     for (const [name, matcher] of Object.entries(expect.headers ?? {})) {
       assertions.push(...check(`header ${name.toLowerCase()}`, response.header(name), matcher));
     }
@@ -128,6 +134,7 @@ export default defineCheck<HttpParams>({
       }
     }
     if (expect.body !== undefined) assertions.push(...check('body', text, expect.body));
+    if (expect.problem !== undefined) assertions.push(...errorBodyAssertions({ status: response.status, contentType: response.header('content-type'), text }, expect.problem));
     if (expect.durationMs !== undefined) assertions.push(...check('durationMs', round(response.durationMs), expect.durationMs));
 
     const failed = assertions.filter((a) => !a.passed);
@@ -151,7 +158,14 @@ export default defineCheck<HttpParams>({
           data: transcript({ method, url: params.url, headers: params.headers, body: params.body ?? (params.json !== undefined ? JSON.stringify(params.json) : params.form ? new URLSearchParams(params.form).toString() : undefined) }, response),
         },
       ],
-      values: { status: response.status, headers: response.headers, body: parsed.ok ? parsed.value : text, durationMs: response.durationMs, url: response.url },
+      values: {
+        status: response.status,
+        headers: response.headers,
+        body: parsed.ok ? parsed.value : text,
+        durationMs: response.durationMs,
+        url: response.url,
+        response: { status: response.status, headers: response.headers, body: parsed.ok ? parsed.value : text },
+      },
     };
     return outcome;
   },
@@ -165,14 +179,6 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; er
   }
 }
 
-function pathOf(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.pathname}${parsed.search ? '?…' : ''}`;
-  } catch {
-    return url;
-  }
-}
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;

@@ -8,7 +8,9 @@ import type { CheckType } from './types.js';
 const registry = {
   attestation: () => import('./attestation.js'),
   http: () => import('./http.js'),
+  oauth: () => import('./oauth.js'),
   port: () => import('./port.js'),
+  schema: () => import('./schema.js'),
 } as const satisfies Record<string, () => Promise<{ default: CheckType<never> }>>;
 
 /** A registered check type name. */

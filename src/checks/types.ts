@@ -159,6 +159,11 @@ export interface CheckContext {
   clock: Clock;
   /** Debug log. */
   log: CheckLog;
+  /**
+   * Shows a line to the person at the terminal and returns; present only when one is there (a TTY,
+   * not CI). A check that needs a person (signing in to an authorization server) is `skip` without it.
+   */
+  prompt?: (message: string) => void;
 }
 
 /** A check type: metadata next to behaviour, one module per type (like an ESLint rule). */

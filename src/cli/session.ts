@@ -94,6 +94,8 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
       });
       env.PAYREADY_CLIENT_ID = sandbox.clientId;
       env.PAYREADY_CLIENT_SECRET = sandbox.clientSecret;
+      // An already-expired token, so "an expired token is refused" can be probed without waiting an hour.
+      env.PAYREADY_EXPIRED_TOKEN = sandbox.expiredToken;
     }
     const { target, secrets } = await resolveEnvironment(suite, envName, { env, ...(sandbox ? { embeddedFields: sandbox.targetFields() } : {}) });
 
@@ -102,7 +104,10 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     const redactor = new Redactor();
     // Declared secrets are redacted even when no check uses them: attestation evidence may quote them.
     for (const spec of Object.values(suite.secrets)) if ('env' in spec) redactor.add(env[spec.env]);
-    if (environment.embedded) redactor.add(env.PAYREADY_CLIENT_SECRET);
+    if (environment.embedded) {
+      redactor.add(env.PAYREADY_CLIENT_SECRET);
+      redactor.add(env.PAYREADY_EXPIRED_TOKEN);
+    }
     const interactions = new InteractionLog();
     const logPath = resolve(io.cwd, options.logPath ?? join(options.outDir, 'interactions.jsonl'));
     const log = await writers.openJsonl(logPath, redactor);
@@ -126,6 +131,8 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
           redactor,
           interactions,
           ...(options.verbose ? { debug: (line: string) => io.stderr.write(`debug: ${line}\n`) } : {}),
+          // A person is there to sign in (authorization_code against a real provider) only on a TTY outside CI.
+          ...(io.stdout.isTTY && !io.env.CI ? { prompt: (message: string) => io.stderr.write(`\n${message}\n`) } : {}),
         },
       );
     } catch (err) {

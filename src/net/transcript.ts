@@ -45,3 +45,13 @@ function mask(name: string, value: string): string {
 function clip(text: string): string {
   return text.length > MAX_TRANSCRIPT_BODY ? `${text.slice(0, MAX_TRANSCRIPT_BODY)}\n[... ${text.length - MAX_TRANSCRIPT_BODY} more characters]` : text;
 }
+
+/** The path of a URL for a label ("POST /v1/payments"); a query string is elided, it may hold secrets. */
+export function urlPath(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.pathname}${parsed.search ? '?…' : ''}`;
+  } catch {
+    return url;
+  }
+}

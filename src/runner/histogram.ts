@@ -19,7 +19,8 @@ export class Histogram {
   /** Records one duration in milliseconds. */
   record(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) return;
-    const index = bucketIndex(Math.round(ms * 1000));
+    // Floor, not round: the value then lies inside its bucket, so the midpoint is within half a bucket.
+    const index = bucketIndex(Math.floor(ms * 1000));
     const block = (this.blocks[index >> SUB_BUCKET_BITS] ??= new Uint32Array(SUB_BUCKETS));
     block[index & (SUB_BUCKETS - 1)]! += 1;
     this.total += 1;

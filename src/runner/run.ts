@@ -71,6 +71,8 @@ export interface RunOptions extends Selection {
   interactions?: InteractionLog;
   /** Debug lines (already redacted). */
   debug?: (line: string) => void;
+  /** Shows a line to a person at the terminal (only when one is there); given to checks as `ctx.prompt`, redacted. */
+  prompt?: (message: string) => void;
   /** Where check types come from (default: the registry); tests pass their own. */
   loadType?: (name: string) => Promise<CheckType>;
   /** Validates resolved parameters (default: against the type's schema). */
@@ -223,6 +225,7 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
         interactions,
         clock,
         log: { debug: (line) => debug(`${spec.id}: ${line}`) },
+        ...(options.prompt ? { prompt: (message: string) => options.prompt?.(redactor.redact(message)) } : {}),
       };
       const aborted = new Promise<Outcome>((resolve) => {
         const onAbort = (): void => {

@@ -1,8 +1,9 @@
 import type { FaultSet } from './faults.js';
+import type { GrantStore } from './grants.js';
 import type { PaymentStore } from './payment-store.js';
 import type { TokenIssuer } from './tokens.js';
 
-/** The demo OAuth client the sandbox knows about. */
+/** An OAuth client the sandbox knows about. */
 export interface DemoClient {
   /** `client_id`. */
   id: string;
@@ -10,6 +11,14 @@ export interface DemoClient {
   secret: string;
   /** Scopes the client may request; a request without `scope` gets all of them. */
   scopes: readonly string[];
+}
+
+/** The user the authorization endpoint approves without a browser (there is no login page). */
+export interface TestUser {
+  /** `sub` of the tokens issued for this user. */
+  id: string;
+  /** Display name (non-ASCII on purpose). */
+  name: string;
 }
 
 /** Everything route handlers share for one running sandbox; passed in, never global. */
@@ -22,6 +31,12 @@ export interface SandboxContext {
   tokens: TokenIssuer;
   /** In-memory payments. */
   payments: PaymentStore;
-  /** The one registered OAuth client. */
+  /** The demo OAuth client (full payments scopes); also the first entry of `clients`. */
   client: DemoClient;
+  /** Every registered client, each with its own scopes. */
+  clients: readonly DemoClient[];
+  /** Authorization codes and refresh tokens. */
+  grants: GrantStore;
+  /** The user the authorization endpoint approves. */
+  user: TestUser;
 }

@@ -4,7 +4,7 @@
  */
 
 /** Environment variables the embedded sandbox fills when they are not set (its demo credentials). */
-export const EMBEDDED_ENV_NAMES: readonly string[] = ['PAYREADY_CLIENT_ID', 'PAYREADY_CLIENT_SECRET'];
+export const EMBEDDED_ENV_NAMES: readonly string[] = ['PAYREADY_CLIENT_ID', 'PAYREADY_CLIENT_SECRET', 'PAYREADY_EXPIRED_TOKEN'];
 
 /** `${target.x}` fields the embedded sandbox fills once started. */
 export const EMBEDDED_TARGET_FIELDS: readonly string[] = [
@@ -16,4 +16,6 @@ export const EMBEDDED_TARGET_FIELDS: readonly string[] = [
   'caFile', // PEM file of the sandbox's certificate authority
   'issuer', // OAuth issuer (= baseUrl)
   'tokenUrl', // OAuth token endpoint
+  'authorizationUrl', // OAuth authorization endpoint (approves the test user without a browser)
+  'openapiUrl', // the sandbox's OpenAPI 3.1 document
 ];

@@ -21,10 +21,58 @@ const FAULT_LIST = [
     caughtBy: 'api-port-open',
   },
   {
+    name: 'jwt-bad-signature',
+    description: 'Access tokens are signed with a key other than the one the JWKS publishes under their kid, so they cannot be verified.',
+    section: '1.1',
+    caughtBy: 'oauth-jwt',
+  },
+  {
+    name: 'latin1',
+    description: 'JSON responses are encoded in ISO-8859-1 and labelled charset=iso-8859-1: non-ASCII text comes back mangled.',
+    section: '1.3',
+    caughtBy: 'json-utf8',
+  },
+  {
     name: 'no-auth',
     description: 'Payments are accepted without a bearer token, or with any token at all.',
     section: '1.1',
     caughtBy: 'payments-require-auth',
+  },
+  {
+    name: 'no-pkce',
+    description: 'The token endpoint ignores the PKCE code_verifier: a stolen authorization code works without it.',
+    section: '1.1',
+    caughtBy: 'oauth-pkce',
+  },
+  {
+    name: 'oauth-accepts-bad-secret',
+    description: 'The token endpoint accepts any client secret for a known client id.',
+    section: '1.1',
+    caughtBy: 'oauth-errors',
+  },
+  {
+    name: 'opaque-errors',
+    description: 'API errors are sent as a plain-text stack trace instead of problem+json with a message and a code.',
+    section: '6.2',
+    caughtBy: 'error-messages',
+  },
+  {
+    name: 'revocation-ignored',
+    description: 'The revocation endpoint answers 200 but the token stays active (introspection and the API still accept it).',
+    section: '1.1',
+    caughtBy: 'oauth-revocation',
+  },
+  {
+    name: 'schema-drift',
+    description: 'Payment responses drift from the OpenAPI document: amount.value is a string and createdAt is missing.',
+    section: '1.3',
+    caughtBy: 'payment-schema',
+  },
+  {
+    name: 'token-never-expires',
+    description: 'Access tokens carry no exp claim and the token response no expires_in: a leaked token works forever.',
+    section: '1.1',
+    caughtBy: 'oauth-token-lifetime',
   },
 ] as const satisfies readonly FaultInfo[];
 

@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOOPBACK_HOSTNAMES, mintCertificateAuthority, mintServerCertificate } from './certs.js';
 import type { SandboxContext } from './context.js';
+import { replyTransform } from './fault-replies.js';
 import { FaultSet } from './faults.js';
-import { PAYMENT_SCOPES, TOKEN_PATH } from './oauth.js';
+import { GrantStore } from './grants.js';
+import { AUTHORIZE_PATH, PAYMENT_SCOPES, TOKEN_PATH } from './oauth.js';
 import { PaymentStore } from './payment-store.js';
 import { buildRouter } from './routes.js';
 import { TrackedServer, apiListener, redirectListener } from './server.js';
@@ -54,6 +56,10 @@ export interface Sandbox {
   clientId: string;
   /** Demo OAuth client secret. */
   clientSecret: string;
+  /** Every OAuth client, the demo client first; each has its own scopes (e.g. a read-only client). */
+  clients: readonly SandboxClientInfo[];
+  /** An access token of the demo client that expired an hour ago (for "expired token is refused" probes). */
+  expiredToken: string;
   /** Active faults, in `FAULTS` order. */
   faults: readonly string[];
   /** The `${target.x}` fields of an `embedded: true` environment (EMBEDDED_TARGET_FIELDS). */
@@ -62,7 +68,19 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** An OAuth client registered with the sandbox. */
+export interface SandboxClientInfo {
+  /** `client_id`. */
+  id: string;
+  /** `client_secret`. */
+  secret: string;
+  /** Scopes it may request. */
+  scopes: readonly string[];
+}
+
 const DEFAULT_CLIENT_ID = 'payready-demo';
+/** A second client that may only read payments, so scope enforcement per client can be shown. */
+const READONLY_CLIENT_ID = 'payready-readonly';
 const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::']);
 const TOKEN_TTL_SECONDS = 3600;
 
@@ -84,7 +102,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
   const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
 
-  const [ca, signingKey] = await Promise.all([mintCertificateAuthority(), generateSigningKey()]);
+  const [ca, signingKey, decoyKey] = await Promise.all([
+    mintCertificateAuthority(),
+    generateSigningKey(),
+    faults.has('jwt-bad-signature') ? generateSigningKey() : Promise.resolve(undefined),
+  ]);
   const hostnames = LOOPBACK_HOSTNAMES.includes(host) ? LOOPBACK_HOSTNAMES : [...LOOPBACK_HOSTNAMES, host];
   const serverCert = await mintServerCertificate(ca, { hostnames });
 
@@ -115,14 +137,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const port = await api.listen(options.port ?? 0, bindHost);
     const baseUrl = urlFor('https', host, port);
 
+    const client = { id: clientId, secret: clientSecret, scopes: PAYMENT_SCOPES };
+    const clients = [client, { id: READONLY_CLIENT_ID, secret: randomBytes(24).toString('base64url'), scopes: ['payments:read'] }];
+    const tokens = new TokenIssuer(signingKey, {
+      issuer: baseUrl,
+      audience: `${baseUrl}/v1`,
+      ttlSeconds: TOKEN_TTL_SECONDS,
+      neverExpires: faults.has('token-never-expires'),
+      ...(decoyKey ? { decoyKey } : {}),
+    });
     const ctx: SandboxContext = {
       baseUrl,
       faults,
-      tokens: new TokenIssuer(signingKey, { issuer: baseUrl, audience: `${baseUrl}/v1`, ttlSeconds: TOKEN_TTL_SECONDS }),
+      tokens,
       payments: new PaymentStore(),
-      client: { id: clientId, secret: clientSecret, scopes: PAYMENT_SCOPES },
+      client,
+      clients,
+      grants: new GrantStore(),
+      user: { id: 'user_test', name: 'Zoë Łukasz' },
     };
-    api.server.on('request', apiListener(buildRouter(ctx)));
+    const expired = await tokens.issue(client.id, client.scopes, { issuedAt: Math.floor(Date.now() / 1000) - 2 * TOKEN_TTL_SECONDS, ttlSeconds: TOKEN_TTL_SECONDS });
+    api.server.on('request', apiListener(buildRouter(ctx), replyTransform(faults)));
     // `down`: the port was bound only to learn a number nobody else holds; closing it makes
     // connects fail with ECONNREFUSED, as a firewalled or crashed API would.
     if (faults.has('down')) await api.close();
@@ -143,6 +178,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       caFile,
       clientId,
       clientSecret,
+      clients: clients.map((c) => ({ ...c, scopes: [...c.scopes] })),
+      expiredToken: expired.accessToken,
       faults: faults.list(),
       targetFields: () => ({
         baseUrl,
@@ -153,6 +190,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         caFile,
         issuer: baseUrl,
         tokenUrl: baseUrl + TOKEN_PATH,
+        authorizationUrl: baseUrl + AUTHORIZE_PATH,
+        openapiUrl: `${baseUrl}/openapi.json`,
       }),
       close: () => (closing ??= cleanup()),
     };

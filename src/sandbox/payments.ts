@@ -28,6 +28,16 @@ function authorise(request: PaymentRequest): Payment {
   };
 }
 
+/**
+ * A payment as the API shows it. Fault `schema-drift` makes it disagree with the OpenAPI
+ * document the way a careless release does: the amount as a string, a required field dropped.
+ */
+function present(payment: Payment, ctx: SandboxContext): Record<string, unknown> {
+  if (!ctx.faults.has('schema-drift')) return { ...payment };
+  const { createdAt: _dropped, ...rest } = payment;
+  return { ...rest, amount: { ...payment.amount, value: String(payment.amount.value) } };
+}
+
 async function createPayment({ req }: RouteRequest, ctx: SandboxContext): Promise<Reply> {
   await requireScope(req, ctx, 'payments:write');
   const validation = validatePaymentRequest(await readJson(req));
@@ -44,14 +54,14 @@ async function createPayment({ req }: RouteRequest, ctx: SandboxContext): Promis
       headers: location,
     });
   }
-  return json(201, payment, location);
+  return json(201, present(payment, ctx), location);
 }
 
 async function getPayment({ req, params }: RouteRequest, ctx: SandboxContext): Promise<Reply> {
   await requireScope(req, ctx, 'payments:read');
   const id = params['id'] ?? '';
   const payment = ctx.payments.get(id);
-  if (payment) return json(200, payment);
+  if (payment) return json(200, present(payment, ctx));
   return problem({
     status: 404,
     code: 'payment_not_found',

@@ -86,6 +86,11 @@ export class Router {
     return this.add('POST', pattern, handler);
   }
 
+  /** Every registered route as method and pattern (`/v1/payments/:id`), in registration order. */
+  list(): { method: string; pattern: string }[] {
+    return this.routes.map((route) => ({ method: route.method, pattern: `/${route.segments.join('/')}` }));
+  }
+
   /** Finds the handler; HEAD is served by the GET handler (Node drops the body). */
   match(method: string, pathname: string): RouteMatch {
     const path = split(pathname);

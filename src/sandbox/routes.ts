@@ -1,3 +1,4 @@
+import { openApiDocument } from './api-docs/index.js';
 import type { SandboxContext } from './context.js';
 import { registerOAuthRoutes } from './oauth.js';
 import { registerPaymentRoutes } from './payments.js';
@@ -8,6 +9,8 @@ import { Router } from './router.js';
 export function buildRouter(ctx: SandboxContext): Router {
   const router = new Router();
   router.get('/health', () => json(200, { status: 'ok' }));
+  const document = JSON.stringify(openApiDocument(ctx.baseUrl, [...new Set(ctx.clients.flatMap((client) => client.scopes))]));
+  router.get('/openapi.json', () => ({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: document }));
   registerOAuthRoutes(router, ctx);
   registerPaymentRoutes(router, ctx);
   return router;

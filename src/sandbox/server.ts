@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
+import type { ReplyTransform } from './fault-replies.js';
 import { ProblemError, problem, type Reply } from './respond.js';
 import type { Router } from './router.js';
 
@@ -66,27 +67,30 @@ async function route(router: Router, req: IncomingMessage, res: ServerResponse):
   return match.handler({ req, res, url, params: match.params });
 }
 
-async function handle(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(router: Router, req: IncomingMessage, res: ServerResponse, transform: ReplyTransform): Promise<void> {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
   try {
     const reply = await route(router, req, res);
-    if (reply) send(res, reply);
+    if (reply) send(res, transform(reply));
   } catch (error) {
     if (error instanceof ProblemError) {
       if (error.closeConnection) res.setHeader('connection', 'close');
-      send(res, problem(error.problem));
+      send(res, transform(problem(error.problem)));
       return;
     }
-    send(res, problem({ status: 500, code: 'internal_error', title: 'Internal error', detail: 'The sandbox failed to handle this request.' }));
+    send(res, transform(problem({ status: 500, code: 'internal_error', title: 'Internal error', detail: 'The sandbox failed to handle this request.' })));
   }
 }
 
-/** The HTTPS API's request listener: security headers, routing, problem+json for every error. */
-export function apiListener(router: Router): RequestListener {
+/**
+ * The HTTPS API's request listener: security headers, routing, problem+json for every error;
+ * `transform` lets reply-level faults (latin1, opaque-errors) change what is sent.
+ */
+export function apiListener(router: Router, transform: ReplyTransform = (reply) => reply): RequestListener {
   return (req, res) => {
     // The sandbox runs inside the CLI's process: a failure while answering must never surface as
     // an unhandled rejection there, so the last resort is dropping this one connection.
-    handle(router, req, res).catch(() => res.destroy());
+    handle(router, req, res, transform).catch(() => res.destroy());
   };
 }
 

@@ -138,12 +138,17 @@ function describeGroup(path: ValuePath, errors: ErrorObject[], context: ErrorCon
   const place = context.describe(path);
   const problems: PathProblem[] = [];
   const missing: string[] = [];
+  const alternatives: string[] = [];
   for (const error of errors) {
     if (error.propertyName !== undefined) problems.push(badKeyName(path, error, place));
     else if (error.keyword === 'additionalProperties') problems.push(unknownKey(path, error, place));
+    // `oneOf: [{ required: [a] }, { required: [b] }]`: any one of them will do.
+    else if (error.keyword === 'required' && /\/(?:oneOf|anyOf)\/\d+\/required$/.test(error.schemaPath)) alternatives.push(String(error.params.missingProperty));
     else if (error.keyword === 'required') missing.push(String(error.params.missingProperty));
   }
   if (missing.length > 0) problems.push(missingKeys(path, [...new Set(missing)], place));
+  if (alternatives.length > 1 && missing.length === 0) problems.push(missingKeys(path, [...new Set(alternatives)], place, true));
+  else if (alternatives.length === 1 && missing.length === 0) problems.push(missingKeys(path, alternatives, place));
   const rest = errors.filter((error) => error.propertyName === undefined && error.keyword !== 'additionalProperties' && error.keyword !== 'required');
   if (rest.length === 0 || (deeper && rest.every((error) => error.keyword === 'type' || error.keyword === 'enum' || error.keyword === 'const'))) {
     return problems;
@@ -181,13 +186,14 @@ function unknownKey(path: ValuePath, error: ErrorObject, place: Place): PathProb
   return { path: [...path, key], key: true, message: `unknown key "${key}"${inPlace(place)}`, hint };
 }
 
-function missingKeys(path: ValuePath, keys: string[], place: Place): PathProblem {
-  const list = keys.map((key) => `"${key}"`).join(', ');
-  const plural = keys.length > 1 ? 's' : '';
+function missingKeys(path: ValuePath, keys: string[], place: Place, oneOf = false): PathProblem {
+  const list = keys.map((key) => `"${key}"`).join(oneOf ? ' or ' : ', ');
+  const plural = keys.length > 1 && !oneOf ? 's' : '';
+  const what = oneOf ? 'one of the' : 'required';
   if (place.typeName !== undefined && path.length === place.paramsDepth) {
-    return { path, key: true, message: `missing required parameter${plural} ${list} for check type "${place.typeName}"` };
+    return { path, key: true, message: `missing ${what} parameter${oneOf ? 's' : plural} ${list} for check type "${place.typeName}"` };
   }
-  return { path, key: true, message: `missing required key${plural} ${list}${inPlace(place)}` };
+  return { path, key: true, message: `missing ${what} key${oneOf ? 's' : plural} ${list}${inPlace(place)}` };
 }
 
 function badKeyName(path: ValuePath, error: ErrorObject, place: Place): PathProblem {

@@ -39,7 +39,7 @@ export interface CheckCase {
   name: string;
   /** Sandbox faults switched on. */
   faults?: string[];
-  /** `with:` parameters; `${target.x}` and `${sandbox.x}` refer to the sandbox's fields. */
+  /** `with:` parameters; `${target.x}` are the sandbox's fields, `${secrets.x}` its client credentials and expired token. */
   params: Record<string, unknown>;
   /** Expected status. */
   status: Outcome['status'];
@@ -60,11 +60,17 @@ export interface CaseRun {
 }
 
 /** Runs one check type with `params` against the sandbox with `faults`. */
-export async function runCheck(typeName: string, params: Record<string, unknown>, options: { faults?: string[]; timeoutMs?: number; target?: Partial<Target>; baseDir?: string; clock?: Clock } = {}): Promise<CaseRun> {
+export async function runCheck(
+  typeName: string,
+  params: Record<string, unknown>,
+  options: { faults?: string[]; timeoutMs?: number; target?: Partial<Target>; baseDir?: string; clock?: Clock; prompt?: (message: string) => void } = {},
+): Promise<CaseRun> {
   const sandbox = await sandboxWith(options.faults);
   const type: CheckType = await loadCheckType(typeName);
   const fields = { ...sandbox.targetFields(), clientId: sandbox.clientId, clientSecret: sandbox.clientSecret };
-  const resolved = interpolate(params, { env: {}, vars: {}, secrets: { clientId: sandbox.clientId, clientSecret: sandbox.clientSecret }, target: fields, checks: {} });
+  const readOnly = sandbox.clients.find((client) => client.id !== sandbox.clientId);
+  const secrets = { clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, expiredToken: sandbox.expiredToken, readOnlyClientId: readOnly?.id ?? '', readOnlyClientSecret: readOnly?.secret ?? '' };
+  const resolved = interpolate(params, { env: {}, vars: {}, secrets, target: fields, checks: {} });
   const validated = await validateParams(type, resolved);
   if (!validated.ok) throw new Error(`test parameters do not validate: ${validated.message}`);
   const interactions = new InteractionLog();
@@ -85,6 +91,7 @@ export async function runCheck(typeName: string, params: Record<string, unknown>
       interactions,
       clock: options.clock ?? systemClock,
       log: { debug: () => undefined },
+      ...(options.prompt ? { prompt: options.prompt } : {}),
     });
     return { outcome, sandbox, interactions };
   } finally {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { runCheck, type CheckCase } from './harness.js';
 
 const payment = {
@@ -102,4 +103,65 @@ describe('http check against the real sandbox', () => {
       server.close();
     }
   });
+});
+
+describe('http check: error messages (expect.problem, guideline 6.2)', () => {
+  const payment401 = { method: 'POST', url: '${target.baseUrl}/v1/payments', json: payment };
+  const sandboxCases: CheckCase[] = [
+    { name: 'a problem+json error with a detail and a code passes', params: { ...payment401, expect: { status: 401, problem: true } }, status: 'pass', summary: /-> 401/ },
+    {
+      name: 'fault opaque-errors: the stack trace is named',
+      faults: ['opaque-errors'],
+      params: { ...payment401, expect: { status: 401, problem: true } },
+      status: 'fail',
+      summary: /^POST \/v1\/payments: the 401 error body is opaque \(a stack trace\): send application\/problem\+json/,
+    },
+    {
+      name: 'a declared shape (OAuth errors: error_description and error)',
+      params: { method: 'POST', url: '${target.tokenUrl}', form: { grant_type: 'client_credentials', client_id: '${secrets.clientId}', client_secret: 'wrong' }, expect: { status: 401, problem: { message: 'error_description', code: 'error' } } },
+      status: 'pass',
+      summary: /-> 401/,
+    },
+    {
+      name: 'RFC 6749 JSON is not problem+json when problem+json is asked for',
+      params: { method: 'POST', url: '${target.tokenUrl}', form: { grant_type: 'client_credentials' }, expect: { problem: true } },
+      status: 'fail',
+      summary: /the 401 error is application\/json; charset=utf-8, not application\/problem\+json/,
+    },
+    { name: 'a success is not an error to judge', params: { url: '${target.baseUrl}/health', expect: { problem: true } }, status: 'fail', summary: /expected an error response \(4xx or 5xx\) to judge its message, got 200/ },
+  ];
+  for (const c of sandboxCases) {
+    it(c.name, async () => {
+      const { outcome } = await runCheck('http', c.params, { faults: c.faults });
+      expect(outcome.summary).toMatch(c.summary);
+      expect(outcome.status, outcome.summary).toBe(c.status);
+    });
+  }
+
+  // Real servers answering the way careless APIs do.
+  const bodies: { name: string; type: string; body: string; problem: unknown; summary: RegExp }[] = [
+    { name: 'an HTML error page', type: 'text/html', body: '<!DOCTYPE html><html><body><h1>500 Internal Server Error</h1></body></html>', problem: true, summary: /the 500 error body is opaque \(an HTML page\)/ },
+    { name: 'a bare word', type: 'text/plain', body: 'error', problem: true, summary: /the 500 error body is opaque \(bare text "error"\)/ },
+    { name: 'an empty body', type: 'text/plain', body: '', problem: true, summary: /the 500 error body is opaque \(an empty body\)/ },
+    { name: 'a Python traceback', type: 'text/plain', body: 'Traceback (most recent call last):\n  File "app.py", line 3, in pay\nKeyError: amount', problem: true, summary: /opaque \(a stack trace\)/ },
+    { name: 'JSON whose message is just "error"', type: 'application/json', body: '{"error":"error","code":"E1"}', problem: { message: 'error', code: 'code' }, summary: /the 500 error message "error" does not tell a person what went wrong/ },
+    { name: 'problem+json without a code', type: 'application/problem+json', body: '{"type":"about:blank","title":"Payment failed","detail":"The card was declined by the issuer.","status":500}', problem: true, summary: /the 500 error has no machine-readable code at code or type/ },
+    { name: 'problem+json whose status disagrees', type: 'application/problem+json', body: '{"title":"Payment failed","detail":"The card was declined by the issuer.","code":"declined","status":402}', problem: true, summary: /problem "status" 402 differs from the HTTP status 500/ },
+  ];
+  for (const b of bodies) {
+    it(`fails ${b.name}, saying so`, async () => {
+      const server = createHttpServer((_req, res) => {
+        res.writeHead(500, { 'content-type': b.type });
+        res.end(b.body);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const { outcome } = await runCheck('http', { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/pay`, expect: { problem: b.problem } });
+        expect(outcome.status).toBe('fail');
+        expect(outcome.summary).toMatch(b.summary);
+      } finally {
+        server.close();
+      }
+    });
+  }
 });

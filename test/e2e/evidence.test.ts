@@ -116,7 +116,7 @@ describe('evidence bundle end to end', () => {
     writeFileSync(summary, '# earlier step\n');
     const run = await runCli(['demo', '--fault', 'no-auth', '--out', 'r'], { cwd: dir, env: cliEnv({ GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary }) });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^::error file=checks\/go-live\.yaml,line=\d+,title=payready payments-require-auth \(1\.1%2C blocker\)::FAIL: POST \/v1\/payments: expected status to equal 401, got 201/m);
+    expect(run.stdout).toMatch(/^::error file=checks\/go-live\.yaml,line=\d+,title=payready payments-require-auth \(1\.1%2C blocker\)::FAIL: GET \/v1\/payments\/pay_0+ answered 404 to a request without a token: it must be 401/m);
     expect(run.stdout).toMatch(/^::warning file=checks\/go-live\.yaml,line=\d+,title=payready attest-backups \(3\.3%2C major\)::WARN: /m);
     expect(run.stdout).toMatch(/^::notice title=payready%3A NOT READY::/m);
     const text = readFileSync(summary, 'utf8');

@@ -58,3 +58,8 @@ export function filesUnder(dir: string): { path: string; bytes: Buffer }[] {
 export function stackTraceIn(text: string): string | undefined {
   return /^\s+at .+:\d+:\d+\)?$/m.exec(text)?.[0] ?? /\b(?:TypeError|ReferenceError|SyntaxError|RangeError):/.exec(text)?.[0];
 }
+
+/** A result that is only the shipped attestation template's warning (expected on every demo run). */
+export function isTemplateWarning(r: { type: string; status: string; summary: string }): boolean {
+  return r.type === 'attestation' && r.status === 'warn' && /is a payready template/.test(r.summary);
+}

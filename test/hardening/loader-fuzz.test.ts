@@ -91,7 +91,7 @@ describe('suite loader under fuzzing (fast-check)', () => {
       }),
       { numRuns: 4000 },
     );
-  });
+  }, 120_000);
 
   it('text-level damage (truncation, inserted YAML syntax, tags, anchors, duplicated keys) gives a suite or a SuiteError', async () => {
     const snippets = ['&a ', '*a', '!!str ', '!!map ', '!custom ', '<<: *a\n', '? ', '- ', ': ', '{', '}', '[', ']', '"', "'", '\t', '%YAML 1.1\n---\n', '---\n', '...\n', '#', '|\n', '>-\n', 'checks:\n', 'suite: dup\n'];
@@ -103,7 +103,7 @@ describe('suite loader under fuzzing (fast-check)', () => {
       }),
       { numRuns: 4000 },
     );
-  });
+  }, 120_000);
 
   it('arbitrary text and arbitrary YAML values give a SuiteError', async () => {
     await fc.assert(
@@ -112,5 +112,5 @@ describe('suite loader under fuzzing (fast-check)', () => {
       }),
       { numRuns: 2000 },
     );
-  });
+  }, 120_000);
 });

@@ -18,9 +18,11 @@ function connectOutcome(host: string, port: number): Promise<string> {
 
 describe('fault registry', () => {
   it('describes every fault with a section and the check that catches it', () => {
-    expect(FAULTS.map((fault) => fault.name)).toEqual(['down', 'no-auth']);
+    const names = FAULTS.map((fault) => fault.name);
+    expect(names).toEqual(expect.arrayContaining(['down', 'no-auth', 'oauth-accepts-bad-secret', 'no-pkce', 'token-never-expires', 'jwt-bad-signature', 'revocation-ignored', 'schema-drift', 'latin1', 'opaque-errors']));
+    expect(new Set(names).size).toBe(names.length);
     for (const fault of FAULTS) {
-      expect(fault.name).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(fault.name).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
       expect(fault.section).toMatch(/^\d\.\d$/);
       expect(fault.caughtBy).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(fault.description.length).toBeGreaterThan(10);
@@ -47,12 +49,12 @@ describe('fault registry', () => {
     expect(caught).toBeInstanceOf(UnknownFaultError);
     const error = caught as UnknownFaultError;
     expect(error.suggestion).toBe('no-auth');
-    expect(error.message).toBe('unknown fault "no-auht" (did you mean "no-auth"?); valid faults: down, no-auth');
-    expect(error.validNames).toEqual(['down', 'no-auth']);
+    expect(error.message).toBe(`unknown fault "no-auht" (did you mean "no-auth"?); valid faults: ${FAULTS.map((fault) => fault.name).join(', ')}`);
+    expect(error.validNames).toEqual(FAULTS.map((fault) => fault.name));
   });
 
   it('gives no suggestion for a name that resembles nothing', () => {
-    expect(() => validateFaults(['expired-certificate-chain'])).toThrow(/^unknown fault "expired-certificate-chain"; valid faults: down, no-auth$/);
+    expect(() => validateFaults(['expired-certificate-chain'])).toThrow(/^unknown fault "expired-certificate-chain"; valid faults: down, /);
   });
 
   it('stops startSandbox before anything is started', async () => {
@@ -119,5 +121,59 @@ describe('fault down', () => {
     const response = await request(`${sandbox.httpUrl}/health`);
     await response.body.text();
     expect(response.statusCode).toBe(301);
+  });
+});
+
+describe('response faults: schema-drift, latin1, opaque-errors', () => {
+  const started: Sandbox[] = [];
+  afterAll(async () => {
+    await Promise.all(started.map((s) => s.close()));
+  });
+  async function clientWith(fault: string): Promise<SandboxClient> {
+    const sandbox = await startSandbox({ faults: [fault] });
+    started.push(sandbox);
+    return new SandboxClient(sandbox);
+  }
+
+  it('schema-drift: the amount comes back as a string and createdAt is gone, on create and on read', async () => {
+    const client = await clientWith('schema-drift');
+    const token = await client.token();
+    const created = await client.send('/v1/payments', { json: paymentBody(), token });
+    expect(created.json()['amount']).toEqual({ value: '1050', currency: 'EUR' });
+    expect(created.json()).not.toHaveProperty('createdAt');
+    const read = await client.send(`/v1/payments/${String(created.json()['id'])}`, { token });
+    expect(read.json()).not.toHaveProperty('createdAt');
+    await client.close();
+  });
+
+  it('latin1: JSON labelled ISO-8859-1, with characters outside Latin-1 lost', async () => {
+    const client = await clientWith('latin1');
+    const token = await client.token();
+    const { request } = await import('undici');
+    const response = await request(`${client.sandbox.baseUrl}/v1/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(paymentBody('4111111111111111', { reference: 'Zoë Łukasz 李雷 🙂' })),
+      dispatcher: client.agent,
+    });
+    const bytes = Buffer.from(await response.body.arrayBuffer());
+    expect(response.headers['content-type']).toBe('application/json; charset=iso-8859-1');
+    expect(JSON.parse(bytes.toString('latin1'))).toMatchObject({ reference: 'Zoë ?ukasz ?? ?' });
+    // "ë" is one byte (0xEB) in ISO-8859-1, which is not valid UTF-8.
+    expect(bytes.includes(Buffer.from([0x5a, 0x6f, 0xeb]))).toBe(true);
+    await client.close();
+  });
+
+  it('opaque-errors: a problem becomes a plain-text stack trace with the same status and headers', async () => {
+    const client = await clientWith('opaque-errors');
+    const response = await client.send('/v1/payments', { json: paymentBody() });
+    expect(response.status).toBe(401);
+    expect(response.headers['www-authenticate']).toMatch(/^Bearer /);
+    expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(response.text).toMatch(/^Error: request failed\n\s+at /);
+    // OAuth errors keep their RFC 6749 JSON: they are a protocol, not an API error page.
+    const token = await client.send('/oauth/token', { form: { grant_type: 'password' }, headers: { authorization: client.basicAuth() } });
+    expect(token.json()).toMatchObject({ error: 'unsupported_grant_type' });
+    await client.close();
   });
 });

@@ -137,7 +137,11 @@ describe('authorization server metadata (RFC 8414)', () => {
       issuer: sandbox.baseUrl,
       token_endpoint: `${sandbox.baseUrl}/oauth/token`,
       jwks_uri: `${sandbox.baseUrl}/.well-known/jwks.json`,
-      grant_types_supported: ['client_credentials'],
+      grant_types_supported: ['client_credentials', 'authorization_code', 'refresh_token'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_endpoint: `${sandbox.baseUrl}/oauth/authorize`,
+      introspection_endpoint: `${sandbox.baseUrl}/oauth/introspect`,
+      revocation_endpoint: `${sandbox.baseUrl}/oauth/revoke`,
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     });
   });

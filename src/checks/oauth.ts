@@ -1,0 +1,323 @@
+import type { JSONWebKeySet } from 'jose';
+import { assertion, describeFailure } from './assert.js';
+import { Authorizer } from './oauth-authorize.js';
+import { discover, discoveryAssertions, endpointsFrom } from './oauth-discovery.js';
+import { OAuthExchange, netMessage, type ClientAuth, type Endpoints, type OAuthResponse } from './oauth-exchange.js';
+import { decodeJwtToken, jwtAssertions, jwtExpiryAssertions } from './oauth-jwt.js';
+import { introspectionAssertions, oauthErrorAssertions, probe, refreshAssertions, resourceAssertions, revocationAssertions } from './oauth-probes.js';
+import { defineCheck, type Assertion, type Finding, type Outcome } from './types.js';
+
+/** The sub-proofs of the `oauth` check, in the order they run. */
+export const PROOFS = ['discovery', 'token', 'expiry', 'jwt', 'client-auth', 'grant-errors', 'pkce', 'refresh', 'resource', 'introspection', 'revocation'] as const;
+
+/** One sub-proof. */
+export type Proof = (typeof PROOFS)[number];
+
+/** Parameters of the `oauth` check type (mirrors `schema` below). */
+export interface OAuthParams {
+  /** Issuer identifier (discovery). */
+  issuer?: string;
+  /** Token endpoint. */
+  tokenUrl?: string;
+  /** Authorization endpoint. */
+  authorizationUrl?: string;
+  /** Introspection endpoint. */
+  introspectionUrl?: string;
+  /** Revocation endpoint. */
+  revocationUrl?: string;
+  /** JWK Set URL. */
+  jwksUrl?: string;
+  /** The grant that obtains the token. */
+  flow: 'client_credentials' | 'authorization_code' | 'refresh_token';
+  /** client_id. */
+  clientId: string;
+  /** client_secret (a secret). */
+  clientSecret: string;
+  /** Client authentication method. */
+  clientAuth: ClientAuth;
+  /** Scopes to request. */
+  scope?: string;
+  /** `audience` to send and expect in aud. */
+  audience?: string;
+  /** RFC 8707 `resource` to send and expect in aud. */
+  resource?: string;
+  /** An API URL the token must open. */
+  resourceUrl?: string;
+  /** A scope the client lacks. */
+  deniedScope?: string;
+  /** An expired access token (a secret). */
+  expiredToken?: string;
+  /** A refresh token to start the refresh flow from (a secret). */
+  refreshToken?: string;
+  /** Loopback redirect URI. */
+  redirectUri: string;
+  /** Longest acceptable expires_in. */
+  maxLifetimeSeconds: number;
+  /** Sub-proofs to run. */
+  prove?: Proof[];
+}
+
+const url = { type: 'string', pattern: '^https?://' } as const;
+
+export default defineCheck<OAuthParams>({
+  name: 'oauth',
+  description:
+    'OAuth 2.0: discovery (RFC 8414), client_credentials, authorization_code with PKCE, refresh rotation, RFC 6749 errors for wrong secrets, grants and scopes, JWT access tokens verified against the JWKS, the API refusing missing/forged/expired/revoked tokens, introspection and revocation.',
+  sections: ['1.1'],
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['clientId', 'clientSecret'],
+    properties: {
+      issuer: { ...url, description: 'Issuer identifier: its RFC 8414 or OpenID metadata supplies the endpoints.' },
+      tokenUrl: { ...url, description: 'Token endpoint (default: from discovery).' },
+      authorizationUrl: { ...url, description: 'Authorization endpoint (default: from discovery).' },
+      introspectionUrl: { ...url, description: 'Introspection endpoint, RFC 7662 (default: from discovery).' },
+      revocationUrl: { ...url, description: 'Revocation endpoint, RFC 7009 (default: from discovery).' },
+      jwksUrl: { ...url, description: 'JWK Set of the access tokens (default: jwks_uri from discovery).' },
+      flow: { enum: ['client_credentials', 'authorization_code', 'refresh_token'], default: 'client_credentials', description: 'Grant that obtains the token; refresh_token starts from `refreshToken` or an authorization_code grant.' },
+      clientId: { type: 'string', minLength: 1, description: 'OAuth client_id.' },
+      clientSecret: { type: 'string', minLength: 1, 'x-secret': true, description: 'OAuth client_secret: ${secrets.x} or ${env.X} only.' },
+      clientAuth: { enum: ['client_secret_basic', 'client_secret_post'], default: 'client_secret_basic', description: 'How the client authenticates (RFC 6749 §2.3.1).' },
+      scope: { type: 'string', description: 'Scopes to request, space-separated.' },
+      audience: { type: 'string', description: 'Sent as `audience`; the JWT aud must name it.' },
+      resource: { type: 'string', description: 'Sent as `resource` (RFC 8707); the JWT aud must name it when no audience is given.' },
+      resourceUrl: { ...url, description: 'An API URL the token must open (GET); probed with no, forged, expired and revoked tokens.' },
+      deniedScope: { type: 'string', description: 'A scope the client lacks (default: an advertised scope it was not granted, else a made-up one).' },
+      expiredToken: { type: 'string', 'x-secret': true, description: 'An access token that has expired; the API must refuse it with invalid_token.' },
+      refreshToken: { type: 'string', 'x-secret': true, description: 'Start the refresh_token flow from this token (it is rotated and used up).' },
+      redirectUri: { type: 'string', pattern: '^http://(127\\.0\\.0\\.1|\\[::1\\]|localhost)(:\\d+)?/', default: 'http://127.0.0.1:0/callback', description: 'Loopback redirect URI for authorization_code (port 0: any free port).' },
+      maxLifetimeSeconds: { type: 'integer', minimum: 1, default: 86400, description: 'Longest acceptable access token lifetime (expires_in).' },
+      prove: { type: 'array', uniqueItems: true, minItems: 1, items: { enum: [...PROOFS] }, description: `Sub-proofs to run (default: every one that applies): ${PROOFS.join(', ')}. Listed ones that cannot apply fail.` },
+    },
+  },
+  values: {
+    accessToken: 'the access token obtained (redacted everywhere)',
+    tokenType: 'token_type of the token response',
+    expiresIn: 'expires_in of the token response (seconds)',
+    scope: 'granted scopes',
+    issuer: 'issuer identifier',
+    tokenEndpoint: 'token endpoint used',
+  },
+  example: {
+    issuer: '${target.issuer}',
+    flow: 'client_credentials',
+    clientId: '${secrets.clientId}',
+    clientSecret: '${secrets.clientSecret}',
+    resourceUrl: '${target.baseUrl}/v1/payments/pay_000000000000000000000000',
+  },
+
+  async run(params, ctx): Promise<Outcome> {
+    const ex = new OAuthExchange(ctx, { id: params.clientId, secret: params.clientSecret, auth: params.clientAuth ?? 'client_secret_basic' });
+    const flow = params.flow ?? 'client_credentials';
+    const explicit = new Set<Proof>(params.prove ?? []);
+    const wanted = (proof: Proof): boolean => explicit.size === 0 || explicit.has(proof);
+    const assertions: Assertion[] = [];
+    const findings: Finding[] = [];
+    const notApplicable = (proof: Proof, why: string): void => {
+      if (explicit.has(proof)) assertions.push(assertion(`${proof}: applicable`, 'eq', true, false, `${proof} cannot be proven: ${why}`));
+      else if (explicit.size === 0) findings.push({ rule: `oauth/${proof}-not-proven`, level: 'note', message: `${proof} not proven: ${why}` });
+    };
+    const finish = (status: Outcome['status'], summary: string, extra: Partial<Outcome> = {}): Outcome => ({
+      status,
+      summary,
+      assertions,
+      findings,
+      secrets: [...ex.secrets],
+      artifacts: [{ name: 'oauth.http', mediaType: 'message/http', description: 'every OAuth exchange of the check', data: ex.transcript() }],
+      ...extra,
+    });
+
+    // Discovery.
+    let endpoints: Endpoints = { ...(params.issuer ? { issuer: params.issuer } : {}), ...(params.tokenUrl ? { token: params.tokenUrl } : {}), ...(params.authorizationUrl ? { authorization: params.authorizationUrl } : {}), ...(params.introspectionUrl ? { introspection: params.introspectionUrl } : {}), ...(params.revocationUrl ? { revocation: params.revocationUrl } : {}), ...(params.jwksUrl ? { jwks: params.jwksUrl } : {}) };
+    let metadata: Record<string, unknown> | undefined;
+    if (params.issuer) {
+      const found = await discover(ex, params.issuer);
+      if (found.ok) {
+        metadata = found.metadata;
+        if (wanted('discovery')) assertions.push(...discoveryAssertions(params.issuer, found));
+      } else if (found.unreachable && !params.tokenUrl) return finish('error', found.message);
+      else if (wanted('discovery')) assertions.push(assertion('discovery: metadata', 'exists', true, undefined, found.message));
+      endpoints = endpointsFrom(metadata, endpoints);
+    } else notApplicable('discovery', 'no issuer given');
+    const tokenUrl = endpoints.token;
+    if (!tokenUrl) return finish('error', 'no token endpoint: give tokenUrl, or an issuer whose metadata names one');
+
+    // The flow.
+    const extra = { ...(params.audience ? { audience: params.audience } : {}), ...(params.resource ? { resource: params.resource } : {}) };
+    const authorizer = endpoints.authorization ? new Authorizer(ctx, ex, endpoints.authorization, params.redirectUri ?? 'http://127.0.0.1:0/callback', extra) : undefined;
+    try {
+      const obtained = await obtain(flow, params, ex, tokenUrl, authorizer, extra);
+      if (obtained.kind !== 'token') return finish(obtained.kind, obtained.message);
+      assertions.push(...obtained.assertions);
+      const response = obtained.response;
+      if (response.status !== 200 || typeof response.json?.access_token !== 'string') {
+        const error = typeof response.json?.error === 'string' ? ` ${response.json.error}` : '';
+        if (response.json?.error === 'invalid_client') return finish('error', `the token endpoint refused the client's own credentials (${response.status}${error}): check clientId and clientSecret`);
+        return finish('fail', `the ${flow} grant failed at ${tokenUrl}: ${response.status}${error}${typeof response.json?.error_description === 'string' ? ` (${response.json.error_description})` : ''}`);
+      }
+      const body = response.json;
+      const token = String(body.access_token);
+      const decoded = decodeJwtToken(token);
+      const now = Math.floor(ctx.clock.now().getTime() / 1000);
+
+      if (wanted('token')) {
+        assertions.push(
+          assertion('token: endpoint is https', 'matches', '^https://', tokenUrl, `the token endpoint ${tokenUrl} is not HTTPS: credentials and tokens would travel in clear text`),
+          assertion('token: token_type', 'matches', '^[Bb][Ee][Aa][Rr][Ee][Rr]$', body.token_type, `token_type is ${JSON.stringify(body.token_type)}, not Bearer`),
+          assertion('token: cache-control', 'contains', 'no-store', response.header('cache-control'), 'the token response lacks "Cache-Control: no-store" (RFC 6749 §5.1): a proxy could keep the token'),
+        );
+      }
+      if (wanted('expiry')) {
+        const max = params.maxLifetimeSeconds ?? 86400;
+        assertions.push(
+          assertion('expiry: expires_in', 'type', 'integer', body.expires_in, body.expires_in === undefined ? 'the token response has no expires_in: access tokens must expire, and clients must know when' : `expires_in is ${JSON.stringify(body.expires_in)}, not a whole number of seconds`),
+          assertion('expiry: expires_in', 'le', max, body.expires_in, `expires_in is ${String(body.expires_in)} s, longer than ${max} s: a leaked token stays useful too long`),
+          assertion('expiry: expires_in', 'gt', 0, body.expires_in, `expires_in is ${String(body.expires_in)}: the token is dead on arrival`),
+        );
+        if (decoded) assertions.push(...jwtExpiryAssertions(decoded, body.expires_in, now));
+      }
+      if (wanted('jwt')) {
+        if (!decoded) notApplicable('jwt', 'the access token is opaque (not a JWT); introspection verifies it instead');
+        else if (!endpoints.jwks) assertions.push(assertion('jwt: jwks', 'exists', true, undefined, 'the access token is a JWT but there is no JWK Set to verify it: give jwksUrl or publish jwks_uri'));
+        else {
+          const jwksUrl = endpoints.jwks;
+          const jwks = await probe('jwt: jwks', `fetching the JWKS at ${jwksUrl}`, () => ex.get(jwksUrl), (r) => [assertion('jwt: jwks', 'type', 'array', Array.isArray(r.json?.keys) ? r.json.keys : undefined, `${jwksUrl} answered ${r.status} without a JWK Set ("keys")`)]);
+          assertions.push(...jwks);
+          const keys = jwks.every((a) => a.passed) ? (jwks[0]?.actual as unknown[]) : undefined;
+          const expectedAudience = params.audience ?? params.resource;
+          if (keys) assertions.push(...(await jwtAssertions(token, decoded, { keys } as JSONWebKeySet, { ...(endpoints.issuer ? { issuer: endpoints.issuer } : {}), ...(expectedAudience ? { audience: expectedAudience } : {}) })));
+        }
+      }
+      if (wanted('client-auth')) {
+        const form = flow === 'client_credentials' ? { grant_type: 'client_credentials', ...(params.scope ? { scope: params.scope } : {}), ...extra } : { grant_type: 'client_credentials' };
+        assertions.push(...(await probe('client-auth', 'a wrong client secret', () => ex.post(tokenUrl, form, { secret: `${params.clientSecret}-wrong` }), (r) => oauthErrorAssertions('client-auth', 'a wrong client secret', r, ex.client.auth === 'client_secret_basic' ? [401] : [400, 401], 'invalid_client'))));
+      }
+      if (wanted('grant-errors')) assertions.push(...(await grantErrorAssertions(ex, tokenUrl, flow, params, metadata, body, authorizer, extra)));
+      if (flow !== 'client_credentials' && !(flow === 'refresh_token' && params.refreshToken)) {
+        if (wanted('pkce') && authorizer) assertions.push(...(await pkceAssertions(ex, tokenUrl, authorizer, params.scope, metadata)));
+      } else if (explicit.has('pkce')) notApplicable('pkce', `the ${flow} flow has no authorization request`);
+      if (wanted('refresh') && flow === 'authorization_code') {
+        const refresh = typeof body.refresh_token === 'string' ? body.refresh_token : undefined;
+        if (refresh) assertions.push(...(await refreshAssertions(ex, tokenUrl, refresh)).assertions);
+        else notApplicable('refresh', 'the authorization_code grant issued no refresh token');
+      } else if (explicit.has('refresh') && flow === 'client_credentials') notApplicable('refresh', 'client_credentials issues no refresh token (RFC 6749 §4.4.3)');
+      if (wanted('resource')) {
+        if (params.resourceUrl) assertions.push(...(await resourceAssertions(ex, params.resourceUrl, token, params.expiredToken)));
+        else notApplicable('resource', 'no resourceUrl given');
+      }
+      if (wanted('introspection')) {
+        if (endpoints.introspection) assertions.push(...(await introspectionAssertions(ex, endpoints.introspection, token)));
+        else notApplicable('introspection', 'the server offers no introspection endpoint');
+      }
+      if (wanted('revocation')) {
+        if (!endpoints.revocation) notApplicable('revocation', 'the server offers no revocation endpoint');
+        else {
+          // Revoke a second token: the first one is captured for later checks.
+          const second = await obtain(flow === 'refresh_token' ? 'authorization_code' : flow, { ...params, refreshToken: undefined }, ex, tokenUrl, authorizer, extra);
+          const victim = second.kind === 'token' ? second.response.json?.access_token : undefined;
+          if (typeof victim === 'string') assertions.push(...(await revocationAssertions(ex, endpoints.revocation, victim, { ...(endpoints.introspection ? { introspection: endpoints.introspection } : {}), ...(params.resourceUrl ? { resourceUrl: params.resourceUrl } : {}) })));
+          else assertions.push(assertion('revocation: second token', 'exists', true, undefined, `could not obtain a second token to revoke${second.kind !== 'token' ? `: ${second.message}` : ''}`));
+        }
+      }
+
+      const failed = assertions.filter((a) => !a.passed);
+      const values = { accessToken: token, tokenType: body.token_type, expiresIn: body.expires_in, scope: body.scope, issuer: endpoints.issuer, tokenEndpoint: tokenUrl };
+      const measurements = [{ name: 'token response time', value: response.raw.durationMs, unit: 'ms' }];
+      if (failed.length > 0) return finish('fail', `${describeFailure(failed[0]!)}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}`, { values, measurements });
+      const seen = new Set(assertions.map((a) => a.name.split(':')[0] ?? ''));
+      const kind = decoded ? `${String(decoded.header.alg)} JWT` : 'opaque token';
+      const phrases: Record<Proof, string> = {
+        discovery: 'metadata matches the issuer, endpoints HTTPS',
+        token: `${flow} token issued (${kind}, Bearer, no-store)`,
+        expiry: `expires in ${String(body.expires_in)} s`,
+        jwt: `${kind} verifies against the JWKS, iss and aud right`,
+        'client-auth': 'a wrong secret is refused (invalid_client)',
+        'grant-errors': 'an unknown grant and a scope the client lacks are refused',
+        pkce: 'a wrong or missing code_verifier is refused (invalid_grant)',
+        refresh: 'refresh tokens rotate and a used one is refused',
+        resource: `the API opens with the token and refuses none, a forged${params.expiredToken ? ' and an expired' : ''} one (401)`,
+        introspection: 'introspection tells active from unknown tokens',
+        revocation: 'a revoked token stops working at once',
+      };
+      const proven = PROOFS.filter((proof) => seen.has(proof)).map((proof) => phrases[proof]);
+      return finish('pass', `${new URL(tokenUrl).host}: ${proven.join('; ') || `${flow} token issued`}`, { values, measurements });
+    } finally {
+      await authorizer?.close();
+    }
+  },
+});
+
+type Obtained = { kind: 'token'; response: OAuthResponse; assertions: Assertion[] } | { kind: 'skip' | 'error' | 'fail'; message: string };
+
+/** Runs the flow's grant and returns the token response (or why there is none). */
+async function obtain(flow: OAuthParams['flow'], params: OAuthParams, ex: OAuthExchange, tokenUrl: string, authorizer: Authorizer | undefined, extra: Record<string, string>): Promise<Obtained> {
+  try {
+    if (flow === 'client_credentials') {
+      return { kind: 'token', response: await ex.post(tokenUrl, { grant_type: 'client_credentials', ...(params.scope ? { scope: params.scope } : {}), ...extra }), assertions: [] };
+    }
+    if (flow === 'refresh_token' && params.refreshToken) {
+      const refreshed = await refreshAssertions(ex, tokenUrl, params.refreshToken);
+      return refreshed.response ? { kind: 'token', response: refreshed.response, assertions: refreshed.assertions } : { kind: 'error', message: refreshed.assertions[0]?.message ?? 'refresh failed' };
+    }
+    if (!authorizer) return { kind: 'error', message: 'no authorization endpoint: give authorizationUrl, or an issuer whose metadata names one' };
+    const auth = await authorizer.authorize(params.scope);
+    if (auth.kind === 'needs-person') {
+      return { kind: 'skip', message: `authorization_code needs a person to sign in (${auth.reason}) and no terminal is attached (CI): run it from a terminal, or test refresh with flow: refresh_token and a refreshToken` };
+    }
+    if (auth.kind === 'failed') return { kind: 'error', message: auth.message };
+    if (auth.kind === 'error') return { kind: 'fail', message: `the authorization endpoint refused the request: ${auth.error}${auth.description ? ` (${auth.description})` : ''}` };
+    const checks = [assertion('authorization: state', 'eq', true, auth.stateMatches, 'the authorization response did not return the state sent: CSRF protection is broken')];
+    if (auth.iss !== undefined && params.issuer) checks.push(assertion('authorization: iss', 'eq', params.issuer, auth.iss, `the authorization response names issuer ${auth.iss}, not ${params.issuer} (RFC 9207)`));
+    const response = await ex.post(tokenUrl, { grant_type: 'authorization_code', code: auth.code, redirect_uri: auth.redirectUri, code_verifier: auth.verifier });
+    if (flow === 'refresh_token') {
+      const refresh = response.json?.refresh_token;
+      if (typeof refresh !== 'string') return { kind: 'token', response, assertions: [...checks, assertion('refresh: refresh_token', 'exists', true, undefined, 'the authorization_code grant issued no refresh token to refresh with')] };
+      const refreshed = await refreshAssertions(ex, tokenUrl, refresh);
+      return refreshed.response ? { kind: 'token', response: refreshed.response, assertions: [...checks, ...refreshed.assertions] } : { kind: 'error', message: refreshed.assertions[0]?.message ?? 'refresh failed' };
+    }
+    return { kind: 'token', response, assertions: checks };
+  } catch (error) {
+    return { kind: 'error', message: `could not reach the authorization server: ${netMessage(error)}` };
+  }
+}
+
+/** RFC 6749 §5.2 for an unknown grant type and a scope the client lacks. */
+async function grantErrorAssertions(ex: OAuthExchange, tokenUrl: string, flow: OAuthParams['flow'], params: OAuthParams, metadata: Record<string, unknown> | undefined, granted: Record<string, unknown>, authorizer: Authorizer | undefined, extra: Record<string, string>): Promise<Assertion[]> {
+  const out = await probe('grant-errors', 'an unknown grant type', () => ex.post(tokenUrl, { grant_type: 'urn:payready:unsupported-grant' }), (r) => oauthErrorAssertions('grant-errors: unknown grant', 'an unknown grant type', r, [400], 'unsupported_grant_type'));
+  const grantedScopes = new Set(String(granted.scope ?? params.scope ?? '').split(' '));
+  const advertised = Array.isArray(metadata?.scopes_supported) ? (metadata.scopes_supported as unknown[]).map(String) : [];
+  const denied = params.deniedScope ?? advertised.find((scope) => !grantedScopes.has(scope)) ?? 'payready:not-granted';
+  // RFC 6749 §3.3 lets a server narrow the scope instead of refusing: that is fine if the scope is not granted.
+  const judge = (status: number, error: unknown, grantedScope: unknown): Assertion => {
+    const refused = status === 400 && error === 'invalid_scope';
+    const narrowed = status === 200 && typeof grantedScope === 'string' && !grantedScope.split(' ').includes(denied);
+    return assertion('grant-errors: denied scope', 'eq', 'refused', refused || narrowed ? 'refused' : `${status} ${typeof error === 'string' ? error : 'granted'}`, `a scope the client lacks ("${denied}") got ${status}${typeof error === 'string' ? ` ${error}` : ' and a token'}: it must be refused with 400 invalid_scope`);
+  };
+  if (flow === 'client_credentials') {
+    out.push(...(await probe('grant-errors', 'a scope the client lacks', () => ex.post(tokenUrl, { grant_type: 'client_credentials', scope: denied, ...extra }), (r) => [judge(r.status, r.json?.error, r.json?.scope)])));
+  } else if (authorizer) {
+    const auth = await authorizer.authorize(denied);
+    if (auth.kind === 'error') out.push(judge(400, auth.error, undefined));
+    else if (auth.kind === 'code') {
+      out.push(...(await probe('grant-errors', 'a scope the client lacks', () => ex.post(tokenUrl, { grant_type: 'authorization_code', code: auth.code, redirect_uri: auth.redirectUri, code_verifier: auth.verifier }), (r) => [judge(r.status, r.json?.error, r.json?.scope ?? denied)])));
+    } else out.push(assertion('grant-errors: denied scope', 'eq', 'refused', auth.kind, auth.kind === 'failed' ? auth.message : 'the scope probe needs a person to sign in'));
+  }
+  return out;
+}
+
+/** RFC 7636: S256 advertised; a wrong verifier and a missing verifier both get invalid_grant. */
+async function pkceAssertions(ex: OAuthExchange, tokenUrl: string, authorizer: Authorizer, scope: string | undefined, metadata: Record<string, unknown> | undefined): Promise<Assertion[]> {
+  const out: Assertion[] = [];
+  if (metadata) out.push(assertion('pkce: S256 advertised', 'contains', 'S256', metadata.code_challenge_methods_supported, 'the metadata does not list S256 in code_challenge_methods_supported'));
+  for (const [label, verifier] of [['wrong verifier', 'payready-wrong-verifier-0123456789-abcdefghijklmnop'], ['no verifier', undefined]] as const) {
+    const auth = await authorizer.authorize(scope);
+    if (auth.kind !== 'code') {
+      out.push(assertion(`pkce: ${label}`, 'eq', 'code', auth.kind, `could not get an authorization code for the PKCE probe: ${auth.kind === 'failed' ? auth.message : auth.kind === 'error' ? auth.error : auth.reason}`));
+      continue;
+    }
+    const form = { grant_type: 'authorization_code', code: auth.code, redirect_uri: auth.redirectUri, ...(verifier ? { code_verifier: verifier } : {}) };
+    out.push(...(await probe(`pkce: ${label}`, `a code redeemed with ${label === 'wrong verifier' ? 'a wrong' : 'no'} PKCE verifier`, () => ex.post(tokenUrl, form), (r) => oauthErrorAssertions(`pkce: ${label}`, `redeeming a code with ${label === 'wrong verifier' ? 'a wrong' : 'no'} code_verifier`, r, [400], 'invalid_grant'))));
+  }
+  return out;
+}

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { runCheck, sandboxWith, type CheckCase } from './harness.js';
+import { SandboxClient } from '../sandbox/helpers.js';
+
+/** A token from the sandbox with these faults (the tests pass it as a literal header). */
+async function bearer(faults: string[] = []): Promise<string> {
+  const client = new SandboxClient(await sandboxWith(faults));
+  try {
+    return `Bearer ${await client.token()}`;
+  } finally {
+    await client.close();
+  }
+}
+
+const payment = (reference = 'schema-check') => ({
+  amount: { value: 1000, currency: 'EUR' },
+  paymentMethod: { type: 'card', number: '4111111111111111', expiryMonth: 12, expiryYear: 2035, cvc: '737' },
+  reference,
+});
+
+const create = (faults: string[] = [], extra: Record<string, unknown> = {}) => async (): Promise<Record<string, unknown>> => ({
+  openapi: '${target.openapiUrl}',
+  method: 'POST',
+  url: '${target.baseUrl}/v1/payments',
+  headers: { Authorization: await bearer(faults) },
+  json: payment(),
+  status: 201,
+  ...extra,
+});
+
+interface Row extends Omit<CheckCase, 'params'> {
+  params: Record<string, unknown> | (() => Promise<Record<string, unknown>>);
+}
+
+const rows: Row[] = [
+  {
+    name: 'a created payment conforms to the sandbox’s own OpenAPI document (operation found from the URL)',
+    params: create(),
+    status: 'pass',
+    summary: /^POST \/v1\/payments -> 201: conforms, UTF-8$/,
+  },
+  {
+    name: 'fault schema-drift: each violation with its pointer and rule',
+    faults: ['schema-drift'],
+    params: create(['schema-drift']),
+    status: 'fail',
+    summary: /^POST \/v1\/payments -> 201: 2 schema violations: \/amount\/value: expected integer, got "1000"; \/createdAt: required member is missing$/,
+  },
+  {
+    name: 'non-ASCII text survives the round trip, in the response and read back from the Location',
+    params: create([], { roundTrip: { path: 'reference', readBack: true } }),
+    status: 'pass',
+    summary: /^POST \/v1\/payments -> 201: conforms, UTF-8, round trip of "Zoë Łukasz 李雷 🙂" intact$/,
+  },
+  {
+    name: 'fault latin1: the charset and the mangled text are both reported',
+    faults: ['latin1'],
+    params: create(['latin1'], { roundTrip: { path: 'reference', readBack: true } }),
+    status: 'fail',
+    summary: /^POST \/v1\/payments -> 201: charset is iso-8859-1, not UTF-8: .* \(and \d+ more\)$/,
+  },
+  {
+    name: 'by operationId',
+    params: { openapi: '${target.openapiUrl}', operationId: 'getHealth', url: '${target.baseUrl}/health' },
+    status: 'pass',
+    summary: /^GET \/health -> 200: conforms, UTF-8$/,
+  },
+  {
+    name: 'an unknown operationId is a suite error with a suggestion',
+    params: { openapi: '${target.openapiUrl}', operationId: 'getHelth', url: '${target.baseUrl}/health' },
+    status: 'error',
+    summary: /no operationId "getHelth"; did you mean "getHealth"\?/,
+  },
+  {
+    name: 'a request body that breaks the operation’s schema is the suite’s error, and nothing is sent',
+    params: create([], { json: { ...payment(), amount: { value: '10.00', currency: 'EUR' } } }),
+    status: 'error',
+    summary: /the request body the suite sends breaks POST \/v1\/payments request body: \/amount\/value: expected integer, got "10\.00": fix the suite$/,
+  },
+  {
+    name: 'a status the document does not list fails (a local file, relative to the suite)',
+    params: { openapi: 'fixtures/openapi/sandbox-partial.yaml', url: '${target.baseUrl}/v1/payments/pay_000000000000000000000000', status: 401 },
+    status: 'fail',
+    summary: /status 401 is not documented for GET \/v1\/payments\/\{id\} \(documented: 200\)/,
+  },
+  {
+    name: 'an inline draft-07 JSON Schema',
+    params: { url: '${target.baseUrl}/health', jsonSchema: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', required: ['status'], properties: { status: { const: 'ok' } } } },
+    status: 'pass',
+    summary: /-> 200: conforms, UTF-8/,
+  },
+  {
+    name: 'an inline 2020-12 JSON Schema that the body breaks',
+    params: { url: '${target.baseUrl}/health', jsonSchema: { type: 'object', required: ['status', 'version'], additionalProperties: false, properties: { status: { const: 'ok' }, version: { type: 'string' } } } },
+    status: 'fail',
+    summary: /1 schema violation: \/version: required member is missing$/,
+  },
+  {
+    name: 'an invalid JSON Schema is an error naming the problem',
+    params: { url: '${target.baseUrl}/health', jsonSchema: { type: 'objekt' } },
+    status: 'error',
+    summary: /the inline jsonSchema is not a valid JSON Schema/,
+  },
+  {
+    name: 'a captured response (no request of its own)',
+    params: { openapi: '${target.openapiUrl}', operationId: 'getHealth', response: { status: 200, headers: { 'content-type': 'application/json' }, body: { status: 'ok' } } },
+    status: 'pass',
+    summary: /^the captured 200 response -> 200: conforms, UTF-8$/,
+  },
+  {
+    name: 'a captured response that drifted',
+    params: { openapi: '${target.openapiUrl}', operationId: 'getHealth', response: { status: 200, headers: { 'content-type': 'text/plain' }, body: { status: 'up' } } },
+    status: 'fail',
+    summary: /Content-Type is "text\/plain", not JSON/,
+  },
+  {
+    name: 'a declined card gets a clear problem+json error (6.2)',
+    params: async () => ({ ...(await create()()), status: 402, problem: true, json: { ...payment(), paymentMethod: { ...payment().paymentMethod, number: '4000000000000002' } } }),
+    status: 'pass',
+    summary: /^POST \/v1\/payments -> 402: conforms, UTF-8, clear error body$/,
+  },
+  {
+    name: 'fault opaque-errors: the error body is a stack trace',
+    faults: ['opaque-errors'],
+    params: async () => ({ ...(await create(['opaque-errors'])()), status: 402, problem: true, json: { ...payment(), paymentMethod: { ...payment().paymentMethod, number: '4000000000000002' } } }),
+    status: 'fail',
+    summary: /402 error body is opaque \(a stack trace\)/,
+  },
+  {
+    name: 'an unreachable document is an error',
+    params: { openapi: 'https://127.0.0.1:1/openapi.json', url: '${target.baseUrl}/health' },
+    status: 'error',
+    summary: /could not fetch https:\/\/127\.0\.0\.1:1\/openapi\.json: connection refused/,
+  },
+];
+
+describe('schema check against the real sandbox', () => {
+  for (const row of rows) {
+    it(row.name, async () => {
+      const params = typeof row.params === 'function' ? await row.params() : row.params;
+      const { outcome } = await runCheck('schema', params, { faults: row.faults });
+      expect(outcome.summary).toMatch(row.summary);
+      expect(outcome.status, outcome.summary).toBe(row.status);
+    });
+  }
+
+  it('keeps each violation as an assertion (pointer, rule, expected, actual) and in values', async () => {
+    const { outcome } = await runCheck('schema', await create(['schema-drift'])(), { faults: ['schema-drift'] });
+    const failed = outcome.assertions?.filter((a) => !a.passed);
+    expect(failed).toEqual([
+      { name: 'body/amount/value', operator: 'type', expected: 'integer', actual: '1000', passed: false, message: '/amount/value: expected integer, got "1000" (type)' },
+      { name: 'body/createdAt', operator: 'exists', expected: 'present', actual: undefined, passed: false, message: '/createdAt: required member is missing (required)' },
+    ]);
+    expect(outcome.values?.violations).toHaveLength(2);
+    expect(outcome.findings?.map((f) => f.rule)).toEqual(['schema/type', 'schema/required']);
+  });
+
+  it('shows the bytes sent and received when the round trip mangles text', async () => {
+    const { outcome } = await runCheck('schema', await create(['latin1'], { roundTrip: { path: 'reference' } })(), { faults: ['latin1'] });
+    const trip = outcome.assertions?.find((a) => a.name === 'round trip reference');
+    expect(trip?.passed).toBe(false);
+    expect(trip?.message).toContain('(UTF-8 5a 6f c3 ab 20 c5 81');
+    expect(trip?.actual).toBe('Zoë ?ukasz ?? ?');
+  });
+});
