@@ -7,7 +7,9 @@ import type { CheckType } from './types.js';
  */
 const registry = {
   http: () => import('./http.js'),
+  'pan-scan': () => import('./pan-scan.js'),
   port: () => import('./port.js'),
+  secrets: () => import('./secrets.js'),
 } as const satisfies Record<string, () => Promise<{ default: CheckType<never> }>>;
 
 /** A registered check type name. */

@@ -60,7 +60,7 @@ export interface CaseRun {
 }
 
 /** Runs one check type with `params` against the sandbox with `faults`. */
-export async function runCheck(typeName: string, params: Record<string, unknown>, options: { faults?: string[]; timeoutMs?: number; target?: Partial<Target> } = {}): Promise<CaseRun> {
+export async function runCheck(typeName: string, params: Record<string, unknown>, options: { faults?: string[]; timeoutMs?: number; target?: Partial<Target>; baseDir?: string } = {}): Promise<CaseRun> {
   const sandbox = await sandboxWith(options.faults);
   const type: CheckType = await loadCheckType(typeName);
   const fields = { ...sandbox.targetFields(), clientId: sandbox.clientId, clientSecret: sandbox.clientSecret };
@@ -79,7 +79,7 @@ export async function runCheck(typeName: string, params: Record<string, unknown>
       timeoutMs,
       http: transport.forCheck(`test-${typeName}`, signal, timeoutMs),
       target,
-      baseDir: process.cwd(),
+      baseDir: options.baseDir ?? process.cwd(),
       allowLive: false,
       redact: new Redactor(),
       interactions,
