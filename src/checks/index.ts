@@ -10,6 +10,7 @@ const registry = {
   'pan-scan': () => import('./pan-scan.js'),
   port: () => import('./port.js'),
   secrets: () => import('./secrets.js'),
+  ui: () => import('./ui.js'),
 } as const satisfies Record<string, () => Promise<{ default: CheckType<never> }>>;
 
 /** A registered check type name. */

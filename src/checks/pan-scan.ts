@@ -1,7 +1,7 @@
 import { defineCheck, type Finding, type Outcome } from './types.js';
 import { isTestPan, maskPan } from '../scan/cards.js';
 import { describeScan, scanFiles, scanMeasurements, unreadableNote, where, type ScanStats } from '../scan/files.js';
-import { PanScanner } from '../scan/pan.js';
+import { PAN_RULES, PanScanner } from '../scan/pan.js';
 import { ScanPathError } from '../scan/walk.js';
 
 /** Parameters of the `pan-scan` check type. */
@@ -66,7 +66,7 @@ export default defineCheck<PanScanParams>({
             const level = test && testCards === 'warn' ? 'warning' : 'error';
             // The digits stop here: only the mask goes into the finding.
             const finding: Finding = {
-              rule: test ? 'pan/test-card' : 'pan/unmasked',
+              rule: test ? PAN_RULES.testCard.id : PAN_RULES.unmasked.id,
               level,
               message: `unmasked ${test ? 'test ' : ''}${hit.brand} card number ${maskPan(hit.digits)}`,
               file: file.name,

@@ -5,7 +5,7 @@ import { defineCheck, type Finding, type Outcome } from './types.js';
 import { describeScan, scanFiles, scanMeasurements, unreadableNote, where, type ScanStats } from '../scan/files.js';
 import { isEnvFile, trackedFiles } from '../scan/git.js';
 import { readLines } from '../scan/read.js';
-import { findSecrets, fingerprint, maskSecret } from '../scan/secret-rules.js';
+import { ENV_FILE_RULE as ENV_RULE, findSecrets, fingerprint, maskSecret } from '../scan/secret-rules.js';
 import { ScanPathError } from '../scan/walk.js';
 
 /** An accepted finding: what it matches and why it is fine. */
@@ -38,7 +38,7 @@ export interface SecretsParams {
   maxFindings: number;
 }
 
-const ENV_RULE = { id: 'env-file/tracked', title: '.env file tracked by git' } as const;
+
 
 export default defineCheck<SecretsParams>({
   name: 'secrets',
@@ -115,7 +115,7 @@ export default defineCheck<SecretsParams>({
           const fp = fingerprint(match.rule.id, match.value);
           // The value stops here: only its mask and fingerprint go into the finding.
           record(
-            { rule: match.rule.id, level: match.rule.level, message: `${match.rule.title} ${maskSecret(match.value, match.rule.visiblePrefix)} (fingerprint ${fp})`, file: file.name, line, column: match.column },
+            { rule: match.rule.id, level: match.rule.level, message: `${match.rule.title} ${maskSecret(match.value, match.rule.visiblePrefix)} (fingerprint ${fp})`, file: file.name, line, column: match.column, fingerprint: fp },
             fp,
           );
         }
@@ -123,15 +123,14 @@ export default defineCheck<SecretsParams>({
     };
 
     let stats: ScanStats;
-    let gitNote = '';
     try {
       stats = await scanFiles(paths, { ...options, gitignore: params.gitignore ?? true }, visit);
       if (params.trackedEnvFiles ?? true) {
         const tracked = await trackedEnvFiles(paths, ctx.baseDir, params.exclude ?? [], ctx.signal);
-        if (tracked.reason) gitNote = tracked.reason;
         ctx.log.debug(tracked.reason ? `tracked .env check skipped: ${tracked.reason}` : `${tracked.files.length} tracked .env files`);
         for (const file of tracked.files) {
-          record({ rule: ENV_RULE.id, level: 'error', message: `${ENV_RULE.title}: its values are published with every clone; remove it with git rm --cached and add it to .gitignore`, file: file.name, line: 1 }, fingerprint(ENV_RULE.id, file.name));
+          const fp = fingerprint(ENV_RULE.id, file.name);
+          record({ rule: ENV_RULE.id, level: 'error', message: `${ENV_RULE.title}: its values are published with every clone; remove it with git rm --cached and add it to .gitignore`, file: file.name, line: 1, fingerprint: fp }, fp);
           // Ignored but tracked: the walk skipped it, yet a push publishes it.
           if (!scanned.has(file.path)) {
             const extra = await scanFiles([file.name], { ...options, gitignore: false }, visit);
@@ -178,8 +177,7 @@ export default defineCheck<SecretsParams>({
     }
     const unreadable = unreadableNote(stats);
     if (unreadable) return { status: 'warn', summary: `no hard-coded credentials in ${summaryOf}, but ${unreadable}${allowedNote}`, findings, measurements, values };
-    const gitPart = gitNote ? ` (tracked .env check skipped: ${gitNote})` : '';
-    return { status: 'pass', summary: `no hard-coded credentials in ${summaryOf}${allowedNote}${gitPart}`, findings, measurements, values };
+    return { status: 'pass', summary: `no hard-coded credentials in ${summaryOf}${allowedNote}`, findings, measurements, values };
   },
 });
 

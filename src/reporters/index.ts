@@ -6,6 +6,7 @@ import type { FileReporter } from './types.js';
  */
 const registry = {
   json: () => import('./json.js'),
+  sarif: () => import('./sarif.js'),
 } as const satisfies Record<string, () => Promise<{ default: FileReporter }>>;
 
 /** Every file reporter name, sorted. */

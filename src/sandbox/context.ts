@@ -1,5 +1,6 @@
 import type { FaultSet } from './faults.js';
 import type { PaymentStore } from './payment-store.js';
+import type { RequestLog } from './request-log.js';
 import type { TokenIssuer } from './tokens.js';
 
 /** The demo OAuth client the sandbox knows about. */
@@ -24,4 +25,6 @@ export interface SandboxContext {
   payments: PaymentStore;
   /** The one registered OAuth client. */
   client: DemoClient;
+  /** The access log handlers note charged cards in (masked unless `pan-in-logs`). */
+  requestLog: RequestLog;
 }

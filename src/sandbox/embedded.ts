@@ -16,4 +16,7 @@ export const EMBEDDED_TARGET_FIELDS: readonly string[] = [
   'caFile', // PEM file of the sandbox's certificate authority
   'issuer', // OAuth issuer (= baseUrl)
   'tokenUrl', // OAuth token endpoint
+  'checkoutUrl', // the hosted checkout page (what the ui check drives)
+  'requestLog', // the sandbox's request log, JSON lines (what pan-scan reads)
+  'sourceDir', // a sample merchant integration's files (what the secrets check scans)
 ];

@@ -9,7 +9,10 @@ import { LOOPBACK_HOSTNAMES, mintCertificateAuthority, mintServerCertificate } f
 import type { SandboxContext } from './context.js';
 import { FaultSet } from './faults.js';
 import { PAYMENT_SCOPES, TOKEN_PATH } from './oauth.js';
+import { CHECKOUT_PATH } from './checkout.js';
+import { writeSampleIntegration } from './integration.js';
 import { PaymentStore } from './payment-store.js';
+import { RequestLog } from './request-log.js';
 import { buildRouter } from './routes.js';
 import { TrackedServer, apiListener, redirectListener } from './server.js';
 import { TokenIssuer, generateSigningKey } from './tokens.js';
@@ -30,7 +33,7 @@ export interface SandboxOptions {
   clientId?: string;
   /** Demo client secret, default random. */
   clientSecret?: string;
-  /** Directory for the CA PEM file (created if missing, kept by close()); default a temp dir close() removes. */
+  /** Directory for the CA PEM file, the request log and the sample integration (created if missing, kept by close()); default a temp dir close() removes. */
   stateDir?: string;
 }
 
@@ -50,6 +53,12 @@ export interface Sandbox {
   caPem: string;
   /** Path of a file holding `caPem`. */
   caFile: string;
+  /** URL of the hosted checkout page. */
+  checkoutUrl: string;
+  /** The request log (JSON lines, in the state folder). */
+  requestLog: string;
+  /** A sample merchant integration's folder (in the state folder). */
+  sourceDir: string;
   /** Demo OAuth client id. */
   clientId: string;
   /** Demo OAuth client secret. */
@@ -115,14 +124,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const port = await api.listen(options.port ?? 0, bindHost);
     const baseUrl = urlFor('https', host, port);
 
+    const requestLog = new RequestLog(join(stateDir, 'requests.jsonl'), faults);
+    cleanups.push(() => requestLog.close());
+    const sourceDir = await writeSampleIntegration(join(stateDir, 'integration'), { baseUrl, clientId, clientSecret }, faults);
     const ctx: SandboxContext = {
       baseUrl,
       faults,
       tokens: new TokenIssuer(signingKey, { issuer: baseUrl, audience: `${baseUrl}/v1`, ttlSeconds: TOKEN_TTL_SECONDS }),
       payments: new PaymentStore(),
       client: { id: clientId, secret: clientSecret, scopes: PAYMENT_SCOPES },
+      requestLog,
     };
-    api.server.on('request', apiListener(buildRouter(ctx)));
+    api.server.on('request', apiListener(buildRouter(ctx), requestLog));
     // `down`: the port was bound only to learn a number nobody else holds; closing it makes
     // connects fail with ECONNREFUSED, as a firewalled or crashed API would.
     if (faults.has('down')) await api.close();
@@ -141,6 +154,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       httpPort,
       caPem: ca.certPem,
       caFile,
+      checkoutUrl: baseUrl + CHECKOUT_PATH,
+      requestLog: requestLog.path,
+      sourceDir,
       clientId,
       clientSecret,
       faults: faults.list(),
@@ -153,6 +169,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         caFile,
         issuer: baseUrl,
         tokenUrl: baseUrl + TOKEN_PATH,
+        checkoutUrl: baseUrl + CHECKOUT_PATH,
+        requestLog: requestLog.path,
+        sourceDir,
       }),
       close: () => (closing ??= cleanup()),
     };

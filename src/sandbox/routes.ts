@@ -1,3 +1,4 @@
+import { registerCheckoutRoutes } from './checkout.js';
 import type { SandboxContext } from './context.js';
 import { registerOAuthRoutes } from './oauth.js';
 import { registerPaymentRoutes } from './payments.js';
@@ -10,5 +11,6 @@ export function buildRouter(ctx: SandboxContext): Router {
   router.get('/health', () => json(200, { status: 'ok' }));
   registerOAuthRoutes(router, ctx);
   registerPaymentRoutes(router, ctx);
+  registerCheckoutRoutes(router, ctx);
   return router;
 }

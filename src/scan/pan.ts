@@ -11,6 +11,12 @@ import { luhnValid, panBrand } from './cards.js';
  * group boundaries. A hit is Luhn-valid and in a known IIN range with a length that range uses.
  */
 
+/** The rules of `pan-scan` findings. */
+export const PAN_RULES = {
+  unmasked: { id: 'pan/unmasked', title: 'unmasked card number (PAN)' },
+  testCard: { id: 'pan/test-card', title: 'unmasked test card number' },
+} as const;
+
 /** A card number found in a file. */
 export interface PanHit {
   /** The digits without separators (never leaves the scanner's caller unmasked). */

@@ -92,6 +92,9 @@ export const SECRET_RULES: readonly SecretRule[] = [
   ),
 ];
 
+/** The rule for `.env` files git tracks (found from the index, not from a line). */
+export const ENV_FILE_RULE = { id: 'env-file/tracked', title: '.env file tracked by git' } as const;
+
 /** Every credential on one line, each span claimed by the first rule that matches it. */
 export function findSecrets(line: string, rules: readonly SecretRule[] = SECRET_RULES): SecretMatch[] {
   const matches: SecretMatch[] = [];

@@ -47,7 +47,9 @@ describe('payready demo', () => {
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     const port = report.results.find((r: { id: string }) => r.id === 'api-port-open');
     expect(port.status).toBe('fail');
-    expect(report.summary.error + report.summary.fail + report.summary.skip).toBe(report.results.length);
+    // Every check that talks to the API fails, errs or is skipped; the file scan does not need it.
+    const passed = report.results.filter((r: { status: string }) => r.status === 'pass').map((r: { id: string }) => r.id);
+    expect(passed).toEqual(['no-hardcoded-credentials']);
   });
 
   it('an unknown fault is a usage error with a suggestion', async () => {

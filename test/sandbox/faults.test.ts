@@ -18,7 +18,7 @@ function connectOutcome(host: string, port: number): Promise<string> {
 
 describe('fault registry', () => {
   it('describes every fault with a section and the check that catches it', () => {
-    expect(FAULTS.map((fault) => fault.name)).toEqual(['down', 'no-auth']);
+    expect(FAULTS.map((fault) => fault.name)).toEqual(['broken-checkout', 'down', 'hardcoded-secret', 'no-auth', 'pan-in-logs']);
     for (const fault of FAULTS) {
       expect(fault.name).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(fault.section).toMatch(/^\d\.\d$/);
@@ -47,12 +47,12 @@ describe('fault registry', () => {
     expect(caught).toBeInstanceOf(UnknownFaultError);
     const error = caught as UnknownFaultError;
     expect(error.suggestion).toBe('no-auth');
-    expect(error.message).toBe('unknown fault "no-auht" (did you mean "no-auth"?); valid faults: down, no-auth');
-    expect(error.validNames).toEqual(['down', 'no-auth']);
+    expect(error.message).toBe('unknown fault "no-auht" (did you mean "no-auth"?); valid faults: broken-checkout, down, hardcoded-secret, no-auth, pan-in-logs');
+    expect(error.validNames).toEqual(['broken-checkout', 'down', 'hardcoded-secret', 'no-auth', 'pan-in-logs']);
   });
 
   it('gives no suggestion for a name that resembles nothing', () => {
-    expect(() => validateFaults(['expired-certificate-chain'])).toThrow(/^unknown fault "expired-certificate-chain"; valid faults: down, no-auth$/);
+    expect(() => validateFaults(['expired-certificate-chain'])).toThrow(/^unknown fault "expired-certificate-chain"; valid faults: broken-checkout, down, hardcoded-secret, no-auth, pan-in-logs$/);
   });
 
   it('stops startSandbox before anything is started', async () => {

@@ -38,6 +38,8 @@ const register: RegisterCommand = (program, io, setExit) => {
           `  plain HTTP      ${sandbox.httpUrl}  (redirects to HTTPS)`,
           `  CA certificate  ${sandbox.caFile}`,
           `  OAuth token     POST ${sandbox.baseUrl}/oauth/token  (client_credentials)`,
+          `  checkout page   ${sandbox.checkoutUrl}`,
+          `  request log     ${sandbox.requestLog}`,
           `  client id       ${sandbox.clientId}`,
           `  client secret   ${sandbox.clientSecret}  (demo credential; set PAYREADY_CLIENT_SECRET to choose it)`,
           `  faults          ${sandbox.faults.length ? sandbox.faults.join(', ') : 'none'}`,
