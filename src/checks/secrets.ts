@@ -42,7 +42,7 @@ export interface SecretsParams {
 
 export default defineCheck<SecretsParams>({
   name: 'secrets',
-  description: 'No hard-coded credentials in the integration’s files (provider and cloud key formats, PEM private keys, high-entropy credential assignments, .env files tracked by git); values reported masked.',
+  description: "No hard-coded credentials in the integration's files (provider and cloud key formats, PEM private keys, high-entropy credential assignments, .env files tracked by git); values reported masked.",
   sections: ['2.1'],
   schema: {
     type: 'object',
