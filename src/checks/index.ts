@@ -9,8 +9,11 @@ const registry = {
   attestation: () => import('./attestation.js'),
   http: () => import('./http.js'),
   oauth: () => import('./oauth.js'),
+  'pan-scan': () => import('./pan-scan.js'),
   port: () => import('./port.js'),
   schema: () => import('./schema.js'),
+  secrets: () => import('./secrets.js'),
+  ui: () => import('./ui.js'),
 } as const satisfies Record<string, () => Promise<{ default: CheckType<never> }>>;
 
 /** A registered check type name. */

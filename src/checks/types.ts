@@ -70,6 +70,8 @@ export interface Finding {
   line?: number;
   /** 1-based column within `line`. */
   column?: number;
+  /** Stable identity of the finding (a hash, never the secret itself): allow lists and code scanning match on it. */
+  fingerprint?: string;
 }
 
 /** A piece of evidence produced by a check (transcript, certificate chain, screenshot). */

@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { EXIT, UsageError } from '../errors.js';
 import type { Interrupt } from './interrupt.js';
 import { SuiteError, formatSuiteError } from '../suite/errors.js';
@@ -9,6 +9,8 @@ export interface Io {
   stdout: Writable & { isTTY?: boolean; columns?: number };
   /** Standard error. */
   stderr: Writable & { isTTY?: boolean };
+  /** Standard input (questions `init` asks on a terminal); absent when there is none. */
+  stdin?: Readable & { isTTY?: boolean };
   /** Environment variables. */
   env: Record<string, string | undefined>;
   /** Working directory relative paths resolve against. */

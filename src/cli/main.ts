@@ -53,7 +53,17 @@ export async function main(argv: string[], io: Io = processIo(listenForInterrupt
 
 /** The real process surfaces; `interrupt` comes from bin/payready.js, which listens from the first moment. */
 export function processIo(interrupt: Interrupt): Io {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), interrupt };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // Touching process.stdin opens it; only `init` on a terminal needs it.
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+    interrupt,
+  };
 }
 
 export { UsageError };

@@ -9,6 +9,7 @@ const registry = {
   json: () => import('./json.js'),
   junit: () => import('./junit.js'),
   markdown: () => import('./markdown.js'),
+  sarif: () => import('./sarif.js'),
 } as const satisfies Record<string, () => Promise<{ default: FileReporter }>>;
 
 /** Every file reporter name, sorted. */

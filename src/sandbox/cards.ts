@@ -1,3 +1,7 @@
+import { issuerOf } from '../scan/cards.js';
+
+export { luhnValid } from '../scan/cards.js';
+
 /** Why an issuer declined a test card. */
 export type DeclineCode = 'do_not_honor' | 'insufficient_funds' | 'expired_card' | 'stolen_card';
 
@@ -29,28 +33,9 @@ export const DECLINE_MESSAGES: Readonly<Record<DeclineCode, string>> = {
   stolen_card: 'Your bank declined this payment. Please use a different card or contact your bank.',
 };
 
-/** Luhn (mod 10) check of a digit string. */
-export function luhnValid(digits: string): boolean {
-  if (!/^\d+$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let digit = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
-
 /** Card scheme from the number's leading digits (IIN ranges), 'unknown' when none matches. */
 export function cardBrand(digits: string): string {
-  if (/^4/.test(digits)) return 'visa';
-  if (/^(5[1-5]|222[1-9]|22[3-9]\d|2[3-6]\d\d|27[01]\d|2720)/.test(digits)) return 'mastercard';
-  if (/^3[47]/.test(digits)) return 'amex';
-  if (/^(6011|65|64[4-9])/.test(digits)) return 'discover';
-  return 'unknown';
+  return issuerOf(digits) ?? 'unknown';
 }
 
 /** The decline reason of a test card, undefined when the card is approved. */

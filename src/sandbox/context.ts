@@ -1,6 +1,7 @@
 import type { FaultSet } from './faults.js';
 import type { GrantStore } from './grants.js';
 import type { PaymentStore } from './payment-store.js';
+import type { RequestLog } from './request-log.js';
 import type { TokenIssuer } from './tokens.js';
 
 /** An OAuth client the sandbox knows about. */
@@ -39,4 +40,6 @@ export interface SandboxContext {
   grants: GrantStore;
   /** The user the authorization endpoint approves. */
   user: TestUser;
+  /** The access log handlers note charged cards in (masked unless `pan-in-logs`). */
+  requestLog: RequestLog;
 }

@@ -18,4 +18,7 @@ export const EMBEDDED_TARGET_FIELDS: readonly string[] = [
   'tokenUrl', // OAuth token endpoint
   'authorizationUrl', // OAuth authorization endpoint (approves the test user without a browser)
   'openapiUrl', // the sandbox's OpenAPI 3.1 document
+  'checkoutUrl', // the hosted checkout page (what the ui check drives)
+  'requestLog', // the sandbox's request log, JSON lines (what pan-scan reads)
+  'sourceDir', // a sample merchant integration's files (what the secrets check scans)
 ];

@@ -15,10 +15,22 @@ export interface FaultInfo {
 // Adding a fault is one entry here; `FaultName` then lets handlers ask for it by a checked name.
 const FAULT_LIST = [
   {
+    name: 'broken-checkout',
+    description: 'The hosted checkout page is a fixed-width desktop layout with unlabeled card fields, tiny buttons and decline errors shown only in the browser console.',
+    section: '6.1',
+    caughtBy: 'checkout-mobile',
+  },
+  {
     name: 'down',
     description: 'The HTTPS API port refuses connections (the port is reserved, then closed).',
     section: '1.2',
     caughtBy: 'api-port-open',
+  },
+  {
+    name: 'hardcoded-secret',
+    description: "The sample merchant integration's configuration file holds the OAuth client secret in clear text.",
+    section: '2.1',
+    caughtBy: 'no-hardcoded-credentials',
   },
   {
     name: 'jwt-bad-signature',
@@ -55,6 +67,12 @@ const FAULT_LIST = [
     description: 'API errors are sent as a plain-text stack trace instead of problem+json with a message and a code.',
     section: '6.2',
     caughtBy: 'error-messages',
+  },
+  {
+    name: 'pan-in-logs',
+    description: 'The request log records full card numbers instead of first six/last four.',
+    section: '2.2',
+    caughtBy: 'no-pan-in-logs',
   },
   {
     name: 'revocation-ignored',

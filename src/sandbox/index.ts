@@ -11,7 +11,10 @@ import { replyTransform } from './fault-replies.js';
 import { FaultSet } from './faults.js';
 import { GrantStore } from './grants.js';
 import { AUTHORIZE_PATH, PAYMENT_SCOPES, TOKEN_PATH } from './oauth.js';
+import { CHECKOUT_PATH } from './checkout.js';
+import { writeSampleIntegration } from './integration.js';
 import { PaymentStore } from './payment-store.js';
+import { RequestLog } from './request-log.js';
 import { buildRouter } from './routes.js';
 import { TrackedServer, apiListener, redirectListener } from './server.js';
 import { TokenIssuer, generateSigningKey } from './tokens.js';
@@ -32,7 +35,7 @@ export interface SandboxOptions {
   clientId?: string;
   /** Demo client secret, default random. */
   clientSecret?: string;
-  /** Directory for the CA PEM file (created if missing, kept by close()); default a temp dir close() removes. */
+  /** Directory for the CA PEM file, the request log and the sample integration (created if missing, kept by close()); default a temp dir close() removes. */
   stateDir?: string;
 }
 
@@ -52,6 +55,12 @@ export interface Sandbox {
   caPem: string;
   /** Path of a file holding `caPem`. */
   caFile: string;
+  /** URL of the hosted checkout page. */
+  checkoutUrl: string;
+  /** The request log (JSON lines, in the state folder). */
+  requestLog: string;
+  /** A sample merchant integration's folder (in the state folder). */
+  sourceDir: string;
   /** Demo OAuth client id. */
   clientId: string;
   /** Demo OAuth client secret. */
@@ -146,6 +155,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       neverExpires: faults.has('token-never-expires'),
       ...(decoyKey ? { decoyKey } : {}),
     });
+    const requestLog = new RequestLog(join(stateDir, 'requests.jsonl'), faults);
+    cleanups.push(() => requestLog.close());
+    const sourceDir = await writeSampleIntegration(join(stateDir, 'integration'), { baseUrl, clientId, clientSecret }, faults);
     const ctx: SandboxContext = {
       baseUrl,
       faults,
@@ -155,9 +167,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       clients,
       grants: new GrantStore(),
       user: { id: 'user_test', name: 'Zoë Łukasz' },
+      requestLog,
     };
     const expired = await tokens.issue(client.id, client.scopes, { issuedAt: Math.floor(Date.now() / 1000) - 2 * TOKEN_TTL_SECONDS, ttlSeconds: TOKEN_TTL_SECONDS });
-    api.server.on('request', apiListener(buildRouter(ctx), replyTransform(faults)));
+    api.server.on('request', apiListener(buildRouter(ctx), replyTransform(faults), requestLog));
     // `down`: the port was bound only to learn a number nobody else holds; closing it makes
     // connects fail with ECONNREFUSED, as a firewalled or crashed API would.
     if (faults.has('down')) await api.close();
@@ -176,6 +189,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       httpPort,
       caPem: ca.certPem,
       caFile,
+      checkoutUrl: baseUrl + CHECKOUT_PATH,
+      requestLog: requestLog.path,
+      sourceDir,
       clientId,
       clientSecret,
       clients: clients.map((c) => ({ ...c, scopes: [...c.scopes] })),
@@ -192,6 +208,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         tokenUrl: baseUrl + TOKEN_PATH,
         authorizationUrl: baseUrl + AUTHORIZE_PATH,
         openapiUrl: `${baseUrl}/openapi.json`,
+        checkoutUrl: baseUrl + CHECKOUT_PATH,
+        requestLog: requestLog.path,
+        sourceDir,
       }),
       close: () => (closing ??= cleanup()),
     };

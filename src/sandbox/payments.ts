@@ -15,7 +15,8 @@ function newPaymentId(): string {
   return `pay_${randomBytes(12).toString('hex')}`;
 }
 
-function authorise(request: PaymentRequest): Payment {
+/** Decides a payment for a valid request: declined for the decline test cards, authorised otherwise. */
+function authorisePayment(request: PaymentRequest): Payment {
   const declineCode = declineCodeFor(request.card.number);
   return {
     id: newPaymentId(),
@@ -42,7 +43,13 @@ async function createPayment({ req }: RouteRequest, ctx: SandboxContext): Promis
   await requireScope(req, ctx, 'payments:write');
   const validation = validatePaymentRequest(await readJson(req));
   if (!validation.ok) return validationProblem(validation.errors);
-  const payment = ctx.payments.add(authorise(validation.request));
+  return chargeReply(req, validation.request, ctx);
+}
+
+/** Charges a validated request and answers 201 with the payment or 402 with the decline (also used by the hosted checkout). */
+export function chargeReply(req: RouteRequest['req'], request: PaymentRequest, ctx: SandboxContext): Reply {
+  ctx.requestLog.noteCard(req, request.card.number);
+  const payment = ctx.payments.add(authorisePayment(request));
   const location = { location: `${ctx.baseUrl}${PAYMENTS_PATH}/${payment.id}` };
   if (payment.declineCode) {
     return problem({

@@ -1,4 +1,5 @@
 import { openApiDocument } from './api-docs/index.js';
+import { registerCheckoutRoutes } from './checkout.js';
 import type { SandboxContext } from './context.js';
 import { registerOAuthRoutes } from './oauth.js';
 import { registerPaymentRoutes } from './payments.js';
@@ -13,5 +14,6 @@ export function buildRouter(ctx: SandboxContext): Router {
   router.get('/openapi.json', () => ({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: document }));
   registerOAuthRoutes(router, ctx);
   registerPaymentRoutes(router, ctx);
+  registerCheckoutRoutes(router, ctx);
   return router;
 }

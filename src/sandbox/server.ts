@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Server, Socket } from 'node:net';
 import type { ReplyTransform } from './fault-replies.js';
 import { ProblemError, problem, type Reply } from './respond.js';
+import type { RequestLog } from './request-log.js';
 import type { Router } from './router.js';
 
 /** Name sent in the `Server` header: no version, so nothing tells an attacker what to exploit. */
@@ -67,30 +68,37 @@ async function route(router: Router, req: IncomingMessage, res: ServerResponse):
   return match.handler({ req, res, url, params: match.params });
 }
 
-async function handle(router: Router, req: IncomingMessage, res: ServerResponse, transform: ReplyTransform): Promise<void> {
+async function handle(router: Router, req: IncomingMessage, res: ServerResponse, transform: ReplyTransform, log?: RequestLog): Promise<void> {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  let reply: Reply | undefined;
   try {
-    const reply = await route(router, req, res);
-    if (reply) send(res, transform(reply));
+    reply = await route(router, req, res);
   } catch (error) {
     if (error instanceof ProblemError) {
       if (error.closeConnection) res.setHeader('connection', 'close');
-      send(res, transform(problem(error.problem)));
-      return;
+      reply = problem(error.problem);
+    } else {
+      reply = problem({ status: 500, code: 'internal_error', title: 'Internal error', detail: 'The sandbox failed to handle this request.' });
     }
-    send(res, transform(problem({ status: 500, code: 'internal_error', title: 'Internal error', detail: 'The sandbox failed to handle this request.' })));
   }
+  if (!reply) return;
+  await log?.beforeReply(req, reply.status);
+  send(res, transform(reply));
 }
 
 /**
- * The HTTPS API's request listener: security headers, routing, problem+json for every error;
- * `transform` lets reply-level faults (latin1, opaque-errors) change what is sent.
+ * The HTTPS API's request listener: security headers, routing, problem+json for every error, the
+ * request log; `transform` lets reply-level faults (latin1, opaque-errors) change what is sent.
  */
-export function apiListener(router: Router, transform: ReplyTransform = (reply) => reply): RequestListener {
+export function apiListener(router: Router, transform: ReplyTransform = (reply) => reply, log?: RequestLog): RequestListener {
   return (req, res) => {
+    if (log) {
+      log.begin(req);
+      res.once('finish', () => log.finish(req, res));
+    }
     // The sandbox runs inside the CLI's process: a failure while answering must never surface as
     // an unhandled rejection there, so the last resort is dropping this one connection.
-    handle(router, req, res, transform).catch(() => res.destroy());
+    handle(router, req, res, transform, log).catch(() => res.destroy());
   };
 }
 

@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 import type { Interrupt } from '../../src/cli/interrupt.js';
+import { manualInterrupt } from '../support/interrupt.js';
 import { startHostile } from '../support/hostile.js';
 import { tempDir } from '../e2e/helpers.js';
 import { writeFileSync } from 'node:fs';
@@ -22,26 +23,6 @@ function io(cwd: string, interrupt: Interrupt): Io {
     return stream;
   };
   return { stdout: sink(), stderr: sink(), env: { ...process.env, CI: 'true', NO_COLOR: '1' }, cwd, interrupt };
-}
-
-/** An interrupt under the test's control (no real signal sent to the test worker). */
-function manualInterrupt(): Interrupt & { fire(signal: NodeJS.Signals): void } {
-  const controller = new AbortController();
-  const listeners: ((s: NodeJS.Signals) => void)[] = [];
-  let received: NodeJS.Signals | undefined;
-  return {
-    signal: controller.signal,
-    get received() {
-      return received;
-    },
-    onInterrupt: (l) => void (received ? l(received) : listeners.push(l)),
-    dispose: () => undefined,
-    fire(signal) {
-      received = signal;
-      controller.abort();
-      for (const l of listeners) l(signal);
-    },
-  };
 }
 
 async function settled(): Promise<void> {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRouter } from '../../src/sandbox/routes.js';
+import { FaultSet } from '../../src/sandbox/faults.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { OpenApiDocument, bareMediaType } from '../../src/schema/openapi.js';
 import { toViolations } from '../../src/schema/violations.js';
@@ -39,7 +40,7 @@ describe('GET /openapi.json', () => {
   it('is OpenAPI 3.1 with one operation per route, and a route for every operation', () => {
     expect(doc.version).toBe('3.1');
     const ctx = { baseUrl: sandbox.baseUrl } as Parameters<typeof buildRouter>[0];
-    const routes = buildRouter({ ...ctx, clients: [] }).list().map((r) => `${r.method} ${r.pattern.replace(/:(\w+)/g, '{$1}')}`);
+    const routes = buildRouter({ ...ctx, clients: [], faults: new FaultSet() }).list().map((r) => `${r.method} ${r.pattern.replace(/:(\w+)/g, '{$1}')}`);
     const operations = doc.operations().map((op) => `${op.method.toUpperCase()} ${op.path}`);
     expect(operations.sort()).toEqual(routes.sort());
     expect(doc.operations().every((op) => typeof op.operationId === 'string')).toBe(true);

@@ -4,6 +4,7 @@ import checks from './checks.js';
 import coverage from './coverage.js';
 import demo from './demo.js';
 import diff from './diff.js';
+import init from './init.js';
 import merge from './merge.js';
 import run from './run.js';
 import sandbox from './sandbox.js';
@@ -15,4 +16,4 @@ import verify from './verify.js';
 export type RegisterCommand = (program: Command, io: Io, setExit: (code: number) => void) => void;
 
 /** Every command, in the order `--help` lists them. */
-export const commands: RegisterCommand[] = [run, demo, sandbox, validate, checks, coverage, verify, diff, merge, schema];
+export const commands: RegisterCommand[] = [run, demo, sandbox, validate, checks, coverage, verify, diff, merge, init, schema];

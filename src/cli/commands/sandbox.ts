@@ -41,6 +41,8 @@ const register: RegisterCommand = (program, io, setExit) => {
           `  OAuth token     POST ${sandbox.baseUrl}/oauth/token  (client_credentials, authorization_code + PKCE, refresh_token)`,
           `  authorize       GET ${sandbox.baseUrl}/oauth/authorize  (the test user approves at once: no login page)`,
           `  OpenAPI         ${sandbox.baseUrl}/openapi.json`,
+          `  checkout page   ${sandbox.checkoutUrl}`,
+          `  request log     ${sandbox.requestLog}`,
           `  client id       ${sandbox.clientId}`,
           `  client secret   ${sandbox.clientSecret}  (demo credential; set PAYREADY_CLIENT_SECRET to choose it)`,
           ...sandbox.clients.filter((c) => c.id !== sandbox.clientId).map((c) => `  other client    ${c.id} / ${c.secret}  (scopes: ${c.scopes.join(' ')})`),

@@ -1,0 +1,368 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, relative, resolve } from 'node:path';
+import type { Interface } from 'node:readline/promises';
+import type { RegisterCommand } from './index.js';
+import { EXIT, UsageError } from '../../errors.js';
+import { displayPath } from '../../paths.js';
+import { didYouMean } from '../../text.js';
+import { collect, type Io } from '../io.js';
+
+/** How the provider's API authenticates. */
+const AUTH_STYLES = ['oauth2', 'bearer', 'api-key', 'none'] as const;
+type AuthStyle = (typeof AUTH_STYLES)[number];
+
+const AUTH_WORDS: Record<AuthStyle, string> = {
+  oauth2: 'OAuth 2.0 client_credentials (client id and secret)',
+  bearer: 'a static API key sent as Authorization: Bearer',
+  'api-key': 'an API key sent in the X-API-Key header',
+  none: 'no authentication',
+};
+
+/** The answers a starter suite is written from. */
+interface Answers {
+  /** Suite name (kebab-case). */
+  name: string;
+  /** Base URL of the provider's sandbox API; undefined: the built-in sandbox. */
+  baseUrl?: string;
+  /** OAuth token endpoint (oauth2 with a base URL). */
+  tokenUrl?: string;
+  /** Hosted checkout page (for the ui check); undefined: no ui check unless built-in. */
+  checkoutUrl?: string;
+  /** Log files, folder or glob for pan-scan (relative to the suite). */
+  logs: string;
+  /** Auth style. */
+  auth: AuthStyle;
+  /** Environment names; the first is the sandbox the suite runs by default. */
+  environments: string[];
+}
+
+interface RawInitOptions {
+  baseUrl?: string;
+  auth?: string;
+  tokenUrl?: string;
+  checkoutUrl?: string;
+  logs?: string;
+  env: string[];
+  name?: string;
+  force?: boolean;
+  yes?: boolean;
+}
+
+const register: RegisterCommand = (program, io, setExit) => {
+  program
+    .command('init')
+    .description('write a starter suite for your provider (asks on a terminal; flags otherwise)')
+    .argument('[file]', 'suite file to write', 'payready.yaml')
+    .option('--base-url <url>', "your provider's sandbox API base URL (default: the built-in sandbox)")
+    .option('--auth <style>', `how the API authenticates: ${AUTH_STYLES.join(', ')}`)
+    .option('--token-url <url>', 'OAuth 2.0 token endpoint (default: <base-url>/oauth/token)')
+    .option('--checkout-url <url>', 'your hosted checkout page, for the mobile ui check')
+    .option('--logs <paths>', 'log files, folder or glob for the card-number scan', 'logs')
+    .option('--env <name>', 'an environment; repeatable; the first is the sandbox (default: sandbox, production)', collect, [])
+    .option('--name <name>', 'suite name (kebab-case; default from the file name)')
+    .option('-y, --yes', 'do not ask, even on a terminal: use the flags and defaults')
+    .option('-f, --force', 'overwrite the file if it exists')
+    .action(async (file: string, raw: RawInitOptions) => {
+      const path = resolve(io.cwd, file);
+      const shown = displayPath(path, io.cwd);
+      if (existsSync(path) && !raw.force) throw new UsageError(`${shown} already exists`, `pass --force to overwrite it, or name another file: payready init other.yaml`);
+      let answers = fromFlags(raw, file);
+      if (!raw.yes && io.stdin?.isTTY && io.stdout.isTTY) answers = await ask(io, answers);
+      check(answers);
+      const sourceDir = relative(dirname(path), io.cwd) || '.';
+      const text = renderSuite(answers, sourceDir);
+      await selfCheck(text, path, answers.environments);
+      const { writeFileAtomic } = await import('../../evidence/write.js');
+      await writeFileAtomic(path, text);
+      io.stdout.write(nextSteps(answers, shown));
+      setExit(EXIT.ok);
+    });
+};
+
+export default register;
+
+function fromFlags(raw: RawInitOptions, file: string): Answers {
+  const auth = raw.auth ?? 'oauth2';
+  if (!(AUTH_STYLES as readonly string[]).includes(auth)) throw new UsageError(`unknown auth style "${auth}"${didYouMean(auth, AUTH_STYLES)}`, `auth styles: ${AUTH_STYLES.join(', ')}`);
+  const name = raw.name ?? (basename(file, extname(file)).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'payments');
+  return {
+    name: name === 'payready' ? 'payments' : name,
+    auth: auth as AuthStyle,
+    environments: raw.env.length > 0 ? raw.env : ['sandbox', 'production'],
+    logs: raw.logs ?? 'logs',
+    ...(raw.baseUrl ? { baseUrl: raw.baseUrl.replace(/\/+$/, '') } : {}),
+    ...(raw.tokenUrl ? { tokenUrl: raw.tokenUrl } : {}),
+    ...(raw.checkoutUrl ? { checkoutUrl: raw.checkoutUrl } : {}),
+  };
+}
+
+/** Asks each question on the terminal, showing the flag's value (or the default) as the answer to keep. */
+async function ask(io: Io, defaults: Answers): Promise<Answers> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: io.stdin!, output: io.stdout, terminal: true });
+  let closed = false;
+  rl.once('close', () => (closed = true));
+  // Ctrl-D ends the questions: what is left keeps its default.
+  const question = async (text: string, fallback: string): Promise<string> => {
+    if (closed) return fallback;
+    const answer = await Promise.race([rl.question(`${text}${fallback ? ` [${fallback}]` : ''}: `), new Promise<string>((done) => rl.once('close', () => done('')))]);
+    return answer.trim() || fallback;
+  };
+  try {
+    io.stdout.write('Answer each question, or press Enter to keep the value in brackets.\n');
+    const answers: Answers = { ...defaults };
+    for (;;) {
+      const url = await question("Base URL of your provider's sandbox API (empty: payready's built-in sandbox)", defaults.baseUrl ?? '');
+      const problem = url ? urlProblem(url) : undefined;
+      if (!problem) {
+        if (url) answers.baseUrl = url.replace(/\/+$/, '');
+        else delete answers.baseUrl;
+        break;
+      }
+      io.stdout.write(`  ${problem}\n`);
+      if (closed) break;
+    }
+    for (;;) {
+      const auth = await question(`Authentication (${AUTH_STYLES.join(', ')})`, answers.baseUrl ? defaults.auth : 'oauth2');
+      if ((AUTH_STYLES as readonly string[]).includes(auth)) {
+        answers.auth = auth as AuthStyle;
+        break;
+      }
+      io.stdout.write(`  unknown auth style "${auth}"${didYouMean(auth, AUTH_STYLES)}; one of: ${AUTH_STYLES.map((s) => `${s} (${AUTH_WORDS[s]})`).join(', ')}\n`);
+      if (closed) break;
+    }
+    if (answers.baseUrl && answers.auth === 'oauth2') answers.tokenUrl = await question('OAuth 2.0 token endpoint', defaults.tokenUrl ?? `${answers.baseUrl}/oauth/token`);
+    if (answers.baseUrl) {
+      const checkout = await question('Hosted checkout page URL (empty: no mobile UI check)', defaults.checkoutUrl ?? '');
+      if (checkout) answers.checkoutUrl = checkout;
+      else delete answers.checkoutUrl;
+    }
+    answers.logs = await question('Where your application writes its logs (file, folder or glob)', defaults.logs);
+    const environments = await question('Environments, comma-separated; the first is the sandbox', defaults.environments.join(', '));
+    answers.environments = environments.split(/[\s,]+/).filter(Boolean);
+    return answers;
+  } finally {
+    rl.close();
+  }
+}
+
+function urlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `"${url}" is not a URL; write it like https://sandbox.api.example.com`;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `"${url}" must start with https://`;
+  return undefined;
+}
+
+/** Rejects combinations that would not make a working suite. */
+function check(answers: Answers): void {
+  for (const url of [answers.baseUrl, answers.tokenUrl, answers.checkoutUrl]) {
+    const problem = url ? urlProblem(url) : undefined;
+    if (problem) throw new UsageError(problem);
+  }
+  if (!answers.baseUrl && (answers.auth === 'bearer' || answers.auth === 'api-key')) {
+    throw new UsageError(`the built-in sandbox authenticates with OAuth 2.0, not ${answers.auth}`, "use --auth oauth2, or give your provider's API with --base-url");
+  }
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(answers.name)) throw new UsageError(`suite name "${answers.name}" must be kebab-case, e.g. payments-go-live`);
+  const bad = answers.environments.find((e) => !/^[A-Za-z][A-Za-z0-9_-]*$/.test(e));
+  if (bad !== undefined) throw new UsageError(`environment name "${bad}" must start with a letter and hold only letters, digits, "-" and "_"`);
+  if (answers.environments.length === 0) throw new UsageError('name at least one environment, e.g. --env sandbox');
+  if (new Set(answers.environments).size !== answers.environments.length) throw new UsageError('environment names must differ');
+}
+
+/** `production` -> `PAYREADY_PRODUCTION_BASE_URL`. */
+function envVar(environment: string, field: string): string {
+  return `PAYREADY_${environment.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_${field}`;
+}
+
+function q(value: string): string {
+  return JSON.stringify(value); // a JSON string is a valid YAML double-quoted scalar
+}
+
+/** The suite text: environments, secrets from the environment only, and the starter checks. */
+export function renderSuite(a: Answers, sourceDir: string): string {
+  const embedded = !a.baseUrl;
+  const [first = 'sandbox', ...others] = a.environments;
+  const lines: string[] = [
+    '# yaml-language-server: $schema=./payready.schema.json   (write it: npx payready schema > payready.schema.json)',
+    `# Written by \`payready init\`. Check it: npx payready validate <this file>; run it: npx payready run <this file>`,
+    `suite: ${a.name}`,
+    'title: Go-live readiness of the payment integration',
+    '',
+    'environments:',
+    `  ${first}:`,
+  ];
+  if (embedded) {
+    lines.push('    embedded: true      # payready starts its built-in sandbox and fills baseUrl, host, port, tokenUrl, checkoutUrl, requestLog, sourceDir');
+  } else {
+    const url = new URL(a.baseUrl!);
+    lines.push(`    baseUrl: ${q(a.baseUrl!)}`, `    host: ${q(url.hostname.replace(/^\[|\]$/g, ''))}`, `    port: ${url.port || (url.protocol === 'https:' ? 443 : 80)}`);
+    if (a.auth === 'oauth2') lines.push(`    tokenUrl: ${q(a.tokenUrl ?? `${a.baseUrl}/oauth/token`)}`);
+    if (a.checkoutUrl) lines.push(`    checkoutUrl: ${q(a.checkoutUrl)}`);
+    lines.push(`    requestLog: ${q(a.logs)}      # your application's logs (file, folder or glob; .gz too)`, `    sourceDir: ${q(sourceDir)}          # your integration's source`);
+  }
+  lines.push('    sandbox: true       # money-moving checks may run here');
+  for (const name of others) {
+    lines.push(`  ${name}:`, `    baseUrl: \${env.${envVar(name, 'BASE_URL')}}`, `    host: \${env.${envVar(name, 'HOST')}}`, '    port: 443');
+    if (a.auth === 'oauth2') lines.push(`    tokenUrl: \${env.${envVar(name, 'TOKEN_URL')}}`);
+    if (embedded || a.checkoutUrl) lines.push(`    checkoutUrl: \${env.${envVar(name, 'CHECKOUT_URL')}}`);
+    lines.push(`    requestLog: ${q(a.logs)}`, `    sourceDir: ${q(sourceDir)}`, '    sandbox: false');
+  }
+  if (a.auth !== 'none') lines.push('', 'secrets:                # from environment variables (or files), never written here');
+  if (a.auth === 'oauth2') lines.push('  clientId: { env: PAYREADY_CLIENT_ID }', '  clientSecret: { env: PAYREADY_CLIENT_SECRET }');
+  else if (a.auth !== 'none') lines.push('  apiKey: { env: PAYREADY_API_KEY }');
+  lines.push('', 'defaults:', `  environment: ${first}`, '  timeout: 15s', '  severity: major', '', 'checks:');
+  lines.push(...checkLines(a, embedded));
+  return `${lines.join('\n')}\n`;
+}
+
+function checkLines(a: Answers, embedded: boolean): string[] {
+  const auth =
+    a.auth === 'oauth2' ? 'Bearer ${checks.oauth-token.token}' : a.auth === 'bearer' ? 'Bearer ${secrets.apiKey}' : a.auth === 'api-key' ? '${secrets.apiKey}' : undefined;
+  const authHeader = a.auth === 'api-key' ? 'X-API-Key' : 'Authorization';
+  const lines = [
+    '  - id: api-port-open',
+    '    type: port',
+    '    title: The API port accepts TCP connections',
+    '    section: "1.2"',
+    '    severity: blocker',
+    '    with:',
+    '      host: ${target.host}',
+    '      ports: [ "${target.port}" ]',
+    '',
+    '  - id: api-https',
+    '    type: http',
+    '    title: The API is served over HTTPS',
+    '    section: "1.1"',
+    '    severity: blocker',
+    '    needs: [api-port-open]',
+    '    with:',
+    '      url: ${target.baseUrl}/health      # any cheap endpoint of your API',
+    '      requireHttps: true',
+    '      expect:',
+    '        status: "2xx"',
+  ];
+  if (a.auth === 'oauth2') {
+    lines.push(
+      '',
+      '  - id: oauth-token',
+      '    type: http',
+      '    title: The token endpoint issues an OAuth 2.0 client_credentials token',
+      '    section: "1.1"',
+      '    severity: blocker',
+      '    needs: [api-port-open]',
+      '    with:',
+      '      method: POST',
+      '      url: ${target.tokenUrl}',
+      '      form:',
+      '        grant_type: client_credentials',
+      '        client_id: ${secrets.clientId}',
+      '        client_secret: ${secrets.clientSecret}',
+      '      expect:',
+      '        status: 200',
+      '        json:',
+      '          access_token: { type: string }',
+      '    capture:',
+      '      token: { from: body.access_token, secret: true }',
+    );
+  }
+  const payment = ['      json:', '        amount: { value: 1000, currency: EUR }', '        paymentMethod: { type: card, number: "4111111111111111", expiryMonth: 12, expiryYear: 2035, cvc: "737" }'];
+  if (auth) {
+    lines.push(
+      '',
+      '  - id: payments-require-auth',
+      '    type: http',
+      '    title: The payments API refuses requests without credentials',
+      '    section: "1.1"',
+      '    severity: blocker',
+      '    needs: [api-port-open]',
+      '    with:',
+      '      method: POST',
+      '      url: ${target.baseUrl}/v1/payments      # your payment endpoint',
+      ...payment,
+      '        reference: payready-no-credentials',
+      '      expect:',
+      '        status: [401, 403]',
+      '',
+      '  - id: payment-approve',
+      '    type: http',
+      '    title: A test card payment is authorised',
+      '    section: "5.2"',
+      '    severity: blocker',
+      '    with:',
+      '      method: POST',
+      '      url: ${target.baseUrl}/v1/payments',
+      '      headers:',
+      `        ${authHeader}: ${q(auth)}`,
+      ...payment,
+      '        reference: payready-approve',
+      '      expect:',
+      '        status: "2xx"',
+    );
+  }
+  lines.push(
+    '',
+    '  - id: no-hardcoded-credentials',
+    '    type: secrets',
+    "    title: No credentials are hard-coded in the integration's files",
+    '    section: "2.1"',
+    '    severity: blocker',
+    '    with:',
+    '      paths: [ "${target.sourceDir}" ]',
+    '',
+    '  - id: no-pan-in-logs',
+    '    type: pan-scan',
+    '    title: The logs hold no full card numbers',
+    '    section: "2.2"',
+    '    severity: blocker',
+    ...(auth ? ['    needs: [payment-approve]'] : []),
+    '    with:',
+    '      paths: [ "${target.requestLog}" ]',
+  );
+  if (embedded || a.checkoutUrl) {
+    lines.push(
+      '',
+      '  - id: checkout-mobile',
+      '    type: ui',
+      '    title: The checkout works on phones and explains a declined card',
+      '    section: "6.1"',
+      '    tags: [ui]',
+      '    timeout: 60s',
+      '    with:',
+      '      url: ${target.checkoutUrl}',
+    );
+  }
+  return lines;
+}
+
+/**
+ * Loads the text with the real loader before writing it, with every environment variable it
+ * names set to a placeholder: a suite `init` writes must validate. A failure here is a bug.
+ */
+async function selfCheck(text: string, path: string, environments: readonly string[]): Promise<void> {
+  const [{ parseSuite }, { SuiteError, formatSuiteError }] = await Promise.all([import('../../suite/load.js'), import('../../suite/errors.js')]);
+  const env: Record<string, string> = {};
+  for (const match of text.matchAll(/\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}|\{ env: ([A-Za-z_][A-Za-z0-9_]*) \}/g)) env[match[1] ?? match[2] ?? ''] = 'set-by-init';
+  for (const environment of environments) {
+    try {
+      await parseSuite(text, path, { env, environment, cwd: dirname(path), displayName: basename(path) });
+    } catch (err) {
+      if (err instanceof SuiteError) throw new Error(`the suite init would write does not validate (environment ${environment}):\n${formatSuiteError(err)}`);
+      throw err;
+    }
+  }
+}
+
+function nextSteps(a: Answers, shown: string): string {
+  const [first = 'sandbox', ...others] = a.environments;
+  const lines = [`Wrote ${shown} (environments: ${a.environments.join(', ')}; auth: ${AUTH_WORDS[a.auth]})`, '', 'Next:'];
+  if (a.auth === 'oauth2' && a.baseUrl) lines.push('  export PAYREADY_CLIENT_ID=... PAYREADY_CLIENT_SECRET=...     # from your provider; never in the file');
+  if (a.auth === 'bearer' || a.auth === 'api-key') lines.push('  export PAYREADY_API_KEY=...                                  # from your provider; never in the file');
+  lines.push(`  npx payready validate ${shown}`, `  npx payready run ${shown}${a.baseUrl ? '' : '                  # against the built-in sandbox'}`);
+  for (const name of others) lines.push(`  npx payready run ${shown} --env ${name}    # set ${envVar(name, 'BASE_URL')} and the other ${envVar(name, '*')} first`);
+  if (first && !a.baseUrl) lines.push('', `Environment "${first}" is payready's built-in sandbox; point it at your provider with --base-url when you have one.`);
+  return `${lines.join('\n')}\n`;
+}

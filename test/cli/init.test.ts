@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/main.js';
+import type { Io } from '../../src/cli/io.js';
+import { loadSuite } from '../../src/suite/load.js';
+import { tempDir } from '../e2e/helpers.js';
+import { manualInterrupt } from '../support/interrupt.js';
+
+/** Runs the CLI in-process; `answers` are typed on a (pretend) terminal, one line each, as they are asked. */
+async function runInit(args: string[], cwd: string, answers?: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const stdout = Object.assign(new PassThrough(), { isTTY: answers !== undefined, columns: 100 });
+  stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    // Answer a question once it has been printed (readline prompts end with ": ").
+    if (answers && /\]?: $/.test(out) && pending.length > 0) stdin.write(`${pending.shift()}\n`);
+  });
+  const stderr = new PassThrough();
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const stdin = Object.assign(new PassThrough(), { isTTY: answers !== undefined });
+  const pending = [...(answers ?? [])];
+  const io: Io = { stdout, stderr, stdin, env: {}, cwd, interrupt: manualInterrupt() };
+  const code = await main(['init', ...args], io);
+  return { code, out, err };
+}
+
+/** Loads the written suite with the real loader for every environment it declares. */
+async function expectValid(file: string, env: Record<string, string>): Promise<string[]> {
+  const suite = await loadSuite(file, { env });
+  for (const name of Object.keys(suite.environments)) await loadSuite(file, { env, environment: name });
+  return Object.keys(suite.environments);
+}
+
+describe('payready init', () => {
+  it('without flags or a terminal writes a suite for the built-in sandbox that validates', async () => {
+    const dir = tempDir();
+    const { code, out } = await runInit([], dir);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Wrote payready\.yaml \(environments: sandbox, production; auth: OAuth 2\.0 client_credentials/);
+    const file = join(dir, 'payready.yaml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^ {4}embedded: true/m);
+    // Secrets only through environment variables.
+    expect(text).toMatch(/clientSecret: \{ env: PAYREADY_CLIENT_SECRET \}/);
+    expect(text).not.toMatch(/client_secret: (?!\$\{secrets\.clientSecret\})/);
+    const production = { PAYREADY_PRODUCTION_BASE_URL: 'https://api.example.com', PAYREADY_PRODUCTION_HOST: 'api.example.com', PAYREADY_PRODUCTION_TOKEN_URL: 'https://api.example.com/oauth/token', PAYREADY_PRODUCTION_CHECKOUT_URL: 'https://shop.example.com/pay', PAYREADY_CLIENT_ID: 'id', PAYREADY_CLIENT_SECRET: 'secret' };
+    expect(await expectValid(file, production)).toEqual(['sandbox', 'production']);
+    const suite = await loadSuite(file, { env: {} });
+    expect(suite.checks.map((c) => c.type)).toEqual(['port', 'http', 'http', 'http', 'http', 'secrets', 'pan-scan', 'ui']);
+  });
+
+  it('flags describe a provider: base URL, api-key auth, checkout page, environments', async () => {
+    const dir = tempDir();
+    const { code } = await runInit(['checks/shop.yaml', '--base-url', 'https://sandbox.psp.example:8443/', '--auth', 'api-key', '--checkout-url', 'https://shop.example/checkout', '--env', 'test', '--env', 'live', '--logs', 'var/log/*.log*'], dir);
+    expect(code).toBe(0);
+    const file = join(dir, 'checks/shop.yaml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('suite: shop');
+    expect(text).toContain('    baseUrl: "https://sandbox.psp.example:8443"\n    host: "sandbox.psp.example"\n    port: 8443');
+    expect(text).toContain('X-API-Key: "${secrets.apiKey}"');
+    expect(text).toContain('apiKey: { env: PAYREADY_API_KEY }');
+    expect(text).toContain('sourceDir: ".."');
+    expect(text).toContain('requestLog: "var/log/*.log*"');
+    expect(text).not.toContain('oauth-token');
+    const env = { PAYREADY_API_KEY: 'k', PAYREADY_LIVE_BASE_URL: 'https://api.psp.example', PAYREADY_LIVE_HOST: 'api.psp.example', PAYREADY_LIVE_CHECKOUT_URL: 'https://shop.example/pay' };
+    expect(await expectValid(file, env)).toEqual(['test', 'live']);
+  });
+
+  it('refuses to overwrite a file unless --force', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'payready.yaml'), 'mine\n');
+    const refused = await runInit([], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toBe('error: payready.yaml already exists\n  hint: pass --force to overwrite it, or name another file: payready init other.yaml\n');
+    expect(readFileSync(join(dir, 'payready.yaml'), 'utf8')).toBe('mine\n');
+    const forced = await runInit(['--force'], dir);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(join(dir, 'payready.yaml'), 'utf8')).toMatch(/^# yaml-language-server/);
+  });
+
+  it.each([
+    [['--auth', 'oath2'], /^error: unknown auth style "oath2"; did you mean "oauth2"\?\n {2}hint: auth styles: oauth2, bearer, api-key, none\n$/],
+    [['--auth', 'bearer'], /^error: the built-in sandbox authenticates with OAuth 2\.0, not bearer\n/],
+    [['--base-url', 'ftp://x.example'], /^error: "ftp:\/\/x\.example" must start with https:\/\//],
+    [['--env', 'prod uction'], /^error: environment name "prod uction" must start with a letter/],
+    [['--name', 'My Suite'], /^error: suite name "My Suite" must be kebab-case/],
+  ])('flags %j are a usage error and write nothing', async (args, message) => {
+    const dir = tempDir();
+    const { code, err } = await runInit(args, dir);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+    expect(existsSync(join(dir, 'payready.yaml'))).toBe(false);
+  });
+
+  it('asks on a terminal, re-asks after a wrong answer, and writes what was answered', async () => {
+    const dir = tempDir();
+    const { code, out } = await runInit([], dir, ['https://sandbox.psp.example', 'oath2', 'oauth2', '', 'https://shop.example/pay', 'logs/app-*.log.gz', 'staging, production']);
+    expect(code).toBe(0);
+    expect(out).toContain("Base URL of your provider's sandbox API (empty: payready's built-in sandbox): ");
+    expect(out).toContain('unknown auth style "oath2"; did you mean "oauth2"?');
+    expect(out).toContain('OAuth 2.0 token endpoint [https://sandbox.psp.example/oauth/token]: ');
+    const text = readFileSync(join(dir, 'payready.yaml'), 'utf8');
+    expect(text).toContain('tokenUrl: "https://sandbox.psp.example/oauth/token"');
+    expect(text).toContain('checkoutUrl: "https://shop.example/pay"');
+    expect(text).toContain('requestLog: "logs/app-*.log.gz"');
+    expect(text).toMatch(/^ {2}staging:\n {4}baseUrl: "https:\/\/sandbox\.psp\.example"/m);
+    expect(text).toContain('  production:\n    baseUrl: ${env.PAYREADY_PRODUCTION_BASE_URL}');
+    await expectValid(join(dir, 'payready.yaml'), { PAYREADY_CLIENT_ID: 'i', PAYREADY_CLIENT_SECRET: 's', PAYREADY_PRODUCTION_BASE_URL: 'https://a.example', PAYREADY_PRODUCTION_HOST: 'a.example', PAYREADY_PRODUCTION_TOKEN_URL: 'https://a.example/t', PAYREADY_PRODUCTION_CHECKOUT_URL: 'https://a.example/c' });
+  });
+
+  it('--yes does not ask even on a terminal', async () => {
+    const dir = tempDir();
+    const { code, out } = await runInit(['--yes'], dir, []);
+    expect(code).toBe(0);
+    expect(out).not.toContain('Base URL');
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { isTestPan, luhnValid, maskPan, panBrand } from '../../src/scan/cards.js';
+import { PanScanner, type PanHit } from '../../src/scan/pan.js';
+
+function scan(text: string, chunkSize = text.length || 1): PanHit[] {
+  const hits: PanHit[] = [];
+  const scanner = new PanScanner((hit) => hits.push(hit));
+  const bytes = Buffer.from(text, 'latin1');
+  for (let i = 0; i < bytes.length; i += chunkSize) scanner.feed(bytes.subarray(i, i + chunkSize));
+  scanner.end();
+  return hits;
+}
+
+describe('card facts', () => {
+  it.each([
+    ['4532015112830366', 'visa', false],
+    ['5425233430109903', 'mastercard', false],
+    ['2223168840127932', 'mastercard', false],
+    ['371483105720212', 'amex', false],
+    ['6011007731139423', 'discover', false],
+    ['3530982211453818', 'jcb', false],
+    ['4111111111111111', 'visa', true],
+    ['4000000000009995', 'visa', true],
+    ['6799990100000000019', 'maestro', true],
+  ])('%s is a %s card (test card: %s)', (pan, brand, test) => {
+    expect(luhnValid(pan)).toBe(true);
+    expect(panBrand(pan)).toBe(brand);
+    expect(isTestPan(pan)).toBe(test);
+  });
+
+  it('rejects numbers outside the IIN ranges or with a length the scheme does not use', () => {
+    expect(panBrand('1234567812345670')).toBeUndefined(); // Luhn-valid, no scheme starts with 1
+    expect(panBrand('371483105720212' + '0')).toBeUndefined(); // amex is 15 digits
+    expect(luhnValid('4532015112830367')).toBe(false);
+  });
+
+  it('masks to first six and last four', () => {
+    expect(maskPan('4532015112830366')).toBe('453201******0366');
+    expect(maskPan('371483105720212')).toBe('371483*****0212');
+    expect(maskPan('4917482630515')).toBe('491748***0515');
+  });
+});
+
+describe('streaming PAN scanner', () => {
+  it('finds plain, spaced and dashed numbers with line and column', () => {
+    const text = 'a 4532015112830366 b\nx=4532 0151 1283 0366\n\ty:4532-0151-1283-0366;\n';
+    expect(scan(text).map((h) => [h.line, h.column, h.digits])).toEqual([
+      [1, 3, '4532015112830366'],
+      [2, 3, '4532015112830366'],
+      [3, 4, '4532015112830366'],
+    ]);
+  });
+
+  it('gives the same hits whatever the chunk size (numbers and lines split across chunks)', () => {
+    const line = 'ts=2026-01-15T10:00:00Z id=9f3a card=5425 2334 3010 9903 amount=1050 order=20260115100000 ref 2026 3714-831057-20212\n';
+    const text = line.repeat(7) + 'end 4532015112830366';
+    const whole = scan(text);
+    expect(whole).toHaveLength(15);
+    for (const size of [1, 2, 3, 7, 16, 64, 1000]) expect(scan(text, size)).toEqual(whole);
+  });
+
+  it('ignores what is not a card: long ids, Luhn failures, timestamps, phone numbers, double separators', () => {
+    const text = [
+      'id=45320151128303661234',
+      'x 4532015112830367',
+      '2026-01-15 10:00:00.123',
+      'tel +44 20 7946 0958',
+      '4532  0151  1283  0366',
+      'uuid 4bf92f35-77b3-4da6-a3ce-929d0e0e4736',
+      'sum 1234567812345670',
+    ].join('\n');
+    expect(scan(text)).toEqual([]);
+  });
+
+  it('finds a number inside a longer run of grouped digits, on group boundaries', () => {
+    expect(scan('ref 2026 3714-831057-20212 x').map((h) => [h.column, h.brand])).toEqual([[10, 'amex']]);
+    expect(scan('1 2 3 4532 0151 1283 0366 9').map((h) => h.digits)).toEqual(['4532015112830366']);
+  });
+
+  it('keeps line numbers right across CRLF and very long lines, in constant state', () => {
+    const long = 'x'.repeat(3 * 1024 * 1024);
+    const hits = scan(`a\r\n${long}\r\nb 4532015112830366\r\n`, 65536);
+    expect(hits).toEqual([{ digits: '4532015112830366', brand: 'visa', line: 3, column: 3 }]);
+  });
+});
