@@ -1,7 +1,7 @@
 import { rootCertificates } from 'node:tls';
 import type { LookupFunction } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
-import { NetError, toNetError } from './errors.js';
+import { NetError, toNetError, type NetErrorKind } from './errors.js';
 import { endpointTemplate, type InteractionLog } from '../runner/interactions.js';
 
 /** Default cap on a response body: a misbehaving server cannot exhaust memory. */
@@ -115,6 +115,19 @@ export interface HttpRequest {
   localAddress?: string;
   /** Do not record in the interaction log (internal probes). */
   unlogged?: boolean;
+  /**
+   * Outcomes the caller provokes on purpose (a decline test card's 402, a deliberate timeout):
+   * recorded with `expected: true`, so KPIs do not count them as errors.
+   */
+  expected?: ExpectedOutcome;
+}
+
+/** Statuses or a failure class a request is meant to meet. */
+export interface ExpectedOutcome {
+  /** HTTP statuses the caller is provoking. */
+  status?: readonly number[];
+  /** A network failure the caller is provoking (e.g. `timeout`). */
+  error?: NetErrorKind;
 }
 
 /** A complete response. */
@@ -207,7 +220,7 @@ export class HttpClient {
           throw err;
         }
         const durationMs = performance.now() - started;
-        this.record(req, { time, method: currentMethod, url, status, durationMs, bytesIn, bytesOut });
+        this.record(req, { time, method: currentMethod, url, status, durationMs, bytesIn, bytesOut, expected: req.expected?.status?.includes(status) === true });
         const responseHeaders = normalizeHeaders(res.headers);
         const location = firstHeader(responseHeaders, 'location');
         if (status >= 300 && status < 400 && location && redirects.length < maxRedirects) {
@@ -246,6 +259,7 @@ export class HttpClient {
             bytesIn,
             bytesOut,
             error: netError.kind,
+            expected: status === undefined ? req.expected?.error === netError.kind : req.expected?.status?.includes(status) === true,
           });
         }
         throw netError;
@@ -256,7 +270,7 @@ export class HttpClient {
   /** Records a call made outside `request()` (streaming checks, load phases). */
   record(
     req: Pick<HttpRequest, 'unlogged'>,
-    entry: { time: string; method: string; url: string; status?: number; durationMs: number; bytesIn: number; bytesOut: number; error?: NetError['kind'] },
+    entry: { time: string; method: string; url: string; status?: number; durationMs: number; bytesIn: number; bytesOut: number; error?: NetErrorKind; expected?: boolean },
   ): void {
     if (req.unlogged || !this.transport.interactions) return;
     this.transport.interactions.record({
@@ -270,6 +284,7 @@ export class HttpClient {
       bytesOut: entry.bytesOut,
       bytesIn: entry.bytesIn,
       ...(entry.error ? { error: entry.error } : {}),
+      ...(entry.expected ? { expected: true } : {}),
     });
   }
 }

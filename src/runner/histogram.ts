@@ -1,14 +1,16 @@
 /**
  * A log-linear latency histogram in the spirit of HdrHistogram: values are kept in microseconds
  * with 1,024 sub-buckets per power of two, so any percentile is within 0.1% of the true value,
- * whatever the number of samples (constant memory, no millisecond rounding).
+ * whatever the number of samples (no millisecond rounding). Buckets are stored sparsely: a run
+ * keeps one histogram per check and endpoint, and most of them hold a handful of distinct values.
  */
 const SUB_BUCKET_BITS = 10;
 const SUB_BUCKETS = 1 << SUB_BUCKET_BITS;
 const MAX_EXPONENT = 32; // up to ~2^42 us, far beyond any timeout
 
 export class Histogram {
-  private readonly counts = new Float64Array((MAX_EXPONENT + 1) * SUB_BUCKETS);
+  private readonly counts = new Map<number, number>();
+  private sorted: number[] | undefined;
   private total = 0;
   private sum = 0;
   private minValue = Number.POSITIVE_INFINITY;
@@ -17,8 +19,10 @@ export class Histogram {
   /** Records one duration in milliseconds. */
   record(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) return;
-    const us = Math.round(ms * 1000);
-    this.counts[bucketIndex(us)]! += 1;
+    const index = bucketIndex(Math.round(ms * 1000));
+    const count = this.counts.get(index);
+    if (count === undefined) this.sorted = undefined;
+    this.counts.set(index, (count ?? 0) + 1);
     this.total += 1;
     this.sum += ms;
     if (ms < this.minValue) this.minValue = ms;
@@ -27,7 +31,12 @@ export class Histogram {
 
   /** Adds every sample of another histogram. */
   merge(other: Histogram): void {
-    for (let i = 0; i < this.counts.length; i++) this.counts[i]! += other.counts[i]!;
+    if (other.total === 0) return;
+    for (const [index, count] of other.counts) {
+      const mine = this.counts.get(index);
+      if (mine === undefined) this.sorted = undefined;
+      this.counts.set(index, (mine ?? 0) + count);
+    }
     this.total += other.total;
     this.sum += other.sum;
     this.minValue = Math.min(this.minValue, other.minValue);
@@ -57,9 +66,9 @@ export class Histogram {
     if (p >= 100) return this.maxValue;
     const rank = Math.ceil((p / 100) * this.total);
     let seen = 0;
-    for (let i = 0; i < this.counts.length; i++) {
-      seen += this.counts[i]!;
-      if (seen >= rank) return Math.min(this.maxValue, Math.max(this.minValue, bucketValue(i) / 1000));
+    for (const index of this.indexes()) {
+      seen += this.counts.get(index) ?? 0;
+      if (seen >= rank) return Math.min(this.maxValue, Math.max(this.minValue, bucketValue(index) / 1000));
     }
     return this.maxValue;
   }
@@ -70,13 +79,16 @@ export class Histogram {
     const from = this.minValue;
     const width = Math.max((this.maxValue - from) / bins, 1e-3);
     const out = Array.from({ length: bins }, (_, i) => ({ from: from + i * width, to: from + (i + 1) * width, count: 0 }));
-    for (let i = 0; i < this.counts.length; i++) {
-      const count = this.counts[i]!;
-      if (count === 0) continue;
-      const index = Math.min(bins - 1, Math.max(0, Math.floor((bucketValue(i) / 1000 - from) / width)));
-      out[index]!.count += count;
+    for (const [index, count] of this.counts) {
+      const bin = Math.min(bins - 1, Math.max(0, Math.floor((bucketValue(index) / 1000 - from) / width)));
+      out[bin]!.count += count;
     }
     return out;
+  }
+
+  private indexes(): number[] {
+    this.sorted ??= [...this.counts.keys()].sort((a, b) => a - b);
+    return this.sorted;
   }
 }
 

@@ -1,6 +1,9 @@
 import type { FaultSet } from './faults.js';
+import type { IdempotencyStore } from './idempotency.js';
+import type { Pacing } from './pacing.js';
 import type { PaymentStore } from './payment-store.js';
 import type { TokenIssuer } from './tokens.js';
+import type { Webhooks } from './webhooks.js';
 
 /** The demo OAuth client the sandbox knows about. */
 export interface DemoClient {
@@ -22,6 +25,12 @@ export interface SandboxContext {
   tokens: TokenIssuer;
   /** In-memory payments. */
   payments: PaymentStore;
+  /** Responses remembered per `Idempotency-Key`. */
+  idempotency: IdempotencyStore;
+  /** Registered webhook receivers and event delivery. */
+  webhooks: Webhooks;
+  /** Latency emulation and the `flaky` fault. */
+  pacing: Pacing;
   /** The one registered OAuth client. */
   client: DemoClient;
 }

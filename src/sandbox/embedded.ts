@@ -16,4 +16,6 @@ export const EMBEDDED_TARGET_FIELDS: readonly string[] = [
   'caFile', // PEM file of the sandbox's certificate authority
   'issuer', // OAuth issuer (= baseUrl)
   'tokenUrl', // OAuth token endpoint
+  'transactionCap', // per-transaction card cap in EUR minor units (1000000 = 10,000.00 EUR)
+  'dailyCap', // daily card cap in EUR minor units (2500000 = 25,000.00 EUR)
 ];

@@ -15,16 +15,52 @@ export interface FaultInfo {
 // Adding a fault is one entry here; `FaultName` then lets handlers ask for it by a checked name.
 const FAULT_LIST = [
   {
+    name: 'cap-500',
+    description: 'A card payment above the per-transaction cap crashes the API: 500 instead of the documented 422 transaction_cap_exceeded.',
+    section: '3.1',
+    caughtBy: 'transaction-over-limit',
+  },
+  {
     name: 'down',
     description: 'The HTTPS API port refuses connections (the port is reserved, then closed).',
     section: '1.2',
     caughtBy: 'api-port-open',
   },
   {
+    name: 'flaky',
+    description: 'One authenticated payments API request in ten is answered 503 Service Unavailable (Retry-After: 1) without being processed.',
+    section: '3.2',
+    caughtBy: 'api-load',
+  },
+  {
     name: 'no-auth',
     description: 'Payments are accepted without a bearer token, or with any token at all.',
     section: '1.1',
     caughtBy: 'payments-require-auth',
+  },
+  {
+    name: 'no-cap',
+    description: 'The per-transaction cap is not enforced: a card payment above it is authorised.',
+    section: '3.1',
+    caughtBy: 'transaction-over-limit',
+  },
+  {
+    name: 'no-idempotency',
+    description: 'The Idempotency-Key header is ignored: a retried payment request charges the card again.',
+    section: '5.1',
+    caughtBy: 'transaction-idempotency',
+  },
+  {
+    name: 'slow-api',
+    description: 'One payments API response in four is held back 1 s, so p95 latency is far above 300 ms.',
+    section: '3.2',
+    caughtBy: 'api-kpis',
+  },
+  {
+    name: 'webhook-bad-signature',
+    description: 'Webhook deliveries are signed with the wrong key: their HMAC-SHA256 signature does not verify.',
+    section: '5.2',
+    caughtBy: 'transaction-webhook',
   },
 ] as const satisfies readonly FaultInfo[];
 

@@ -9,10 +9,14 @@ import { LOOPBACK_HOSTNAMES, mintCertificateAuthority, mintServerCertificate } f
 import type { SandboxContext } from './context.js';
 import { FaultSet } from './faults.js';
 import { PAYMENT_SCOPES, TOKEN_PATH } from './oauth.js';
+import { IdempotencyStore } from './idempotency.js';
+import { TRANSACTION_CAPS, capInMinorUnits } from './limits.js';
+import { Pacing } from './pacing.js';
 import { PaymentStore } from './payment-store.js';
 import { buildRouter } from './routes.js';
 import { TrackedServer, apiListener, redirectListener } from './server.js';
 import { TokenIssuer, generateSigningKey } from './tokens.js';
+import { Webhooks } from './webhooks.js';
 
 export { FAULTS, UnknownFaultError, validateFaults, type FaultInfo } from './faults.js';
 
@@ -32,6 +36,8 @@ export interface SandboxOptions {
   clientSecret?: string;
   /** Directory for the CA PEM file (created if missing, kept by close()); default a temp dir close() removes. */
   stateDir?: string;
+  /** Milliseconds added to every API response (a distant provider); default 0. */
+  latencyMs?: number;
 }
 
 /** A running sandbox. */
@@ -65,6 +71,8 @@ export interface Sandbox {
 const DEFAULT_CLIENT_ID = 'payready-demo';
 const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::']);
 const TOKEN_TTL_SECONDS = 3600;
+/** Currency the `transactionCap` and `dailyCap` target fields are expressed in (minor units). */
+export const CAP_FIELDS_CURRENCY = 'EUR';
 
 /** Address a client should use to reach a server bound to `host`. */
 function advertisedHost(host: string): string {
@@ -115,14 +123,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const port = await api.listen(options.port ?? 0, bindHost);
     const baseUrl = urlFor('https', host, port);
 
+    const webhooks = new Webhooks(faults);
+    cleanups.push(async () => webhooks.close());
     const ctx: SandboxContext = {
       baseUrl,
       faults,
       tokens: new TokenIssuer(signingKey, { issuer: baseUrl, audience: `${baseUrl}/v1`, ttlSeconds: TOKEN_TTL_SECONDS }),
       payments: new PaymentStore(),
+      idempotency: new IdempotencyStore(faults),
+      webhooks,
+      pacing: new Pacing(faults, options.latencyMs ?? 0),
       client: { id: clientId, secret: clientSecret, scopes: PAYMENT_SCOPES },
     };
-    api.server.on('request', apiListener(buildRouter(ctx)));
+    api.server.on('request', apiListener(buildRouter(ctx), (req, pathname) => ctx.pacing.delayFor(req, pathname)));
     // `down`: the port was bound only to learn a number nobody else holds; closing it makes
     // connects fail with ECONNREFUSED, as a firewalled or crashed API would.
     if (faults.has('down')) await api.close();
@@ -153,6 +166,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         caFile,
         issuer: baseUrl,
         tokenUrl: baseUrl + TOKEN_PATH,
+        transactionCap: capInMinorUnits(TRANSACTION_CAPS.card.perTransaction, CAP_FIELDS_CURRENCY),
+        dailyCap: capInMinorUnits(TRANSACTION_CAPS.card.daily, CAP_FIELDS_CURRENCY),
       }),
       close: () => (closing ??= cleanup()),
     };

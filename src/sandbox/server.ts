@@ -19,6 +19,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 function send(res: ServerResponse, reply: Reply): void {
+  if (res.destroyed) return; // the client gave up (e.g. timed out) while the response was held
   if (res.headersSent) {
     // Half a response cannot be fixed; cutting the connection is the honest signal.
     res.destroy();
@@ -44,6 +45,9 @@ function requestUrl(req: IncomingMessage): URL | undefined {
   }
 }
 
+/** Milliseconds to hold a response after it was handled (latency emulation); 0 for none. */
+export type DelayFor = (req: IncomingMessage, pathname: string) => number;
+
 async function route(router: Router, req: IncomingMessage, res: ServerResponse): Promise<Reply | undefined> {
   const url = requestUrl(req);
   if (!url) {
@@ -66,27 +70,44 @@ async function route(router: Router, req: IncomingMessage, res: ServerResponse):
   return match.handler({ req, res, url, params: match.params });
 }
 
-async function handle(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(router: Router, req: IncomingMessage, res: ServerResponse, delayFor: DelayFor | undefined): Promise<void> {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  let reply: Reply | undefined;
   try {
-    const reply = await route(router, req, res);
-    if (reply) send(res, reply);
+    reply = await route(router, req, res);
   } catch (error) {
     if (error instanceof ProblemError) {
       if (error.closeConnection) res.setHeader('connection', 'close');
-      send(res, problem(error.problem));
-      return;
+      reply = problem(error.problem);
+    } else {
+      reply = problem({ status: 500, code: 'internal_error', title: 'Internal error', detail: 'The sandbox failed to handle this request.' });
     }
-    send(res, problem({ status: 500, code: 'internal_error', title: 'Internal error', detail: 'The sandbox failed to handle this request.' }));
   }
+  if (!reply) return;
+  const delay = delayFor?.(req, requestUrl(req)?.pathname ?? '/') ?? 0;
+  if (delay > 0) await hold(res, delay);
+  send(res, reply);
 }
 
-/** The HTTPS API's request listener: security headers, routing, problem+json for every error. */
-export function apiListener(router: Router): RequestListener {
+/** Waits `ms`, or less if the connection goes away first (a client timeout, the sandbox closing). */
+function hold(res: ServerResponse, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.once('close', done);
+  });
+}
+
+/** The HTTPS API's request listener: security headers, routing, problem+json for every error, latency. */
+export function apiListener(router: Router, delayFor?: DelayFor): RequestListener {
   return (req, res) => {
     // The sandbox runs inside the CLI's process: a failure while answering must never surface as
     // an unhandled rejection there, so the last resort is dropping this one connection.
-    handle(router, req, res).catch(() => res.destroy());
+    handle(router, req, res, delayFor).catch(() => res.destroy());
   };
 }
 
