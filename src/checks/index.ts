@@ -7,7 +7,10 @@ import type { CheckType } from './types.js';
  */
 const registry = {
   http: () => import('./http.js'),
+  kpi: () => import('./kpi.js'),
+  load: () => import('./load.js'),
   port: () => import('./port.js'),
+  transaction: () => import('./transaction.js'),
 } as const satisfies Record<string, () => Promise<{ default: CheckType<never> }>>;
 
 /** A registered check type name. */

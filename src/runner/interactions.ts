@@ -44,6 +44,8 @@ export class EndpointStats {
   serverErrors = 0;
   /** Calls that got no response (refused, timeout, reset...) that the check did not expect. */
   networkErrors = 0;
+  /** Failures by status (`503`) or network error class (`timeout`), for "12 of 130 calls failed: 503 x10". */
+  readonly errorCounts = new Map<string, number>();
   /** Epoch milliseconds of the first call's start. */
   firstAt = Number.POSITIVE_INFINITY;
   /** Epoch milliseconds of the last call's end. */
@@ -53,9 +55,13 @@ export class EndpointStats {
     this.requests += 1;
     if (!(entry.expected && entry.status === undefined)) this.latency.record(entry.durationMs);
     if (entry.expected || (entry.status !== undefined && entry.status < 400)) this.successes += 1;
-    else if (entry.status === undefined) this.networkErrors += 1;
-    else if (entry.status >= 500) this.serverErrors += 1;
-    else this.clientErrors += 1;
+    else if (entry.status === undefined) {
+      this.networkErrors += 1;
+      this.countError(entry.error ?? 'no response');
+    } else if (entry.status >= 500) {
+      this.serverErrors += 1;
+      this.countError(String(entry.status));
+    } else this.clientErrors += 1;
     const start = Date.parse(entry.time);
     if (Number.isFinite(start)) {
       this.firstAt = Math.min(this.firstAt, start);
@@ -71,8 +77,13 @@ export class EndpointStats {
     this.clientErrors += other.clientErrors;
     this.serverErrors += other.serverErrors;
     this.networkErrors += other.networkErrors;
+    for (const [kind, n] of other.errorCounts) this.countError(kind, n);
     this.firstAt = Math.min(this.firstAt, other.firstAt);
     this.lastAt = Math.max(this.lastAt, other.lastAt);
+  }
+
+  private countError(kind: string, n = 1): void {
+    this.errorCounts.set(kind, (this.errorCounts.get(kind) ?? 0) + n);
   }
 
   /** 5xx responses plus calls without a response: what "error frequency" counts. */

@@ -135,6 +135,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       pacing: new Pacing(faults, options.latencyMs ?? 0),
       client: { id: clientId, secret: clientSecret, scopes: PAYMENT_SCOPES },
     };
+    // Sign and verify one token now: the first use of the signing key is slow, and it belongs to
+    // start-up, not to the latency of the first client's request.
+    await ctx.tokens.verify((await ctx.tokens.issue(clientId, PAYMENT_SCOPES)).accessToken);
     api.server.on('request', apiListener(buildRouter(ctx), (req, pathname) => ctx.pacing.delayFor(req, pathname)));
     // `down`: the port was bound only to learn a number nobody else holds; closing it makes
     // connects fail with ECONNREFUSED, as a firewalled or crashed API would.

@@ -202,7 +202,7 @@ checks:
 `, { env: { PW: 'pw', KEY: 'k' } });
     expect(found).toEqual([
       '13:17 parameter "password" of check "a" holds a literal credential (a string) | write ${secrets.password} and declare it under secrets:, e.g. password: { env: PASSWORD }',
-      '14:34 parameter "client.secret" of check "a" must be exactly one ${secrets.x} or ${env.X} reference | write ${secrets.secret} and declare it under secrets:',
+      '14:34 parameter "client.secret" of check "a" must be exactly one ${secrets.x}, ${env.X} or secret capture reference | write ${secrets.secret} and declare it under secrets:',
       '14:35 ${vars.clientSecret}: variable "clientSecret" is not defined | define it under variables:',
       '24:26 header "Cookie" of check "c" holds a literal credential | write Cookie: "${secrets.apiKey}" and declare the secret under secrets: with { env: NAME } or { file: PATH }',
     ]);
