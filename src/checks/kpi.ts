@@ -2,7 +2,7 @@ import { describeFailure } from './assert.js';
 import { DEFAULT_THRESHOLDS, describePassed, evaluateThresholds, metricValue, parseThreshold, statsMeasurements, thresholdListSchema, type Threshold } from './thresholds.js';
 import { defineCheck, type Assertion, type Measurement, type Outcome } from './types.js';
 import type { EndpointStats } from '../runner/interactions.js';
-import { didYouMean } from '../text.js';
+import { closest } from '../text.js';
 
 /** Parameters of the `kpi` check type. */
 export interface KpiParams {
@@ -80,7 +80,7 @@ export default defineCheck<KpiParams>({
       if (!stats) {
         return {
           status: 'error',
-          summary: `no call to ${endpoint} was recorded${didYouMean(endpoint, [...view.endpoints.keys()])}; recorded endpoints: ${[...view.endpoints.keys()].join(', ')}`,
+          summary: `no call to ${endpoint} was recorded${suggest(endpoint, [...view.endpoints.keys()])} (recorded endpoints: ${[...view.endpoints.keys()].join(', ') || 'none'})`,
           measurements: statsMeasurements(view.overall, 'overall'),
         };
       }
@@ -93,7 +93,7 @@ export default defineCheck<KpiParams>({
     }
     const table = endpointTable(view.endpoints);
     const failed = assertions.filter((a) => !a.passed);
-    const calls = `${view.overall.requests} calls by ${view.checks.length} check${view.checks.length === 1 ? '' : 's'}`;
+    const calls = `${view.overall.requests} call${view.overall.requests === 1 ? '' : 's'} by ${view.checks.length} check${view.checks.length === 1 ? '' : 's'}`;
     return {
       status: failed.length === 0 ? 'pass' : 'fail',
       summary:
@@ -113,6 +113,11 @@ export default defineCheck<KpiParams>({
     };
   },
 });
+
+function suggest(endpoint: string, known: string[]): string {
+  const near = closest(endpoint, known);
+  return near ? `: did you mean "${near}"?` : '';
+}
 
 function row(stats: EndpointStats): Record<string, number> {
   const out: Record<string, number> = { requests: stats.requests };

@@ -27,11 +27,11 @@ export interface Threshold {
 }
 
 /**
- * Thresholds `kpi` and `load` apply when a suite gives none: a payments API should answer
- * nearly every call, fail almost never, and keep p95 well under a second (the `slow-api` fault
- * puts it near 1 s).
+ * Thresholds `kpi` and `load` apply when a suite gives none: a payments API should fail almost
+ * never, answer nearly every call as intended, and keep p95 under a second (card authorisations
+ * wait for the issuer; the `slow-api` fault puts p95 at 1.5 s).
  */
-export const DEFAULT_THRESHOLDS: readonly string[] = ['errorRate < 1%', 'successRate > 99%', 'p95 < 500ms'];
+export const DEFAULT_THRESHOLDS: readonly string[] = ['errorRate < 1%', 'successRate > 99%', 'p95 < 1s'];
 
 /** JSON Schema of one threshold expression. */
 export const thresholdSchema: JsonSchema = {
@@ -91,7 +91,7 @@ export function metricValue(stats: EndpointStats, metric: string, spanMs = stats
 
 /** "12.3 ms", "0.75%", "1,234 req/s", "42". */
 export function formatMetric(kind: MetricKind, value: number): string {
-  if (kind === 'latency') return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value >= 100 ? 0 : 1)} ms`;
+  if (kind === 'latency') return value >= 1000 ? `${Number((value / 1000).toFixed(2))} s` : `${Number(value.toFixed(value >= 100 ? 0 : value >= 1 ? 1 : 3))} ms`;
   if (kind === 'rate') return `${Number(value.toFixed(2))}%`;
   if (kind === 'throughput') return `${Math.round(value).toLocaleString('en-US')} req/s`;
   return Math.round(value).toLocaleString('en-US');

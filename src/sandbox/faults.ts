@@ -52,7 +52,7 @@ const FAULT_LIST = [
   },
   {
     name: 'slow-api',
-    description: 'One payments API response in four is held back 1 s, so p95 latency is far above 300 ms.',
+    description: 'One payments API response in four is held back 1.5 s, so p95 latency is well above the 1 s default threshold.',
     section: '3.2',
     caughtBy: 'api-kpis',
   },

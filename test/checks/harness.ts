@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import type { CheckType, Outcome, Target } from '../../src/checks/types.js';
+import type { CheckContext, CheckType, Outcome, Target } from '../../src/checks/types.js';
 import { loadCheckType } from '../../src/checks/index.js';
 import { Redactor } from '../../src/evidence/redact.js';
 import { HttpTransport } from '../../src/net/http.js';
@@ -60,27 +60,46 @@ export interface CaseRun {
 }
 
 /** Runs one check type with `params` against the sandbox with `faults`. */
-export async function runCheck(typeName: string, params: Record<string, unknown>, options: { faults?: string[]; timeoutMs?: number; target?: Partial<Target> } = {}): Promise<CaseRun> {
+export async function runCheck(
+  typeName: string,
+  params: Record<string, unknown>,
+  options: {
+    faults?: string[];
+    timeoutMs?: number;
+    target?: Partial<Target>;
+    /** A log shared between runs (a kpi check reads what earlier checks recorded). */
+    interactions?: InteractionLog;
+    /** Check id recorded in the interaction log (default `test-<type>`). */
+    checkId?: string;
+    /** Cap on amounts for a live (non-sandbox) target. */
+    liveMaxAmount?: number;
+    /** Receives progress updates. */
+    progress?: CheckContext['progress'];
+  } = {},
+): Promise<CaseRun> {
   const sandbox = await sandboxWith(options.faults);
   const type: CheckType = await loadCheckType(typeName);
   const fields = { ...sandbox.targetFields(), clientId: sandbox.clientId, clientSecret: sandbox.clientSecret };
   const resolved = interpolate(params, { env: {}, vars: {}, secrets: { clientId: sandbox.clientId, clientSecret: sandbox.clientSecret }, target: fields, checks: {} });
   const validated = await validateParams(type, resolved);
   if (!validated.ok) throw new Error(`test parameters do not validate: ${validated.message}`);
-  const interactions = new InteractionLog();
+  const interactions = options.interactions ?? new InteractionLog();
+  const checkId = options.checkId ?? `test-${typeName}`;
   const target: Target = { name: 'sandbox', sandbox: true, baseUrl: sandbox.baseUrl, ca: [sandbox.caPem], insecure: false, fields, ...options.target };
   const transport = new HttpTransport({ ca: target.ca, insecure: target.insecure }, interactions);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     const outcome = await type.run(validated.params as never, {
-      checkId: `test-${typeName}`,
+      checkId,
       signal,
       timeoutMs,
-      http: transport.forCheck(`test-${typeName}`, signal, timeoutMs),
+      http: transport.forCheck(checkId, signal, timeoutMs),
       target,
       baseDir: process.cwd(),
-      allowLive: false,
+      allowLive: options.liveMaxAmount !== undefined,
+      ...(options.liveMaxAmount !== undefined ? { liveMaxAmount: options.liveMaxAmount } : {}),
+      ...(options.progress ? { progress: options.progress } : {}),
       redact: new Redactor(),
       interactions,
       clock: systemClock,

@@ -1,4 +1,3 @@
-import { show } from '../../assert.js';
 import { CLIENT_ERRORS } from '../api.js';
 import { ScenarioError, StopScenario, type Scenario, type ScenarioRun } from '../scenario.js';
 import { expectAmount } from './approve.js';
@@ -11,7 +10,7 @@ export function splitAmount(total: number, parts: number): number[] {
 
 /** Authorises and captures one payment of the fallback; false (with assertions) when it did not complete. */
 async function complete(run: ScenarioRun, what: string, value: number, method?: Record<string, unknown>): Promise<string | undefined> {
-  run.step(`${what}: ${run.money(value)}`);
+  run.step(what);
   const created = await run.authorise(value, { ...(method ? { method } : {}) });
   if (created.status === undefined || created.status >= 300) {
     run.require(what, created, [200, 201]);
@@ -55,14 +54,14 @@ export const overLimit: Scenario = {
     if (fallback === 'split') {
       const amounts = splitAmount(total, Math.ceil(total / cap));
       for (const [index, value] of amounts.entries()) {
-        const id = await complete(run, `fallback split: part ${index + 1} of ${amounts.length}`, value);
+        const id = await complete(run, `fallback split: part ${index + 1} of ${amounts.length} (${run.money(value)})`, value);
         if (!id) throw new StopScenario();
         ids.push(id);
       }
       how = `split into ${amounts.length} payments (${amounts.map((v) => run.money(v)).join(' + ')})`;
     } else if (fallback === 'alternate') {
       const method = params.alternateMethod;
-      const id = await complete(run, `fallback alternate: ${show(method['type'])}`, total, method);
+      const id = await complete(run, `fallback alternate: ${run.money(total)} by ${String(method['type'])}`, total, method);
       if (!id) throw new StopScenario();
       ids.push(id);
       how = `paid in full by the alternate route (${String(method['type'])})`;
@@ -108,7 +107,7 @@ export const dailyCap: Scenario = {
     }
     run.values['authorised'] = authorised;
     if (!refusal) {
-      run.expect('daily cap', 'le', daily, authorised, `${count} payments of ${run.money(each)} (${run.money(authorised)}) were all authorised: the ${run.money(daily)} daily cap is not enforced`);
+      run.expect('daily cap', 'le', daily, authorised, `${run.money(authorised)} authorised today in ${count} payment${count === 1 ? '' : 's'} of ${run.money(each)}, none refused: the ${run.money(daily)} daily cap is not enforced`);
       throw new StopScenario();
     }
     if (!run.expectRefusal(`payment ${count + 1} (${run.money(authorised + each)} today)`, refusal, params.dailyCapErrorCode ?? 'daily_cap_exceeded')) throw new StopScenario();
@@ -117,7 +116,7 @@ export const dailyCap: Scenario = {
     const fallback = params.fallback ?? 'alternate';
     let how = '';
     if (fallback === 'alternate') {
-      const id = await complete(run, `fallback alternate: ${String(params.alternateMethod['type'])}`, each, params.alternateMethod);
+      const id = await complete(run, `fallback alternate: ${run.money(each)} by ${String(params.alternateMethod['type'])}`, each, params.alternateMethod);
       if (!id) throw new StopScenario();
       const read = run.require(`reading ${id} back`, await run.api.get(`/v1/payments/${id}`), [200]);
       expectAmount(run, 'the alternate payment', read['capturedAmount'], each);
