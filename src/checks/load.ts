@@ -128,7 +128,7 @@ interface Phase {
 }
 
 /**
- * Sends requests through one undici Pool until `total` were sent or `durationMs` passed. Closed
+ * Sends requests through one undici Pool (its dispatch handler API) until `total` were sent or `durationMs` passed. Closed
  * model: `connections x pipelining` loops, each sending its next request when the previous one
  * is answered. Open model (`rate`): requests start on schedule whatever the answers, and latency
  * counts from the scheduled start, so a slow server is not hidden (no coordinated omission).
@@ -167,25 +167,55 @@ async function runPhase(params: LoadParams, ctx: CheckContext, url: URL, total: 
   let lastEnd = started;
   const more = (): boolean => sent < total && !ctx.signal.aborted && performance.now() < deadline;
 
+  // One abort listener for the whole phase (not one per request) stops every request in flight.
+  const inFlight = new Set<Dispatcher.DispatchController>();
+  const stopAll = (): void => {
+    for (const controller of inFlight) controller.abort(toNetError(ctx.signal.reason, url.host, timeoutMs));
+  };
+  ctx.signal.addEventListener('abort', stopAll, { once: true });
+
+  /** One request through the pool's handler API (no stream objects: the client stays cheap). */
+  const send = (): Promise<{ status?: number; bytesIn: number; error?: unknown }> =>
+    new Promise((resolve) => {
+      let status = 0;
+      let bytesIn = 0;
+      pool.dispatch(
+        { origin: url.origin, path, method, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+        {
+          onRequestStart(controller) {
+            if (ctx.signal.aborted) controller.abort(toNetError(ctx.signal.reason, url.host, timeoutMs));
+            else inFlight.add(controller);
+          },
+          onResponseStart(_controller, statusCode) {
+            status = statusCode;
+          },
+          onResponseData(_controller, chunk) {
+            bytesIn += chunk.length;
+          },
+          onResponseEnd(controller) {
+            inFlight.delete(controller);
+            resolve({ status, bytesIn });
+          },
+          onResponseError(controller, error) {
+            inFlight.delete(controller);
+            resolve({ ...(status ? { status } : {}), bytesIn, error });
+          },
+        },
+      );
+    });
+
   const one = async (t0: number): Promise<void> => {
-    let status: number | undefined;
-    let bytesIn = 0;
-    let entry: Interaction;
-    try {
-      const res = await pool.request({ path, method, headers, body, signal: ctx.signal });
-      status = res.statusCode;
-      for await (const chunk of res.body as AsyncIterable<Buffer>) bytesIn += chunk.length;
-      const end = performance.now();
-      lastEnd = Math.max(lastEnd, end);
-      entry = { time: new Date(startedEpoch + (t0 - started)).toISOString(), checkId: ctx.checkId, method, url: href, endpoint, status, durationMs: end - t0, bytesOut, bytesIn };
-    } catch (err) {
-      const end = performance.now();
-      lastEnd = Math.max(lastEnd, end);
-      const error = toNetError(err, url.host, timeoutMs);
-      phase.firstError ??= error.message;
-      entry = { time: new Date(startedEpoch + (t0 - started)).toISOString(), checkId: ctx.checkId, method, url: href, endpoint, ...(status !== undefined ? { status } : {}), durationMs: end - t0, bytesOut, bytesIn, error: error.kind };
+    const startMs = startedEpoch + (t0 - started);
+    const { status, bytesIn, error } = await send();
+    const end = performance.now();
+    if (end > lastEnd) lastEnd = end;
+    const entry: Interaction = { time: new Date(startMs).toISOString(), checkId: ctx.checkId, method, url: href, endpoint, ...(status !== undefined ? { status } : {}), durationMs: end - t0, bytesOut, bytesIn };
+    if (error !== undefined) {
+      const failure = toNetError(error, url.host, timeoutMs);
+      phase.firstError ??= failure.message;
+      entry.error = failure.kind;
     }
-    stats.add(entry);
+    stats.add(entry, startMs);
     ctx.http.record({}, entry);
   };
 
@@ -207,6 +237,7 @@ async function runPhase(params: LoadParams, ctx: CheckContext, url: URL, total: 
     }
   } finally {
     clearInterval(progress);
+    ctx.signal.removeEventListener('abort', stopAll);
     await pool.destroy().catch(() => undefined);
   }
   phase.spanMs = lastEnd - started;

@@ -18,7 +18,7 @@ export default defineCheck<TransactionParams>({
     additionalProperties: false,
     required: ['scenario'],
     properties: {
-      scenario: { enum: [...SCENARIO_NAMES], description: `Scenario of the library: ${SCENARIO_NAMES.map((name) => `${name} (${SCENARIOS[name].description})`).join(' ')}` },
+      scenario: { enum: [...SCENARIO_NAMES], description: 'Which scenario of the library to run; what each proves: README, "Payment scenarios".' },
       baseUrl: { type: 'string', minLength: 1, description: "Base URL of the payments API (default: the environment's baseUrl)." },
       token: { type: 'string', minLength: 1, 'x-secret': true, description: 'Bearer access token, e.g. ${checks.oauth-token.token} (a capture marked secret: true).' },
       clientId: { type: 'string', minLength: 1, description: 'OAuth client id: without a token, the check gets its own with client_credentials.' },
@@ -69,6 +69,7 @@ export default defineCheck<TransactionParams>({
     scenario: 'the scenario run',
     paymentId: 'the payment the scenario made (approve, idempotency, refunds, webhook)',
     paymentIds: 'over-limit: the payments of the fallback',
+    authorised: 'daily-cap: minor units authorised before the refusal',
     status: 'approve: the status read back',
     calls: 'API calls made',
   },

@@ -32,20 +32,38 @@ export interface JsonlWriter {
   discard(): Promise<void>;
 }
 
+/** Lines are batched into writes of about this many characters (a load phase logs thousands a second). */
+const JSONL_BATCH = 64 * 1024;
+
 /** Opens a streamed JSONL writer; nothing appears at `path` until `commit()`. */
 export async function openJsonl(path: string, redactor: Redactor): Promise<JsonlWriter> {
   await mkdir(dirname(path), { recursive: true });
   const temp = tempPathFor(path);
   const stream: WriteStream = createWriteStream(temp, { flags: 'w' });
+  let pending = '';
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending === '' || stream.closed) return;
+    stream.write(pending);
+    pending = '';
+  };
   const closed = (): Promise<void> =>
     new Promise((resolve, reject) => {
+      flush();
       if (stream.closed) return resolve();
       stream.once('error', reject);
       stream.end(() => resolve());
     });
   return {
     write(entry) {
-      stream.write(`${redactor.redact(JSON.stringify(entry))}\n`);
+      pending += `${redactor.redact(JSON.stringify(entry))}\n`;
+      if (pending.length >= JSONL_BATCH) flush();
+      else if (!scheduled) {
+        // Still streamed: the batch goes out on the next turn of the event loop at the latest.
+        scheduled = true;
+        setImmediate(flush);
+      }
     },
     async commit() {
       await closed();

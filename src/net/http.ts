@@ -267,10 +267,10 @@ export class HttpClient {
     }
   }
 
-  /** Records a call made outside `request()` (streaming checks, load phases). */
+  /** Records a call made outside `request()` (streaming checks, load phases); give `endpoint` to skip computing the template per call. */
   record(
     req: Pick<HttpRequest, 'unlogged'>,
-    entry: { time: string; method: string; url: string; status?: number; durationMs: number; bytesIn: number; bytesOut: number; error?: NetErrorKind; expected?: boolean },
+    entry: { time: string; method: string; url: string; endpoint?: string; status?: number; durationMs: number; bytesIn: number; bytesOut: number; error?: NetErrorKind; expected?: boolean },
   ): void {
     if (req.unlogged || !this.transport.interactions) return;
     this.transport.interactions.record({
@@ -278,7 +278,7 @@ export class HttpClient {
       checkId: this.checkId,
       method: entry.method,
       url: entry.url,
-      endpoint: endpointTemplate(entry.url),
+      endpoint: entry.endpoint ?? endpointTemplate(entry.url),
       ...(entry.status !== undefined ? { status: entry.status } : {}),
       durationMs: entry.durationMs,
       bytesOut: entry.bytesOut,

@@ -5,8 +5,11 @@ import type { HttpResponse } from '../../net/http.js';
 import { transcript } from '../../net/transcript.js';
 import { formatMoney } from '../../money.js';
 
-/** Every 4xx status: what a scenario passes as `expected` when it provokes a refusal on purpose. */
-export const CLIENT_ERRORS: readonly number[] = Array.from({ length: 100 }, (_, i) => 400 + i);
+/**
+ * The 4xx statuses a provoked refusal may have (what a scenario passes as `expected`); not 401 or
+ * 403 (no access: nothing can be judged) and not 429 (come back later: retried).
+ */
+export const CLIENT_ERRORS: readonly number[] = Array.from({ length: 100 }, (_, i) => 400 + i).filter((status) => status !== 401 && status !== 403 && status !== 429);
 
 /** How the check authenticates to the payments API. */
 export type ApiAuth = { kind: 'token'; token: string } | { kind: 'client'; tokenUrl: string; clientId: string; clientSecret: string } | { kind: 'none' };
@@ -39,8 +42,6 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Extra request headers. */
   headers?: Record<string, string>;
-  /** Do not retry 503/429 answers. */
-  noRetry?: boolean;
 }
 
 /** A payment amount a scenario is about to send to a live target above `liveMaxAmount`. */
@@ -105,7 +106,7 @@ export class PaymentsApi {
     const url = `${this.baseUrl}${path}`;
     for (let attempt = 0; ; attempt++) {
       const result = await this.exchange(method, url, headers, body, options);
-      const retry = !options.noRetry && attempt < this.retries && result.status !== undefined && RETRY_STATUSES.has(result.status) && !options.expectStatus?.includes(result.status);
+      const retry = attempt < this.retries && result.status !== undefined && RETRY_STATUSES.has(result.status) && !options.expectStatus?.includes(result.status);
       if (!retry) return result;
       const after = Number(firstHeader(result.headers, 'retry-after'));
       const waitMs = Number.isFinite(after) && after >= 0 ? Math.min(after, MAX_RETRY_AFTER_S) * 1000 : 200 * 2 ** attempt;
@@ -171,14 +172,6 @@ export function answered(result: ApiResult): string {
   if (result.error) return `failed: ${result.error.message}`;
   const code = typeof result.body?.['code'] === 'string' ? ` ${result.body['code']}` : '';
   return `answered ${result.status}${code}`;
-}
-
-/** The problem's `detail` (or the first field error's), the human-readable part of a refusal. */
-export function problemDetail(result: ApiResult): string | undefined {
-  const detail = result.body?.['detail'];
-  const errors = result.body?.['errors'];
-  const first = Array.isArray(errors) && errors.length > 0 && typeof errors[0] === 'object' && errors[0] !== null ? (errors[0] as Record<string, unknown>)['detail'] : undefined;
-  return typeof first === 'string' ? `${typeof detail === 'string' ? `${detail} ` : ''}${first}`.trim() : typeof detail === 'string' ? detail : undefined;
 }
 
 /** `"number":"4111111111111111"` -> `"number":"411111******1111"` (PCI DSS display rule). */

@@ -211,6 +211,8 @@ export class ScenarioRun {
   expectRefusal(what: string, result: ApiResult, code?: string): boolean {
     if (result.status === undefined) throw new ScenarioError(`${what} ${answered(result)}`);
     const status = result.status;
+    // No access is not a refusal of the amount: nothing about the limit can be judged.
+    if (status === 401 || status === 403) this.require(what, result, [200, 201]);
     const refused = this.expect(
       `${what} status`,
       'eq',
@@ -239,6 +241,8 @@ export interface Scenario {
   name: ScenarioName;
   /** What it proves, for docs. */
   description: string;
+  /** Parameters it reads besides authentication, for docs. */
+  reads: readonly (keyof TransactionParams)[];
   /** Runs the steps; returns the summary of a pass (failed assertions make the summary otherwise). */
   run(run: ScenarioRun): Promise<string>;
 }

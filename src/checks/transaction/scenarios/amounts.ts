@@ -5,6 +5,7 @@ import { expectAmount } from './approve.js';
 
 export const currencyExponentScenario: Scenario = {
   name: 'currency-exponent',
+  reads: ['currencies', 'amount'],
   description: 'Amounts in currencies with 0, 2 and 3 decimals (JPY, EUR, KWD by default) are sent in minor units and round-trip exactly through authorise, capture and read-back.',
   async run(run) {
     const value = run.params.amount ?? 1234;
@@ -28,6 +29,7 @@ export const currencyExponentScenario: Scenario = {
 
 export const amountBounds: Scenario = {
   name: 'amount-bounds',
+  reads: ['maxAmount'],
   description: 'Amounts of 0, a negative amount, a fractional number of minor units and one above the maximum are each refused with a 4xx and a clear error.',
   async run(run) {
     const above = run.params.maxAmount + 1;

@@ -28,6 +28,7 @@ export function cardLabel(card: string): string {
 
 export const approve: Scenario = {
   name: 'approve',
+  reads: ['amount', 'currency', 'card'],
   description: 'Authorise, capture and read back a payment; the amount and currency are echoed exactly.',
   async run(run) {
     const value = run.params.amount ?? 1000;
@@ -55,13 +56,14 @@ export const approve: Scenario = {
 
 export const decline: Scenario = {
   name: 'decline',
+  reads: ['declines', 'amount'],
   description: 'Each test card is declined with its documented decline code and a message a shopper can act on.',
   async run(run) {
     const value = run.params.amount ?? 1000;
     const cases = run.params.declines ?? DEFAULT_DECLINES;
     for (const { card, code } of cases) {
       run.step(`${cardLabel(card)} must be declined with ${code}`);
-      const result = await run.authorise(value, { card, call: { expectStatus: CLIENT_ERRORS } });
+      const result = await run.authorise(value, { card, call: { expectStatus: [402] } });
       const body = run.require(`paying with ${cardLabel(card)}`, result, [...CLIENT_ERRORS, 200, 201]);
       if (result.status !== undefined && result.status < 300) {
         run.expect(`${cardLabel(card)} declined`, 'eq', 'declined', body['status'], `${cardLabel(card)} was ${show(body['status'])} (${String(body['id'])}) but must be declined with ${code}`);

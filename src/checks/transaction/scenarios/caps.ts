@@ -34,14 +34,14 @@ async function nothingHalfDone(run: ScenarioRun): Promise<void> {
 
 export const overLimit: Scenario = {
   name: 'over-limit',
-  description: 'An amount above the per-transaction cap is refused with the documented 4xx (never a 5xx); the declared fallback (split or alternate) then completes the order, with no payment left half-done.',
+  reads: ['cap', 'amount', 'fallback', 'alternateMethod', 'capErrorCode'],
+  description: 'An amount above the per-transaction cap is refused with the documented 4xx (never a 5xx, never accepted); the declared fallback then completes the order: split (payments under the cap adding up to the order) or alternate (the whole order by another payment method), with no payment left authorised but uncaptured.',
   async run(run) {
     const { params } = run;
     const cap = params.cap;
     if (cap === undefined) throw new ScenarioError('over-limit needs the per-transaction cap: give cap (minor units), e.g. cap: ${target.transactionCap}');
     const total = params.amount ?? Math.ceil(cap * 1.5);
     if (total <= cap) throw new ScenarioError(`over-limit needs an amount above the cap: amount ${run.money(total)} is not above cap ${run.money(cap)}`);
-    run.values['amount'] = total;
 
     run.step(`authorise ${run.money(total)}, above the ${run.money(cap)} cap`);
     const over = await run.authorise(total, { call: { expectStatus: CLIENT_ERRORS } });
@@ -83,7 +83,8 @@ export const overLimit: Scenario = {
 
 export const dailyCap: Scenario = {
   name: 'daily-cap',
-  description: 'Payments under the per-transaction cap are refused with the documented 4xx once the day\'s total would pass the daily cap; the alternate route then takes the refused payment.',
+  reads: ['dailyCap', 'cap', 'amount', 'fallback', 'alternateMethod', 'dailyCapErrorCode'],
+  description: 'Payments under the per-transaction cap are accepted until the day\'s total would pass the daily cap; that payment is refused with the documented 4xx (never a 5xx) and the alternate route takes it.',
   async run(run) {
     const { params } = run;
     const daily = params.dailyCap;

@@ -15,6 +15,7 @@ async function chargedOnce(run: ScenarioRun, what: string): Promise<string[]> {
 
 export const idempotencyReplay: Scenario = {
   name: 'idempotency-replay',
+  reads: ['amount'],
   description: 'The same Idempotency-Key and body returns the same payment and charges once; the same key with a different body is refused (409/422).',
   async run(run) {
     const value = run.params.amount ?? 1000;
@@ -45,6 +46,7 @@ export const idempotencyReplay: Scenario = {
 
 export const timeoutRetry: Scenario = {
   name: 'timeout-retry',
+  reads: ['firstAttemptTimeoutMs', 'delayMs', 'delayHeader', 'amount'],
   description: 'The first attempt times out on our side (the provider is asked to hold its answer); the retry with the same Idempotency-Key yields exactly one payment.',
   async run(run) {
     const { params } = run;

@@ -23,6 +23,7 @@ async function readBack(run: ScenarioRun, id: string, status: string, refunded: 
 
 export const refundPartial: Scenario = {
   name: 'refund-partial',
+  reads: ['amount', 'refundAmount'],
   description: 'Part of a captured payment is refunded: the refund echoes its amount and the payment reads back partially refunded.',
   async run(run) {
     const value = run.params.amount ?? 1000;
@@ -38,6 +39,7 @@ export const refundPartial: Scenario = {
 
 export const refundFull: Scenario = {
   name: 'refund-full',
+  reads: ['amount'],
   description: 'A captured payment is refunded in full: it reads back refunded, with the whole amount refunded.',
   async run(run) {
     const value = run.params.amount ?? 1000;
@@ -52,6 +54,7 @@ export const refundFull: Scenario = {
 
 export const refundOver: Scenario = {
   name: 'refund-over',
+  reads: ['amount'],
   description: 'A refund of more than was captured is refused with a 4xx, and nothing is refunded.',
   async run(run) {
     const value = run.params.amount ?? 1000;

@@ -35,6 +35,7 @@ function tampered(delivery: Delivery): string {
 
 export const webhook: Scenario = {
   name: 'webhook',
+  reads: ['toleranceSeconds', 'webhookTimeoutMs', 'amount'],
   description: 'A loopback receiver gets the payment.captured event, verifies its HMAC-SHA256 signature and timestamp tolerance, and rejects a replayed, a tampered and a stale delivery.',
   async run(run) {
     const { api, params } = run;
