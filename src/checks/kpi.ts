@@ -40,7 +40,7 @@ export default defineCheck<KpiParams>({
         description: 'Thresholds for named endpoints, e.g. "POST /v1/payments": ["p99 < 1s"]; ids in paths are written {id}.',
       },
       checks: { ...checkIds, description: 'Only the calls these checks made count (default: every check of the run).' },
-      exclude: { ...checkIds, description: 'The calls these checks made do not count, e.g. a load phase.' },
+      exclude: { ...checkIds, description: 'The calls these checks made do not count, e.g. a load phase (load checks run last too: to count one, put it under needs: instead).' },
       minRequests: { type: 'integer', minimum: 1, default: 1, description: 'Fewer selected calls than this: error (nothing to judge).' },
     },
   },

@@ -225,7 +225,7 @@ async function runPhase(params: LoadParams, ctx: CheckContext, url: URL, total: 
     ctx.progress?.({ message: `${stats.requests.toLocaleString('en-US')}${of} requests, ${Math.round(stats.requests / Math.max(elapsed, 1e-3)).toLocaleString('en-US')} req/s`, ...(Number.isFinite(total) ? { fraction: stats.requests / total } : durationMs ? { fraction: Math.min(1, (elapsed * 1000) / durationMs) } : {}) });
   }, PROGRESS_EVERY_MS);
   try {
-    if (params.rate) await openModel(params.rate, more, () => (sent += 1), one);
+    if (params.rate) await openModel(params.rate, deadline, total, ctx.signal, () => (sent += 1), one);
     else {
       const loop = async (): Promise<void> => {
         while (more()) {
@@ -244,23 +244,28 @@ async function runPhase(params: LoadParams, ctx: CheckContext, url: URL, total: 
   return phase;
 }
 
-/** Starts requests on a fixed schedule (`rate` per second) while `more()`; waits for all of them. */
-async function openModel(rate: number, more: () => boolean, count: () => void, one: (t0: number) => Promise<void>): Promise<void> {
+/**
+ * Starts requests on a fixed schedule (`rate` per second) until `deadline` or `total`, and waits
+ * for all of them. Every request scheduled before the deadline is sent, even when the event loop
+ * wakes up late: the phase offers exactly rate x duration requests.
+ */
+async function openModel(rate: number, deadline: number, total: number, signal: AbortSignal, count: () => void, one: (t0: number) => Promise<void>): Promise<void> {
   const interval = 1000 / rate;
   const inFlight = new Set<Promise<void>>();
   const origin = performance.now();
   let scheduled = 0;
-  while (more()) {
-    const now = performance.now();
+  for (;;) {
+    const now = Math.min(performance.now(), deadline);
     // Start every request whose scheduled time has come; latency counts from that time.
-    while (origin + scheduled * interval <= now && more()) {
+    while (origin + scheduled * interval < now && scheduled < total && !signal.aborted) {
       const t0 = origin + scheduled * interval;
       scheduled += 1;
       count();
       const task = one(t0).finally(() => inFlight.delete(task));
       inFlight.add(task);
     }
-    const wait = Math.max(0, origin + scheduled * interval - performance.now());
+    if (now >= deadline || scheduled >= total || signal.aborted) break;
+    const wait = origin + scheduled * interval - performance.now();
     await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(wait, 50))));
   }
   await Promise.all(inFlight);

@@ -32,8 +32,6 @@ export interface ApiResult {
 export interface CallOptions {
   /** Idempotency-Key to send (a fresh UUID by default on POST). */
   idempotencyKey?: string;
-  /** Send no Idempotency-Key at all. */
-  noIdempotencyKey?: boolean;
   /** Statuses provoked on purpose (recorded as expected in the interaction log, not retried). */
   expectStatus?: readonly number[];
   /** A timeout provoked on purpose. */
@@ -102,7 +100,7 @@ export class PaymentsApi {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     const authorization = await this.authorization();
     if (authorization) headers['authorization'] = authorization;
-    if (method === 'POST' && !options.noIdempotencyKey) headers['idempotency-key'] = options.idempotencyKey ?? randomUUID();
+    if (method === 'POST') headers['idempotency-key'] = options.idempotencyKey ?? randomUUID();
     const url = `${this.baseUrl}${path}`;
     for (let attempt = 0; ; attempt++) {
       const result = await this.exchange(method, url, headers, body, options);
