@@ -32,8 +32,10 @@ export interface JsonlWriter {
   discard(): Promise<void>;
 }
 
-/** Lines are batched into writes of about this many characters (a load phase logs thousands a second). */
+/** Lines are batched into writes of about this many characters (a load phase logs thousands a second)... */
 const JSONL_BATCH = 64 * 1024;
+/** ...or written this many milliseconds after the first line of a batch, whichever comes first. */
+const JSONL_FLUSH_MS = 100;
 
 /** Opens a streamed JSONL writer; nothing appears at `path` until `commit()`. */
 export async function openJsonl(path: string, redactor: Redactor): Promise<JsonlWriter> {
@@ -41,9 +43,10 @@ export async function openJsonl(path: string, redactor: Redactor): Promise<Jsonl
   const temp = tempPathFor(path);
   const stream: WriteStream = createWriteStream(temp, { flags: 'w' });
   let pending = '';
-  let scheduled = false;
+  let timer: NodeJS.Timeout | undefined;
   const flush = (): void => {
-    scheduled = false;
+    clearTimeout(timer);
+    timer = undefined;
     if (pending === '' || stream.closed) return;
     stream.write(pending);
     pending = '';
@@ -59,11 +62,8 @@ export async function openJsonl(path: string, redactor: Redactor): Promise<Jsonl
     write(entry) {
       pending += `${redactor.redact(JSON.stringify(entry))}\n`;
       if (pending.length >= JSONL_BATCH) flush();
-      else if (!scheduled) {
-        // Still streamed: the batch goes out on the next turn of the event loop at the latest.
-        scheduled = true;
-        setImmediate(flush);
-      }
+      // Still streamed: a line reaches the file within JSONL_FLUSH_MS; one write per request would cost more than the request.
+      else timer ??= setTimeout(flush, JSONL_FLUSH_MS).unref();
     },
     async commit() {
       await closed();

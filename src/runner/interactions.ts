@@ -128,6 +128,8 @@ export class InteractionLog {
   readonly overall = new EndpointStats();
   private readonly byCheck = new Map<string, Map<string, EndpointStats>>();
   private readonly sinks: InteractionSink[] = [];
+  // A load phase records the same check and endpoint thousands of times: skip the lookups then.
+  private last: { checkId: string; method: string; endpoint: string; stats: EndpointStats } | undefined;
 
   /** Adds a consumer of every recorded line. */
   pipe(sink: InteractionSink): void {
@@ -137,12 +139,18 @@ export class InteractionLog {
   record(entry: Interaction): void {
     const startMs = Date.parse(entry.time);
     this.overall.add(entry, startMs);
-    let endpoints = this.byCheck.get(entry.checkId);
-    if (!endpoints) {
-      endpoints = new Map();
-      this.byCheck.set(entry.checkId, endpoints);
+    const last = this.last;
+    if (last && last.checkId === entry.checkId && last.endpoint === entry.endpoint && last.method === entry.method) last.stats.add(entry, startMs);
+    else {
+      let endpoints = this.byCheck.get(entry.checkId);
+      if (!endpoints) {
+        endpoints = new Map();
+        this.byCheck.set(entry.checkId, endpoints);
+      }
+      const stats = statsFor(endpoints, `${entry.method} ${entry.endpoint}`);
+      stats.add(entry, startMs);
+      this.last = { checkId: entry.checkId, method: entry.method, endpoint: entry.endpoint, stats };
     }
-    statsFor(endpoints, `${entry.method} ${entry.endpoint}`).add(entry, startMs);
     for (const sink of this.sinks) sink(entry);
   }
 
