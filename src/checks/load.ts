@@ -137,11 +137,12 @@ async function runPhase(params: LoadParams, ctx: CheckContext, url: URL, total: 
   const connections = params.connections ?? 10;
   const pipelining = params.pipelining ?? 1;
   const timeoutMs = Math.min(params.requestTimeoutMs ?? 10_000, ctx.timeoutMs);
-  const { trust, lookup } = ctx.http.transport;
+  const { transport } = ctx.http;
+  const secureContext = transport.secureContext();
   const pool = new Pool(url.origin, {
     connections,
     pipelining,
-    connect: { ...(trust.ca ? { ca: trust.ca } : {}), rejectUnauthorized: trust.rejectUnauthorized, timeout: timeoutMs, ...(lookup ? { lookup } : {}) },
+    connect: { ...(secureContext ? { secureContext } : {}), rejectUnauthorized: transport.trust.rejectUnauthorized, timeout: timeoutMs, ...(transport.lookup ? { lookup: transport.lookup } : {}) },
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
