@@ -1,6 +1,8 @@
 import { loadAllCheckTypes } from './checks/index.js';
 import { describeParams, yamlLines } from './checks/describe.js';
 import { FAULTS } from './sandbox/faults.js';
+import { MAX_AMOUNT_MAJOR, TRANSACTION_CAPS } from './sandbox/limits.js';
+import { SCENARIOS } from './checks/transaction/library.js';
 
 /**
  * README sections generated from the registries, so the docs cannot drift from the code.
@@ -11,6 +13,8 @@ export async function generatedSections(): Promise<Record<string, string>> {
   return {
     'check-types': await checkTypesMarkdown(),
     faults: faultsMarkdown(),
+    caps: capsMarkdown(),
+    scenarios: scenariosMarkdown(),
   };
 }
 
@@ -34,8 +38,25 @@ async function checkTypesMarkdown(): Promise<string> {
 }
 
 function faultsMarkdown(): string {
-  const out = ['| fault | section | check that fails | what breaks |', '|---|---|---|---|'];
-  for (const f of FAULTS) out.push(`| \`${f.name}\` | ${f.section} | \`${f.caughtBy}\` | ${cell(f.description)} |`);
+  const out = ['| fault | section | check that fails | also fails (depends on the same behaviour) | what breaks |', '|---|---|---|---|---|'];
+  for (const f of FAULTS) {
+    const also = (f.alsoFails ?? []).map((id) => `\`${id}\``).join(', ');
+    out.push(`| \`${f.name}\` | ${f.section} | \`${f.caughtBy}\` | ${also} | ${cell(f.description)} |`);
+  }
+  return out.join('\n');
+}
+
+function scenariosMarkdown(): string {
+  const out = ['| scenario | what must happen | parameters it reads |', '|---|---|---|'];
+  for (const scenario of Object.values(SCENARIOS)) out.push(`| \`${scenario.name}\` | ${cell(scenario.description)} | ${scenario.reads.map((name) => `\`${name}\``).join(', ')} |`);
+  return out.join('\n');
+}
+
+function capsMarkdown(): string {
+  const major = (n: number): string => n.toLocaleString('en-US');
+  const out = ['| payment method | per transaction | per day (UTC) |', '|---|---|---|'];
+  for (const [method, caps] of Object.entries(TRANSACTION_CAPS)) out.push(`| \`${method}\` | ${major(caps.perTransaction)} | ${major(caps.daily)} |`);
+  out.push('', `Caps are in major units of the payment's currency (10,000 = 10,000.00 EUR = 10,000 JPY = 10,000.000 KWD); any amount above ${major(MAX_AMOUNT_MAJOR)} is a validation error.`);
   return out.join('\n');
 }
 

@@ -1,4 +1,4 @@
-import { check, describeFailure, getPath, matcherSchema, assertion, type Matcher } from './assert.js';
+import { check, describeFailure, getPath, matcherSchema, assertion, parseMatcher, type Matcher } from './assert.js';
 import { errorBodyAssertions, errorBodySchema, type ErrorBodySpec } from './error-body.js';
 import { defineCheck, type Assertion, type Outcome } from './types.js';
 import { NetError } from '../net/errors.js';
@@ -98,6 +98,7 @@ export default defineCheck<HttpParams>({
         form: params.form,
         maxRedirects: params.followRedirects,
         maxBodyBytes: params.maxBodyBytes,
+        ...(provoked(params.expect?.status) ? { expected: { status: provoked(params.expect?.status) } } : {}),
       });
     } catch (err) {
       if (!(err instanceof NetError)) throw err;
@@ -170,6 +171,22 @@ export default defineCheck<HttpParams>({
     return outcome;
   },
 });
+
+/**
+ * Error statuses the suite asks for on purpose (`status: 401` on an auth-required probe): the
+ * interaction log marks them expected, so KPIs do not count a refusal the check wanted as a failure.
+ */
+function provoked(matcher: Matcher | undefined): number[] | undefined {
+  if (matcher === undefined) return undefined;
+  const statuses = parseMatcher(matcher, { statusClass: true }).flatMap(({ operator, expected }) => {
+    if (operator === 'eq' && typeof expected === 'number') return [expected];
+    if (operator === 'in' && Array.isArray(expected)) return expected.filter((x): x is number => typeof x === 'number');
+    const cls = operator === 'matches' && typeof expected === 'string' ? /^\^([1-5])\\d\\d\$$/.exec(expected)?.[1] : undefined;
+    return cls ? Array.from({ length: 100 }, (_, i) => Number(cls) * 100 + i) : [];
+  });
+  const errors = statuses.filter((status) => status >= 400);
+  return errors.length > 0 ? errors : undefined;
+}
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   try {

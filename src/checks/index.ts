@@ -8,11 +8,14 @@ import type { CheckType } from './types.js';
 const registry = {
   attestation: () => import('./attestation.js'),
   http: () => import('./http.js'),
+  kpi: () => import('./kpi.js'),
+  load: () => import('./load.js'),
   oauth: () => import('./oauth.js'),
   'pan-scan': () => import('./pan-scan.js'),
   port: () => import('./port.js'),
   schema: () => import('./schema.js'),
   secrets: () => import('./secrets.js'),
+  transaction: () => import('./transaction.js'),
   ui: () => import('./ui.js'),
 } as const satisfies Record<string, () => Promise<{ default: CheckType<never> }>>;
 

@@ -72,7 +72,7 @@ export class OAuthExchange {
   }
 
   /** A form POST (token, introspection, revocation) with client authentication; `secret` overrides the real one (probes). */
-  async post(url: string, form: Record<string, string>, options: { secret?: string; anonymous?: boolean } = {}): Promise<OAuthResponse> {
+  async post(url: string, form: Record<string, string>, options: { secret?: string; anonymous?: boolean; provokes?: readonly number[] } = {}): Promise<OAuthResponse> {
     const body = { ...form };
     const headers: Record<string, string> = { accept: 'application/json' };
     const secret = options.secret ?? this.client.secret;
@@ -80,16 +80,17 @@ export class OAuthExchange {
       if (this.client.auth === 'client_secret_basic') headers.authorization = basic(this.client.id, secret);
       else Object.assign(body, { client_id: this.client.id, client_secret: secret });
     }
-    return this.send({ method: 'POST', url, headers, form: body });
+    return this.send({ method: 'POST', url, headers, form: body }, options.provokes);
   }
 
   /** A GET (discovery, JWKS, the resource API, the authorization endpoint without following redirects). */
-  async get(url: string, headers: Record<string, string> = {}): Promise<OAuthResponse> {
-    return this.send({ method: 'GET', url, headers });
+  async get(url: string, headers: Record<string, string> = {}, provokes?: readonly number[]): Promise<OAuthResponse> {
+    return this.send({ method: 'GET', url, headers }, provokes);
   }
 
-  private async send(req: { method: string; url: string; headers: Record<string, string>; form?: Record<string, string> }): Promise<OAuthResponse> {
-    const raw = await this.ctx.http.request({ method: req.method, url: req.url, headers: req.headers, ...(req.form ? { form: req.form } : {}) });
+  /** `provokes`: error statuses a negative probe asks for, logged as expected so KPIs do not count them. */
+  private async send(req: { method: string; url: string; headers: Record<string, string>; form?: Record<string, string> }, provokes?: readonly number[]): Promise<OAuthResponse> {
+    const raw = await this.ctx.http.request({ method: req.method, url: req.url, headers: req.headers, ...(req.form ? { form: req.form } : {}), ...(provokes ? { expected: { status: provokes } } : {}) });
     this.transcripts.push(transcript({ method: req.method, url: req.url, headers: req.headers, ...(req.form ? { body: new URLSearchParams(req.form).toString() } : {}) }, raw));
     let json: Record<string, unknown> | undefined;
     try {

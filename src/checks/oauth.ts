@@ -191,7 +191,7 @@ export default defineCheck<OAuthParams>({
       }
       if (wanted('client-auth')) {
         const form = flow === 'client_credentials' ? { grant_type: 'client_credentials', ...(params.scope ? { scope: params.scope } : {}), ...extra } : { grant_type: 'client_credentials' };
-        assertions.push(...(await probe('client-auth', 'a wrong client secret', () => ex.post(tokenUrl, form, { secret: `${params.clientSecret}-wrong` }), (r) => oauthErrorAssertions('client-auth', 'a wrong client secret', r, ex.client.auth === 'client_secret_basic' ? [401] : [400, 401], 'invalid_client'))));
+        assertions.push(...(await probe('client-auth', 'a wrong client secret', () => ex.post(tokenUrl, form, { secret: `${params.clientSecret}-wrong`, provokes: [400, 401] }), (r) => oauthErrorAssertions('client-auth', 'a wrong client secret', r, ex.client.auth === 'client_secret_basic' ? [401] : [400, 401], 'invalid_client'))));
       }
       if (wanted('grant-errors')) assertions.push(...(await grantErrorAssertions(ex, tokenUrl, flow, params, metadata, body, authorizer, extra)));
       if (flow !== 'client_credentials' && !(flow === 'refresh_token' && params.refreshToken)) {
@@ -284,7 +284,7 @@ async function obtain(flow: OAuthParams['flow'], params: OAuthParams, ex: OAuthE
 
 /** RFC 6749 §5.2 for an unknown grant type and a scope the client lacks. */
 async function grantErrorAssertions(ex: OAuthExchange, tokenUrl: string, flow: OAuthParams['flow'], params: OAuthParams, metadata: Record<string, unknown> | undefined, granted: Record<string, unknown>, authorizer: Authorizer | undefined, extra: Record<string, string>): Promise<Assertion[]> {
-  const out = await probe('grant-errors', 'an unknown grant type', () => ex.post(tokenUrl, { grant_type: 'urn:payready:unsupported-grant' }), (r) => oauthErrorAssertions('grant-errors: unknown grant', 'an unknown grant type', r, [400], 'unsupported_grant_type'));
+  const out = await probe('grant-errors', 'an unknown grant type', () => ex.post(tokenUrl, { grant_type: 'urn:payready:unsupported-grant' }, { provokes: [400] }), (r) => oauthErrorAssertions('grant-errors: unknown grant', 'an unknown grant type', r, [400], 'unsupported_grant_type'));
   const grantedScopes = new Set(String(granted.scope ?? params.scope ?? '').split(' '));
   const advertised = Array.isArray(metadata?.scopes_supported) ? (metadata.scopes_supported as unknown[]).map(String) : [];
   const denied = params.deniedScope ?? advertised.find((scope) => !grantedScopes.has(scope)) ?? 'payready:not-granted';
@@ -295,12 +295,12 @@ async function grantErrorAssertions(ex: OAuthExchange, tokenUrl: string, flow: O
     return assertion('grant-errors: denied scope', 'eq', 'refused', refused || narrowed ? 'refused' : `${status} ${typeof error === 'string' ? error : 'granted'}`, `a scope the client lacks ("${denied}") got ${status}${typeof error === 'string' ? ` ${error}` : ' and a token'}: it must be refused with 400 invalid_scope`);
   };
   if (flow === 'client_credentials') {
-    out.push(...(await probe('grant-errors', 'a scope the client lacks', () => ex.post(tokenUrl, { grant_type: 'client_credentials', scope: denied, ...extra }), (r) => [judge(r.status, r.json?.error, r.json?.scope)])));
+    out.push(...(await probe('grant-errors', 'a scope the client lacks', () => ex.post(tokenUrl, { grant_type: 'client_credentials', scope: denied, ...extra }, { provokes: [400] }), (r) => [judge(r.status, r.json?.error, r.json?.scope)])));
   } else if (authorizer) {
     const auth = await authorizer.authorize(denied);
     if (auth.kind === 'error') out.push(judge(400, auth.error, undefined));
     else if (auth.kind === 'code') {
-      out.push(...(await probe('grant-errors', 'a scope the client lacks', () => ex.post(tokenUrl, { grant_type: 'authorization_code', code: auth.code, redirect_uri: auth.redirectUri, code_verifier: auth.verifier }), (r) => [judge(r.status, r.json?.error, r.json?.scope ?? denied)])));
+      out.push(...(await probe('grant-errors', 'a scope the client lacks', () => ex.post(tokenUrl, { grant_type: 'authorization_code', code: auth.code, redirect_uri: auth.redirectUri, code_verifier: auth.verifier }, { provokes: [400] }), (r) => [judge(r.status, r.json?.error, r.json?.scope ?? denied)])));
     } else out.push(assertion('grant-errors: denied scope', 'eq', 'refused', auth.kind, auth.kind === 'failed' ? auth.message : 'the scope probe needs a person to sign in'));
   }
   return out;
@@ -317,7 +317,7 @@ async function pkceAssertions(ex: OAuthExchange, tokenUrl: string, authorizer: A
       continue;
     }
     const form = { grant_type: 'authorization_code', code: auth.code, redirect_uri: auth.redirectUri, ...(verifier ? { code_verifier: verifier } : {}) };
-    out.push(...(await probe(`pkce: ${label}`, `a code redeemed with ${label === 'wrong verifier' ? 'a wrong' : 'no'} PKCE verifier`, () => ex.post(tokenUrl, form), (r) => oauthErrorAssertions(`pkce: ${label}`, `redeeming a code with ${label === 'wrong verifier' ? 'a wrong' : 'no'} code_verifier`, r, [400], 'invalid_grant'))));
+    out.push(...(await probe(`pkce: ${label}`, `a code redeemed with ${label === 'wrong verifier' ? 'a wrong' : 'no'} PKCE verifier`, () => ex.post(tokenUrl, form, { provokes: [400] }), (r) => oauthErrorAssertions(`pkce: ${label}`, `redeeming a code with ${label === 'wrong verifier' ? 'a wrong' : 'no'} code_verifier`, r, [400], 'invalid_grant'))));
   }
   return out;
 }

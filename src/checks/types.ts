@@ -135,6 +135,14 @@ export interface Clock {
   monotonic(): number;
 }
 
+/** How far a long-running check is (a load phase), for live progress on a terminal. */
+export interface ProgressUpdate {
+  /** Short text, e.g. "1,200/2,000 requests, 4,321 req/s". */
+  message: string;
+  /** Share done, 0 to 1, when known. */
+  fraction?: number;
+}
+
 /** Everything a check type needs, injected by the runner. */
 export interface CheckContext {
   /** Id of the check being run (for logs and interaction records). */
@@ -166,6 +174,8 @@ export interface CheckContext {
    * not CI). A check that needs a person (signing in to an authorization server) is `skip` without it.
    */
   prompt?: (message: string) => void;
+  /** Reports progress of a long check; shown live on a terminal only (never printed by the check). */
+  progress?(update: ProgressUpdate): void;
 }
 
 /** A check type: metadata next to behaviour, one module per type (like an ESLint rule). */
@@ -182,7 +192,7 @@ export interface CheckType<P = Record<string, unknown>> {
   values?: Readonly<Record<string, string>>;
   /** Whether this check moves money (refused on a non-sandbox target unless `allowLive`). */
   movesMoney?: boolean;
-  /** Run after every other check of the suite (KPIs over the run's interactions). */
+  /** Run after every other check of the suite (KPIs over the run's interactions, load phases that would skew them). */
   runsLast?: boolean;
   /** An example `with:` block for docs and `payready init`. */
   example?: Record<string, unknown>;

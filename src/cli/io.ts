@@ -53,3 +53,12 @@ export function positiveInt(name: string): (value: string) => number {
     return n;
   };
 }
+
+/** Parses a whole number option (0 allowed) or throws a UsageError naming the option. */
+export function nonNegativeInt(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number of milliseconds, got "${value}"`);
+    return n;
+  };
+}

@@ -68,9 +68,10 @@ export interface FailedLoad {
 
 /**
  * Routes every HTTP(S) request of the context through `http`; failures are aborted in the page
- * (as a network error would be) and collected in `failures`.
+ * (as a network error would be) and collected in `failures`. `submitProvokes`: error statuses the
+ * page's form submissions are meant to meet (a declined test card), logged as expected.
  */
-export async function routeThrough(context: BrowserContext, http: HttpClient, failures: FailedLoad[]): Promise<void> {
+export async function routeThrough(context: BrowserContext, http: HttpClient, failures: FailedLoad[], submitProvokes?: readonly number[]): Promise<void> {
   await context.route('**/*', async (route: Route) => {
     const request = route.request();
     const url = new URL(request.url());
@@ -81,7 +82,8 @@ export async function routeThrough(context: BrowserContext, http: HttpClient, fa
     }
     const body = request.postDataBuffer();
     try {
-      const response = await http.request({ method: request.method(), url: url.href, headers, ...(body ? { body } : {}) });
+      const submits = request.method() !== 'GET' && request.method() !== 'HEAD';
+      const response = await http.request({ method: request.method(), url: url.href, headers, ...(body ? { body } : {}), ...(submits && submitProvokes ? { expected: { status: submitProvokes } } : {}) });
       const responseHeaders: Record<string, string> = {};
       for (const [name, value] of Object.entries(response.headers)) {
         if (!DROPPED_RESPONSE_HEADERS.has(name)) responseHeaders[name] = Array.isArray(value) ? value.join(name === 'set-cookie' ? '\n' : ', ') : value;

@@ -1,7 +1,7 @@
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import type { LookupFunction } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
-import { NetError, toNetError } from './errors.js';
+import { NetError, toNetError, type NetErrorKind } from './errors.js';
 import { endpointTemplate, type InteractionLog } from '../runner/interactions.js';
 
 /** Default cap on a response body: a misbehaving server cannot exhaust memory. */
@@ -37,6 +37,7 @@ export interface TlsTrust {
  */
 export class HttpTransport {
   private readonly agents = new Map<string, Agent>();
+  private context: SecureContext | undefined;
   readonly trust: TlsTrust;
 
   constructor(
@@ -58,6 +59,17 @@ export class HttpTransport {
     return this.options.lookup;
   }
 
+  /**
+   * One TLS context for every connection of the run when extra CAs are trusted: building it
+   * parses every root certificate (milliseconds of CPU), which per connection would stall the
+   * event loop and show up in every other check's latency. Undefined: Node's default context.
+   */
+  secureContext(): SecureContext | undefined {
+    if (!this.trust.ca) return undefined;
+    this.context ??= createSecureContext({ ca: this.trust.ca });
+    return this.context;
+  }
+
   /** The dispatcher for connections from `localAddress` (default: the OS's choice). */
   dispatcher(localAddress?: string): Agent {
     const key = localAddress ?? '';
@@ -65,7 +77,7 @@ export class HttpTransport {
     if (!agent) {
       agent = new Agent({
         connect: {
-          ...(this.trust.ca ? { ca: this.trust.ca } : {}),
+          ...(this.trust.ca ? { secureContext: this.secureContext() } : {}),
           rejectUnauthorized: this.trust.rejectUnauthorized,
           timeout: this.options.connectTimeoutMs ?? 10_000,
           ...(localAddress ? { localAddress } : {}),
@@ -115,6 +127,19 @@ export interface HttpRequest {
   localAddress?: string;
   /** Do not record in the interaction log (internal probes). */
   unlogged?: boolean;
+  /**
+   * Outcomes the caller provokes on purpose (a decline test card's 402, a deliberate timeout):
+   * recorded with `expected: true`, so KPIs do not count them as errors.
+   */
+  expected?: ExpectedOutcome;
+}
+
+/** Statuses or a failure class a request is meant to meet. */
+export interface ExpectedOutcome {
+  /** HTTP statuses the caller is provoking. */
+  status?: readonly number[];
+  /** A network failure the caller is provoking (e.g. `timeout`). */
+  error?: NetErrorKind;
 }
 
 /** A complete response. */
@@ -207,7 +232,7 @@ export class HttpClient {
           throw err;
         }
         const durationMs = performance.now() - started;
-        this.record(req, { time, method: currentMethod, url, status, durationMs, bytesIn, bytesOut });
+        this.record(req, { time, method: currentMethod, url, status, durationMs, bytesIn, bytesOut, expected: req.expected?.status?.includes(status) === true });
         const responseHeaders = normalizeHeaders(res.headers);
         const location = firstHeader(responseHeaders, 'location');
         if (status >= 300 && status < 400 && location && redirects.length < maxRedirects) {
@@ -246,6 +271,7 @@ export class HttpClient {
             bytesIn,
             bytesOut,
             error: netError.kind,
+            expected: status === undefined ? req.expected?.error === netError.kind : req.expected?.status?.includes(status) === true,
           });
         }
         throw netError;
@@ -253,10 +279,10 @@ export class HttpClient {
     }
   }
 
-  /** Records a call made outside `request()` (streaming checks, load phases). */
+  /** Records a call made outside `request()` (streaming checks, load phases); give `endpoint` to skip computing the template per call. */
   record(
     req: Pick<HttpRequest, 'unlogged'>,
-    entry: { time: string; method: string; url: string; status?: number; durationMs: number; bytesIn: number; bytesOut: number; error?: NetError['kind'] },
+    entry: { time: string; method: string; url: string; endpoint?: string; status?: number; durationMs: number; bytesIn: number; bytesOut: number; error?: NetErrorKind; expected?: boolean },
   ): void {
     if (req.unlogged || !this.transport.interactions) return;
     this.transport.interactions.record({
@@ -264,12 +290,13 @@ export class HttpClient {
       checkId: this.checkId,
       method: entry.method,
       url: entry.url,
-      endpoint: endpointTemplate(entry.url),
+      endpoint: entry.endpoint ?? endpointTemplate(entry.url),
       ...(entry.status !== undefined ? { status: entry.status } : {}),
       durationMs: entry.durationMs,
       bytesOut: entry.bytesOut,
       bytesIn: entry.bytesIn,
       ...(entry.error ? { error: entry.error } : {}),
+      ...(entry.expected ? { expected: true } : {}),
     });
   }
 }

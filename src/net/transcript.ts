@@ -23,10 +23,12 @@ export interface TranscriptRequest {
  * keeps. Credentials in headers are masked here; the runner's redactor then removes any secret
  * that appears elsewhere (a token echoed in a body, a client secret in a form).
  */
-export function transcript(req: TranscriptRequest, res: HttpResponse): string {
+export function transcript(req: TranscriptRequest, res: HttpResponse | undefined): string {
   const lines = [`> ${req.method} ${req.url}`];
   for (const [name, value] of Object.entries(req.headers ?? {})) lines.push(`> ${name}: ${mask(name, value)}`);
   if (req.body) lines.push('>', ...clip(req.body).split('\n').map((line) => `> ${line}`));
+  // No response (timeout, refused): the caller notes why after the request.
+  if (!res) return `${lines.join('\n')}\n`;
   lines.push('', `< HTTP/1.1 ${res.status}`);
   for (const [name, value] of Object.entries(res.headers)) {
     for (const item of Array.isArray(value) ? value : [value]) lines.push(`< ${name}: ${mask(name, item)}`);

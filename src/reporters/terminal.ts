@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { Status } from '../checks/types.js';
+import type { ProgressUpdate, Status } from '../checks/types.js';
 import type { CheckSpec } from '../suite/types.js';
 import type { RunListener } from '../runner/run.js';
 import type { CheckResult, Report, Verdict } from '../runner/report.js';
@@ -42,6 +42,7 @@ export class TerminalReporter implements RunListener {
   private readonly live: boolean;
   private spinner: Spinner | undefined;
   private readonly running = new Set<string>();
+  private readonly progress = new Map<string, string>();
   private idWidth = 12;
 
   constructor(private readonly options: TerminalOptions) {
@@ -72,8 +73,17 @@ export class TerminalReporter implements RunListener {
     this.updateSpinner();
   }
 
+  /** A long check's progress, shown in the spinner (a TTY only: off a TTY there is no spinner). */
+  onCheckProgress(checkId: string, update: ProgressUpdate): void {
+    if (!this.spinner || !this.running.has(checkId)) return;
+    const percent = update.fraction === undefined ? '' : ` ${Math.round(Math.min(1, Math.max(0, update.fraction)) * 100)}%`;
+    this.progress.set(checkId, clean(`${update.message}${percent}`));
+    this.updateSpinner();
+  }
+
   onCheckEnd(result: CheckResult): void {
     this.running.delete(result.id);
+    this.progress.delete(result.id);
     this.line(this.formatResult(result));
     // The summary names the first failed assertion; list the others (all of them with --verbose).
     const failed = result.assertions.filter((a) => !a.passed);
@@ -138,7 +148,7 @@ export class TerminalReporter implements RunListener {
 
   private updateSpinner(): void {
     if (!this.spinner) return;
-    const ids = [...this.running];
+    const ids = [...this.running].map((id) => (this.progress.has(id) ? `${id} (${this.progress.get(id)})` : id));
     this.spinner.text = ids.length ? `running ${ids.slice(0, 4).join(', ')}${ids.length > 4 ? ` +${ids.length - 4}` : ''}` : 'waiting';
   }
 

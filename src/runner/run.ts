@@ -1,7 +1,7 @@
 import type { LookupFunction } from 'node:net';
 import { loadCheckType } from '../checks/index.js';
 import { getPath } from '../checks/assert.js';
-import type { Artifact, CheckContext, CheckType, Clock, Outcome, Target } from '../checks/types.js';
+import type { Artifact, CheckContext, CheckType, Clock, Outcome, ProgressUpdate, Target } from '../checks/types.js';
 import { Redactor } from '../evidence/redact.js';
 import { HttpTransport } from '../net/http.js';
 import { formatSeconds } from '../net/errors.js';
@@ -27,6 +27,8 @@ export interface RunListener {
   onRunStart?(info: { suite: Suite; target: Target; checks: CheckSpec[] }): void;
   /** When a check's first attempt starts. */
   onCheckStart?(check: CheckSpec): void;
+  /** While a long check runs (a load phase): how far it is. */
+  onCheckProgress?(checkId: string, update: ProgressUpdate): void;
   /** When a check has its final result (including skips). */
   onCheckEnd?(result: CheckResult): void;
 }
@@ -119,6 +121,9 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
   const loadType = options.loadType ?? loadCheckType;
   for (const type of new Set(included.map((c) => c.type))) types.set(type, await loadType(type));
   const validate = options.validate ?? validateParams;
+  // Compile every parameter schema before the first check starts: compiling blocks the event
+  // loop, and doing it mid-run would add to the latencies the running checks measure.
+  for (const type of types.values()) await validate(type, {});
 
   emit('onRunStart', { suite: plan.suite, target: plan.target, checks: included });
 
@@ -226,6 +231,9 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
         clock,
         log: { debug: (line) => debug(`${spec.id}: ${line}`) },
         ...(options.prompt ? { prompt: (message: string) => options.prompt?.(redactor.redact(message)) } : {}),
+        progress: (update) => {
+          if (!signal.aborted) emit('onCheckProgress', spec.id, { ...update, message: redactor.redact(update.message) });
+        },
       };
       const aborted = new Promise<Outcome>((resolve) => {
         const onAbort = (): void => {

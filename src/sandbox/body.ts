@@ -62,3 +62,12 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
     });
   }
 }
+
+/** Like `readJson`, but an empty body without a content type is allowed: it reads as undefined. */
+export async function readOptionalJson(req: IncomingMessage): Promise<unknown> {
+  if (mediaType(req) === '') {
+    const body = await readBody(req);
+    if (body.length === 0) return undefined;
+  }
+  return readJson(req);
+}

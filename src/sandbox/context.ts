@@ -1,8 +1,11 @@
 import type { FaultSet } from './faults.js';
 import type { GrantStore } from './grants.js';
+import type { IdempotencyStore } from './idempotency.js';
+import type { Pacing } from './pacing.js';
 import type { PaymentStore } from './payment-store.js';
 import type { RequestLog } from './request-log.js';
 import type { TokenIssuer } from './tokens.js';
+import type { Webhooks } from './webhooks.js';
 
 /** An OAuth client the sandbox knows about. */
 export interface DemoClient {
@@ -32,6 +35,12 @@ export interface SandboxContext {
   tokens: TokenIssuer;
   /** In-memory payments. */
   payments: PaymentStore;
+  /** Responses remembered per `Idempotency-Key`. */
+  idempotency: IdempotencyStore;
+  /** Registered webhook receivers and event delivery. */
+  webhooks: Webhooks;
+  /** Latency emulation and the `flaky` fault. */
+  pacing: Pacing;
   /** The demo OAuth client (full payments scopes); also the first entry of `clients`. */
   client: DemoClient;
   /** Every registered client, each with its own scopes. */

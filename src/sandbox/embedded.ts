@@ -21,4 +21,6 @@ export const EMBEDDED_TARGET_FIELDS: readonly string[] = [
   'checkoutUrl', // the hosted checkout page (what the ui check drives)
   'requestLog', // the sandbox's request log, JSON lines (what pan-scan reads)
   'sourceDir', // a sample merchant integration's files (what the secrets check scans)
+  'transactionCap', // per-transaction card cap in EUR minor units (1000000 = 10,000.00 EUR)
+  'dailyCap', // daily card cap in EUR minor units (2500000 = 25,000.00 EUR)
 ];

@@ -10,6 +10,11 @@ export interface FaultInfo {
   section: string;
   /** Id of the check in checks/go-live.yaml that fails while the fault is on. */
   caughtBy: string;
+  /**
+   * Other go-live checks that fail (or are skipped, needing one that fails) while the fault is on,
+   * because they depend on the broken behaviour too. Every other check still passes.
+   */
+  alsoFails?: readonly string[];
 }
 
 // Adding a fault is one entry here; `FaultName` then lets handlers ask for it by a checked name.
@@ -21,10 +26,23 @@ const FAULT_LIST = [
     caughtBy: 'checkout-mobile',
   },
   {
+    name: 'cap-500',
+    description: 'A card payment above the per-transaction cap crashes the API: 500 instead of the documented 422 transaction_cap_exceeded.',
+    section: '3.1',
+    caughtBy: 'transaction-over-limit',
+  },
+  {
     name: 'down',
     description: 'The HTTPS API port refuses connections (the port is reserved, then closed).',
     section: '1.2',
     caughtBy: 'api-port-open',
+  },
+  {
+    name: 'flaky',
+    description: 'One authenticated payments API request in ten is answered 503 Service Unavailable (Retry-After: 1) without being processed.',
+    section: '3.2',
+    caughtBy: 'api-load',
+    alsoFails: ['api-kpis'],
   },
   {
     name: 'hardcoded-secret',
@@ -51,6 +69,19 @@ const FAULT_LIST = [
     caughtBy: 'payments-require-auth',
   },
   {
+    name: 'no-cap',
+    description: 'The per-transaction cap is not enforced: a card payment above it is authorised.',
+    section: '3.1',
+    caughtBy: 'transaction-over-limit',
+  },
+  {
+    name: 'no-idempotency',
+    description: 'The Idempotency-Key header is ignored: a retried payment request charges the card again.',
+    section: '5.1',
+    caughtBy: 'transaction-idempotency',
+    alsoFails: ['transaction-timeout-retry'],
+  },
+  {
     name: 'no-pkce',
     description: 'The token endpoint ignores the PKCE code_verifier: a stolen authorization code works without it.',
     section: '1.1',
@@ -67,6 +98,7 @@ const FAULT_LIST = [
     description: 'API errors are sent as a plain-text stack trace instead of problem+json with a message and a code.',
     section: '6.2',
     caughtBy: 'error-messages',
+    alsoFails: ['transaction-over-limit', 'transaction-daily-cap', 'transaction-declines', 'transaction-refund-over', 'transaction-amount-bounds'],
   },
   {
     name: 'pan-in-logs',
@@ -85,12 +117,26 @@ const FAULT_LIST = [
     description: 'Payment responses drift from the OpenAPI document: amount.value is a string and createdAt is missing.',
     section: '1.3',
     caughtBy: 'payment-schema',
+    alsoFails: ['payment-approve', 'transaction-currency-exponent', 'no-pan-in-logs', 'api-load'],
+  },
+  {
+    name: 'slow-api',
+    description: 'One payments API response in four is held back 1.5 s, so p95 latency is three times the 500 ms default threshold.',
+    section: '3.2',
+    caughtBy: 'api-kpis',
+    alsoFails: ['api-load'],
   },
   {
     name: 'token-never-expires',
     description: 'Access tokens carry no exp claim and the token response no expires_in: a leaked token works forever.',
     section: '1.1',
     caughtBy: 'oauth-token-lifetime',
+  },
+  {
+    name: 'webhook-bad-signature',
+    description: 'Webhook deliveries are signed with the wrong key: their HMAC-SHA256 signature does not verify.',
+    section: '5.2',
+    caughtBy: 'transaction-webhook',
   },
 ] as const satisfies readonly FaultInfo[];
 

@@ -13,11 +13,15 @@ import { GrantStore } from './grants.js';
 import { AUTHORIZE_PATH, PAYMENT_SCOPES, TOKEN_PATH } from './oauth.js';
 import { CHECKOUT_PATH } from './checkout.js';
 import { writeSampleIntegration } from './integration.js';
+import { IdempotencyStore } from './idempotency.js';
+import { TRANSACTION_CAPS, capInMinorUnits } from './limits.js';
+import { Pacing } from './pacing.js';
 import { PaymentStore } from './payment-store.js';
 import { RequestLog } from './request-log.js';
 import { buildRouter } from './routes.js';
 import { TrackedServer, apiListener, redirectListener } from './server.js';
 import { TokenIssuer, generateSigningKey } from './tokens.js';
+import { Webhooks } from './webhooks.js';
 
 export { FAULTS, UnknownFaultError, validateFaults, type FaultInfo } from './faults.js';
 
@@ -37,6 +41,8 @@ export interface SandboxOptions {
   clientSecret?: string;
   /** Directory for the CA PEM file, the request log and the sample integration (created if missing, kept by close()); default a temp dir close() removes. */
   stateDir?: string;
+  /** Milliseconds added to every API response (a distant provider); default 0. */
+  latencyMs?: number;
 }
 
 /** A running sandbox. */
@@ -92,6 +98,8 @@ const DEFAULT_CLIENT_ID = 'payready-demo';
 const READONLY_CLIENT_ID = 'payready-readonly';
 const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::']);
 const TOKEN_TTL_SECONDS = 3600;
+/** Currency the `transactionCap` and `dailyCap` target fields are expressed in (minor units). */
+export const CAP_FIELDS_CURRENCY = 'EUR';
 
 /** Address a client should use to reach a server bound to `host`. */
 function advertisedHost(host: string): string {
@@ -158,6 +166,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const requestLog = new RequestLog(join(stateDir, 'requests.jsonl'), faults);
     cleanups.push(() => requestLog.close());
     const sourceDir = await writeSampleIntegration(join(stateDir, 'integration'), { baseUrl, clientId, clientSecret }, faults);
+    const webhooks = new Webhooks(faults);
+    cleanups.push(async () => webhooks.close());
     const ctx: SandboxContext = {
       baseUrl,
       faults,
@@ -168,9 +178,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       grants: new GrantStore(),
       user: { id: 'user_test', name: 'Zoë Łukasz' },
       requestLog,
+      idempotency: new IdempotencyStore(faults),
+      webhooks,
+      pacing: new Pacing(faults, options.latencyMs ?? 0),
     };
+    // Sign and verify one token now: the first use of the signing key is slow, and it belongs to
+    // start-up, not to the latency of the first client's request.
+    await ctx.tokens.verify((await ctx.tokens.issue(clientId, PAYMENT_SCOPES)).accessToken);
     const expired = await tokens.issue(client.id, client.scopes, { issuedAt: Math.floor(Date.now() / 1000) - 2 * TOKEN_TTL_SECONDS, ttlSeconds: TOKEN_TTL_SECONDS });
-    api.server.on('request', apiListener(buildRouter(ctx), replyTransform(faults), requestLog));
+    api.server.on('request', apiListener(buildRouter(ctx), { transform: replyTransform(faults), log: requestLog, delayFor: (req, pathname) => ctx.pacing.delayFor(req, pathname) }));
     // `down`: the port was bound only to learn a number nobody else holds; closing it makes
     // connects fail with ECONNREFUSED, as a firewalled or crashed API would.
     if (faults.has('down')) await api.close();
@@ -211,6 +227,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         checkoutUrl: baseUrl + CHECKOUT_PATH,
         requestLog: requestLog.path,
         sourceDir,
+        transactionCap: capInMinorUnits(TRANSACTION_CAPS.card.perTransaction, CAP_FIELDS_CURRENCY),
+        dailyCap: capInMinorUnits(TRANSACTION_CAPS.card.daily, CAP_FIELDS_CURRENCY),
       }),
       close: () => (closing ??= cleanup()),
     };

@@ -1,5 +1,6 @@
 import { luhnValid } from './cards.js';
 import { CURRENCY_DECIMALS, currencyDecimals } from './currencies.js';
+import { MAX_AMOUNT_MAJOR, capInMinorUnits } from './limits.js';
 import type { Amount } from './payment-store.js';
 import type { FieldError } from './respond.js';
 
@@ -15,18 +16,30 @@ export interface CardDetails {
   cvc: string;
 }
 
+/** A bank account to debit (the sandbox's alternate payment method, with higher caps). */
+export interface BankTransferDetails {
+  /** IBAN, upper case, without spaces. */
+  iban: string;
+}
+
+/** The payment method of a request. */
+export type MethodDetails = { type: 'card'; card: CardDetails } | { type: 'bank_transfer'; bankTransfer: BankTransferDetails };
+
 /** A valid `POST /v1/payments` body. */
 export interface PaymentRequest {
   /** Amount in minor units. */
   amount: Amount;
-  /** The card to charge. */
-  card: CardDetails;
+  /** The card or bank account to charge. */
+  method: MethodDetails;
   /** The merchant's reference. */
   reference: string;
 }
 
 /** Either the parsed request or every problem found (all at once, not just the first). */
 export type ValidationResult = { ok: true; request: PaymentRequest } | { ok: false; errors: FieldError[] };
+
+/** Either an optional amount (capture, refund) or every problem found. */
+export type AmountResult = { ok: true; amount?: Amount } | { ok: false; errors: FieldError[] };
 
 const MAX_REFERENCE_LENGTH = 128;
 const MAX_EXPIRY_YEARS_AHEAD = 20;
@@ -77,6 +90,9 @@ function checkAmount(check: Checker, body: JsonObject): Amount | undefined {
     const supported = Object.keys(CURRENCY_DECIMALS).join(', ');
     currency = check.fail('/amount/currency', `must be an upper-case ISO 4217 code the sandbox supports: ${supported}`);
   }
+  if (value !== undefined && currency !== undefined && value > capInMinorUnits(MAX_AMOUNT_MAJOR, currency)) {
+    value = check.fail('/amount/value', `must be at most ${capInMinorUnits(MAX_AMOUNT_MAJOR, currency)} minor units of ${currency}`);
+  }
   return value !== undefined && currency !== undefined ? { value, currency } : undefined;
 }
 
@@ -98,11 +114,40 @@ function checkExpiry(check: Checker, method: JsonObject, now: Date): { month: nu
   return { month, year };
 }
 
-function checkCard(check: Checker, body: JsonObject, now: Date): CardDetails | undefined {
+/** ISO 13616 check: country code, check digits, then mod 97 of the rearranged number is 1. */
+export function ibanValid(iban: string): boolean {
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) return false;
+  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  let remainder = 0;
+  for (const char of rearranged) {
+    const digits = /\d/.test(char) ? char : String(char.charCodeAt(0) - 55);
+    for (const digit of digits) remainder = (remainder * 10 + Number(digit)) % 97;
+  }
+  return remainder === 1;
+}
+
+function checkBankTransfer(check: Checker, method: JsonObject): BankTransferDetails | undefined {
+  // Like card numbers, an IBAN is never quoted back in an error.
+  const iban = check.string(method, 'iban', '/paymentMethod/iban');
+  if (iban === undefined) return undefined;
+  if (!ibanValid(iban)) return check.fail('/paymentMethod/iban', 'is not a valid IBAN (upper case, no spaces, ISO 13616 check digits)');
+  return { iban };
+}
+
+function checkMethod(check: Checker, body: JsonObject, now: Date): MethodDetails | undefined {
   const method = check.object(body, 'paymentMethod', '/paymentMethod');
   if (!method) return undefined;
+  if (method['type'] === 'bank_transfer') {
+    const bankTransfer = checkBankTransfer(check, method);
+    return bankTransfer ? { type: 'bank_transfer', bankTransfer } : undefined;
+  }
+  const card = checkCard(check, method, now);
+  return card ? { type: 'card', card } : undefined;
+}
+
+function checkCard(check: Checker, method: JsonObject, now: Date): CardDetails | undefined {
   const type = check.string(method, 'type', '/paymentMethod/type');
-  if (type !== undefined && type !== 'card') check.fail('/paymentMethod/type', 'must be "card"');
+  if (type !== undefined && type !== 'card') check.fail('/paymentMethod/type', 'must be "card" or "bank_transfer"');
   // Details never quote the number: it must not be echoed anywhere, not even in an error.
   let number = check.string(method, 'number', '/paymentMethod/number');
   if (number !== undefined && !/^\d{12,19}$/.test(number)) {
@@ -131,8 +176,18 @@ export function validatePaymentRequest(body: unknown, now = new Date()): Validat
   const check = new Checker();
   if (!isObject(body)) return { ok: false, errors: [{ pointer: '', detail: 'the body must be a JSON object' }] };
   const amount = checkAmount(check, body);
-  const card = checkCard(check, body, now);
+  const method = checkMethod(check, body, now);
   const reference = checkReference(check, body);
-  if (check.errors.length > 0 || !amount || !card || reference === undefined) return { ok: false, errors: check.errors };
-  return { ok: true, request: { amount, card, reference } };
+  if (check.errors.length > 0 || !amount || !method || reference === undefined) return { ok: false, errors: check.errors };
+  return { ok: true, request: { amount, method, reference } };
+}
+
+/** Validates the optional `{ amount }` body of a capture or refund; an empty body means "all of it". */
+export function validateAmountRequest(body: unknown): AmountResult {
+  if (body === undefined) return { ok: true };
+  if (!isObject(body)) return { ok: false, errors: [{ pointer: '', detail: 'the body must be a JSON object' }] };
+  if (body['amount'] === undefined) return { ok: true };
+  const check = new Checker();
+  const amount = checkAmount(check, body);
+  return check.errors.length > 0 || !amount ? { ok: false, errors: check.errors } : { ok: true, amount };
 }

@@ -1,32 +1,71 @@
 import { randomBytes } from 'node:crypto';
+import { formatMoney } from '../money.js';
 import { readJson } from './body.js';
-import { requireScope } from './bearer.js';
 import { DECLINE_MESSAGES, cardBrand, declineCodeFor } from './cards.js';
 import type { SandboxContext } from './context.js';
+import { TRANSACTION_CAPS, capInMinorUnits } from './limits.js';
+import { registerPaymentActions } from './payment-actions.js';
+import { PAYMENTS_PATH, access, paymentNotFound } from './payment-access.js';
 import type { Payment } from './payment-store.js';
 import { validatePaymentRequest, type PaymentRequest } from './payment-validation.js';
 import { json, problem, validationProblem, type Reply } from './respond.js';
 import type { Router, RouteRequest } from './router.js';
+import { registerWebhookRoutes } from './webhook-routes.js';
 
-/** Where payments live. */
-export const PAYMENTS_PATH = '/v1/payments';
+export { PAYMENTS_PATH } from './payment-access.js';
 
-function newPaymentId(): string {
-  return `pay_${randomBytes(12).toString('hex')}`;
-}
+/** Most payments one list request returns. */
+const MAX_LIST = 100;
 
-/** Decides a payment for a valid request: declined for the decline test cards, authorised otherwise. */
-function authorisePayment(request: PaymentRequest): Payment {
-  const declineCode = declineCodeFor(request.card.number);
+function newPayment(request: PaymentRequest): Payment {
+  const { amount, method } = request;
+  const zero = { value: 0, currency: amount.currency };
+  const base = { id: `pay_${randomBytes(12).toString('hex')}`, amount, capturedAmount: zero, refundedAmount: { ...zero }, reference: request.reference, createdAt: new Date().toISOString(), refunds: [] };
+  if (method.type === 'bank_transfer') {
+    const { iban } = method.bankTransfer;
+    return { ...base, status: 'authorised', method: 'bank_transfer', bankAccount: { last4: iban.slice(-4), country: iban.slice(0, 2) } };
+  }
+  const { number } = method.card;
+  const declineCode = declineCodeFor(number);
   return {
-    id: newPaymentId(),
+    ...base,
     status: declineCode ? 'declined' : 'authorised',
-    amount: request.amount,
-    reference: request.reference,
-    createdAt: new Date().toISOString(),
-    card: { last4: request.card.number.slice(-4), brand: cardBrand(request.card.number) },
+    method: 'card',
+    card: { last4: number.slice(-4), brand: cardBrand(number) },
     ...(declineCode ? { declineCode } : {}),
   };
+}
+
+/** The per-transaction and daily caps (limits.ts), as the `no-cap` and `cap-500` faults allow. */
+function capProblem(request: PaymentRequest, ctx: SandboxContext): Reply | undefined {
+  const { value, currency } = request.amount;
+  const method = request.method.type;
+  const caps = TRANSACTION_CAPS[method];
+  const perTransaction = capInMinorUnits(caps.perTransaction, currency);
+  if (value > perTransaction && !ctx.faults.has('no-cap')) {
+    // `cap-500`: the cap is enforced by crashing, which a client cannot tell from an outage.
+    if (ctx.faults.has('cap-500')) throw new Error('cap check failed');
+    return problem({
+      status: 422,
+      code: 'transaction_cap_exceeded',
+      title: 'Amount over the per-transaction cap',
+      detail: `${formatMoney(value, currency)} is above the ${formatMoney(perTransaction, currency)} cap for one ${method === 'card' ? 'card payment' : 'bank transfer'}; split the order into smaller payments or use another payment method.`,
+      extra: { cap: { value: perTransaction, currency } },
+    });
+  }
+  const daily = capInMinorUnits(caps.daily, currency);
+  const used = ctx.payments.usedToday(method, currency);
+  if (used + value > daily) {
+    const remaining = Math.max(0, daily - used);
+    return problem({
+      status: 422,
+      code: 'daily_cap_exceeded',
+      title: 'Daily cap reached',
+      detail: `This payment would take today's ${method === 'card' ? 'card' : 'bank transfer'} volume above the ${formatMoney(daily, currency)} daily cap (${formatMoney(remaining, currency)} left); use another payment method or try again tomorrow (UTC).`,
+      extra: { cap: { value: daily, currency }, remaining: { value: remaining, currency } },
+    });
+  }
+  return undefined;
 }
 
 /**
@@ -39,18 +78,17 @@ function present(payment: Payment, ctx: SandboxContext): Record<string, unknown>
   return { ...rest, amount: { ...payment.amount, value: String(payment.amount.value) } };
 }
 
-async function createPayment({ req }: RouteRequest, ctx: SandboxContext): Promise<Reply> {
-  await requireScope(req, ctx, 'payments:write');
-  const validation = validatePaymentRequest(await readJson(req));
-  if (!validation.ok) return validationProblem(validation.errors);
-  return chargeReply(req, validation.request, ctx);
-}
-
-/** Charges a validated request and answers 201 with the payment or 402 with the decline (also used by the hosted checkout). */
+/**
+ * Charges a validated request: caps, then 201 with the payment or 402 with the decline. Also the
+ * hosted checkout's way to pay.
+ */
 export function chargeReply(req: RouteRequest['req'], request: PaymentRequest, ctx: SandboxContext): Reply {
-  ctx.requestLog.noteCard(req, request.card.number);
-  const payment = ctx.payments.add(authorisePayment(request));
+  const refused = capProblem(request, ctx);
+  if (refused) return refused;
+  if (request.method.type === 'card') ctx.requestLog.noteCard(req, request.method.card.number);
+  const payment = ctx.payments.add(newPayment(request));
   const location = { location: `${ctx.baseUrl}${PAYMENTS_PATH}/${payment.id}` };
+  ctx.webhooks.emit(payment.declineCode ? 'payment.declined' : 'payment.authorised', payment);
   if (payment.declineCode) {
     return problem({
       status: 402,
@@ -64,21 +102,41 @@ export function chargeReply(req: RouteRequest['req'], request: PaymentRequest, c
   return json(201, present(payment, ctx), location);
 }
 
-async function getPayment({ req, params }: RouteRequest, ctx: SandboxContext): Promise<Reply> {
-  await requireScope(req, ctx, 'payments:read');
-  const id = params['id'] ?? '';
-  const payment = ctx.payments.get(id);
-  if (payment) return json(200, present(payment, ctx));
-  return problem({
-    status: 404,
-    code: 'payment_not_found',
-    title: 'Payment not found',
-    detail: 'No payment has this id; use the id returned when the payment was created.',
+async function createPayment({ req }: RouteRequest, ctx: SandboxContext): Promise<Reply> {
+  const clientId = await access(req, ctx, 'payments:write');
+  const body = await readJson(req);
+  return ctx.idempotency.run(req, clientId, body, () => {
+    const validation = validatePaymentRequest(body);
+    return validation.ok ? chargeReply(req, validation.request, ctx) : validationProblem(validation.errors);
   });
 }
 
-/** Create and read payments. */
+async function getPayment({ req, params }: RouteRequest, ctx: SandboxContext): Promise<Reply> {
+  await access(req, ctx, 'payments:read');
+  const payment = ctx.payments.get(params['id'] ?? '');
+  if (!payment) throw paymentNotFound();
+  return json(200, present(payment, ctx));
+}
+
+async function listPayments({ req, url }: RouteRequest, ctx: SandboxContext): Promise<Reply> {
+  await access(req, ctx, 'payments:read');
+  const reference = url.searchParams.get('reference');
+  if (reference === null || reference === '') {
+    return problem({
+      status: 400,
+      code: 'reference_required',
+      title: 'Reference required',
+      detail: 'List payments by merchant reference: GET /v1/payments?reference=<your order reference>.',
+    });
+  }
+  return json(200, { data: ctx.payments.findByReference(reference, MAX_LIST) });
+}
+
+/** Create, list, read, capture, refund and cancel payments; webhook endpoints. */
 export function registerPaymentRoutes(router: Router, ctx: SandboxContext): void {
   router.post(PAYMENTS_PATH, (request) => createPayment(request, ctx));
+  router.get(PAYMENTS_PATH, (request) => listPayments(request, ctx));
   router.get(`${PAYMENTS_PATH}/:id`, (request) => getPayment(request, ctx));
+  registerPaymentActions(router, ctx);
+  registerWebhookRoutes(router, ctx);
 }

@@ -21,6 +21,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 function send(res: ServerResponse, reply: Reply): void {
+  if (res.destroyed) return; // the client gave up (e.g. timed out) while the response was held
   if (res.headersSent) {
     // Half a response cannot be fixed; cutting the connection is the honest signal.
     res.destroy();
@@ -46,6 +47,9 @@ function requestUrl(req: IncomingMessage): URL | undefined {
   }
 }
 
+/** Milliseconds to hold a response after it was handled (latency emulation); 0 for none. */
+export type DelayFor = (req: IncomingMessage, pathname: string) => number;
+
 async function route(router: Router, req: IncomingMessage, res: ServerResponse): Promise<Reply | undefined> {
   const url = requestUrl(req);
   if (!url) {
@@ -68,7 +72,7 @@ async function route(router: Router, req: IncomingMessage, res: ServerResponse):
   return match.handler({ req, res, url, params: match.params });
 }
 
-async function handle(router: Router, req: IncomingMessage, res: ServerResponse, transform: ReplyTransform, log?: RequestLog): Promise<void> {
+async function handle(router: Router, req: IncomingMessage, res: ServerResponse, hooks: ApiHooks): Promise<void> {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
   let reply: Reply | undefined;
   try {
@@ -82,15 +86,38 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse,
     }
   }
   if (!reply) return;
-  await log?.beforeReply(req, reply.status);
-  send(res, transform(reply));
+  await hooks.log?.beforeReply(req, reply.status);
+  const delay = hooks.delayFor?.(req, requestUrl(req)?.pathname ?? '/') ?? 0;
+  if (delay > 0) await hold(res, delay);
+  send(res, hooks.transform ? hooks.transform(reply) : reply);
 }
 
-/**
- * The HTTPS API's request listener: security headers, routing, problem+json for every error, the
- * request log; `transform` lets reply-level faults (latin1, opaque-errors) change what is sent.
- */
-export function apiListener(router: Router, transform: ReplyTransform = (reply) => reply, log?: RequestLog): RequestListener {
+/** Waits `ms`, or less if the connection goes away first (a client timeout, the sandbox closing). */
+function hold(res: ServerResponse, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.once('close', done);
+  });
+}
+
+/** What the sandbox's features add around routing; each is optional. */
+export interface ApiHooks {
+  /** Reply-level faults (latin1, opaque-errors) change what is sent. */
+  transform?: ReplyTransform;
+  /** The request log (pan-in-logs reads it). */
+  log?: RequestLog;
+  /** Added latency per request (latency option, slow-api, Sandbox-Delay). */
+  delayFor?: DelayFor;
+}
+
+/** The HTTPS API's request listener: security headers, routing, problem+json for every error, the hooks. */
+export function apiListener(router: Router, hooks: ApiHooks = {}): RequestListener {
+  const { log } = hooks;
   return (req, res) => {
     if (log) {
       log.begin(req);
@@ -98,7 +125,7 @@ export function apiListener(router: Router, transform: ReplyTransform = (reply) 
     }
     // The sandbox runs inside the CLI's process: a failure while answering must never surface as
     // an unhandled rejection there, so the last resort is dropping this one connection.
-    handle(router, req, res, transform, log).catch(() => res.destroy());
+    handle(router, req, res, hooks).catch(() => res.destroy());
   };
 }
 

@@ -55,6 +55,8 @@ function createAjv(useDefaults: boolean): Ajv2020.default {
   addFormats.default(ajv);
   // An annotation only: marks parameters that must come from `secrets:` or `env`, checked by the loader.
   ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
+  // An annotation only: marks parameters that name other checks of the suite, checked by the loader.
+  ajv.addKeyword({ keyword: 'x-check-id', schemaType: 'boolean' });
   return ajv;
 }
 

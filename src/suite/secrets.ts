@@ -9,11 +9,16 @@ export const SENSITIVE_HEADERS: ReadonlySet<string> = new Set(['authorization', 
 
 /**
  * Finds credentials written into the suite: parameters whose schema says `x-secret: true` must
- * be exactly one `${secrets.x}` or `${env.X}`, and sensitive request headers must hold a
+ * be exactly one `${secrets.x}`, `${env.X}` or `${checks.<id>.<capture>}` of a capture marked
+ * `secret: true` (a token obtained earlier in the run), and sensitive request headers must hold a
  * reference rather than a literal. (Literal `secrets:` entries are caught by the schema.)
  */
 export function checkLiteralSecrets(raw: RawSuite, types: ReadonlyMap<string, CheckType>): PathProblem[] {
   const problems: PathProblem[] = [];
+  const secretCaptures = new Set<string>();
+  for (const check of raw.checks) {
+    for (const [name, capture] of Object.entries(check.capture ?? {})) if (typeof capture === 'object' && capture.secret === true) secretCaptures.add(`${check.id}.${name}`);
+  }
   raw.checks.forEach((check, index) => {
     const params = check.with;
     if (!params) return;
@@ -22,7 +27,7 @@ export function checkLiteralSecrets(raw: RawSuite, types: ReadonlyMap<string, Ch
     if (type) {
       for (const relative of secretParamPaths(type.schema, params)) {
         const value = valueAt(params, relative);
-        const problem = secretParamProblem(value, `parameter "${dotted(relative)}" of check "${check.id}"`, String(relative[relative.length - 1] ?? 'secret'));
+        const problem = secretParamProblem(value, `parameter "${dotted(relative)}" of check "${check.id}"`, String(relative[relative.length - 1] ?? 'secret'), secretCaptures);
         if (problem) problems.push({ path: [...base, ...relative], ...problem });
       }
     }
@@ -40,13 +45,21 @@ export function checkLiteralSecrets(raw: RawSuite, types: ReadonlyMap<string, Ch
   return problems;
 }
 
-function secretParamProblem(value: unknown, what: string, leaf: string): Omit<PathProblem, 'path'> | undefined {
+function secretParamProblem(value: unknown, what: string, leaf: string, secretCaptures: ReadonlySet<string>): Omit<PathProblem, 'path'> | undefined {
   if (typeof value === 'string') {
     const parsed = parseTemplate(value);
     const [only] = parsed.ok ? parsed.parts : [];
-    if (parsed.ok && parsed.parts.length === 1 && only && 'ref' in only && (only.ref.namespace === 'secrets' || only.ref.namespace === 'env')) return undefined;
+    if (parsed.ok && parsed.parts.length === 1 && only && 'ref' in only) {
+      const { namespace, path, raw } = only.ref;
+      if (namespace === 'secrets' || namespace === 'env') return undefined;
+      if (namespace === 'checks') {
+        // Whether the capture exists at all is the reference pass's concern; here only its secrecy.
+        if (path.length !== 2 || secretCaptures.has(path.join('.'))) return undefined;
+        return { message: `${what} reads ${raw}, a capture not marked secret`, hint: `capture it as ${path[1] ?? 'token'}: { from: ..., secret: true } so it is redacted everywhere` };
+      }
+    }
     if (referencesIn(value).length > 0) {
-      return { message: `${what} must be exactly one \${secrets.x} or \${env.X} reference`, hint: `write \${secrets.${leaf}} and declare it under secrets:` };
+      return { message: `${what} must be exactly one \${secrets.x}, \${env.X} or secret capture reference`, hint: `write \${secrets.${leaf}} and declare it under secrets:` };
     }
   }
   return {
@@ -58,12 +71,17 @@ function secretParamProblem(value: unknown, what: string, leaf: string): Omit<Pa
 
 /** Paths (relative to `data`) of values whose schema node is annotated `x-secret: true`. */
 export function secretParamPaths(schema: JsonSchema, data: unknown): ValuePath[] {
+  return annotatedParamPaths(schema, data, 'x-secret');
+}
+
+/** Paths (relative to `data`) of values whose schema node carries `keyword: true` (x-secret, x-check-id). */
+export function annotatedParamPaths(schema: JsonSchema, data: unknown, keyword: string): ValuePath[] {
   const found = new Map<string, ValuePath>();
   const visit = (node: unknown, value: unknown, path: ValuePath, depth: number): void => {
     // Schemas may recurse through $ref; the data (depth-capped by the loader) bounds the walk.
     if (depth > 64 || node === null || typeof node !== 'object' || value === undefined) return;
     const s = node as Record<string, unknown>;
-    if (s['x-secret'] === true) found.set(JSON.stringify(path), path);
+    if (s[keyword] === true) found.set(JSON.stringify(path), path);
     if (typeof s.$ref === 'string' && s.$ref.startsWith('#')) visit(resolvePointer(schema, s.$ref), value, path, depth + 1);
     for (const key of ['allOf', 'anyOf', 'oneOf']) {
       if (Array.isArray(s[key])) for (const branch of s[key] as unknown[]) visit(branch, value, path, depth + 1);

@@ -5,7 +5,7 @@ import { checkGraph } from './graph.js';
 import { isSandbox, type RawSuite } from './raw.js';
 import { checkReferences, type ChosenEnvironment } from './references.js';
 import { MAX_TIMEOUT_MS } from './schema-build.js';
-import { checkLiteralSecrets } from './secrets.js';
+import { annotatedParamPaths, checkLiteralSecrets } from './secrets.js';
 import { suggestion } from './suggest.js';
 import type { ValuePath } from './yaml.js';
 
@@ -58,6 +58,7 @@ export function checkSemantics(input: SemanticInput): SemanticResult {
     for (const problem of found) problems.push(problem);
   }
 
+  const ids = raw.checks.map((check) => check.id);
   raw.checks.forEach((check, index) => {
     const type = types.get(check.type);
     if (type?.movesMoney && chosen && !isSandbox(chosen.spec) && raw.allowLive !== true) {
@@ -68,6 +69,7 @@ export function checkSemantics(input: SemanticInput): SemanticResult {
       });
     }
     if (type?.values) for (const problem of checkCaptures(check.capture ?? {}, index, check.type, Object.keys(type.values))) problems.push(problem);
+    if (type && check.with) for (const problem of checkIdParams(type, check.with, index, ids)) problems.push(problem);
   });
 
   const implicitNeeds = new Map<number, string[]>();
@@ -86,6 +88,18 @@ function checkDurations(raw: RawSuite): PathProblem[] {
   };
   check(raw.defaults?.timeout, ['defaults', 'timeout']);
   raw.checks.forEach((entry, index) => check(entry.timeout, ['checks', index, 'timeout']));
+  return problems;
+}
+
+/** Parameters annotated `x-check-id` (e.g. a KPI's `exclude:`) must name checks of the suite. */
+function checkIdParams(type: CheckType, params: Record<string, unknown>, index: number, ids: readonly string[]): PathProblem[] {
+  const problems: PathProblem[] = [];
+  for (const relative of annotatedParamPaths(type.schema, params, 'x-check-id')) {
+    let value: unknown = params;
+    for (const segment of relative) value = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[segment] : undefined;
+    if (typeof value !== 'string' || ids.includes(value) || value.includes('${')) continue;
+    problems.push({ path: ['checks', index, 'with', ...relative], message: `no check has id "${value}"`, hint: suggestion(value, ids, 'check ids') });
+  }
   return problems;
 }
 

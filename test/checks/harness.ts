@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import type { CheckType, Clock, Outcome, Target } from '../../src/checks/types.js';
+import type { CheckContext, CheckType, Clock, Outcome, Target } from '../../src/checks/types.js';
 import { loadCheckType } from '../../src/checks/index.js';
 import { Redactor } from '../../src/evidence/redact.js';
 import { HttpTransport } from '../../src/net/http.js';
@@ -63,7 +63,22 @@ export interface CaseRun {
 export async function runCheck(
   typeName: string,
   params: Record<string, unknown>,
-  options: { faults?: string[]; timeoutMs?: number; target?: Partial<Target>; baseDir?: string; clock?: Clock; prompt?: (message: string) => void } = {},
+  options: {
+    faults?: string[];
+    baseDir?: string;
+    clock?: Clock;
+    prompt?: (message: string) => void;
+    timeoutMs?: number;
+    target?: Partial<Target>;
+    /** A log shared between runs (a kpi check reads what earlier checks recorded). */
+    interactions?: InteractionLog;
+    /** Check id recorded in the interaction log (default `test-<type>`). */
+    checkId?: string;
+    /** Cap on amounts for a live (non-sandbox) target. */
+    liveMaxAmount?: number;
+    /** Receives progress updates. */
+    progress?: CheckContext['progress'];
+  } = {},
 ): Promise<CaseRun> {
   const sandbox = await sandboxWith(options.faults);
   const type: CheckType = await loadCheckType(typeName);
@@ -73,20 +88,23 @@ export async function runCheck(
   const resolved = interpolate(params, { env: {}, vars: {}, secrets, target: fields, checks: {} });
   const validated = await validateParams(type, resolved);
   if (!validated.ok) throw new Error(`test parameters do not validate: ${validated.message}`);
-  const interactions = new InteractionLog();
+  const interactions = options.interactions ?? new InteractionLog();
+  const checkId = options.checkId ?? `test-${typeName}`;
   const target: Target = { name: 'sandbox', sandbox: true, baseUrl: sandbox.baseUrl, ca: [sandbox.caPem], insecure: false, fields, ...options.target };
   const transport = new HttpTransport({ ca: target.ca, insecure: target.insecure }, interactions);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     const outcome = await type.run(validated.params as never, {
-      checkId: `test-${typeName}`,
+      checkId,
       signal,
       timeoutMs,
-      http: transport.forCheck(`test-${typeName}`, signal, timeoutMs),
+      http: transport.forCheck(checkId, signal, timeoutMs),
       target,
       baseDir: options.baseDir ?? process.cwd(),
-      allowLive: false,
+      allowLive: options.liveMaxAmount !== undefined,
+      ...(options.liveMaxAmount !== undefined ? { liveMaxAmount: options.liveMaxAmount } : {}),
+      ...(options.progress ? { progress: options.progress } : {}),
       redact: new Redactor(),
       interactions,
       clock: options.clock ?? systemClock,

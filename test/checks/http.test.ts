@@ -74,6 +74,22 @@ describe('http check against the real sandbox', () => {
     });
   }
 
+  it('marks an error status the suite asks for as expected in the interaction log (KPIs count it as intended)', async () => {
+    const { InteractionLog } = await import('../../src/runner/interactions.js');
+    const interactions = new InteractionLog();
+    const lines: { status?: number; expected?: boolean }[] = [];
+    interactions.pipe((entry) => lines.push(entry));
+    await runCheck('http', { method: 'POST', url: '${target.baseUrl}/v1/payments', json: payment, expect: { status: 401 } }, { interactions });
+    await runCheck('http', { url: '${target.baseUrl}/v1/payments/pay_000000000000000000000000', expect: { status: '4xx' } }, { interactions });
+    await runCheck('http', { url: '${target.baseUrl}/v1/payments' }, { interactions });
+    expect(lines.map((l) => [l.status, l.expected ?? false])).toEqual([
+      [401, true],
+      [401, true],
+      [401, false],
+    ]);
+    expect(interactions.overall).toMatchObject({ requests: 3, successes: 2, clientErrors: 1 });
+  });
+
   it('keeps a transcript with credentials masked and exposes values for capture', async () => {
     const { outcome, sandbox } = await runCheck('http', {
       method: 'POST',

@@ -74,7 +74,7 @@ describe('evidence bundle end to end', () => {
     writeFileSync(join(dir, 'sign.pem'), team.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     writeFileSync(join(dir, 'sign.pub.pem'), team.publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(join(dir, 'other.pub.pem'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
-    const run = await runCli(['demo', '--evidence', 'signed.tar.gz', '--sign-key', 'sign.pem', '-q'], { cwd: dir });
+    const run = await runCli(['demo', '--evidence', 'signed.tar.gz', '--sign-key', 'sign.pem', '-q', '--skip', 'checkout-mobile'], { cwd: dir });
     expect(run.code).toBe(0);
     const ok = await runCli(['verify', 'signed.tar.gz', '--pubkey', 'sign.pub.pem'], { cwd: dir });
     expect(ok.code).toBe(0);
@@ -104,7 +104,7 @@ describe('evidence bundle end to end', () => {
     expect(junk.code).toBe(1);
     expect(junk.stdout).toMatch(/not a readable \.tar\.gz/);
     mkdirSync(join(dir, 'taken.tar.gz'));
-    const unwritable = await runCli(['demo', '-q', '--evidence', 'taken.tar.gz'], { cwd: dir });
+    const unwritable = await runCli(['demo', '-q', '--skip', 'checkout-mobile', '--evidence', 'taken.tar.gz'], { cwd: dir });
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toMatch(/^error: cannot write taken\.tar\.gz: it is a directory$/m);
     for (const r of [rsa, lonely, missing, junk, unwritable]) expect(stackTraceIn(r.stdout + r.stderr)).toBeUndefined();
@@ -114,7 +114,7 @@ describe('evidence bundle end to end', () => {
     const dir = tempDir();
     const summary = join(dir, 'summary.md');
     writeFileSync(summary, '# earlier step\n');
-    const run = await runCli(['demo', '--fault', 'no-auth', '--out', 'r'], { cwd: dir, env: cliEnv({ GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary }) });
+    const run = await runCli(['demo', '--fault', 'no-auth', '--skip', 'checkout-mobile', '--out', 'r'], { cwd: dir, env: cliEnv({ GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary }) });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^::error file=checks\/go-live\.yaml,line=\d+,title=payready payments-require-auth \(1\.1%2C blocker\)::FAIL: GET \/v1\/payments\/pay_0+ answered 404 to a request without a token: it must be 401/m);
     expect(run.stdout).toMatch(/^::warning file=checks\/go-live\.yaml,line=\d+,title=payready attest-backups \(3\.3%2C major\)::WARN: /m);

@@ -17,7 +17,31 @@ function render(env: Record<string, string>, isTTY = false): string {
   return out;
 }
 
+/** A TTY reporter (spinner on), fed one running check and a progress update; what it printed. */
+async function progressOutput(env: Record<string, string>, isTTY: boolean): Promise<string> {
+  // What ora needs of a TTY stream: the cursor moves are no-ops here, the text is what counts.
+  const stream = Object.assign(new PassThrough(), { isTTY, columns: 200, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+  let out = '';
+  stream.on('data', (d: Buffer) => (out += d.toString()));
+  const reporter = new TerminalReporter({ stream, env });
+  await reporter.prepare();
+  const check = { id: 'api-load' } as CheckSpec;
+  reporter.onRunStart({ suite: { name: 'go-live', file: 'checks/go-live.yaml' }, target: { name: 'sandbox', insecure: false }, checks: [check] });
+  reporter.onCheckStart(check);
+  reporter.onCheckProgress('api-load', { message: '1,200/2,000 requests, 4,321 req/s', fraction: 0.6 });
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  reporter.end(FIXED_REPORT);
+  return out;
+}
+
 describe('terminal reporter', () => {
+  it('shows a load phase\'s progress in the spinner on a TTY only', async () => {
+    expect(await progressOutput({}, true)).toContain('running api-load (1,200/2,000 requests, 4,321 req/s 60%)');
+    const plain = await progressOutput({ CI: 'true' }, true);
+    expect(plain).not.toContain('4,321 req/s');
+    expect(await progressOutput({}, false)).not.toContain('4,321 req/s');
+  });
+
   it('prints plain lines and the verdict block under CI (expected output)', () => {
     expectMatchesFile(render({ CI: 'true' }), 'terminal.txt');
   });

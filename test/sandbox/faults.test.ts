@@ -19,10 +19,11 @@ function connectOutcome(host: string, port: number): Promise<string> {
 describe('fault registry', () => {
   it('describes every fault with a section and the check that catches it', () => {
     const names = FAULTS.map((fault) => fault.name);
-    expect(names).toEqual(expect.arrayContaining(['down', 'no-auth', 'oauth-accepts-bad-secret', 'no-pkce', 'token-never-expires', 'jwt-bad-signature', 'revocation-ignored', 'schema-drift', 'latin1', 'opaque-errors', 'broken-checkout', 'hardcoded-secret', 'pan-in-logs']));
+    expect(names).toEqual(expect.arrayContaining(['down', 'no-auth', 'oauth-accepts-bad-secret', 'no-pkce', 'token-never-expires', 'jwt-bad-signature', 'revocation-ignored', 'schema-drift', 'latin1', 'opaque-errors', 'broken-checkout', 'hardcoded-secret', 'pan-in-logs', 'cap-500', 'flaky', 'no-cap', 'no-idempotency', 'slow-api', 'webhook-bad-signature']));
     expect(new Set(names).size).toBe(names.length);
     for (const fault of FAULTS) {
       expect(fault.name).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
+    expect(names).toEqual([...names].sort());
       expect(fault.section).toMatch(/^\d\.\d$/);
       expect(fault.caughtBy).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(fault.description.length).toBeGreaterThan(10);
@@ -175,5 +176,13 @@ describe('response faults: schema-drift, latin1, opaque-errors', () => {
     const token = await client.send('/oauth/token', { form: { grant_type: 'password' }, headers: { authorization: client.basicAuth() } });
     expect(token.json()).toMatchObject({ error: 'unsupported_grant_type' });
     await client.close();
+  });
+});
+
+describe('FAULTS and checks/go-live.yaml', () => {
+  it('every check a fault names (caughtBy, alsoFails) is a check of the go-live suite', async () => {
+    const { readFileSync } = await import('node:fs');
+    const ids = new Set([...readFileSync(new URL('../../checks/go-live.yaml', import.meta.url), 'utf8').matchAll(/^ {2}- id: ([\w-]+)$/gm)].map((m) => m[1]));
+    for (const fault of FAULTS) for (const id of [fault.caughtBy, ...(fault.alsoFails ?? [])]) expect(ids, `${fault.name} names ${id}`).toContain(id);
   });
 });

@@ -21,6 +21,8 @@ export interface TestRequest {
   form?: Record<string, string>;
   /** Bearer token for `Authorization`. */
   token?: string;
+  /** Aborts the request (client-side timeouts). */
+  signal?: AbortSignal;
 }
 
 function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -57,6 +59,7 @@ export class SandboxClient {
       headers,
       body,
       dispatcher: this.agent,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     const text = await response.body.text();
     return {

@@ -25,6 +25,7 @@ describe('broken suite fixtures', () => {
         'alias-bomb',
         'duplicate-id',
         'literal-secret',
+        'live-without-allowLive',
         'missing-env',
         'needs-cycle',
         'unknown-check-type',

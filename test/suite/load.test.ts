@@ -122,7 +122,7 @@ checks:
       headers: { x-a: "\${checks.b.id}", x-b: "\${checks.a.di}", x-c: "\${vars.currency" }
 `);
     expect(found).toEqual([
-      '14:31 ${target.hots}: environment "sandbox" has no field "hots" | did you mean "host"? its fields: baseUrl, host, port, httpUrl, httpPort, caFile, issuer, tokenUrl, authorizationUrl, openapiUrl, checkoutUrl, requestLog, sourceDir',
+      '14:31 ${target.hots}: environment "sandbox" has no field "hots" | did you mean "host"? its fields: baseUrl, host, port, httpUrl, httpPort, caFile, issuer, tokenUrl, authorizationUrl, openapiUrl, checkoutUrl, requestLog, sourceDir, transactionCap, dailyCap',
       '14:46 ${vars.limits.weekly}: variable "limits.weekly" is not defined | defined here: daily',
       '14:68 ${secrets.apikey}: secret "apikey" is not declared | did you mean "apiKey"? or declare it under secrets:, e.g. apikey: { env: APIKEY }',
       '14:86 unknown reference namespace "foo" in ${foo.bar} | expected one of: env, vars, secrets, target, checks',
@@ -202,7 +202,7 @@ checks:
 `, { env: { PW: 'pw', KEY: 'k' } });
     expect(found).toEqual([
       '13:17 parameter "password" of check "a" holds a literal credential (a string) | write ${secrets.password} and declare it under secrets:, e.g. password: { env: PASSWORD }',
-      '14:34 parameter "client.secret" of check "a" must be exactly one ${secrets.x} or ${env.X} reference | write ${secrets.secret} and declare it under secrets:',
+      '14:34 parameter "client.secret" of check "a" must be exactly one ${secrets.x}, ${env.X} or secret capture reference | write ${secrets.secret} and declare it under secrets:',
       '14:35 ${vars.clientSecret}: variable "clientSecret" is not defined | define it under variables:',
       '24:26 header "Cookie" of check "c" holds a literal credential | write Cookie: "${secrets.apiKey}" and declare the secret under secrets: with { env: NAME } or { file: PATH }',
     ]);

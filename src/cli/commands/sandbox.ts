@@ -1,6 +1,6 @@
 import type { RegisterCommand } from './index.js';
 import { EXIT } from '../../errors.js';
-import { collect, positiveInt } from '../io.js';
+import { collect, nonNegativeInt, positiveInt } from '../io.js';
 
 const register: RegisterCommand = (program, io, setExit) => {
   program
@@ -9,23 +9,28 @@ const register: RegisterCommand = (program, io, setExit) => {
     .option('-p, --port <n>', 'HTTPS API port (default: a free port)', positiveInt('--port'))
     .option('--http-port <n>', 'plain-HTTP port that redirects to HTTPS (default: a free port)', positiveInt('--http-port'))
     .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--latency <ms>', 'add this many milliseconds to every API response (a distant provider)', nonNegativeInt('--latency'), 0)
     .option('--fault <name>', 'switch on a fault so a guideline breaks on purpose; repeatable', collect, [])
     .option('--list-faults', 'list the faults and which check catches each')
-    .action(async (raw: { port?: number; httpPort?: number; host: string; fault: string[]; listFaults?: boolean }) => {
+    .action(async (raw: { port?: number; httpPort?: number; host: string; latency: number; fault: string[]; listFaults?: boolean }) => {
       const { FAULTS, validateFaults } = await import('../../sandbox/faults.js');
       if (raw.listFaults) {
         const width = Math.max(...FAULTS.map((f) => f.name.length));
         const caughtWidth = Math.max(...FAULTS.map((f) => f.caughtBy.length));
         io.stdout.write(`Faults (${FAULTS.length}): name, guideline section, check in checks/go-live.yaml that fails, what breaks\n`);
-        for (const f of FAULTS) io.stdout.write(`  ${f.name.padEnd(width)}  ${f.section.padEnd(4)}  ${f.caughtBy.padEnd(caughtWidth)}  ${f.description}\n`);
+        for (const f of FAULTS) {
+          const also = f.alsoFails?.length ? ` (also: ${f.alsoFails.join(', ')})` : '';
+          io.stdout.write(`  ${f.name.padEnd(width)}  ${f.section.padEnd(4)}  ${f.caughtBy.padEnd(caughtWidth)}  ${f.description}${also}\n`);
+        }
         setExit(EXIT.ok);
         return;
       }
       validateFaults(raw.fault);
-      const { startSandbox } = await import('../../sandbox/index.js');
+      const [{ startSandbox }, { TRANSACTION_CAPS }] = await Promise.all([import('../../sandbox/index.js'), import('../../sandbox/limits.js')]);
       const sandbox = await startSandbox({
         host: raw.host,
         faults: raw.fault,
+        latencyMs: raw.latency,
         ...(raw.port ? { port: raw.port } : {}),
         ...(raw.httpPort ? { httpPort: raw.httpPort } : {}),
         ...(io.env.PAYREADY_CLIENT_ID ? { clientId: io.env.PAYREADY_CLIENT_ID } : {}),
@@ -47,6 +52,9 @@ const register: RegisterCommand = (program, io, setExit) => {
           `  client secret   ${sandbox.clientSecret}  (demo credential; set PAYREADY_CLIENT_SECRET to choose it)`,
           ...sandbox.clients.filter((c) => c.id !== sandbox.clientId).map((c) => `  other client    ${c.id} / ${c.secret}  (scopes: ${c.scopes.join(' ')})`),
           `  expired token   ${sandbox.expiredToken}`,
+          `  payments        ${sandbox.baseUrl}/v1/payments  (authorise, capture, refund, cancel; Idempotency-Key; webhooks at /v1/webhook-endpoints)`,
+          `  caps            card ${TRANSACTION_CAPS.card.perTransaction.toLocaleString('en-US')} per payment, ${TRANSACTION_CAPS.card.daily.toLocaleString('en-US')} per day; bank transfer ${TRANSACTION_CAPS.bank_transfer.perTransaction.toLocaleString('en-US')} / ${TRANSACTION_CAPS.bank_transfer.daily.toLocaleString('en-US')} (major units of the currency)`,
+          `  latency         ${raw.latency > 0 ? `+${raw.latency} ms on every response` : 'none added'} (Sandbox-Delay: <ms> holds one response)`,
           `  faults          ${sandbox.faults.length ? sandbox.faults.join(', ') : 'none'}`,
           '',
           `Try: curl --cacert ${sandbox.caFile} ${sandbox.baseUrl}/health`,

@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import type { CheckContext } from '../types.js';
+import { NetError } from '../../net/errors.js';
+import type { HttpResponse } from '../../net/http.js';
+import { transcript } from '../../net/transcript.js';
+import { formatMoney } from '../../money.js';
+
+/**
+ * The 4xx statuses a provoked refusal may have (what a scenario passes as `expected`); not 401 or
+ * 403 (no access: nothing can be judged) and not 429 (come back later: retried).
+ */
+export const CLIENT_ERRORS: readonly number[] = Array.from({ length: 100 }, (_, i) => 400 + i).filter((status) => status !== 401 && status !== 403 && status !== 429);
+
+/** How the check authenticates to the payments API. */
+export type ApiAuth = { kind: 'token'; token: string } | { kind: 'client'; tokenUrl: string; clientId: string; clientSecret: string } | { kind: 'none' };
+
+/** One exchange, as a scenario reads it. */
+export interface ApiResult {
+  /** HTTP status, undefined when no answer came (timeout, refused...). */
+  status?: number;
+  /** Body parsed as JSON (undefined when empty or not JSON). */
+  body?: Record<string, unknown>;
+  /** Response headers (lower-case names). */
+  headers: Record<string, string | string[]>;
+  /** Milliseconds the exchange took (the last attempt). */
+  durationMs: number;
+  /** The network failure when no answer came. */
+  error?: NetError;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Idempotency-Key to send (a fresh UUID by default on POST). */
+  idempotencyKey?: string;
+  /** Statuses provoked on purpose (recorded as expected in the interaction log, not retried). */
+  expectStatus?: readonly number[];
+  /** A timeout provoked on purpose. */
+  expectTimeout?: boolean;
+  /** Tighter timeout for this call, in milliseconds. */
+  timeoutMs?: number;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+}
+
+/** A payment amount a scenario is about to send to a live target above `liveMaxAmount`. */
+export class LiveAmountError extends Error {
+  override readonly name = 'LiveAmountError';
+}
+
+/** Statuses worth a retry: the provider says it did nothing and asks to come back. */
+const RETRY_STATUSES = new Set([429, 503]);
+/** Longest Retry-After honoured, in seconds (a check has a timeout to keep). */
+const MAX_RETRY_AFTER_S = 2;
+
+/**
+ * The payments API as a `transaction` scenario uses it: bearer authentication (a given token, or
+ * client credentials exchanged once), an Idempotency-Key on every POST, retries of 503/429 with
+ * the same key (what a robust integration does), the live-amount guard, and a transcript of every
+ * exchange, which is the scenario's evidence.
+ */
+export class PaymentsApi {
+  /** Every exchange, as an HTTP transcript, in order. */
+  readonly transcript: string[] = [];
+  /** Number of exchanges made (retries included). */
+  calls = 0;
+  /** Secrets obtained during the run (a token from client credentials), for redaction. */
+  readonly secrets: string[] = [];
+  private token: string | undefined;
+
+  constructor(
+    private readonly ctx: CheckContext,
+    /** Base URL of the API, without a trailing slash. */
+    readonly baseUrl: string,
+    private readonly auth: ApiAuth,
+    private readonly retries: number,
+  ) {}
+
+  /** Refuses an amount a live target must not see (DESIGN: money moves only within liveMaxAmount). */
+  guard(value: number, currency: string, what: string): void {
+    if (this.ctx.target.sandbox) return;
+    const max = this.ctx.liveMaxAmount;
+    if (max === undefined) throw new LiveAmountError(`refused: ${what} would move ${formatMoney(value, currency)} on live environment "${this.ctx.target.name}" and the suite sets no liveMaxAmount`);
+    if (value > max) throw new LiveAmountError(`refused: ${what} would send ${formatMoney(value, currency)} to live environment "${this.ctx.target.name}", above liveMaxAmount (${formatMoney(max, currency)})`);
+  }
+
+  get(path: string, options: CallOptions = {}): Promise<ApiResult> {
+    return this.call('GET', path, undefined, options);
+  }
+
+  post(path: string, body: unknown, options: CallOptions = {}): Promise<ApiResult> {
+    return this.call('POST', path, body, options);
+  }
+
+  delete(path: string, options: CallOptions = {}): Promise<ApiResult> {
+    return this.call('DELETE', path, undefined, options);
+  }
+
+  /** Sends one logical call, retrying 503/429 with the same Idempotency-Key. */
+  async call(method: string, path: string, body: unknown, options: CallOptions = {}): Promise<ApiResult> {
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    const authorization = await this.authorization();
+    if (authorization) headers['authorization'] = authorization;
+    if (method === 'POST') headers['idempotency-key'] = options.idempotencyKey ?? randomUUID();
+    const url = `${this.baseUrl}${path}`;
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.exchange(method, url, headers, body, options);
+      const retry = attempt < this.retries && result.status !== undefined && RETRY_STATUSES.has(result.status) && !options.expectStatus?.includes(result.status);
+      if (!retry) return result;
+      const after = Number(firstHeader(result.headers, 'retry-after'));
+      const waitMs = Number.isFinite(after) && after >= 0 ? Math.min(after, MAX_RETRY_AFTER_S) * 1000 : 200 * 2 ** attempt;
+      this.ctx.log.debug(`${method} ${path} answered ${result.status}; retrying in ${waitMs} ms with the same Idempotency-Key`);
+      await sleep(waitMs, this.ctx.signal);
+    }
+  }
+
+  private async exchange(method: string, url: string, headers: Record<string, string>, body: unknown, options: CallOptions): Promise<ApiResult> {
+    this.calls += 1;
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const request = { method, url, headers: text === undefined ? headers : { ...headers, 'content-type': 'application/json' }, ...(text !== undefined ? { body: text } : {}) };
+    // Evidence keeps test card numbers masked like a receipt: first six and last four digits.
+    const shown = { ...request, ...(text !== undefined ? { body: maskCardNumbers(text) } : {}) };
+    let response: HttpResponse;
+    const started = performance.now();
+    try {
+      response = await this.ctx.http.request({
+        ...request,
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.expectStatus || options.expectTimeout ? { expected: { ...(options.expectStatus ? { status: options.expectStatus } : {}), ...(options.expectTimeout ? { error: 'timeout' as const } : {}) } } : {}),
+      });
+    } catch (err) {
+      if (!(err instanceof NetError)) throw err;
+      this.transcript.push(`${transcript(shown, undefined)}! no response: ${err.message}\n`);
+      return { headers: {}, durationMs: performance.now() - started, error: err };
+    }
+    this.transcript.push(transcript(shown, response));
+    return { status: response.status, body: parseObject(response.text()), headers: response.headers, durationMs: response.durationMs };
+  }
+
+  private async authorization(): Promise<string | undefined> {
+    if (this.auth.kind === 'none') return undefined;
+    if (this.auth.kind === 'token') return `Bearer ${this.auth.token}`;
+    if (this.token === undefined) {
+      const { tokenUrl, clientId, clientSecret } = this.auth;
+      const encode = (value: string): string => encodeURIComponent(value).replaceAll('%20', '+');
+      const basic = Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
+      const response = await this.ctx.http.request({ method: 'POST', url: tokenUrl, headers: { authorization: `Basic ${basic}` }, form: { grant_type: 'client_credentials' } }).catch((err: unknown) => {
+        throw err instanceof NetError ? new TokenError(`could not get an access token from ${tokenUrl}: ${err.message}`) : err;
+      });
+      this.calls += 1;
+      const answer = parseObject(response.text());
+      const token = answer?.['access_token'];
+      if (response.status !== 200 || typeof token !== 'string') {
+        const error = typeof answer?.['error'] === 'string' ? ` ${answer['error']}` : '';
+        throw new TokenError(`could not get an access token from ${tokenUrl}: it answered ${response.status}${error}`);
+      }
+      this.token = token;
+      this.secrets.push(token);
+    }
+    return `Bearer ${this.token}`;
+  }
+}
+
+/** The access token could not be obtained: the scenario cannot decide anything. */
+export class TokenError extends Error {
+  override readonly name = 'TokenError';
+}
+
+/** "answered 422 transaction_cap_exceeded", "failed: timed out after 500 ms talking to host:port". */
+export function answered(result: ApiResult): string {
+  if (result.error) return `failed: ${result.error.message}`;
+  const code = typeof result.body?.['code'] === 'string' ? ` ${result.body['code']}` : '';
+  return `answered ${result.status}${code}`;
+}
+
+/** `"number":"4111111111111111"` -> `"number":"411111******1111"` (PCI DSS display rule). */
+export function maskCardNumbers(text: string): string {
+  return text.replace(/("number"\s*:\s*")(\d{6})(\d{2,9})(\d{4})"/g, (_m, head: string, first: string, middle: string, last: string) => `${head}${first}${'*'.repeat(middle.length)}${last}"`);
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function firstHeader(headers: Record<string, string | string[]>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,51 @@
+import { currencyExponent } from '../../../money.js';
+import { CLIENT_ERRORS } from '../api.js';
+import { ScenarioError, type Scenario } from '../scenario.js';
+import { expectAmount } from './approve.js';
+
+export const currencyExponentScenario: Scenario = {
+  name: 'currency-exponent',
+  reads: ['currencies', 'amount'],
+  description: 'Amounts in currencies with 0, 2 and 3 decimals (JPY, EUR, KWD by default) are sent in minor units and round-trip exactly through authorise, capture and read-back.',
+  async run(run) {
+    const value = run.params.amount ?? 1234;
+    const described: string[] = [];
+    for (const currency of run.params.currencies) {
+      const exponent = currencyExponent(currency);
+      if (exponent === undefined) throw new ScenarioError(`unknown currency ${currency}: give ISO 4217 codes such as JPY, EUR, KWD`);
+      run.step(`${value} minor units of ${currency} (${exponent} decimals) = ${run.money(value, currency)}`);
+      const created = run.require(`authorising ${run.money(value, currency)}`, await run.authorise(value, { currency }), [200, 201]);
+      const id = String(created['id']);
+      expectAmount(run, `the ${currency} authorisation`, created['amount'], value, currency);
+      const captured = run.require(`capturing ${id}`, await run.api.post(`/v1/payments/${id}/capture`, undefined), [200, 201]);
+      expectAmount(run, `the ${currency} capture`, captured['capturedAmount'], value, currency);
+      const read = run.require(`reading ${id} back`, await run.api.get(`/v1/payments/${id}`), [200]);
+      expectAmount(run, `the ${currency} read-back`, read['amount'], value, currency);
+      described.push(`${run.money(value, currency)} (${exponent})`);
+    }
+    return `${value} minor units round-tripped exactly in ${described.join(', ')}`;
+  },
+};
+
+export const amountBounds: Scenario = {
+  name: 'amount-bounds',
+  reads: ['maxAmount'],
+  description: 'Amounts of 0, a negative amount, a fractional number of minor units and one above the maximum are each refused with a 4xx and a clear error.',
+  async run(run) {
+    const above = run.params.maxAmount + 1;
+    const probes: { what: string; value: number }[] = [
+      { what: 'an amount of 0', value: 0 },
+      { what: 'a negative amount', value: -100 },
+      { what: 'a fractional amount (10.5 minor units)', value: 10.5 },
+      { what: `an amount above the maximum (${run.money(above)})`, value: above },
+    ];
+    const statuses: number[] = [];
+    for (const { what, value } of probes) {
+      run.step(`${what} must be refused`);
+      const result = await run.authorise(value, { call: { expectStatus: CLIENT_ERRORS } });
+      run.expectRefusal(what, result);
+      if (result.status !== undefined) statuses.push(result.status);
+    }
+    return `0, negative, fractional and above-maximum amounts each refused with a 4xx and a reason (${[...new Set(statuses)].join(', ')})`;
+  },
+};

@@ -1,0 +1,69 @@
+import { show } from '../../assert.js';
+import { CLIENT_ERRORS } from '../api.js';
+import type { Scenario, ScenarioRun } from '../scenario.js';
+import { expectAmount } from './approve.js';
+
+/** Authorises and captures `value`; returns the payment id. */
+async function captured(run: ScenarioRun, value: number): Promise<string> {
+  run.step(`authorise and capture ${run.money(value)}`);
+  const created = run.require('authorising a payment', await run.authorise(value), [200, 201]);
+  const id = String(created['id']);
+  run.require(`capturing ${id}`, await run.api.post(`/v1/payments/${id}/capture`, undefined), [200, 201]);
+  run.values['paymentId'] = id;
+  return id;
+}
+
+/** Reads the payment back and checks its status and refunded amount. */
+async function readBack(run: ScenarioRun, id: string, status: string, refunded: number): Promise<void> {
+  run.step(`read ${id} back`);
+  const read = run.require(`reading ${id} back`, await run.api.get(`/v1/payments/${id}`), [200]);
+  run.expect('status after refund', 'eq', status, read['status'], `after the refund ${id} reads back as ${show(read['status'])}, not "${status}"`);
+  expectAmount(run, `the refunded amount of ${id}`, read['refundedAmount'], refunded);
+}
+
+export const refundPartial: Scenario = {
+  name: 'refund-partial',
+  reads: ['amount', 'refundAmount'],
+  description: 'Part of a captured payment is refunded: the refund echoes its amount and the payment reads back partially refunded.',
+  async run(run) {
+    const value = run.params.amount ?? 1000;
+    const part = run.params.refundAmount ?? Math.floor(value * 0.4);
+    const id = await captured(run, value);
+    run.step(`refund ${run.money(part)} of ${run.money(value)}`);
+    const refund = run.require(`refunding ${run.money(part)}`, await run.api.post(`/v1/payments/${id}/refunds`, { amount: { value: part, currency: run.params.currency } }), [200, 201]);
+    expectAmount(run, 'the refund', refund['amount'], part);
+    await readBack(run, id, 'partially_refunded', part);
+    return `${run.money(part)} of ${run.money(value)} refunded on ${id} (${String(refund['id'] ?? 'refund')}); it reads back partially_refunded`;
+  },
+};
+
+export const refundFull: Scenario = {
+  name: 'refund-full',
+  reads: ['amount'],
+  description: 'A captured payment is refunded in full: it reads back refunded, with the whole amount refunded.',
+  async run(run) {
+    const value = run.params.amount ?? 1000;
+    const id = await captured(run, value);
+    run.step(`refund all of ${run.money(value)}`);
+    const refund = run.require('refunding in full', await run.api.post(`/v1/payments/${id}/refunds`, { amount: { value, currency: run.params.currency } }), [200, 201]);
+    expectAmount(run, 'the refund', refund['amount'], value);
+    await readBack(run, id, 'refunded', value);
+    return `${run.money(value)} refunded in full on ${id}; it reads back refunded`;
+  },
+};
+
+export const refundOver: Scenario = {
+  name: 'refund-over',
+  reads: ['amount'],
+  description: 'A refund of more than was captured is refused with a 4xx, and nothing is refunded.',
+  async run(run) {
+    const value = run.params.amount ?? 1000;
+    const id = await captured(run, value);
+    const over = value + 1;
+    run.step(`refund ${run.money(over)}, more than the ${run.money(value)} captured`);
+    const result = await run.api.post(`/v1/payments/${id}/refunds`, { amount: { value: over, currency: run.params.currency } }, { expectStatus: CLIENT_ERRORS });
+    run.expectRefusal(`a refund of ${run.money(over)} on a ${run.money(value)} capture`, result);
+    await readBack(run, id, 'captured', 0);
+    return `a refund of ${run.money(over)} on a ${run.money(value)} capture was refused with ${result.status} ${String(result.body?.['code'] ?? '')}`.trimEnd() + '; nothing was refunded';
+  },
+};

@@ -1,0 +1,109 @@
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { runCheck, sandboxWith, type CheckCase } from './harness.js';
+import { SandboxClient } from '../sandbox/helpers.js';
+import type { ProgressUpdate } from '../../src/checks/types.js';
+
+/** A token from the sandbox with `faults` (the payments API needs one). */
+async function tokenFor(faults: string[]): Promise<string> {
+  const client = new SandboxClient(await sandboxWith(faults));
+  try {
+    return await client.token();
+  } finally {
+    await client.close();
+  }
+}
+
+const cases: CheckCase[] = [
+  {
+    name: 'a bounded burst against /health meets the default thresholds',
+    params: { url: '${target.baseUrl}/health', requests: 300, connections: 4 },
+    status: 'pass',
+    summary: /^GET \/health: 300 requests in [\d.]+ s over 4 connections: [\d,]+ req\/s, p50 [\d.]+ ms, p99 [\d.]+ m?s; errorRate 0% < 1%, successRate 100% > 99%, p95 [\d.]+ ms < 500 ms$/,
+  },
+  {
+    name: 'bounded by duration alone',
+    params: { url: '${target.baseUrl}/health', duration: '300ms', connections: 2, thresholds: ['requests >= 1'] },
+    status: 'pass',
+    summary: /^GET \/health: [\d,]+ requests in 0\.\d+ s over 2 connections/,
+  },
+  {
+    name: 'an open model at a fixed arrival rate',
+    params: { url: '${target.baseUrl}/health', rate: 200, duration: '500ms', thresholds: ['requests == 100'] },
+    status: 'pass',
+    summary: /at 200 req\/s offered/,
+  },
+  {
+    name: 'fault slow-api: p95 far above the threshold',
+    faults: ['slow-api'],
+    params: { url: '${target.baseUrl}/v1/payments/pay_000000000000000000000000', requests: 16, connections: 4, thresholds: ['p95 < 500ms'] },
+    status: 'fail',
+    summary: /^GET \/v1\/payments\/\{id\} p95 is \d+(\.\d+)? s, not below 500 ms; 16 requests in [\d.]+ s over 4 connections$/,
+  },
+  {
+    name: 'a 4xx answer counts against the success rate',
+    params: { url: '${target.baseUrl}/v1/payments', requests: 20, connections: 2 },
+    status: 'fail',
+    summary: /^GET \/v1\/payments successRate is 0%, not above 99%; 20 requests/,
+  },
+  {
+    name: 'a throughput floor that is not met fails',
+    params: { url: '${target.baseUrl}/health', requests: 20, connections: 1, rate: 50, thresholds: ['rps > 1000'] },
+    status: 'fail',
+    summary: /^GET \/health rps is [\d,]+ req\/s, not above 1,000 req\/s/,
+  },
+];
+
+describe('load check against the real sandbox', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const { outcome, interactions } = await runCheck('load', c.params, { faults: c.faults, checkId: 'load-test' });
+      expect(outcome.status, outcome.summary).toBe(c.status);
+      expect(outcome.summary).toMatch(c.summary);
+      // Every request of the phase is in the interaction log, with its exact latency.
+      expect(interactions.forCheck('load-test')?.requests).toBe(outcome.values?.['requests']);
+    });
+  }
+
+  it('fault flaky: the 503 share is counted as error frequency', async () => {
+    const token = await tokenFor(['flaky']);
+    const { outcome } = await runCheck('load', { url: '${target.baseUrl}/v1/payments/pay_000000000000000000000000', headers: { Authorization: `Bearer ${token}` }, requests: 100, thresholds: ['errorRate < 1%'] }, { faults: ['flaky'] });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toMatch(/^GET \/v1\/payments\/\{id\} errorRate is 10%, not below 1% \(10 of 100 calls failed: 503 x10\); 100 requests/);
+  });
+
+  it('keeps sub-millisecond latencies (no millisecond rounding) and reports progress', async () => {
+    const updates: ProgressUpdate[] = [];
+    const { outcome } = await runCheck('load', { url: '${target.baseUrl}/health', duration: '700ms', connections: 2, thresholds: ['requests >= 1'] }, { progress: (u) => updates.push(u) });
+    const p50 = outcome.measurements?.find((m) => m.name === 'p50')?.value ?? 0;
+    expect(p50).toBeGreaterThan(0);
+    expect(outcome.measurements?.map((m) => m.name)).toEqual(['requests', 'successRate', 'errorRate', 'p50', 'p90', 'p95', 'p99', 'max', 'avg', 'rps']);
+    expect(outcome.measurements?.filter((m) => m.unit === 'ms').some((m) => !Number.isInteger(m.value))).toBe(true);
+    expect(updates.length).toBeGreaterThan(0);
+    expect(updates[0]!.message).toMatch(/^[\d,]+ requests, [\d,]+ req\/s$/);
+    expect(updates[0]!.fraction).toBeGreaterThan(0);
+  });
+
+  it('every request refused: error naming the cause', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const { outcome } = await runCheck('load', { url: `https://127.0.0.1:${port}/health`, requests: 5, connections: 1 });
+    expect(outcome.status).toBe('error');
+    expect(outcome.summary).toBe(`GET /health: every request failed (connection refused by 127.0.0.1:${port})`);
+  });
+
+  it('a server that never answers ends within the request timeout', async () => {
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const { outcome } = await runCheck('load', { url: `http://127.0.0.1:${port}/`, requests: 2, connections: 2, requestTimeoutMs: 300 });
+      expect(outcome.status).toBe('error');
+      expect(outcome.summary).toMatch(/every request failed \(timed out/);
+    } finally {
+      server.close();
+    }
+  });
+});

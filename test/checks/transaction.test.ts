@@ -1,0 +1,132 @@
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { runCheck, type CheckCase } from './harness.js';
+import { SandboxClient } from '../sandbox/helpers.js';
+
+/** The check gets its own token with the sandbox's client credentials (the harness's secrets). */
+const auth = { clientId: '${secrets.clientId}', clientSecret: '${secrets.clientSecret}' };
+const caps = { cap: '${target.transactionCap}' };
+
+const cases: CheckCase[] = [
+  { name: 'approve: authorise, capture, read back', params: { scenario: 'approve', ...auth }, status: 'pass', summary: /^approve: 10\.00 EUR authorised, captured and read back as pay_[0-9a-f]{24}, amount and currency echoed exactly \(\d+ calls\)$/ },
+  { name: 'decline: every test card with its code', params: { scenario: 'decline', ...auth }, status: 'pass', summary: /^decline: 4 test cards declined .*do_not_honor, insufficient_funds, expired_card, stolen_card$/ },
+  {
+    name: 'decline: a card that is approved fails, naming the card and the expected code',
+    params: { scenario: 'decline', ...auth, declines: [{ card: '4111111111111111', code: 'insufficient_funds' }] },
+    status: 'fail',
+    summary: /^decline: card •••• 1111 was "authorised" \(pay_[0-9a-f]+\) but must be declined with insufficient_funds$/,
+  },
+  {
+    name: 'decline: a wrong documented code fails',
+    params: { scenario: 'decline', ...auth, declines: [{ card: '4000000000009995', code: 'do_not_honor' }] },
+    status: 'fail',
+    summary: /card •••• 9995 was declined with "insufficient_funds", not the documented "do_not_honor"/,
+  },
+  { name: 'over-limit: refused with 422, split fallback completes', params: { scenario: 'over-limit', ...auth, ...caps }, status: 'pass', summary: /^over-limit: 15,000\.00 EUR over the 10,000\.00 EUR cap refused with 422 transaction_cap_exceeded; split into 2 payments \(7,500\.00 EUR \+ 7,500\.00 EUR\), captured in full$/ },
+  { name: 'over-limit: alternate fallback (bank transfer)', params: { scenario: 'over-limit', ...auth, ...caps, fallback: 'alternate', currency: 'USD' }, status: 'pass', summary: /paid in full by the alternate route \(bank_transfer\), captured in full$/ },
+  { name: 'over-limit: three-way split of an uneven amount', params: { scenario: 'over-limit', ...auth, ...caps, amount: 2_000_002, currency: 'CHF' }, status: 'pass', summary: /split into 3 payments \(6,666\.68 CHF \+ 6,666\.67 CHF \+ 6,666\.67 CHF\)/ },
+  { name: 'fault no-cap: the over-limit payment is accepted', faults: ['no-cap'], params: { scenario: 'over-limit', ...auth, ...caps }, status: 'fail', summary: /^over-limit: a payment of 15,000\.00 EUR over the 10,000\.00 EUR cap was accepted \(201, pay_[0-9a-f]+\) but must be refused with a 4xx$/ },
+  { name: 'fault cap-500: a server error instead of a 4xx', faults: ['cap-500'], params: { scenario: 'over-limit', ...auth, ...caps }, status: 'fail', summary: /^over-limit: a payment of 15,000\.00 EUR over the 10,000\.00 EUR cap answered 500 \(a server error\) instead of a documented 4xx refusal/ },
+  { name: 'over-limit: an undocumented refusal code fails', params: { scenario: 'over-limit', ...auth, ...caps, capErrorCode: 'amount_too_large', currency: 'SEK' }, status: 'fail', summary: /refused with 422 "transaction_cap_exceeded", not the documented "amount_too_large"/ },
+  { name: 'daily-cap: refused past the cap, alternate route takes it', params: { scenario: 'daily-cap', ...auth, ...caps, dailyCap: '${target.dailyCap}', currency: 'GBP' }, status: 'pass', summary: /^daily-cap: daily cap held: after 2 payments \(20,000\.00 GBP\) the next 10,000\.00 GBP was refused with 422 daily_cap_exceeded; the alternate route \(bank_transfer\) took it$/ },
+  { name: 'daily-cap: a suite stating a higher cap than enforced still sees the refusal', params: { scenario: 'daily-cap', ...auth, dailyCap: 5_000_000, amount: 1_000_000, currency: 'USD' }, status: 'pass', summary: /after 2 payments \(20,000\.00 USD\) the next 10,000\.00 USD was refused with 422 daily_cap_exceeded/ },
+  { name: 'idempotency-replay: charged once, different body refused', params: { scenario: 'idempotency-replay', ...auth }, status: 'pass', summary: /^idempotency-replay: same Idempotency-Key and body returned pay_[0-9a-f]+ again \(1 payment for the order\); a different body with the key was refused with 422$/ },
+  { name: 'fault no-idempotency: the replay charges twice', faults: ['no-idempotency'], params: { scenario: 'idempotency-replay', ...auth }, status: 'fail', summary: /^idempotency-replay: same Idempotency-Key charged twice: pay_[0-9a-f]{24} and pay_[0-9a-f]{24}/ },
+  { name: 'timeout-retry: one payment after a timeout and a retry', params: { scenario: 'timeout-retry', ...auth, firstAttemptTimeoutMs: 200, delayMs: 1500 }, status: 'pass', summary: /^timeout-retry: first attempt timed out after 200 ms; the retry with the same Idempotency-Key answered 201 and the order holds exactly one payment \(pay_[0-9a-f]+\)$/ },
+  { name: 'fault no-idempotency: the retry after a timeout charges twice', faults: ['no-idempotency'], params: { scenario: 'timeout-retry', ...auth, firstAttemptTimeoutMs: 200, delayMs: 1500 }, status: 'fail', summary: /^timeout-retry: the retry after a timeout charged twice: pay_[0-9a-f]+ and pay_[0-9a-f]+$/ },
+  { name: 'timeout-retry: a target that ignores the delay header cannot be judged', params: { scenario: 'timeout-retry', ...auth, delayHeader: 'X-Not-Honoured', firstAttemptTimeoutMs: 2000 }, status: 'error', summary: /^timeout-retry: the first attempt was answered \(201\) within 2 s: the target ignores X-Not-Honoured, so no timeout could be provoked$/ },
+  { name: 'refund-partial', params: { scenario: 'refund-partial', ...auth, amount: 2500, refundAmount: 1000 }, status: 'pass', summary: /^refund-partial: 10\.00 EUR of 25\.00 EUR refunded on pay_[0-9a-f]+ \(re_[0-9a-f]+\); it reads back partially_refunded$/ },
+  { name: 'refund-full', params: { scenario: 'refund-full', ...auth }, status: 'pass', summary: /^refund-full: 10\.00 EUR refunded in full on pay_[0-9a-f]+; it reads back refunded$/ },
+  { name: 'refund-over: refused', params: { scenario: 'refund-over', ...auth }, status: 'pass', summary: /^refund-over: a refund of 10\.01 EUR on a 10\.00 EUR capture was refused with 422 refund_exceeds_captured; nothing was refunded$/ },
+  { name: 'currency-exponent: JPY, EUR, KWD', params: { scenario: 'currency-exponent', ...auth }, status: 'pass', summary: /^currency-exponent: 1234 minor units round-tripped exactly in 1,234 JPY \(0\), 12\.34 EUR \(2\), 1\.234 KWD \(3\)$/ },
+  { name: 'currency-exponent: a currency the provider refuses fails', params: { scenario: 'currency-exponent', ...auth, currencies: ['JPY', 'OMR'] }, status: 'fail', summary: /authorising 1\.234 OMR answered 422 validation_failed, expected 200 or 201/ },
+  { name: 'amount-bounds: every bad amount refused', params: { scenario: 'amount-bounds', ...auth }, status: 'pass', summary: /^amount-bounds: 0, negative, fractional and above-maximum amounts each refused with a 4xx and a reason \(422\)$/ },
+  { name: 'fault no-cap: an above-cap "maximum" is accepted', faults: ['no-cap'], params: { scenario: 'amount-bounds', ...auth, maxAmount: '${target.transactionCap}' }, status: 'fail', summary: /an amount above the maximum \(10,000\.01 EUR\) was accepted \(201, pay_[0-9a-f]+\) but must be refused with a 4xx/ },
+  { name: 'webhook: signed, replay and tampering refused', params: { scenario: 'webhook', ...auth }, status: 'pass', summary: /^webhook: the payment\.captured webhook for pay_[0-9a-f]+ arrived signed with HMAC-SHA256 and a timestamp within 300 s; a replayed, a tampered and a stale delivery were refused$/ },
+  { name: 'fault webhook-bad-signature: the signature does not verify', faults: ['webhook-bad-signature'], params: { scenario: 'webhook', ...auth }, status: 'fail', summary: /^webhook: the payment\.captured webhook for pay_[0-9a-f]+ has a bad signature: the HMAC-SHA256 of "<timestamp>\.<body>" with the endpoint secret does not match$/ },
+  { name: 'fault flaky: 503s are retried with the same key and the scenario passes', faults: ['flaky'], params: { scenario: 'currency-exponent', ...auth, currencies: ['JPY', 'EUR', 'KWD', 'BHD'] }, status: 'pass', summary: /round-tripped exactly/ },
+  { name: 'without credentials the scenario cannot decide', params: { scenario: 'approve' }, status: 'error', summary: /^approve: authorising a payment answered 401 unauthorized: give the check an access token/ },
+  { name: 'a wrong client secret cannot get a token', params: { scenario: 'approve', clientId: '${secrets.clientId}', clientSecret: 'wrong-secret' }, status: 'error', summary: /^approve: could not get an access token from https:\/\/127\.0\.0\.1:\d+\/oauth\/token: it answered 401 invalid_client$/ },
+  { name: 'daily-cap: a provider letting more through than the documented cap fails', params: { scenario: 'daily-cap', ...auth, dailyCap: 100, amount: 1000, currency: 'JPY' }, status: 'fail', summary: /^daily-cap: 1,000 JPY authorised today in 1 payment of 1,000 JPY, none refused: the 100 JPY daily cap is not enforced$/ },
+];
+
+describe('transaction check against the real sandbox', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const { outcome } = await runCheck('transaction', c.params, { faults: c.faults, timeoutMs: 20_000 });
+      expect(outcome.status, outcome.summary).toBe(c.status);
+      expect(outcome.summary).toMatch(c.summary);
+    });
+  }
+
+  it('keeps every exchange as a transcript, card numbers masked, tokens never shown', async () => {
+    const { outcome, interactions } = await runCheck('transaction', { scenario: 'approve', ...auth });
+    const transcript = String(outcome.artifacts?.find((a) => a.name === 'transcript.http')?.data);
+    expect(transcript).toMatch(/^# authorise 10\.00 EUR$/m);
+    expect(transcript).toMatch(/^> POST https:\/\/127\.0\.0\.1:\d+\/v1\/payments$/m);
+    expect(transcript).toMatch(/^> idempotency-key: [0-9a-f-]{36}$/m);
+    expect(transcript).toMatch(/^> authorization: Bearer \[REDACTED\]$/m);
+    expect(transcript).toContain('"number":"411111******1111"');
+    expect(transcript).not.toContain('4111111111111111');
+    expect(transcript).toMatch(/^< HTTP\/1\.1 201$/m);
+    expect(outcome.secrets).toHaveLength(1);
+    expect(transcript).not.toContain(outcome.secrets![0]!);
+    expect(outcome.values).toMatchObject({ scenario: 'approve', paymentId: expect.stringMatching(/^pay_/), status: 'captured' });
+    expect(interactions.view().endpoints.has('POST /v1/payments/{id}/capture')).toBe(true);
+  });
+
+  it('marks provoked refusals as expected in the interaction log, and cleans up after itself', async () => {
+    const log: { endpoint: string; status?: number; expected?: boolean }[] = [];
+    const { InteractionLog } = await import('../../src/runner/interactions.js');
+    const interactions = new InteractionLog();
+    interactions.pipe((entry) => log.push(entry));
+    const { outcome } = await runCheck('transaction', { scenario: 'over-limit', ...auth, ...caps, reference: 'cleanup-test' }, { interactions });
+    expect(outcome.status, outcome.summary).toBe('pass');
+    const refusal = log.find((e) => e.status === 422);
+    expect(refusal).toMatchObject({ endpoint: '/v1/payments', expected: true });
+    expect(log.filter((e) => e.status === 201 && e.endpoint === '/v1/payments').every((e) => !e.expected)).toBe(true);
+    // The captured parts were refunded at cleanup.
+    expect(log.filter((e) => e.endpoint === '/v1/payments/{id}/refunds' && e.status === 201)).toHaveLength(2);
+    expect(interactions.overall.errors).toBe(0);
+  });
+
+  it('a fallback part refused by the daily cap fails the order and the parts already paid are undone', async () => {
+    const { outcome, sandbox } = await runCheck('transaction', { scenario: 'over-limit', ...auth, ...caps, amount: 2_600_000, currency: 'CHF', reference: 'half-done' });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toMatch(/^over-limit: fallback split: part 3 of 3 \(8,666\.66 CHF\) answered 422 daily_cap_exceeded, expected 200 or 201: This payment would take today's card volume above the 25,000\.00 CHF daily cap/);
+    const client = new SandboxClient(sandbox);
+    try {
+      const token = await client.token();
+      const reference = String(outcome.artifacts?.[0]?.data).match(/"reference":"(half-done-over-limit-[0-9a-f]+)"/)?.[1];
+      const payments = (await client.send(`/v1/payments?reference=${reference}`, { token })).json()['data'] as { status: string }[];
+      expect(payments.map((p) => p.status)).toEqual(['refunded', 'refunded']);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a live target without liveMaxAmount is refused before any money moves', async () => {
+    const { outcome, interactions } = await runCheck('transaction', { scenario: 'approve', ...auth }, { target: { sandbox: false, name: 'production' } });
+    expect(outcome.status).toBe('error');
+    expect(outcome.summary).toBe('approve: refused: a payment of 10.00 EUR would move 10.00 EUR on live environment "production" and the suite sets no liveMaxAmount');
+    expect(interactions.view().endpoints.has('POST /v1/payments')).toBe(false);
+  });
+
+  it('a live target caps amounts at liveMaxAmount', async () => {
+    const over = await runCheck('transaction', { scenario: 'over-limit', ...auth, ...caps }, { target: { sandbox: false, name: 'production' }, liveMaxAmount: 500 });
+    expect(over.outcome.status).toBe('error');
+    expect(over.outcome.summary).toBe('over-limit: refused: a payment of 15,000.00 EUR would send 15,000.00 EUR to live environment "production", above liveMaxAmount (5.00 EUR)');
+    const small = await runCheck('transaction', { scenario: 'approve', ...auth, amount: 500 }, { target: { sandbox: false, name: 'production' }, liveMaxAmount: 500 });
+    expect(small.outcome.status, small.outcome.summary).toBe('pass');
+  });
+
+  it('an unreachable API is an error that names the refused connection', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const { outcome } = await runCheck('transaction', { scenario: 'approve', token: 'any-token-value', baseUrl: `https://127.0.0.1:${port}` });
+    expect(outcome.status).toBe('error');
+    expect(outcome.summary).toBe(`approve: authorising a payment failed: connection refused by 127.0.0.1:${port}`);
+  });
+});
