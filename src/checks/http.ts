@@ -2,6 +2,7 @@ import { check, describeFailure, getPath, matcherSchema, assertion, type Matcher
 import { defineCheck, type Assertion, type Outcome } from './types.js';
 import { NetError } from '../net/errors.js';
 import { transcript } from '../net/transcript.js';
+import { pathLabel } from '../net/url.js';
 
 /** Parameters of the `http` check type (mirrors `schema` below). */
 export interface HttpParams {
@@ -82,7 +83,7 @@ export default defineCheck<HttpParams>({
 
   async run(params, ctx): Promise<Outcome> {
     const method = params.method ?? 'GET';
-    const label = `${method} ${pathOf(params.url)}`;
+    const label = `${method} ${pathLabel(params.url)}`;
     let response;
     try {
       response = await ctx.http.request({
@@ -162,15 +163,6 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; er
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {
     return { ok: false, error: text.length === 0 ? 'empty body' : (err as Error).message };
-  }
-}
-
-function pathOf(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.pathname}${parsed.search ? '?…' : ''}`;
-  } catch {
-    return url;
   }
 }
 

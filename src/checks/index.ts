@@ -6,8 +6,13 @@ import type { CheckType } from './types.js';
  * generated from here. Adding a type: its file in this folder and one line below.
  */
 const registry = {
+  bandwidth: () => import('./bandwidth.js'),
+  headers: () => import('./headers.js'),
   http: () => import('./http.js'),
+  'ip-allowlist': () => import('./ip-allowlist.js'),
   port: () => import('./port.js'),
+  ratelimit: () => import('./ratelimit.js'),
+  tls: () => import('./tls.js'),
 } as const satisfies Record<string, () => Promise<{ default: CheckType<never> }>>;
 
 /** A registered check type name. */

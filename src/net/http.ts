@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { rootCertificates } from 'node:tls';
 import type { LookupFunction } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
@@ -27,6 +28,8 @@ export interface TransportOptions {
 export interface TlsTrust {
   /** System roots plus the environment's extra CAs; undefined means the system roots only. */
   ca?: string[];
+  /** The environment's extra CAs alone (PEM), for code that adds them to the system roots itself. */
+  extraCa: string[];
   /** False only when the environment turned verification off. */
   rejectUnauthorized: boolean;
 }
@@ -46,6 +49,7 @@ export class HttpTransport {
   ) {
     this.trust = {
       ca: options.ca && options.ca.length > 0 ? [...rootCertificates, ...options.ca] : undefined,
+      extraCa: [...(options.ca ?? [])],
       rejectUnauthorized: !options.insecure,
     };
   }
@@ -68,9 +72,11 @@ export class HttpTransport {
           ...(this.trust.ca ? { ca: this.trust.ca } : {}),
           rejectUnauthorized: this.trust.rejectUnauthorized,
           timeout: this.options.connectTimeoutMs ?? 10_000,
-          ...(localAddress ? { localAddress } : {}),
           ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
         },
+        // A client option, not a connect one: undici passes its own localAddress to the
+        // connector after the connect options, so one given there would be overwritten.
+        ...(localAddress ? { localAddress } : {}),
         keepAliveTimeout: 4_000,
       });
       this.agents.set(key, agent);
@@ -141,14 +147,23 @@ export interface HttpResponse {
 
 /** Sends requests for one check, honours its signal, records every call. */
 export class HttpClient {
+  /**
+   * The check's signal (timeout and Ctrl-C), as a child that takes any number of listeners: a
+   * burst or a set of concurrent probes adds one per request in flight, past Node's warning at 10.
+   */
+  readonly signal: AbortSignal;
+
   constructor(
     /** The run's transport. */
     readonly transport: HttpTransport,
     private readonly checkId: string,
-    /** The check's signal (timeout and Ctrl-C). */
-    readonly signal: AbortSignal,
-    private readonly timeoutMs: number,
-  ) {}
+    signal: AbortSignal,
+    /** The check's timeout in milliseconds (what `signal` enforces). */
+    readonly timeoutMs: number,
+  ) {
+    this.signal = AbortSignal.any([signal]);
+    setMaxListeners(0, this.signal);
+  }
 
   /** Sends a request and reads the whole (capped) body; throws NetError with the cause in words. */
   async request(req: HttpRequest): Promise<HttpResponse> {
@@ -274,7 +289,8 @@ export class HttpClient {
   }
 }
 
-function abortError(signal: AbortSignal, where: string, timeoutMs: number): NetError {
+/** The NetError for an aborted signal: a timeout when its reason is one, else an interruption. */
+export function abortError(signal: AbortSignal, where: string, timeoutMs: number): NetError {
   const reason: unknown = signal.reason;
   const isTimeout = typeof reason === 'object' && reason !== null && (reason as { name?: string }).name === 'TimeoutError';
   return isTimeout

@@ -16,4 +16,9 @@ export const EMBEDDED_TARGET_FIELDS: readonly string[] = [
   'caFile', // PEM file of the sandbox's certificate authority
   'issuer', // OAuth issuer (= baseUrl)
   'tokenUrl', // OAuth token endpoint
+  'downloadUrl', // speed-test download (10 MB)
+  'uploadUrl', // speed-test upload
+  'rateLimitUrl', // endpoint with a declared rate limit
+  'rateLimit', // its declared burst size (requests)
+  'outsideAddress', // a local source address outside the API's IP allowlist
 ];

@@ -21,10 +21,64 @@ const FAULT_LIST = [
     caughtBy: 'api-port-open',
   },
   {
+    name: 'expired-cert',
+    description: 'The server certificate expired 30 days ago (its chain is otherwise trusted).',
+    section: '2.1',
+    caughtBy: 'api-certificate',
+  },
+  {
+    name: 'legacy-tls',
+    description: 'The HTTPS API also accepts TLS 1.0 and TLS 1.1.',
+    section: '2.1',
+    caughtBy: 'api-tls',
+  },
+  {
     name: 'no-auth',
     description: 'Payments are accepted without a bearer token, or with any token at all.',
     section: '1.1',
     caughtBy: 'payments-require-auth',
+  },
+  {
+    name: 'no-rate-limit',
+    description: 'The rate-limited endpoint never answers 429: bursts of any size get through.',
+    section: '2.3',
+    caughtBy: 'rate-limit',
+  },
+  {
+    name: 'open-allowlist',
+    description: 'The IP allowlist is off: requests from any source address reach the API.',
+    section: '2.3',
+    caughtBy: 'ip-allowlist',
+  },
+  {
+    name: 'plain-http',
+    description: 'The plain-HTTP port serves the API itself instead of redirecting to HTTPS.',
+    section: '2.1',
+    caughtBy: 'api-tls',
+  },
+  {
+    name: 'slow-network',
+    description: 'The speed-test endpoints are throttled to 0.5 Mbps in both directions.',
+    section: '1.2',
+    caughtBy: 'network-bandwidth',
+  },
+  {
+    name: 'weak-cipher',
+    description: 'Besides strong suites, TLS 1.2 also accepts NULL (no encryption) and anonymous (no authentication) cipher suites.',
+    section: '2.1',
+    caughtBy: 'api-tls',
+  },
+  {
+    name: 'weak-headers',
+    description: 'Responses drop HSTS and X-Content-Type-Options, allow caching and name software versions in Server and X-Powered-By.',
+    section: '2.3',
+    caughtBy: 'security-headers',
+  },
+  {
+    name: 'wrong-host-cert',
+    description: 'The server certificate is issued for api.example.com only, not for the address clients connect to.',
+    section: '2.1',
+    caughtBy: 'api-certificate',
   },
 ] as const satisfies readonly FaultInfo[];
 

@@ -5,13 +5,17 @@ import { createServer as createHttpsServer } from 'node:https';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Allowlist, DEFAULT_ALLOWLIST } from './allowlist.js';
 import { LOOPBACK_HOSTNAMES, mintCertificateAuthority, mintServerCertificate } from './certs.js';
 import type { SandboxContext } from './context.js';
 import { FaultSet } from './faults.js';
 import { PAYMENT_SCOPES, TOKEN_PATH } from './oauth.js';
 import { PaymentStore } from './payment-store.js';
+import { RATE_LIMIT_BURST, RATE_LIMIT_PATH } from './rate-limit.js';
 import { buildRouter } from './routes.js';
-import { TrackedServer, apiListener, redirectListener } from './server.js';
+import { TrackedServer, apiListener, redirectListener, securityHeaders } from './server.js';
+import { DEFAULT_DOWNLOAD_BYTES, SPEED_DOWN_PATH, SPEED_UP_PATH } from './speed.js';
+import { certificateOptions, tlsOptions } from './tls-config.js';
 import { TokenIssuer, generateSigningKey } from './tokens.js';
 
 export { FAULTS, UnknownFaultError, validateFaults, type FaultInfo } from './faults.js';
@@ -32,6 +36,8 @@ export interface SandboxOptions {
   clientSecret?: string;
   /** Directory for the CA PEM file (created if missing, kept by close()); default a temp dir close() removes. */
   stateDir?: string;
+  /** Source addresses or CIDR ranges allowed to use the API, default 127.0.0.1 and ::1. */
+  allowlist?: string[];
 }
 
 /** A running sandbox. */
@@ -56,6 +62,8 @@ export interface Sandbox {
   clientSecret: string;
   /** Active faults, in `FAULTS` order. */
   faults: readonly string[];
+  /** Source addresses and ranges the API serves (ignored under `open-allowlist`). */
+  allowlist: readonly string[];
   /** The `${target.x}` fields of an `embedded: true` environment (EMBEDDED_TARGET_FIELDS). */
   targetFields(): Record<string, string | number>;
   /** Closes both servers, destroys open sockets, removes the temp state dir; idempotent. */
@@ -63,6 +71,9 @@ export interface Sandbox {
 }
 
 const DEFAULT_CLIENT_ID = 'payready-demo';
+// A loopback address outside the default allowlist: Linux routes all of 127.0.0.0/8 to lo, so a
+// client can bind it as its source (the `ip-allowlist` check's `sourceAddress`).
+const OUTSIDE_ADDRESS = '127.0.0.2';
 const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::']);
 const TOKEN_TTL_SECONDS = 3600;
 
@@ -79,6 +90,7 @@ function urlFor(scheme: 'http' | 'https', host: string, port: number): string {
 /** Starts the emulated provider: mints a CA and server certificate, binds both ports. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const faults = new FaultSet(options.faults ?? []);
+  const allowlist = new Allowlist(options.allowlist ?? DEFAULT_ALLOWLIST);
   const bindHost = options.host ?? '127.0.0.1';
   const host = advertisedHost(bindHost);
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
@@ -86,7 +98,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const [ca, signingKey] = await Promise.all([mintCertificateAuthority(), generateSigningKey()]);
   const hostnames = LOOPBACK_HOSTNAMES.includes(host) ? LOOPBACK_HOSTNAMES : [...LOOPBACK_HOSTNAMES, host];
-  const serverCert = await mintServerCertificate(ca, { hostnames });
+  const serverCert = await mintServerCertificate(ca, certificateOptions(faults, hostnames));
 
   // Undo whatever was set up if a later step fails (e.g. the port is taken).
   const cleanups: (() => Promise<void>)[] = [];
@@ -107,7 +119,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       createHttpsServer({
         key: serverCert.keyPem,
         cert: serverCert.certPem,
-        minVersion: 'TLSv1.2',
+        ...tlsOptions(faults),
         ALPNProtocols: ['http/1.1'],
       }),
     );
@@ -122,12 +134,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       payments: new PaymentStore(),
       client: { id: clientId, secret: clientSecret, scopes: PAYMENT_SCOPES },
     };
-    api.server.on('request', apiListener(buildRouter(ctx)));
+    const listener = apiListener(buildRouter(ctx), { headers: securityHeaders(faults), ...(faults.has('open-allowlist') ? {} : { allowlist }) });
+    api.server.on('request', listener);
     // `down`: the port was bound only to learn a number nobody else holds; closing it makes
     // connects fail with ECONNREFUSED, as a firewalled or crashed API would.
     if (faults.has('down')) await api.close();
 
-    const redirect = new TrackedServer(createHttpServer(redirectListener(baseUrl)));
+    // `plain-http`: the plain port answers with the API itself, unencrypted, instead of redirecting.
+    const redirect = new TrackedServer(createHttpServer(faults.has('plain-http') ? listener : redirectListener(baseUrl)));
     cleanups.push(() => redirect.close());
     const httpPort = await redirect.listen(options.httpPort ?? 0, bindHost);
     const httpUrl = urlFor('http', host, httpPort);
@@ -144,6 +158,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       clientId,
       clientSecret,
       faults: faults.list(),
+      allowlist: allowlist.entries,
       targetFields: () => ({
         baseUrl,
         host,
@@ -153,6 +168,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         caFile,
         issuer: baseUrl,
         tokenUrl: baseUrl + TOKEN_PATH,
+        downloadUrl: `${baseUrl}${SPEED_DOWN_PATH}?bytes=${DEFAULT_DOWNLOAD_BYTES}`,
+        uploadUrl: baseUrl + SPEED_UP_PATH,
+        rateLimitUrl: baseUrl + RATE_LIMIT_PATH,
+        rateLimit: RATE_LIMIT_BURST,
+        outsideAddress: OUTSIDE_ADDRESS,
       }),
       close: () => (closing ??= cleanup()),
     };

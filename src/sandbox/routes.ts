@@ -1,8 +1,10 @@
 import type { SandboxContext } from './context.js';
 import { registerOAuthRoutes } from './oauth.js';
 import { registerPaymentRoutes } from './payments.js';
+import { registerRateLimitRoutes } from './rate-limit.js';
 import { json } from './respond.js';
 import { Router } from './router.js';
+import { registerSpeedRoutes } from './speed.js';
 
 /** Every endpoint of the sandbox; one line per area, each area in its own file. */
 export function buildRouter(ctx: SandboxContext): Router {
@@ -10,5 +12,7 @@ export function buildRouter(ctx: SandboxContext): Router {
   router.get('/health', () => json(200, { status: 'ok' }));
   registerOAuthRoutes(router, ctx);
   registerPaymentRoutes(router, ctx);
+  registerRateLimitRoutes(router, ctx);
+  registerSpeedRoutes(router, ctx);
   return router;
 }

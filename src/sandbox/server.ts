@@ -1,5 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
+import { clientAddress, type Allowlist } from './allowlist.js';
+import type { FaultSet } from './faults.js';
 import { ProblemError, problem, type Reply } from './respond.js';
 import type { Router } from './router.js';
 
@@ -17,6 +19,28 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
   server: SERVER_NAME,
 };
+
+// `weak-headers`: what a default framework setup sends: no HSTS, no nosniff, cacheable responses,
+// and the exact software versions an attacker would look up.
+const WEAK_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'public, max-age=3600',
+  'x-frame-options': 'DENY',
+  server: `${SERVER_NAME}/0.1.0 Node.js/${process.versions.node}`,
+  'x-powered-by': 'Express/4.17.1',
+};
+
+/** Headers sent on every API response, per fault. */
+export function securityHeaders(faults: FaultSet): Readonly<Record<string, string>> {
+  return faults.has('weak-headers') ? WEAK_HEADERS : SECURITY_HEADERS;
+}
+
+/** What the API listener applies to every request before routing. */
+export interface ApiPolicy {
+  /** Headers set on every response (a handler's own headers override them). */
+  headers: Readonly<Record<string, string>>;
+  /** Source addresses allowed to use the API; absent: everyone (the `open-allowlist` fault). */
+  allowlist?: Allowlist;
+}
 
 function send(res: ServerResponse, reply: Reply): void {
   if (res.headersSent) {
@@ -66,8 +90,13 @@ async function route(router: Router, req: IncomingMessage, res: ServerResponse):
   return match.handler({ req, res, url, params: match.params });
 }
 
-async function handle(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+async function handle(router: Router, policy: ApiPolicy, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  for (const [name, value] of Object.entries(policy.headers)) res.setHeader(name, value);
+  const source = clientAddress(req);
+  if (policy.allowlist && !policy.allowlist.allows(source)) {
+    send(res, problem({ status: 403, code: 'source_not_allowed', title: 'Source address not allowed', detail: `Requests from ${source} are not on the API's IP allowlist.` }));
+    return;
+  }
   try {
     const reply = await route(router, req, res);
     if (reply) send(res, reply);
@@ -81,12 +110,12 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse)
   }
 }
 
-/** The HTTPS API's request listener: security headers, routing, problem+json for every error. */
-export function apiListener(router: Router): RequestListener {
+/** The API's request listener: security headers, IP allowlist, routing, problem+json for every error. */
+export function apiListener(router: Router, policy: ApiPolicy): RequestListener {
   return (req, res) => {
     // The sandbox runs inside the CLI's process: a failure while answering must never surface as
     // an unhandled rejection there, so the last resort is dropping this one connection.
-    handle(router, req, res).catch(() => res.destroy());
+    handle(router, policy, req, res).catch(() => res.destroy());
   };
 }
 

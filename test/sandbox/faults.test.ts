@@ -18,7 +18,7 @@ function connectOutcome(host: string, port: number): Promise<string> {
 
 describe('fault registry', () => {
   it('describes every fault with a section and the check that catches it', () => {
-    expect(FAULTS.map((fault) => fault.name)).toEqual(['down', 'no-auth']);
+    expect(FAULTS.map((fault) => fault.name)).toEqual(['down', 'expired-cert', 'legacy-tls', 'no-auth', 'no-rate-limit', 'open-allowlist', 'plain-http', 'slow-network', 'weak-cipher', 'weak-headers', 'wrong-host-cert']);
     for (const fault of FAULTS) {
       expect(fault.name).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(fault.section).toMatch(/^\d\.\d$/);
@@ -47,12 +47,12 @@ describe('fault registry', () => {
     expect(caught).toBeInstanceOf(UnknownFaultError);
     const error = caught as UnknownFaultError;
     expect(error.suggestion).toBe('no-auth');
-    expect(error.message).toBe('unknown fault "no-auht" (did you mean "no-auth"?); valid faults: down, no-auth');
-    expect(error.validNames).toEqual(['down', 'no-auth']);
+    expect(error.message).toBe('unknown fault "no-auht" (did you mean "no-auth"?); valid faults: down, expired-cert, legacy-tls, no-auth, no-rate-limit, open-allowlist, plain-http, slow-network, weak-cipher, weak-headers, wrong-host-cert');
+    expect(error.validNames).toEqual(['down', 'expired-cert', 'legacy-tls', 'no-auth', 'no-rate-limit', 'open-allowlist', 'plain-http', 'slow-network', 'weak-cipher', 'weak-headers', 'wrong-host-cert']);
   });
 
   it('gives no suggestion for a name that resembles nothing', () => {
-    expect(() => validateFaults(['expired-certificate-chain'])).toThrow(/^unknown fault "expired-certificate-chain"; valid faults: down, no-auth$/);
+    expect(() => validateFaults(['zzz-qqq'])).toThrow(/^unknown fault "zzz-qqq"; valid faults: down, expired-cert, .*, wrong-host-cert$/);
   });
 
   it('stops startSandbox before anything is started', async () => {
