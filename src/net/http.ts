@@ -1,8 +1,9 @@
 import { setMaxListeners } from 'node:events';
-import { rootCertificates } from 'node:tls';
+import { rootCertificates, type SecureContext } from 'node:tls';
 import type { LookupFunction } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import { NetError, toNetError } from './errors.js';
+import { trustingContext } from './tls-context.js';
 import { endpointTemplate, type InteractionLog } from '../runner/interactions.js';
 
 /** Default cap on a response body: a misbehaving server cannot exhaust memory. */
@@ -40,6 +41,7 @@ export interface TlsTrust {
  */
 export class HttpTransport {
   private readonly agents = new Map<string, Agent>();
+  private secureContext: SecureContext | undefined;
   readonly trust: TlsTrust;
 
   constructor(
@@ -69,7 +71,9 @@ export class HttpTransport {
     if (!agent) {
       agent = new Agent({
         connect: {
-          ...(this.trust.ca ? { ca: this.trust.ca } : {}),
+          // One context for every connection: with `ca` instead, undici would have Node build
+          // (and parse every root into) a new one per connection.
+          ...(this.trust.extraCa.length > 0 ? { secureContext: (this.secureContext ??= trustingContext(this.trust.extraCa)) } : {}),
           rejectUnauthorized: this.trust.rejectUnauthorized,
           timeout: this.options.connectTimeoutMs ?? 10_000,
           ...(this.options.lookup ? { lookup: this.options.lookup } : {}),

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
-import { connect, createSecureContext, rootCertificates, type SecureContext, type SecureVersion } from 'node:tls';
+import { connect, type SecureContext, type SecureVersion } from 'node:tls';
 import { NetError, toNetError } from './errors.js';
+import { trustingContext } from './tls-context.js';
 import { peerChain } from './x509.js';
 
 /** The TLS versions a probe can ask for, oldest first (SSLv3 is gone from OpenSSL 3). */
@@ -84,26 +85,9 @@ export interface ProbeTrust {
   extraCa: readonly string[];
 }
 
-interface NativeContext {
-  addCACert?: (pem: string) => void;
-}
-
-/**
- * One secure context per version range. Loading ~140 system roots into a fresh context costs
- * ~20 ms, so the context starts from Node's shared root store and only the extra CAs are added
- * (what `createSecureContext` itself does per CA); if that internal hook is missing, it falls back
- * to passing every root explicitly.
- */
+/** One secure context per version range, trusting the system roots plus the extra CAs. */
 export function probeContext(minVersion: TlsVersion, maxVersion: TlsVersion, trust: ProbeTrust): SecureContext {
-  const base = { minVersion, maxVersion, ciphers: PROBE_CIPHERS };
-  if (trust.extraCa.length === 0) return createSecureContext(base);
-  const context = createSecureContext(base);
-  const native = (context as unknown as { context?: NativeContext }).context;
-  if (typeof native?.addCACert === 'function') {
-    for (const pem of trust.extraCa) native.addCACert(pem);
-    return context;
-  }
-  return createSecureContext({ ...base, ca: [...rootCertificates, ...trust.extraCa] });
+  return trustingContext(trust.extraCa, { minVersion, maxVersion, ciphers: PROBE_CIPHERS });
 }
 
 /**

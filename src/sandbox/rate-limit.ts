@@ -7,8 +7,8 @@ import type { RouteRequest, Router } from './router.js';
 export const RATE_LIMIT_PATH = '/v1/rate-limit';
 /** Requests a client may send in one burst (the limit the provider "declares"). */
 export const RATE_LIMIT_BURST = 20;
-/** Tokens added back per second (20 per 10 s: slow enough that a burst cannot outrun the count). */
-export const RATE_LIMIT_REFILL_PER_SECOND = 2;
+/** Tokens added back per second: slow enough that even a slow burst cannot outrun the count. */
+export const RATE_LIMIT_REFILL_PER_SECOND = 1;
 
 /** One client's bucket. */
 interface Bucket {

@@ -3,28 +3,40 @@ import type { SandboxContext } from './context.js';
 import { json, problem, type Reply } from './respond.js';
 import type { RouteRequest, Router } from './router.js';
 
-/** Download endpoint: `GET /speed/down?bytes=N` streams N bytes. */
+/** Download endpoint: `GET /speed/down?bytes=N[&mbps=R]` streams N bytes (at R Mbps when given). */
 export const SPEED_DOWN_PATH = '/speed/down';
-/** Upload endpoint: `POST /speed/up` reads and discards the body, then reports what arrived. */
+/** Upload endpoint: `POST /speed/up[?mbps=R]` reads and discards the body (at R Mbps), then reports what arrived. */
 export const SPEED_UP_PATH = '/speed/up';
 /** Bytes sent when `bytes` is not given. */
 export const DEFAULT_DOWNLOAD_BYTES = 10_000_000;
 /** Largest download a request may ask for. */
 export const MAX_DOWNLOAD_BYTES = 16 * 1024 ** 3;
 /** Rate of both directions under `slow-network`: 0.5 Mbps, half the guidelines' minimum. */
-export const THROTTLED_BYTES_PER_SECOND = 62_500;
+export const SLOW_NETWORK_MBPS = 0.5;
+/** Highest rate `mbps=` may ask for (above it, ask for no limit). */
+export const MAX_MBPS = 100_000;
 
 // One shared block: any download is served from the same 64 KiB, so memory stays flat.
 const BLOCK = Buffer.alloc(64 * 1024, 0x2e);
 const TICK_MS = 20;
 
-function badBytes(value: string): Reply {
-  return problem({
-    status: 400,
-    code: 'invalid_bytes',
-    title: 'Invalid byte count',
-    detail: `bytes must be a whole number from 0 to ${MAX_DOWNLOAD_BYTES}, got "${value}".`,
-  });
+function badParameter(code: string, detail: string): Reply {
+  return problem({ status: 400, code, title: 'Invalid speed-test parameter', detail });
+}
+
+/**
+ * The rate (bytes per second) a request is served at: `mbps=` simulates a link of that speed for
+ * a team's own tests, `slow-network` caps every transfer at 0.5 Mbps; undefined means unthrottled.
+ */
+function rateOf(url: URL, ctx: SandboxContext): number | Reply | undefined {
+  const raw = url.searchParams.get('mbps');
+  let mbps: number | undefined;
+  if (raw !== null) {
+    mbps = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+    if (!(mbps > 0 && mbps <= MAX_MBPS)) return badParameter('invalid_mbps', `mbps must be a number above 0 and at most ${MAX_MBPS}, got "${raw}".`);
+  }
+  if (ctx.faults.has('slow-network')) mbps = Math.min(mbps ?? Infinity, SLOW_NETWORK_MBPS);
+  return mbps === undefined ? undefined : (mbps * 1e6) / 8;
 }
 
 /** Writes `total` bytes as fast as the connection takes them (waiting for 'drain'). */
@@ -46,12 +58,13 @@ function pumpFast(res: ServerResponse, total: number): void {
   write();
 }
 
-/** Writes `total` bytes at THROTTLED_BYTES_PER_SECOND, a small slice every tick. */
-function pumpThrottled(res: ServerResponse, total: number): void {
+/** Writes `total` bytes at `bytesPerSecond`, what is due every tick (skipping ticks while the socket is full). */
+function pumpThrottled(res: ServerResponse, total: number, bytesPerSecond: number): void {
   let sent = 0;
   const started = performance.now();
   const timer = setInterval(() => {
-    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * THROTTLED_BYTES_PER_SECOND) + 1);
+    if (res.writableNeedDrain) return;
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * bytesPerSecond) + 1);
     while (sent < due) {
       const size = Math.min(due - sent, BLOCK.length);
       res.write(BLOCK.subarray(0, size));
@@ -68,23 +81,26 @@ function pumpThrottled(res: ServerResponse, total: number): void {
 function download({ req, url, res }: RouteRequest, ctx: SandboxContext): Reply | undefined {
   const raw = url.searchParams.get('bytes');
   const bytes = raw === null ? DEFAULT_DOWNLOAD_BYTES : /^\d{1,12}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(bytes) || bytes > MAX_DOWNLOAD_BYTES) return badBytes(raw ?? '');
+  if (!Number.isSafeInteger(bytes) || bytes > MAX_DOWNLOAD_BYTES) return badParameter('invalid_bytes', `bytes must be a whole number from 0 to ${MAX_DOWNLOAD_BYTES}, got "${raw ?? ''}".`);
+  const rate = rateOf(url, ctx);
+  if (typeof rate === 'object') return rate;
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes) });
   if (req.method === 'HEAD') res.end();
-  else if (ctx.faults.has('slow-network')) pumpThrottled(res, bytes);
+  else if (rate !== undefined) pumpThrottled(res, bytes, rate);
   else pumpFast(res, bytes);
   return undefined;
 }
 
-/** Reads the body, pausing between chunks under `slow-network` so it drains at the throttled rate. */
-async function upload({ req }: RouteRequest, ctx: SandboxContext): Promise<Reply> {
-  const throttled = ctx.faults.has('slow-network');
+/** Reads the body, pausing between chunks when throttled so it drains at that rate. */
+async function upload({ req, url }: RouteRequest, ctx: SandboxContext): Promise<Reply> {
+  const rate = rateOf(url, ctx);
+  if (typeof rate === 'object') return rate;
   const started = performance.now();
   let bytes = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     bytes += chunk.length;
-    if (throttled) {
-      const wait = (bytes / THROTTLED_BYTES_PER_SECOND) * 1000 - (performance.now() - started);
+    if (rate !== undefined) {
+      const wait = (bytes / rate) * 1000 - (performance.now() - started);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
