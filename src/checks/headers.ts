@@ -21,8 +21,14 @@ export interface HeadersParams {
 
 /** 180 days: what the guidelines' reviewers and the HSTS preload list ask for as a minimum. */
 const DEFAULT_MIN_HSTS = 15_552_000;
-// Headers that name software; a version number in them tells an attacker which CVEs to try.
-const DISCLOSING_HEADERS = ['server', 'x-powered-by', 'x-aspnet-version', 'x-aspnetmvc-version', 'x-generator'];
+// Headers that name software (as usually spelt); a version in them tells an attacker which CVEs to try.
+const DISCLOSING_HEADERS: Readonly<Record<string, string>> = {
+  server: 'Server',
+  'x-powered-by': 'X-Powered-By',
+  'x-aspnet-version': 'X-AspNet-Version',
+  'x-aspnetmvc-version': 'X-AspNetMvc-Version',
+  'x-generator': 'X-Generator',
+};
 const VERSION = /\d+\.\d+|\/\s*v?\d/;
 const ALWAYS_VERSIONED = new Set(['x-aspnet-version', 'x-aspnetmvc-version']);
 
@@ -97,13 +103,13 @@ export default defineCheck<HeadersParams>({
       assertion: assertion('x-content-type-options', 'matches', '^\\s*nosniff\\s*$', nosniff, `X-Content-Type-Options is ${nosniff === undefined ? 'missing' : `"${nosniff}"`}: send X-Content-Type-Options: nosniff`),
     });
 
-    for (const name of DISCLOSING_HEADERS) {
+    for (const [name, spelt] of Object.entries(DISCLOSING_HEADERS)) {
       const value = response.header(name);
       if (value === undefined) continue;
       const versioned = ALWAYS_VERSIONED.has(name) || VERSION.test(value);
       rules.push({
         rule: 'headers/version-disclosure',
-        assertion: { ...assertion(`${name} discloses a version`, 'eq', false, versioned), ...(versioned ? { message: `${headerName(name)} discloses software versions ("${value}"): remove the version${name === 'server' ? '' : ' or the header'}` } : {}) },
+        assertion: { ...assertion(`${name} discloses a version`, 'eq', false, versioned), ...(versioned ? { message: `${spelt} discloses software versions ("${value}"): remove the version${name === 'server' ? '' : ' or the header'}` } : {}) },
       });
     }
 
@@ -118,7 +124,3 @@ export default defineCheck<HeadersParams>({
     return { status: 'pass', summary: `${label} -> ${response.status}: ${parts.join(', ')}`, assertions, values };
   },
 });
-
-function headerName(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, letter: string) => `${dash}${letter.toUpperCase()}`).replace('Aspnet', 'AspNet').replace('Aspnetmvc', 'AspNetMvc');
-}

@@ -61,11 +61,36 @@ export function weakClassOfCipher(name: string): WeakCipherClass | undefined {
   return undefined;
 }
 
+/** The server picked one of the weak suites offered. */
+export interface WeakAccepted {
+  /** Discriminant. */
+  kind: 'accepted';
+  /** IANA code point of the suite chosen. */
+  code: number;
+  /** Its OpenSSL name. */
+  cipher: string;
+  /** Protocol version of the ServerHello, e.g. TLSv1.2. */
+  version: string;
+}
+
+/** The server connected but would not use any suite of the class. */
+export interface WeakRefused {
+  /** Discriminant. */
+  kind: 'refused';
+  /** How it refused: the alert, a reset, a close. */
+  reason: string;
+}
+
+/** No TCP connection: nothing learnt about the class. */
+export interface WeakUnreachable {
+  /** Discriminant. */
+  kind: 'unreachable';
+  /** Why. */
+  error: NetError;
+}
+
 /** What the server did with a ClientHello offering only one weak class. */
-export type WeakProbeResult =
-  | { kind: 'accepted'; code: number; cipher: string; version: string }
-  | { kind: 'refused'; reason: string }
-  | { kind: 'unreachable'; error: NetError };
+export type WeakProbeResult = WeakAccepted | WeakRefused | WeakUnreachable;
 
 // Supported groups, point formats and signature algorithms a 2015-era client sends, so that a
 // server picks an (EC)DHE suite when it has one enabled.
