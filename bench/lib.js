@@ -67,3 +67,26 @@ export function round(value, digits = 3) {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+export const DRIVERS = fileURLToPath(new URL('./drivers/', import.meta.url));
+
+/** Starts the sandbox (dist/) in a child process with `faults`; resolves with its target fields and a stop(). */
+export function startSandboxProcess(faults = []) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${DRIVERS}sandbox.js`, ...faults], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) resolve({ fields: JSON.parse(line), stop: () => new Promise((done) => { child.once('close', done); child.kill('SIGTERM'); }) });
+    });
+    child.once('error', reject);
+    child.once('close', (code) => reject(new Error(`sandbox driver exited ${code}`)));
+  });
+}
+
+/** Runs one check type in a fresh process (bench/drivers/run-check.js); returns its JSON result and wall time. */
+export function runCheckProcess(type, params, caFile) {
+  const { ms, stdout } = timeProcess(process.execPath, [`${DRIVERS}run-check.js`, type, JSON.stringify(params), caFile]);
+  return { wallMs: ms, ...JSON.parse(stdout.trim().split('\n').pop()) };
+}

@@ -2,7 +2,8 @@ import { check, describeFailure, getPath, matcherSchema, assertion, parseMatcher
 import { errorBodyAssertions, errorBodySchema, type ErrorBodySpec } from './error-body.js';
 import { defineCheck, type Assertion, type Outcome } from './types.js';
 import { NetError } from '../net/errors.js';
-import { transcript, urlPath } from '../net/transcript.js';
+import { transcript } from '../net/transcript.js';
+import { pathLabel } from '../net/url.js';
 
 /** Parameters of the `http` check type (mirrors `schema` below). */
 export interface HttpParams {
@@ -86,7 +87,7 @@ export default defineCheck<HttpParams>({
 
   async run(params, ctx): Promise<Outcome> {
     const method = params.method ?? 'GET';
-    const label = `${method} ${urlPath(params.url)}`;
+    const label = `${method} ${pathLabel(params.url)}`;
     let response;
     try {
       response = await ctx.http.request({

@@ -7,14 +7,19 @@ import type { CheckType } from './types.js';
  */
 const registry = {
   attestation: () => import('./attestation.js'),
+  bandwidth: () => import('./bandwidth.js'),
+  headers: () => import('./headers.js'),
   http: () => import('./http.js'),
+  'ip-allowlist': () => import('./ip-allowlist.js'),
   kpi: () => import('./kpi.js'),
   load: () => import('./load.js'),
   oauth: () => import('./oauth.js'),
   'pan-scan': () => import('./pan-scan.js'),
   port: () => import('./port.js'),
+  ratelimit: () => import('./ratelimit.js'),
   schema: () => import('./schema.js'),
   secrets: () => import('./secrets.js'),
+  tls: () => import('./tls.js'),
   transaction: () => import('./transaction.js'),
   ui: () => import('./ui.js'),
 } as const satisfies Record<string, () => Promise<{ default: CheckType<never> }>>;

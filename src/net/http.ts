@@ -1,7 +1,9 @@
-import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import { setMaxListeners } from 'node:events';
+import { rootCertificates, type SecureContext } from 'node:tls';
 import type { LookupFunction } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import { NetError, toNetError, type NetErrorKind } from './errors.js';
+import { trustingContext } from './tls-context.js';
 import { endpointTemplate, type InteractionLog } from '../runner/interactions.js';
 
 /** Default cap on a response body: a misbehaving server cannot exhaust memory. */
@@ -27,6 +29,8 @@ export interface TransportOptions {
 export interface TlsTrust {
   /** System roots plus the environment's extra CAs; undefined means the system roots only. */
   ca?: string[];
+  /** The environment's extra CAs alone (PEM), for code that adds them to the system roots itself. */
+  extraCa: string[];
   /** False only when the environment turned verification off. */
   rejectUnauthorized: boolean;
 }
@@ -47,6 +51,7 @@ export class HttpTransport {
   ) {
     this.trust = {
       ca: options.ca && options.ca.length > 0 ? [...rootCertificates, ...options.ca] : undefined,
+      extraCa: [...(options.ca ?? [])],
       rejectUnauthorized: !options.insecure,
     };
   }
@@ -60,13 +65,13 @@ export class HttpTransport {
   }
 
   /**
-   * One TLS context for every connection of the run when extra CAs are trusted: building it
-   * parses every root certificate (milliseconds of CPU), which per connection would stall the
-   * event loop and show up in every other check's latency. Undefined: Node's default context.
+   * One TLS context for every connection of the run when extra CAs are trusted (undici would
+   * otherwise build one per connection, stalling the event loop and every other check's latency).
+   * Undefined: Node's default context.
    */
   secureContext(): SecureContext | undefined {
-    if (!this.trust.ca) return undefined;
-    this.context ??= createSecureContext({ ca: this.trust.ca });
+    if (this.trust.extraCa.length === 0) return undefined;
+    this.context ??= trustingContext(this.trust.extraCa);
     return this.context;
   }
 
@@ -77,12 +82,14 @@ export class HttpTransport {
     if (!agent) {
       agent = new Agent({
         connect: {
-          ...(this.trust.ca ? { secureContext: this.secureContext() } : {}),
+          ...(this.trust.extraCa.length > 0 ? { secureContext: this.secureContext() } : {}),
           rejectUnauthorized: this.trust.rejectUnauthorized,
           timeout: this.options.connectTimeoutMs ?? 10_000,
-          ...(localAddress ? { localAddress } : {}),
           ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
         },
+        // A client option, not a connect one: undici passes its own localAddress to the
+        // connector after the connect options, so one given there would be overwritten.
+        ...(localAddress ? { localAddress } : {}),
         keepAliveTimeout: 4_000,
       });
       this.agents.set(key, agent);
@@ -166,14 +173,23 @@ export interface HttpResponse {
 
 /** Sends requests for one check, honours its signal, records every call. */
 export class HttpClient {
+  /**
+   * The check's signal (timeout and Ctrl-C), as a child that takes any number of listeners: a
+   * burst or a set of concurrent probes adds one per request in flight, past Node's warning at 10.
+   */
+  readonly signal: AbortSignal;
+
   constructor(
     /** The run's transport. */
     readonly transport: HttpTransport,
     private readonly checkId: string,
-    /** The check's signal (timeout and Ctrl-C). */
-    readonly signal: AbortSignal,
-    private readonly timeoutMs: number,
-  ) {}
+    signal: AbortSignal,
+    /** The check's timeout in milliseconds (what `signal` enforces). */
+    readonly timeoutMs: number,
+  ) {
+    this.signal = AbortSignal.any([signal]);
+    setMaxListeners(0, this.signal);
+  }
 
   /** Sends a request and reads the whole (capped) body; throws NetError with the cause in words. */
   async request(req: HttpRequest): Promise<HttpResponse> {
@@ -301,7 +317,8 @@ export class HttpClient {
   }
 }
 
-function abortError(signal: AbortSignal, where: string, timeoutMs: number): NetError {
+/** The NetError for an aborted signal: a timeout when its reason is one, else an interruption. */
+export function abortError(signal: AbortSignal, where: string, timeoutMs: number): NetError {
   const reason: unknown = signal.reason;
   const isTimeout = typeof reason === 'object' && reason !== null && (reason as { name?: string }).name === 'TimeoutError';
   return isTimeout

@@ -57,7 +57,8 @@ export class TerminalReporter implements RunListener {
   async prepare(): Promise<void> {
     if (!this.live) return;
     const { default: ora } = await import('ora');
-    this.spinner = ora({ stream: this.options.stream, discardStdin: false });
+    // The decision is ours (from the env we were given), not ora's own look at process.env.
+    this.spinner = ora({ stream: this.options.stream, discardStdin: false, isEnabled: true });
   }
 
   onRunStart({ suite, target, checks }: { suite: { name: string; file: string }; target: { name: string; baseUrl?: string; insecure: boolean }; checks: CheckSpec[] }): void {

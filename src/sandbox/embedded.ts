@@ -23,4 +23,9 @@ export const EMBEDDED_TARGET_FIELDS: readonly string[] = [
   'sourceDir', // a sample merchant integration's files (what the secrets check scans)
   'transactionCap', // per-transaction card cap in EUR minor units (1000000 = 10,000.00 EUR)
   'dailyCap', // daily card cap in EUR minor units (2500000 = 25,000.00 EUR)
+  'downloadUrl', // speed-test download (10 MB)
+  'uploadUrl', // speed-test upload
+  'rateLimitUrl', // endpoint with a declared rate limit
+  'rateLimit', // its declared burst size (requests)
+  'outsideAddress', // a local source address outside the API's IP allowlist
 ];

@@ -11,8 +11,8 @@ export interface FaultInfo {
   /** Id of the check in checks/go-live.yaml that fails while the fault is on. */
   caughtBy: string;
   /**
-   * Other go-live checks that fail (or are skipped, needing one that fails) while the fault is on,
-   * because they depend on the broken behaviour too. Every other check still passes.
+   * Other go-live checks that fail while the fault is on, because they depend on the broken
+   * behaviour too. Every other check passes, or is skipped because it needs a failing one.
    */
   alsoFails?: readonly string[];
 }
@@ -36,6 +36,12 @@ const FAULT_LIST = [
     description: 'The HTTPS API port refuses connections (the port is reserved, then closed).',
     section: '1.2',
     caughtBy: 'api-port-open',
+  },
+  {
+    name: 'expired-cert',
+    description: 'The server certificate expired 30 days ago (its chain is otherwise trusted).',
+    section: '2.1',
+    caughtBy: 'api-certificate',
   },
   {
     name: 'flaky',
@@ -63,6 +69,12 @@ const FAULT_LIST = [
     caughtBy: 'json-utf8',
   },
   {
+    name: 'legacy-tls',
+    description: 'The HTTPS API also accepts TLS 1.0 and TLS 1.1.',
+    section: '2.1',
+    caughtBy: 'api-tls',
+  },
+  {
     name: 'no-auth',
     description: 'Payments are accepted without a bearer token, or with any token at all.',
     section: '1.1',
@@ -88,6 +100,12 @@ const FAULT_LIST = [
     caughtBy: 'oauth-pkce',
   },
   {
+    name: 'no-rate-limit',
+    description: 'The rate-limited endpoint never answers 429: bursts of any size get through.',
+    section: '2.3',
+    caughtBy: 'rate-limit',
+  },
+  {
     name: 'oauth-accepts-bad-secret',
     description: 'The token endpoint accepts any client secret for a known client id.',
     section: '1.1',
@@ -101,10 +119,22 @@ const FAULT_LIST = [
     alsoFails: ['transaction-over-limit', 'transaction-daily-cap', 'transaction-declines', 'transaction-refund-over', 'transaction-amount-bounds'],
   },
   {
+    name: 'open-allowlist',
+    description: 'The IP allowlist is off: requests from any source address reach the API.',
+    section: '2.3',
+    caughtBy: 'ip-allowlist',
+  },
+  {
     name: 'pan-in-logs',
     description: 'The request log records full card numbers instead of first six/last four.',
     section: '2.2',
     caughtBy: 'no-pan-in-logs',
+  },
+  {
+    name: 'plain-http',
+    description: 'The plain-HTTP port serves the API itself instead of redirecting to HTTPS.',
+    section: '2.1',
+    caughtBy: 'api-tls',
   },
   {
     name: 'revocation-ignored',
@@ -117,7 +147,7 @@ const FAULT_LIST = [
     description: 'Payment responses drift from the OpenAPI document: amount.value is a string and createdAt is missing.',
     section: '1.3',
     caughtBy: 'payment-schema',
-    alsoFails: ['payment-approve', 'transaction-currency-exponent', 'no-pan-in-logs', 'api-load'],
+    alsoFails: ['payment-approve', 'transaction-currency-exponent'],
   },
   {
     name: 'slow-api',
@@ -127,16 +157,40 @@ const FAULT_LIST = [
     alsoFails: ['api-load'],
   },
   {
+    name: 'slow-network',
+    description: 'The speed-test endpoints are throttled to 0.5 Mbps in both directions.',
+    section: '1.2',
+    caughtBy: 'network-bandwidth',
+  },
+  {
     name: 'token-never-expires',
     description: 'Access tokens carry no exp claim and the token response no expires_in: a leaked token works forever.',
     section: '1.1',
     caughtBy: 'oauth-token-lifetime',
   },
   {
+    name: 'weak-cipher',
+    description: 'Besides strong suites, TLS 1.2 also accepts NULL (no encryption) and anonymous (no authentication) cipher suites.',
+    section: '2.1',
+    caughtBy: 'api-tls',
+  },
+  {
+    name: 'weak-headers',
+    description: 'Responses drop HSTS and X-Content-Type-Options, allow caching and name software versions in Server and X-Powered-By.',
+    section: '2.3',
+    caughtBy: 'security-headers',
+  },
+  {
     name: 'webhook-bad-signature',
     description: 'Webhook deliveries are signed with the wrong key: their HMAC-SHA256 signature does not verify.',
     section: '5.2',
     caughtBy: 'transaction-webhook',
+  },
+  {
+    name: 'wrong-host-cert',
+    description: 'The server certificate is issued for api.example.com only, not for the address clients connect to.',
+    section: '2.1',
+    caughtBy: 'api-certificate',
   },
 ] as const satisfies readonly FaultInfo[];
 

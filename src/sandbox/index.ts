@@ -5,6 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Allowlist, DEFAULT_ALLOWLIST } from './allowlist.js';
 import { LOOPBACK_HOSTNAMES, mintCertificateAuthority, mintServerCertificate } from './certs.js';
 import type { SandboxContext } from './context.js';
 import { replyTransform } from './fault-replies.js';
@@ -18,8 +19,11 @@ import { TRANSACTION_CAPS, capInMinorUnits } from './limits.js';
 import { Pacing } from './pacing.js';
 import { PaymentStore } from './payment-store.js';
 import { RequestLog } from './request-log.js';
+import { RATE_LIMIT_BURST, RATE_LIMIT_PATH } from './rate-limit.js';
 import { buildRouter } from './routes.js';
-import { TrackedServer, apiListener, redirectListener } from './server.js';
+import { TrackedServer, apiListener, redirectListener, securityHeaders } from './server.js';
+import { DEFAULT_DOWNLOAD_BYTES, SPEED_DOWN_PATH, SPEED_UP_PATH } from './speed.js';
+import { certificateOptions, tlsOptions } from './tls-config.js';
 import { TokenIssuer, generateSigningKey } from './tokens.js';
 import { Webhooks } from './webhooks.js';
 
@@ -43,6 +47,8 @@ export interface SandboxOptions {
   stateDir?: string;
   /** Milliseconds added to every API response (a distant provider); default 0. */
   latencyMs?: number;
+  /** Source addresses or CIDR ranges allowed to use the API, default 127.0.0.1 and ::1. */
+  allowlist?: string[];
 }
 
 /** A running sandbox. */
@@ -77,6 +83,8 @@ export interface Sandbox {
   expiredToken: string;
   /** Active faults, in `FAULTS` order. */
   faults: readonly string[];
+  /** Source addresses and ranges the API serves (ignored under `open-allowlist`). */
+  allowlist: readonly string[];
   /** The `${target.x}` fields of an `embedded: true` environment (EMBEDDED_TARGET_FIELDS). */
   targetFields(): Record<string, string | number>;
   /** Closes both servers, destroys open sockets, removes the temp state dir; idempotent. */
@@ -96,6 +104,9 @@ export interface SandboxClientInfo {
 const DEFAULT_CLIENT_ID = 'payready-demo';
 /** A second client that may only read payments, so scope enforcement per client can be shown. */
 const READONLY_CLIENT_ID = 'payready-readonly';
+// A loopback address outside the default allowlist: Linux routes all of 127.0.0.0/8 to lo, so a
+// client can bind it as its source (the `ip-allowlist` check's `sourceAddress`).
+const OUTSIDE_ADDRESS = '127.0.0.2';
 const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::']);
 const TOKEN_TTL_SECONDS = 3600;
 /** Currency the `transactionCap` and `dailyCap` target fields are expressed in (minor units). */
@@ -114,6 +125,7 @@ function urlFor(scheme: 'http' | 'https', host: string, port: number): string {
 /** Starts the emulated provider: mints a CA and server certificate, binds both ports. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const faults = new FaultSet(options.faults ?? []);
+  const allowlist = new Allowlist(options.allowlist ?? DEFAULT_ALLOWLIST);
   const bindHost = options.host ?? '127.0.0.1';
   const host = advertisedHost(bindHost);
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
@@ -125,7 +137,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults.has('jwt-bad-signature') ? generateSigningKey() : Promise.resolve(undefined),
   ]);
   const hostnames = LOOPBACK_HOSTNAMES.includes(host) ? LOOPBACK_HOSTNAMES : [...LOOPBACK_HOSTNAMES, host];
-  const serverCert = await mintServerCertificate(ca, { hostnames });
+  const serverCert = await mintServerCertificate(ca, certificateOptions(faults, hostnames));
 
   // Undo whatever was set up if a later step fails (e.g. the port is taken).
   const cleanups: (() => Promise<void>)[] = [];
@@ -146,7 +158,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       createHttpsServer({
         key: serverCert.keyPem,
         cert: serverCert.certPem,
-        minVersion: 'TLSv1.2',
+        ...tlsOptions(faults),
         ALPNProtocols: ['http/1.1'],
       }),
     );
@@ -186,12 +198,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // start-up, not to the latency of the first client's request.
     await ctx.tokens.verify((await ctx.tokens.issue(clientId, PAYMENT_SCOPES)).accessToken);
     const expired = await tokens.issue(client.id, client.scopes, { issuedAt: Math.floor(Date.now() / 1000) - 2 * TOKEN_TTL_SECONDS, ttlSeconds: TOKEN_TTL_SECONDS });
-    api.server.on('request', apiListener(buildRouter(ctx), { transform: replyTransform(faults), log: requestLog, delayFor: (req, pathname) => ctx.pacing.delayFor(req, pathname) }));
+    const listener = apiListener(buildRouter(ctx), {
+      headers: securityHeaders(faults),
+      ...(faults.has('open-allowlist') ? {} : { allowlist }),
+      transform: replyTransform(faults),
+      log: requestLog,
+      delayFor: (req, pathname) => ctx.pacing.delayFor(req, pathname),
+    });
+    api.server.on('request', listener);
     // `down`: the port was bound only to learn a number nobody else holds; closing it makes
     // connects fail with ECONNREFUSED, as a firewalled or crashed API would.
     if (faults.has('down')) await api.close();
 
-    const redirect = new TrackedServer(createHttpServer(redirectListener(baseUrl)));
+    // `plain-http`: the plain port answers with the API itself, unencrypted, instead of redirecting.
+    const redirect = new TrackedServer(createHttpServer(faults.has('plain-http') ? listener : redirectListener(baseUrl)));
     cleanups.push(() => redirect.close());
     const httpPort = await redirect.listen(options.httpPort ?? 0, bindHost);
     const httpUrl = urlFor('http', host, httpPort);
@@ -213,6 +233,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       clients: clients.map((c) => ({ ...c, scopes: [...c.scopes] })),
       expiredToken: expired.accessToken,
       faults: faults.list(),
+      allowlist: allowlist.entries,
       targetFields: () => ({
         baseUrl,
         host,
@@ -229,6 +250,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         sourceDir,
         transactionCap: capInMinorUnits(TRANSACTION_CAPS.card.perTransaction, CAP_FIELDS_CURRENCY),
         dailyCap: capInMinorUnits(TRANSACTION_CAPS.card.daily, CAP_FIELDS_CURRENCY),
+        downloadUrl: `${baseUrl}${SPEED_DOWN_PATH}?bytes=${DEFAULT_DOWNLOAD_BYTES}`,
+        uploadUrl: baseUrl + SPEED_UP_PATH,
+        rateLimitUrl: baseUrl + RATE_LIMIT_PATH,
+        rateLimit: RATE_LIMIT_BURST,
+        outsideAddress: OUTSIDE_ADDRESS,
       }),
       close: () => (closing ??= cleanup()),
     };

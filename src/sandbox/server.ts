@@ -1,6 +1,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
 import type { ReplyTransform } from './fault-replies.js';
+import { clientAddress, type Allowlist } from './allowlist.js';
+import type { FaultSet } from './faults.js';
 import { ProblemError, problem, type Reply } from './respond.js';
 import type { RequestLog } from './request-log.js';
 import type { Router } from './router.js';
@@ -19,6 +21,28 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
   server: SERVER_NAME,
 };
+
+// `weak-headers`: what a default framework setup sends: no HSTS, no nosniff, cacheable responses,
+// and the exact software versions an attacker would look up.
+const WEAK_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'public, max-age=3600',
+  'x-frame-options': 'DENY',
+  server: `${SERVER_NAME}/0.1.0 Node.js/${process.versions.node}`,
+  'x-powered-by': 'Express/4.17.1',
+};
+
+/** Headers sent on every API response, per fault. */
+export function securityHeaders(faults: FaultSet): Readonly<Record<string, string>> {
+  return faults.has('weak-headers') ? WEAK_HEADERS : SECURITY_HEADERS;
+}
+
+/** What the API listener applies to every request before routing. */
+export interface ApiPolicy {
+  /** Headers set on every response (a handler's own headers override them). */
+  headers: Readonly<Record<string, string>>;
+  /** Source addresses allowed to use the API; absent: everyone (the `open-allowlist` fault). */
+  allowlist?: Allowlist;
+}
 
 function send(res: ServerResponse, reply: Reply): void {
   if (res.destroyed) return; // the client gave up (e.g. timed out) while the response was held
@@ -73,7 +97,12 @@ async function route(router: Router, req: IncomingMessage, res: ServerResponse):
 }
 
 async function handle(router: Router, req: IncomingMessage, res: ServerResponse, hooks: ApiHooks): Promise<void> {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  for (const [name, value] of Object.entries(hooks.headers)) res.setHeader(name, value);
+  const source = clientAddress(req);
+  if (hooks.allowlist && !hooks.allowlist.allows(source)) {
+    send(res, problem({ status: 403, code: 'source_not_allowed', title: 'Source address not allowed', detail: `Requests from ${source} are not on the API's IP allowlist.` }));
+    return;
+  }
   let reply: Reply | undefined;
   try {
     reply = await route(router, req, res);
@@ -105,8 +134,8 @@ function hold(res: ServerResponse, ms: number): Promise<void> {
   });
 }
 
-/** What the sandbox's features add around routing; each is optional. */
-export interface ApiHooks {
+/** What the API listener applies around routing: headers and allowlist first, the features' hooks after. */
+export interface ApiHooks extends ApiPolicy {
   /** Reply-level faults (latin1, opaque-errors) change what is sent. */
   transform?: ReplyTransform;
   /** The request log (pan-in-logs reads it). */
@@ -115,8 +144,8 @@ export interface ApiHooks {
   delayFor?: DelayFor;
 }
 
-/** The HTTPS API's request listener: security headers, routing, problem+json for every error, the hooks. */
-export function apiListener(router: Router, hooks: ApiHooks = {}): RequestListener {
+/** The HTTPS API's request listener: security headers, IP allowlist, routing, problem+json for every error, the hooks. */
+export function apiListener(router: Router, hooks: ApiHooks): RequestListener {
   const { log } = hooks;
   return (req, res) => {
     if (log) {

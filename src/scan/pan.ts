@@ -49,8 +49,10 @@ export class PanScanner {
   private runLength = 0;
   private groups = 0;
   private afterSeparator = false;
-  /** Inside a group too long to be a card number. */
+  /** Inside a group too long to be a card number, or one glued to a letter (an id, a token). */
   private skipping = false;
+  /** The byte before the current one was an ASCII letter (kept across chunks). */
+  private prevLetter = false;
   /** Digits in the current group. */
   private groupLength = 0;
   private line = 1;
@@ -77,6 +79,7 @@ export class PanScanner {
     let groups = this.groups;
     let afterSeparator = this.afterSeparator;
     let skipping = this.skipping;
+    let prevLetter = this.prevLetter;
     let groupLength = this.groupLength;
     let line = this.line;
     let lineStart = this.lineStart;
@@ -87,6 +90,11 @@ export class PanScanner {
       if (c <= NINE) {
         if (c >= ZERO) {
           if (skipping) continue;
+          if (runLength === 0 && prevLetter) {
+            // Digits glued to a letter belong to an identifier (pay_3f8a3894...), not a card number.
+            skipping = true;
+            continue;
+          }
           if (runLength === 0 || afterSeparator) {
             if (groups === MAX_GROUPS || runLength + MAX_DIGITS > MAX_RUN_DIGITS) {
               this.endRun(runLength, groups, line);
@@ -120,27 +128,34 @@ export class PanScanner {
             afterSeparator = false;
           }
           skipping = false;
+          prevLetter = false;
           line += 1;
           lineStart = offset + i + 1;
           continue;
         }
         if ((c === SPACE || c === DASH) && runLength > 0 && !afterSeparator) {
           afterSeparator = true;
+          prevLetter = false;
           continue;
         }
       }
+      const lower = c | 32;
+      const letter = lower >= 97 && lower <= 122;
       skipping = false;
       if (runLength > 0) {
-        if (runLength >= MIN_DIGITS) this.endRun(runLength, groups, line);
+        // A letter right after the last digit makes the run part of an identifier too.
+        if (runLength >= MIN_DIGITS && !(letter && !afterSeparator)) this.endRun(runLength, groups, line);
         runLength = 0;
         groups = 0;
         afterSeparator = false;
       }
+      prevLetter = letter;
     }
     this.runLength = runLength;
     this.groups = groups;
     this.afterSeparator = afterSeparator;
     this.skipping = skipping;
+    this.prevLetter = prevLetter;
     this.groupLength = groupLength;
     this.line = line;
     this.lineStart = lineStart;
@@ -153,6 +168,7 @@ export class PanScanner {
     this.runLength = 0;
     this.groups = 0;
     this.afterSeparator = false;
+    this.prevLetter = false;
   }
 
   /** Checks a finished run of `total` digits in `groups` groups on `line`. */

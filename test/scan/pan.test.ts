@@ -72,6 +72,14 @@ describe('streaming PAN scanner', () => {
     expect(scan(text)).toEqual([]);
   });
 
+  it('ignores digit runs glued to letters (ids and tokens), on either side and across chunks', () => {
+    // 38520000023237 is a Luhn-valid Diners number (a documented test card); inside a hex id it is not a card.
+    const text = ['{"path":"/v1/payments/pay_a38520000023237f"}', 'token=ab4532015112830366', 'ref=4532015112830366x', 'card=38520000023237 ok'].join('\n');
+    for (const size of [1, 5, text.length]) {
+      expect(scan(text, size).map((h) => [h.digits, h.line])).toEqual([['38520000023237', 4]]);
+    }
+  });
+
   it('finds a number inside a longer run of grouped digits, on group boundaries', () => {
     expect(scan('ref 2026 3714-831057-20212 x').map((h) => [h.column, h.brand])).toEqual([[10, 'amex']]);
     expect(scan('1 2 3 4532 0151 1283 0366 9').map((h) => h.digits)).toEqual(['4532015112830366']);

@@ -1,5 +1,5 @@
 import type { RegisterCommand } from './index.js';
-import { EXIT } from '../../errors.js';
+import { EXIT, UsageError } from '../../errors.js';
 import { collect, nonNegativeInt, positiveInt } from '../io.js';
 
 const register: RegisterCommand = (program, io, setExit) => {
@@ -10,9 +10,10 @@ const register: RegisterCommand = (program, io, setExit) => {
     .option('--http-port <n>', 'plain-HTTP port that redirects to HTTPS (default: a free port)', positiveInt('--http-port'))
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--latency <ms>', 'add this many milliseconds to every API response (a distant provider)', nonNegativeInt('--latency'), 0)
+    .option('--allow <address>', 'source address or CIDR range allowed to use the API (IP allowlist); repeatable (default: 127.0.0.1 and ::1)', collect, [])
     .option('--fault <name>', 'switch on a fault so a guideline breaks on purpose; repeatable', collect, [])
     .option('--list-faults', 'list the faults and which check catches each')
-    .action(async (raw: { port?: number; httpPort?: number; host: string; latency: number; fault: string[]; listFaults?: boolean }) => {
+    .action(async (raw: { port?: number; httpPort?: number; host: string; latency: number; allow: string[]; fault: string[]; listFaults?: boolean }) => {
       const { FAULTS, validateFaults } = await import('../../sandbox/faults.js');
       if (raw.listFaults) {
         const width = Math.max(...FAULTS.map((f) => f.name.length));
@@ -26,11 +27,17 @@ const register: RegisterCommand = (program, io, setExit) => {
         return;
       }
       validateFaults(raw.fault);
-      const [{ startSandbox }, { TRANSACTION_CAPS }] = await Promise.all([import('../../sandbox/index.js'), import('../../sandbox/limits.js')]);
+      const [{ startSandbox }, { TRANSACTION_CAPS }, { Allowlist }] = await Promise.all([import('../../sandbox/index.js'), import('../../sandbox/limits.js'), import('../../sandbox/allowlist.js')]);
+      try {
+        if (raw.allow.length > 0) new Allowlist(raw.allow); // throws on an entry that is not an address or range
+      } catch (err) {
+        throw new UsageError(`--allow ${(err as Error).message}`);
+      }
       const sandbox = await startSandbox({
         host: raw.host,
         faults: raw.fault,
         latencyMs: raw.latency,
+        ...(raw.allow.length > 0 ? { allowlist: raw.allow } : {}),
         ...(raw.port ? { port: raw.port } : {}),
         ...(raw.httpPort ? { httpPort: raw.httpPort } : {}),
         ...(io.env.PAYREADY_CLIENT_ID ? { clientId: io.env.PAYREADY_CLIENT_ID } : {}),
@@ -40,7 +47,7 @@ const register: RegisterCommand = (program, io, setExit) => {
         [
           'payready sandbox is running',
           `  API (HTTPS)     ${sandbox.baseUrl}`,
-          `  plain HTTP      ${sandbox.httpUrl}  (redirects to HTTPS)`,
+          `  plain HTTP      ${sandbox.httpUrl}  ${sandbox.faults.includes('plain-http') ? '(serves the API unencrypted: plain-http fault)' : '(redirects to HTTPS)'}`,
           `  CA certificate  ${sandbox.caFile}`,
           `  OAuth issuer    ${sandbox.baseUrl}  (metadata: /.well-known/oauth-authorization-server)`,
           `  OAuth token     POST ${sandbox.baseUrl}/oauth/token  (client_credentials, authorization_code + PKCE, refresh_token)`,
@@ -55,6 +62,9 @@ const register: RegisterCommand = (program, io, setExit) => {
           `  payments        ${sandbox.baseUrl}/v1/payments  (authorise, capture, refund, cancel; Idempotency-Key; webhooks at /v1/webhook-endpoints)`,
           `  caps            card ${TRANSACTION_CAPS.card.perTransaction.toLocaleString('en-US')} per payment, ${TRANSACTION_CAPS.card.daily.toLocaleString('en-US')} per day; bank transfer ${TRANSACTION_CAPS.bank_transfer.perTransaction.toLocaleString('en-US')} / ${TRANSACTION_CAPS.bank_transfer.daily.toLocaleString('en-US')} (major units of the currency)`,
           `  latency         ${raw.latency > 0 ? `+${raw.latency} ms on every response` : 'none added'} (Sandbox-Delay: <ms> holds one response)`,
+          `  IP allowlist    ${sandbox.allowlist.join(', ')}${sandbox.faults.includes('open-allowlist') ? '  (off: open-allowlist)' : ''}`,
+          `  speed test      GET ${sandbox.baseUrl}/speed/down?bytes=N, POST ${sandbox.baseUrl}/speed/up`,
+          `  rate limit      GET ${sandbox.baseUrl}/v1/rate-limit  (bursts of 20, then 429 with Retry-After)`,
           `  faults          ${sandbox.faults.length ? sandbox.faults.join(', ') : 'none'}`,
           '',
           `Try: curl --cacert ${sandbox.caFile} ${sandbox.baseUrl}/health`,

@@ -1,12 +1,13 @@
 import { checkoutArea } from './checkout.js';
 import { commonArea } from './common.js';
+import { networkArea } from './network.js';
 import { oauthArea } from './oauth.js';
 import { paymentsArea } from './payments.js';
 import type { ApiArea, Doc } from './types.js';
 import { webhooksArea } from './webhooks.js';
 
 /** Every area of the API; adding one is a file in this folder and a line here. */
-const AREAS: readonly ApiArea[] = [commonArea, oauthArea, paymentsArea, webhooksArea, checkoutArea];
+const AREAS: readonly ApiArea[] = [commonArea, oauthArea, paymentsArea, webhooksArea, checkoutArea, networkArea];
 
 /** The sandbox's OpenAPI 3.1 document for a sandbox served at `baseUrl`. */
 export function openApiDocument(baseUrl: string, scopes: readonly string[]): Doc {

@@ -1,6 +1,6 @@
 /**
  * The sandbox's OpenAPI 3.1 document is built in code, one area per file next to the routes it
- * describes (common, oauth, payments, checkout). Adding an endpoint: its route, and its operation in the
+ * describes (common, oauth, payments, webhooks, checkout, network). Adding an endpoint: its route, and its operation in the
  * area file (a test fails when a route has no operation or an operation no route).
  */
 

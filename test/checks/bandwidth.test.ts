@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { runCheck, type CheckCase } from './harness.js';
+
+describe('bandwidth check against the real sandbox', () => {
+  const both = { downloadUrl: '${target.downloadUrl}', uploadUrl: '${target.uploadUrl}' };
+  const cases: CheckCase[] = [
+    { name: 'download and upload of 10 MB each are far above 1 Mbps', params: both, status: 'pass', summary: /^download [\d.]+ Mbps \(9\.5 MB in [\d.]+ m?s\), upload [\d.]+ Mbps \(9\.5 MB in [\d.]+ m?s\); at least 1 Mbps$/ },
+    {
+      name: 'fault slow-network: both directions at 0.5 Mbps fail within the time bound',
+      faults: ['slow-network'],
+      params: { ...both, maxSeconds: 1 },
+      status: 'fail',
+      summary: /^download 0\.\d+ Mbps and upload 0\.\d+ Mbps are below the 1 Mbps minimum with 127\.0\.0\.1:\d+: the network path must carry at least 1 Mbps$/,
+    },
+    { name: 'fault slow-network: download only', faults: ['slow-network'], params: { downloadUrl: '${target.downloadUrl}', maxSeconds: 1 }, status: 'fail', summary: /^download 0\.\d+ Mbps is below the 1 Mbps minimum \([\d.]+ KB in 1 s, time bound reached, with 127\.0\.0\.1:\d+\)/ },
+    { name: 'a threshold above what loopback carries fails', params: { downloadUrl: '${target.downloadUrl}', minMbps: 10_000_000 }, status: 'fail', summary: /^download [\d.]+ Mbps is below the 10000000 Mbps minimum/ },
+    { name: 'upload only', params: { uploadUrl: '${target.uploadUrl}', maxBytes: 2_000_000 }, status: 'pass', summary: /^upload [\d.]+ Mbps \(1\.9 MB in/ },
+    { name: 'a download URL that answers 404 is an error', params: { downloadUrl: '${target.baseUrl}/speed/nowhere' }, status: 'error', summary: /^download from 127\.0\.0\.1:\d+: https:\/\/127\.0\.0\.1:\d+\/speed\/nowhere answered 404, not a download$/ },
+    { name: 'fault down: error, refused', faults: ['down'], params: both, status: 'error', summary: /^download from 127\.0\.0\.1:\d+: connection refused by 127\.0\.0\.1:\d+$/ },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const { outcome } = await runCheck('bandwidth', c.params, { faults: c.faults });
+      expect(outcome.status, outcome.summary).toBe(c.status);
+      expect(outcome.summary).toMatch(c.summary);
+    });
+  }
+
+  it('a simulated 2 Mbps link (mbps=) fails a 10 Mbps minimum both ways, and names both rates', async () => {
+    // The server paces both directions, so neither can be measured faster than 2 Mbps; only the
+    // upper side is asserted (a busy machine can only make transfers slower).
+    const { outcome } = await runCheck('bandwidth', { downloadUrl: '${target.baseUrl}/speed/down?bytes=50000000&mbps=2', uploadUrl: '${target.uploadUrl}?mbps=2', maxSeconds: 0.5, minMbps: 10 });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toMatch(/^download [\d.]+ Mbps and upload [\d.]+ Mbps are below the 10 Mbps minimum with 127\.0\.0\.1:\d+/);
+    expect(outcome.values?.downloadMbps).toBeLessThan(2.5);
+    expect(outcome.values?.uploadMbps).toBeLessThan(2.5);
+  });
+
+  it('stops at maxBytes, measures after the first byte, and logs each transfer', async () => {
+    const { outcome, interactions } = await runCheck('bandwidth', { downloadUrl: '${target.baseUrl}/speed/down?bytes=50000000', uploadUrl: '${target.uploadUrl}', maxBytes: 3_000_000 });
+    expect(outcome.status).toBe('pass');
+    const m = Object.fromEntries((outcome.measurements ?? []).map((x) => [x.name, x.value]));
+    expect(m['download bytes']).toBeGreaterThanOrEqual(3_000_000);
+    expect(m['download bytes']).toBeLessThan(3_000_000 + 1_048_576);
+    expect(m['upload bytes']).toBe(3_000_000);
+    expect(m['download first byte']).toBeGreaterThan(0);
+    expect(outcome.values).toMatchObject({ downloadMbps: expect.any(Number), uploadMbps: expect.any(Number) });
+    expect(interactions.overall.requests).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a server that never sends a byte ends as an error within the check timeout', async () => {
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const { outcome } = await runCheck('bandwidth', { downloadUrl: `http://127.0.0.1:${port}/big` }, { timeoutMs: 400 });
+      expect(outcome.status).toBe('error');
+      expect(outcome.summary).toMatch(/^download from 127\.0\.0\.1:\d+: timed out after 400 ms talking to 127\.0\.0\.1:\d+$/);
+    } finally {
+      server.close();
+    }
+  });
+});

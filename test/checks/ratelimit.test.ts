@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { runCheck, type CheckCase } from './harness.js';
+import { httpServer } from './servers.js';
+import { parseRetryAfter } from '../../src/checks/ratelimit.js';
+
+describe('ratelimit check against the real sandbox', () => {
+  const cases: CheckCase[] = [
+    {
+      name: 'the declared limit of 20 is enforced with 429 + Retry-After, and lifts after waiting',
+      params: { url: '${target.rateLimitUrl}', expectLimit: '${target.rateLimit}' },
+      status: 'pass',
+      summary: /^GET \/v1\/rate-limit: 429 at request 2[0-2] of 2[0-3] \([\d.]+ m?s\), Retry-After 1 s, 200 again after waiting$/,
+    },
+    {
+      name: 'fault no-rate-limit: the burst never meets a 429',
+      faults: ['no-rate-limit'],
+      params: { url: '${target.rateLimitUrl}', expectLimit: '${target.rateLimit}' },
+      status: 'fail',
+      summary: /^GET \/v1\/rate-limit: 23 requests in [\d.]+ m?s got no 429 \(declared limit 20\): rate-limit this endpoint and answer 429 with Retry-After$/,
+    },
+    {
+      name: 'fault no-rate-limit without a declared limit: bounded by maxRequests',
+      faults: ['no-rate-limit'],
+      params: { url: '${target.rateLimitUrl}', maxRequests: 50, concurrency: 5 },
+      status: 'fail',
+      summary: /^GET \/v1\/rate-limit: 50 requests in [\d.]+ m?s got no 429: rate-limit/,
+    },
+    { name: 'fault down: error', faults: ['down'], params: { url: '${target.rateLimitUrl}' }, status: 'error', summary: /burst stopped after \d+ requests: connection refused/ },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const { outcome } = await runCheck('ratelimit', c.params, { faults: c.faults });
+      expect(outcome.status, outcome.summary).toBe(c.status);
+      expect(outcome.summary).toMatch(c.summary);
+    });
+  }
+});
+
+/** A server that limits after `limit` requests, answering 429 with `retryAfter` (or none). */
+function limiter(limit: number, retryAfter: (() => string) | undefined, lifts: boolean): (req: IncomingMessage, res: ServerResponse) => void {
+  let count = 0;
+  let limitedUntil = 0;
+  return (_req, res) => {
+    count += 1;
+    const now = Date.now();
+    if (count > limit && (limitedUntil === 0 || now < limitedUntil || !lifts)) {
+      if (limitedUntil === 0) limitedUntil = now + 1000;
+      res.writeHead(429, retryAfter ? { 'retry-after': retryAfter() } : {});
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
+  };
+}
+
+describe('ratelimit check against other servers', () => {
+  it('a 429 past the declared limit fails and names where it came', async () => {
+    const url = await httpServer(limiter(11, () => '1', true));
+    const { outcome } = await runCheck('ratelimit', { url, expectLimit: 10, tolerance: 1, concurrency: 1 });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toBe('GET /: first 429 at request 12, past the declared limit 10 (+1): enforce the declared limit');
+    expect(outcome.values).toMatchObject({ limitedAt: 12, sent: 12 });
+  });
+
+  it('a 429 without Retry-After fails', async () => {
+    const url = await httpServer(limiter(5, undefined, true));
+    const { outcome } = await runCheck('ratelimit', { url, expectLimit: 5, concurrency: 1 });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toBe('GET /: the 429 at request 6 has no Retry-After header: send Retry-After (seconds) so clients know when to retry');
+  });
+
+  it('a limit that does not lift after Retry-After fails', async () => {
+    const url = await httpServer(limiter(5, () => '1', false));
+    const { outcome } = await runCheck('ratelimit', { url, expectLimit: 5, concurrency: 2 });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toBe('GET /: 429 after waiting Retry-After 1 s (before the limit: 200): let clients back in once Retry-After has passed');
+  });
+
+  it('Retry-After as an HTTP date is understood', async () => {
+    const url = await httpServer(limiter(3, () => new Date(Date.now() + 1500).toUTCString(), true));
+    const { outcome } = await runCheck('ratelimit', { url, expectLimit: 3, concurrency: 1 });
+    expect(outcome.status, outcome.summary).toBe('pass');
+    expect(outcome.summary).toMatch(/^GET \/: 429 at request 4 of 4 \([\d.]+ m?s\), Retry-After [12] s, 200 again after waiting$/);
+  });
+
+  it('a Retry-After longer than the time left is a warning, not a wait', async () => {
+    const url = await httpServer(limiter(2, () => '120', true));
+    const { outcome } = await runCheck('ratelimit', { url, expectLimit: 2, concurrency: 1 }, { timeoutMs: 5_000 });
+    expect(outcome.status).toBe('warn');
+    expect(outcome.summary).toMatch(/Retry-After 120 s is longer than the time left; the request after waiting was not tried/);
+  });
+
+  it('parses Retry-After forms', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('5', now)).toBe(5);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:10 GMT', now)).toBe(10);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+});

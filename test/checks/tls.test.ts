@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCheck, type CheckCase } from './harness.js';
+import { sServer, selfSigned } from './openssl.js';
+import { clientHello, parseServerResponse } from '../../src/net/weak-ciphers.js';
+import { signatureAlgorithmOf } from '../../src/net/x509.js';
+
+const api = { host: '${target.host}', port: '${target.port}' };
+
+describe('tls check against the real sandbox', () => {
+  const cases: CheckCase[] = [
+    {
+      name: 'the sandbox: TLS 1.2 and 1.3 only, strong suites, trusted chain, plain HTTP redirects',
+      params: { ...api, httpsOnly: true, httpPort: '${target.httpPort}' },
+      status: 'pass',
+      summary: /^127\.0\.0\.1:\d+: TLS 1\.2, TLS 1\.3 only; TLS_AES_256_GCM_SHA384 with X25519, no weak suites; chain trusted, ec prime256v1 ecdsa-with-SHA256, 89 days to expiry; plain HTTP redirects to https$/,
+    },
+    { name: 'fault legacy-tls: TLS 1.0 and 1.1 accepted', faults: ['legacy-tls'], params: api, status: 'fail', summary: /^TLS 1\.0 and TLS 1\.1 accepted on 127\.0\.0\.1:\d+: disable TLS 1\.0 and TLS 1\.1 \(accept TLS 1\.2 and newer only\)$/ },
+    {
+      name: 'fault weak-cipher: NULL and anonymous suites found by the hand-made ClientHello',
+      faults: ['weak-cipher'],
+      params: api,
+      status: 'fail',
+      summary: /^127\.0\.0\.1:\d+ accepts NULL and anonymous cipher suites \(ECDHE-ECDSA-NULL-SHA: no encryption; AECDH-[\w-]+: no server authentication\): remove them from the server's cipher list$/,
+    },
+    { name: 'fault expired-cert: names the expiry date', faults: ['expired-cert'], params: api, status: 'fail', summary: /^the certificate of 127\.0\.0\.1:\d+ expired on \d{4}-\d\d-\d\d: renew it$/ },
+    { name: 'fault wrong-host-cert: names what the certificate is for', faults: ['wrong-host-cert'], params: api, status: 'fail', summary: /^the certificate of 127\.0\.0\.1:\d+ is for DNS:api\.example\.com, not 127\.0\.0\.1: issue it for 127\.0\.0\.1$/ },
+    {
+      name: 'fault plain-http: the plain port answers instead of redirecting',
+      faults: ['plain-http'],
+      params: { ...api, verify: ['protocols'], httpsOnly: true, httpPort: '${target.httpPort}' },
+      status: 'fail',
+      summary: /^plain HTTP on 127\.0\.0\.1:(\d+) answered 404 instead of redirecting to https: redirect every http:\/\/ request to https:\/\/ or close port \1$/,
+    },
+    { name: 'a certificate valid for fewer days than required fails', params: { ...api, minDaysToExpiry: 100 }, status: 'fail', summary: /expires in 89 days \(\d{4}-\d\d-\d\d\), under the 100 required: renew it$/ },
+    { name: 'verify: certificate ignores the protocols (legacy-tls)', faults: ['legacy-tls'], params: { ...api, verify: ['certificate'] }, status: 'pass', summary: /^127\.0\.0\.1:\d+: chain trusted, ec prime256v1 ecdsa-with-SHA256, 89 days to expiry$/ },
+    { name: 'verify: protocols and ciphers ignore the certificate (expired-cert)', faults: ['expired-cert'], params: { ...api, verify: ['protocols', 'ciphers'] }, status: 'pass', summary: /^127\.0\.0\.1:\d+: TLS 1\.2, TLS 1\.3 only; /},
+    { name: 'a servername the certificate names passes', params: { ...api, servername: 'localhost', verify: ['certificate'] }, status: 'pass', summary: /chain trusted/ },
+    { name: 'a servername the certificate does not name fails', params: { ...api, servername: 'pay.example.org', verify: ['certificate'] }, status: 'fail', summary: /is for IP Address:127\.0\.0\.1, IP Address:0:0:0:0:0:0:0:1, DNS:localhost, not pay\.example\.org/ },
+    { name: 'fault down: error, refused connection', faults: ['down'], params: api, status: 'error', summary: /^127\.0\.0\.1:\d+: connection refused by 127\.0\.0\.1:\d+$/ },
+    { name: 'a ca file that does not exist is an error', params: { ...api, ca: 'no-such-ca.pem' }, status: 'error', summary: /cannot read the ca file no-such-ca\.pem \(ENOENT\)/ },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const { outcome } = await runCheck('tls', c.params, { faults: c.faults });
+      expect(outcome.status, outcome.summary).toBe(c.status);
+      expect(outcome.summary).toMatch(c.summary);
+    });
+  }
+
+  it('without the sandbox CA the chain is not trusted; `ca:` adds it; insecure turns the failure into a warning', async () => {
+    const untrusted = await runCheck('tls', { ...api, verify: ['certificate'] }, { target: { ca: undefined } });
+    expect(untrusted.outcome.status).toBe('fail');
+    expect(untrusted.outcome.summary).toMatch(/^the certificate chain of 127\.0\.0\.1:\d+ is not trusted \(missing intermediate or unknown CA, UNABLE_TO_VERIFY_LEAF_SIGNATURE\)/);
+    const withCa = await runCheck('tls', { ...api, verify: ['certificate'], ca: '${target.caFile}' }, { target: { ca: undefined } });
+    expect(withCa.outcome.status, withCa.outcome.summary).toBe('pass');
+    const insecure = await runCheck('tls', { ...api, verify: ['certificate'] }, { target: { ca: undefined, insecure: true } });
+    expect(insecure.outcome.status).toBe('warn');
+    expect(insecure.outcome.summary).toMatch(/\(the environment has insecure: true\)$/);
+  });
+
+  it('keeps the handshake facts and the chain as evidence, and values for capture', async () => {
+    const { outcome, sandbox } = await runCheck('tls', { ...api, httpsOnly: true, httpPort: '${target.httpPort}' });
+    const facts = JSON.parse(String(outcome.artifacts?.find((a) => a.name === 'handshake.json')?.data));
+    expect(facts.versions).toMatchObject({ TLSv1: expect.stringMatching(/^refused: TLS: .*protocol version/), 'TLSv1.1': expect.stringMatching(/^refused/), 'TLSv1.2': expect.stringMatching(/^accepted/), 'TLSv1.3': 'accepted (TLS_AES_256_GCM_SHA384)' });
+    expect(facts.negotiated).toMatchObject({ protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', group: 'X25519' });
+    expect(Object.keys(facts.weakCiphers)).toEqual(['NULL', 'anonymous', 'EXPORT', 'RC4', 'DES', '3DES']);
+    expect(facts.chain[0]).toMatchObject({ subject: 'CN=localhost, O=payready', keyType: 'ec', curve: 'prime256v1', signatureAlgorithm: 'ecdsa-with-SHA256', selfSigned: false });
+    expect(facts.plainHttp).toMatchObject({ verdict: 'redirects to https' });
+    const pem = String(outcome.artifacts?.find((a) => a.name === 'chain.pem')?.data);
+    expect(pem.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+    expect(pem).toContain(sandbox.caPem.trim().split('\n')[1]);
+    expect(outcome.values).toMatchObject({ versions: ['TLSv1.2', 'TLSv1.3'], protocol: 'TLSv1.3', group: 'X25519', daysToExpiry: 89 });
+    expect(outcome.assertions?.every((a) => a.passed)).toBe(true);
+  });
+});
+
+describe('tls check against openssl s_server (not our server)', () => {
+  const rsa = selfSigned();
+  const cases: { name: string; flags: string[]; cert?: 'weak'; params?: Record<string, unknown>; status: string; summary: RegExp; versions?: string[] }[] = [
+    { name: 'default flags: TLS 1.2 and 1.3, RSA 2048', flags: [], status: 'pass', summary: /^127\.0\.0\.1:\d+: TLS 1\.2, TLS 1\.3 only; TLS_AES_256_GCM_SHA384 with X25519, no weak suites; chain trusted, rsa 2048 sha256WithRSAEncryption, 5\d days to expiry$/, versions: ['TLSv1.2', 'TLSv1.3'] },
+    { name: '-tls1: TLS 1.0 only is refused twice over', flags: ['-tls1', '-cipher', 'DEFAULT@SECLEVEL=0'], status: 'fail', summary: /^TLS 1\.0 accepted on 127\.0\.0\.1:\d+: disable TLS 1\.0 \(accept TLS 1\.2 and newer only\) \(and 1 more\)$/, versions: ['TLSv1'] },
+    { name: '-tls1_1: TLS 1.1 accepted', flags: ['-tls1_1', '-cipher', 'DEFAULT@SECLEVEL=0'], status: 'fail', summary: /^TLS 1\.1 accepted on/, versions: ['TLSv1.1'] },
+    { name: '-tls1 with minVersion TLSv1 passes the protocol rule', flags: ['-tls1', '-cipher', 'DEFAULT@SECLEVEL=0'], params: { minVersion: 'TLSv1', verify: ['protocols'] }, status: 'pass', summary: /: TLS 1\.0 only; ECDHE-RSA-AES256-SHA with X25519$/, versions: ['TLSv1'] },
+    {
+      name: '-no_tls1_3 with a NULL suite enabled',
+      flags: ['-no_tls1_3', '-cipher', 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-NULL-SHA@SECLEVEL=0'],
+      status: 'fail',
+      summary: /^127\.0\.0\.1:\d+ accepts NULL cipher suites \(ECDHE-RSA-NULL-SHA: no encryption\)/,
+      versions: ['TLSv1.2'],
+    },
+    { name: 'RSA 1024 signed with SHA-1', flags: ['-cipher', 'DEFAULT@SECLEVEL=0'], cert: 'weak', params: { verify: ['certificate'] }, status: 'fail', summary: /has a weak key: RSA key of 1024 bits \(use at least 2048\); reissue it with a stronger key \(and 1 more\)$/ },
+  ];
+  const weak = selfSigned({ key: 'rsa:1024', digest: 'sha1' });
+  for (const c of cases) {
+    it(c.name, async () => {
+      const cert = c.cert === 'weak' ? weak : rsa;
+      const server = await sServer(cert, c.flags);
+      try {
+        const { outcome } = await runCheck('tls', { host: '127.0.0.1', port: server.port, ca: cert.cert, ...c.params });
+        expect(outcome.status, outcome.summary).toBe(c.status);
+        expect(outcome.summary).toMatch(c.summary);
+        if (c.versions) expect(outcome.values?.versions).toEqual(c.versions);
+      } finally {
+        server.stop();
+      }
+    });
+  }
+
+  it('a self-signed certificate without `ca:` is untrusted; the SHA-1 signature is named', async () => {
+    const server = await sServer(weak, ['-cipher', 'DEFAULT@SECLEVEL=0']);
+    try {
+      const { outcome } = await runCheck('tls', { host: '127.0.0.1', port: server.port, verify: ['certificate'] });
+      expect(outcome.status).toBe('fail');
+      expect(outcome.summary).toMatch(/not trusted \(self-signed certificate, DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+      const failed = outcome.assertions?.filter((a) => !a.passed).map((a) => a.name);
+      expect(failed).toEqual(['certificate chain', 'certificate key', 'weak signatures in chain']);
+      expect(outcome.summary).toMatch(/\(and 2 more\)$/);
+    } finally {
+      server.stop();
+    }
+    expect(signatureAlgorithmOf(pemToDer(readFileSync(weak.cert, 'utf8')))).toBe('sha1WithRSAEncryption');
+    expect(signatureAlgorithmOf(pemToDer(readFileSync(rsa.cert, 'utf8')))).toBe('sha256WithRSAEncryption');
+  });
+});
+
+describe('hand-made ClientHello', () => {
+  it('is a TLS handshake record offering exactly the suites given, with SNI for names only', () => {
+    const hello = clientHello([0x000a, 0xc012], 'api.example.com');
+    expect([...hello.subarray(0, 3)]).toEqual([22, 3, 1]);
+    expect(hello.readUInt16BE(3)).toBe(hello.length - 5);
+    expect(hello[5]).toBe(1);
+    const suitesAt = 5 + 4 + 2 + 32 + 1;
+    expect(hello.readUInt16BE(suitesAt)).toBe(6);
+    expect([hello.readUInt16BE(suitesAt + 2), hello.readUInt16BE(suitesAt + 4), hello.readUInt16BE(suitesAt + 6)]).toEqual([0x000a, 0xc012, 0x00ff]);
+    expect(hello.includes(Buffer.from('api.example.com'))).toBe(true);
+    expect(clientHello([0x000a], '127.0.0.1').includes(Buffer.from('127.0.0.1'))).toBe(false);
+  });
+
+  it('reads a ServerHello, an alert, and tells garbage and short reads apart', () => {
+    const serverHello = Buffer.from([22, 3, 3, 0, 42, 2, 0, 0, 38, 3, 3, ...new Array(32).fill(7), 0, 0xc0, 0x12, 0]);
+    expect(parseServerResponse(serverHello)).toEqual({ kind: 'hello', version: 0x0303, suite: 0xc012 });
+    expect(parseServerResponse(Buffer.from([21, 3, 3, 0, 2, 2, 40]))).toEqual({ kind: 'alert', description: 40 });
+    expect(parseServerResponse(Buffer.from('HTTP/1.1 400 Bad Request\r\n'))).toEqual({ kind: 'garbage' });
+    expect(parseServerResponse(Buffer.from([22, 3, 3, 0]))).toEqual({ kind: 'incomplete' });
+  });
+});
+
+function pemToDer(pem: string): Buffer {
+  return Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+}
