@@ -20,6 +20,9 @@ export interface BandwidthParams {
   headers?: Record<string, string>;
 }
 
+/** A download that ends by itself before this many bytes says nothing about the link's rate. */
+const MIN_MEASURABLE_BYTES = 64 * 1024;
+
 export default defineCheck<BandwidthParams>({
   name: 'bandwidth',
   description: 'Streamed download and upload throughput against a threshold (1 Mbps by default), bounded in bytes and seconds, measured after the first byte; constant memory.',
@@ -64,6 +67,9 @@ export default defineCheck<BandwidthParams>({
       } catch (err) {
         if (err instanceof NetError) return { status: 'error', summary: `${direction.name} from ${hostOf(direction.url)}: ${err.message}`, assertions, measurements, values };
         throw err;
+      }
+      if (transfer.stoppedBy === 'end' && transfer.bytes < MIN_MEASURABLE_BYTES) {
+        return { status: 'error', summary: `${direction.name} from ${hostOf(direction.url)} ended after ${formatBytes(transfer.bytes)}: too little to measure a rate (at least ${formatBytes(MIN_MEASURABLE_BYTES)}): point ${direction.name}Url at a larger file`, assertions, measurements, values };
       }
       const rate = round(transfer.mbps);
       values[`${direction.name}Mbps`] = transfer.mbps;

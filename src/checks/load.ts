@@ -1,8 +1,9 @@
 import { Pool, type Dispatcher } from 'undici';
-import { describeFailure } from './assert.js';
+import { assertion, describeFailure } from './assert.js';
 import { DEFAULT_THRESHOLDS, describePassed, evaluateThresholds, formatMetric, metricValue, parseThreshold, statsMeasurements, thresholdListSchema, type Threshold } from './thresholds.js';
 import { defineCheck, type CheckContext, type Outcome } from './types.js';
-import { toNetError } from '../net/errors.js';
+import { NetError, toNetError } from '../net/errors.js';
+import { formatBytes } from '../net/http.js';
 import { EndpointStats, endpointTemplate, type Interaction } from '../runner/interactions.js';
 import { parseDuration } from '../suite/duration.js';
 import { DURATION } from '../suite/patterns.js';
@@ -94,6 +95,11 @@ export default defineCheck<LoadParams>({
     }
 
     const assertions = evaluateThresholds(thresholds, stats, label, spanMs);
+    // A redirect is a success to the KPIs, but a phase of redirects measured the wrong endpoint.
+    if (phase.redirects) {
+      const { count, status, location } = phase.redirects;
+      assertions.unshift(assertion('redirects', 'eq', 0, count, `${label}: ${count.toLocaleString('en-US')} of ${stats.requests.toLocaleString('en-US')} responses were redirects (${status}${location ? ` to ${location}` : ''}): load-test the final URL, not a redirect`));
+    }
     const failed = assertions.filter((a) => !a.passed);
     const shape = `${stats.requests.toLocaleString('en-US')} requests in ${(spanMs / 1000).toFixed(2)} s over ${params.connections ?? 10} connection${(params.connections ?? 10) === 1 ? '' : 's'}${params.rate ? ` at ${params.rate} req/s offered` : ''}`;
     const figures = `${formatMetric('throughput', metricValue(stats, 'rps', spanMs))}, p50 ${formatMetric('latency', metricValue(stats, 'p50'))}, p99 ${formatMetric('latency', metricValue(stats, 'p99'))}`;
@@ -125,6 +131,8 @@ interface Phase {
   spanMs: number;
   /** The first network failure, in words. */
   firstError?: string;
+  /** Responses that were redirects (3xx), with the first one's status and Location. */
+  redirects?: { count: number; status: number; location?: string };
 }
 
 /**
@@ -138,6 +146,7 @@ async function runPhase(params: LoadParams, ctx: CheckContext, url: URL, total: 
   const pipelining = params.pipelining ?? 1;
   const timeoutMs = Math.min(params.requestTimeoutMs ?? 10_000, ctx.timeoutMs);
   const { transport } = ctx.http;
+  const maxBody = transport.maxBodyBytes;
   const secureContext = transport.secureContext();
   const pool = new Pool(url.origin, {
     connections,
@@ -187,11 +196,18 @@ async function runPhase(params: LoadParams, ctx: CheckContext, url: URL, total: 
             if (ctx.signal.aborted) controller.abort(toNetError(ctx.signal.reason, url.host, timeoutMs));
             else inFlight.add(controller);
           },
-          onResponseStart(_controller, statusCode) {
+          onResponseStart(_controller, statusCode, responseHeaders) {
             status = statusCode;
+            if (status >= 300 && status < 400) {
+              const location = responseHeaders['location'];
+              phase.redirects ??= { count: 0, status, ...(typeof location === 'string' ? { location } : {}) };
+              phase.redirects.count += 1;
+            }
           },
-          onResponseData(_controller, chunk) {
+          onResponseData(controller, chunk) {
             bytesIn += chunk.length;
+            // Bodies are counted, never kept; still, one past the run's limit is a failed call.
+            if (bytesIn > maxBody) controller.abort(new NetError('too-large', `response body from ${url.host} exceeds the ${formatBytes(maxBody)} limit`));
           },
           onResponseEnd(controller) {
             inFlight.delete(controller);

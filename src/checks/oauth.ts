@@ -154,7 +154,7 @@ export default defineCheck<OAuthParams>({
       if (response.status !== 200 || typeof response.json?.access_token !== 'string') {
         const error = typeof response.json?.error === 'string' ? ` ${response.json.error}` : '';
         if (response.json?.error === 'invalid_client') return finish('error', `the token endpoint refused the client's own credentials (${response.status}${error}): check clientId and clientSecret`);
-        return finish('fail', `the ${flow} grant failed at ${tokenUrl}: ${response.status}${error}${typeof response.json?.error_description === 'string' ? ` (${response.json.error_description})` : ''}`);
+        return finish('fail', `the ${flow} grant failed at ${tokenUrl}: ${grantFailure(response)}`);
       }
       const body = response.json;
       const token = String(body.access_token);
@@ -320,4 +320,14 @@ async function pkceAssertions(ex: OAuthExchange, tokenUrl: string, authorizer: A
     out.push(...(await probe(`pkce: ${label}`, `a code redeemed with ${label === 'wrong verifier' ? 'a wrong' : 'no'} PKCE verifier`, () => ex.post(tokenUrl, form, { provokes: [400] }), (r) => oauthErrorAssertions(`pkce: ${label}`, `redeeming a code with ${label === 'wrong verifier' ? 'a wrong' : 'no'} code_verifier`, r, [400], 'invalid_grant'))));
   }
   return out;
+}
+
+/** Why a token response carries no token, in words: the error the server gave, a redirect, or a body that is not a token response. */
+function grantFailure(response: OAuthResponse): string {
+  const { status, json } = response;
+  if (typeof json?.error === 'string') return `${status} ${json.error}${typeof json.error_description === 'string' ? ` (${json.error_description})` : ''}`;
+  if (status >= 300 && status < 400) return `answered ${status}, a redirect${response.header('location') ? ` to ${response.header('location')}` : ''}: the token endpoint must answer the grant itself`;
+  const type = response.header('content-type') ?? 'no Content-Type';
+  if (json === undefined) return `answered ${status} with a body that is not a JSON object (${type}): a token response is JSON (RFC 6749 §5.1)`;
+  return `answered ${status} without an access_token`;
 }

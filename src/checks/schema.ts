@@ -191,8 +191,9 @@ export default defineCheck<SchemaParams>({
     // An error check's headline is whether the error is clear, so its assertions come first.
     if (params.problem !== undefined) assertions.push(...errorBodyAssertions({ status: exchange.status, contentType: exchange.contentType, text: parsed.text }, params.problem));
     if (params.utf8 !== false) assertions.push(...encodingAssertions(exchange));
-    // An error-body check judges a non-JSON body itself (and says how it is opaque).
-    if (!parsed.ok && !expectsError && (doc || jsonValidator || params.roundTrip)) {
+    // An error-body check judges a non-JSON body itself (and says how it is opaque). Otherwise a
+    // body that does not parse fails, whatever else was asked: this check type is about JSON data.
+    if (!parsed.ok && !expectsError && (doc || jsonValidator || params.roundTrip || parsed.text.trim() !== '')) {
       assertions.push(assertion('body', 'type', 'object', 'text', `the response body is not JSON (${parsed.error})`));
     }
 

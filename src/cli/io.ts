@@ -54,6 +54,19 @@ export function positiveInt(name: string): (value: string) => number {
   };
 }
 
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+/** Parses a size option ("10MB", "512KiB", "1048576") into bytes, or throws a UsageError naming the option. */
+export function byteSize(name: string): (value: string) => number {
+  return (value) => {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+    const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'x'];
+    const bytes = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : NaN;
+    if (!(bytes >= 1 && Number.isSafeInteger(bytes))) throw new UsageError(`${name} must be a size such as 10MB, 512KiB or a number of bytes, got "${value}"`);
+    return bytes;
+  };
+}
+
 /** Parses a whole number option (0 allowed) or throws a UsageError naming the option. */
 export function nonNegativeInt(name: string): (value: string) => number {
   return (value) => {

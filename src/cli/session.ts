@@ -26,6 +26,8 @@ export interface SessionOptions {
   tags: string[];
   /** `--concurrency`. */
   concurrency: number;
+  /** `--max-body`: largest response body read, in bytes (default 10 MB). */
+  maxBodyBytes?: number;
   /** `--fail-on`. */
   failOn: FailOn;
   /** `--reporter NAME[=PATH]`, repeatable. */
@@ -124,6 +126,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
           skip: options.skip,
           tags: options.tags,
           concurrency: options.concurrency,
+          ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
           failOn: options.failOn,
           signal: interrupt.signal,
           listeners: terminal ? [terminal] : [],

@@ -36,13 +36,13 @@ export class EndpointStats {
   readonly latency = new Histogram();
   /** Calls recorded. */
   requests = 0;
-  /** Responses with status < 400 (redirects count as success), plus outcomes the check provoked on purpose. */
+  /** Complete responses with status < 400 (redirects count as success), plus outcomes the check provoked on purpose. */
   successes = 0;
   /** 4xx responses the check did not expect. */
   clientErrors = 0;
   /** 5xx responses the check did not expect. */
   serverErrors = 0;
-  /** Calls that got no response (refused, timeout, reset...) that the check did not expect. */
+  /** Calls that got no response, or lost it mid-body (refused, timeout, reset...), that the check did not expect. */
   networkErrors = 0;
   /** Failures by status (`503`) or network error class (`timeout`), for "12 of 130 calls failed: 503 x10". */
   readonly errorCounts = new Map<string, number>();
@@ -55,8 +55,8 @@ export class EndpointStats {
   add(entry: Interaction, startMs = Date.parse(entry.time)): void {
     this.requests += 1;
     if (!(entry.expected && entry.status === undefined)) this.latency.record(entry.durationMs);
-    if (entry.expected || (entry.status !== undefined && entry.status < 400)) this.successes += 1;
-    else if (entry.status === undefined) {
+    if (entry.expected || (entry.error === undefined && entry.status !== undefined && entry.status < 400)) this.successes += 1;
+    else if (entry.status === undefined || entry.error !== undefined) {
       this.networkErrors += 1;
       this.countError(entry.error ?? 'no response');
     } else if (entry.status >= 500) {

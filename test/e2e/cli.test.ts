@@ -66,6 +66,20 @@ describe('payready CLI', () => {
     expect(bad.stderr).not.toContain(dir);
   });
 
+  it('--max-body caps every response body the checks read; a bad size is a usage error', async () => {
+    const out = tempDir();
+    const capped = await runCli(['demo', '--max-body', '200B', '--only', 'oauth-token', '--out', out]);
+    expect(capped.code).toBe(1);
+    expect(capped.stdout).toMatch(/^ERROR\s+oauth-token\s.*exceeds the 200 B limit$/m);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.results.find((r: { id: string }) => r.id === 'oauth-token').status).toBe('error');
+    const roomy = await runCli(['demo', '--max-body', '1MiB', '--only', 'oauth-token', '--out', tempDir()]);
+    expect(roomy.code, roomy.stdout).toBe(0);
+    const bad = await runCli(['demo', '--max-body', '10XB']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--max-body must be a size such as 10MB/);
+  });
+
   it('run on a missing file is a clear usage error', async () => {
     const result = await runCli(['run', 'nope.yaml'], { cwd: tempDir() });
     expect(result.code).toBe(2);

@@ -140,7 +140,12 @@ export class ScenarioRun {
       throw new ScenarioError(`${what} ${answered(result)}: give the check an access token (token: \${checks.<id>.token}) or client credentials with the payments scopes`);
     }
     if (!this.expect(`${what} status`, 'in', [...statuses], result.status, `${what} ${answered(result)}, expected ${statuses.join(' or ')}${detailOf(result)}`)) throw new StopScenario();
-    return result.body ?? {};
+    if (result.body === undefined) {
+      const type = String(result.headers['content-type'] ?? 'no Content-Type');
+      this.expect(`${what} body`, 'type', 'object', 'text', `${what} ${answered(result)} with a body that is not a JSON object (${type})`);
+      throw new StopScenario();
+    }
+    return result.body;
   }
 
   /** Registers an undo step, run after the scenario (in reverse order) when `cleanup` is on. */

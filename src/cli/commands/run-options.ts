@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { FAIL_ON_VALUES, type FailOn } from '../../runner/report.js';
-import { collect, positiveInt } from '../io.js';
+import { byteSize, collect, positiveInt } from '../io.js';
 import type { SessionOptions } from '../session.js';
 
 /** Options shared by `run` and `demo` (one definition, two commands). */
@@ -10,6 +10,7 @@ export function addRunOptions(command: Command): Command {
     .option('--skip <id>', 'skip this check (and what needs it); repeatable', collect, [])
     .option('--tag <tag>', 'run only checks with this tag; repeatable', collect, [])
     .option('--concurrency <n>', 'checks running at once', positiveInt('--concurrency'), 8)
+    .option('--max-body <size>', 'largest response body read (e.g. 10MB, 512KiB); a larger one is an error', byteSize('--max-body'))
     .addOption(new Option('--fail-on <severity>', 'a fail or error at this severity or above makes the run NOT READY').choices(FAIL_ON_VALUES as string[]).default('major'))
     .option('--reporter <name[=path]>', 'also write this format (json, junit, markdown, html); repeatable', collect, [])
     .option('--out <dir>', 'folder for report.json and the interaction log', 'payready-report')
@@ -26,6 +27,7 @@ export interface RawRunOptions {
   skip: string[];
   tag: string[];
   concurrency: number;
+  maxBody?: number;
   failOn: string;
   reporter: string[];
   out: string;
@@ -48,6 +50,7 @@ export function toSessionOptions(suiteFile: string, raw: RawRunOptions): Session
     skip: raw.skip,
     tags: raw.tag,
     concurrency: raw.concurrency,
+    ...(raw.maxBody ? { maxBodyBytes: raw.maxBody } : {}),
     failOn: raw.failOn as FailOn,
     reporters: raw.reporter,
     outDir: raw.out,
