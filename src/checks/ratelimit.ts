@@ -3,6 +3,7 @@ import { defineCheck, type Assertion, type Outcome } from './types.js';
 import { NetError, formatSeconds } from '../net/errors.js';
 import type { HttpResponse } from '../net/http.js';
 import { pathLabel } from '../net/url.js';
+import { sleep } from '../sleep.js';
 
 /** Parameters of the `ratelimit` check type (mirrors `schema`). */
 export interface RateLimitParams {
@@ -173,15 +174,7 @@ const RECOVERY_REQUEST_MS = 1000;
 async function afterWaiting(seconds: number, send: () => Promise<HttpResponse>, signal: AbortSignal, timeLeftMs: number): Promise<{ kind: 'done'; status: number } | { kind: 'no-time' } | { kind: 'error'; error: NetError }> {
   const waitMs = seconds * 1000;
   if (waitMs + RECOVERY_REQUEST_MS > timeLeftMs) return { kind: 'no-time' };
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, waitMs);
-    signal.addEventListener('abort', done, { once: true });
-  });
+  await sleep(waitMs, signal);
   try {
     return { kind: 'done', status: (await send()).status };
   } catch (err) {

@@ -192,7 +192,10 @@ export interface CheckType<P = Record<string, unknown>> {
   values?: Readonly<Record<string, string>>;
   /** Whether this check moves money (refused on a non-sandbox target unless `allowLive`). */
   movesMoney?: boolean;
-  /** Run after every other check of the suite (KPIs over the run's interactions, load phases that would skew them). */
+  /**
+   * Run after every other check of the suite, one at a time: KPIs over the run's interactions, and
+   * work heavy enough to skew the timings of checks running beside it (a load phase, a browser).
+   */
   runsLast?: boolean;
   /** An example `with:` block for docs and `payready init`. */
   example?: Record<string, unknown>;

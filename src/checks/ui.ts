@@ -70,6 +70,8 @@ export default defineCheck<UiParams>({
   name: 'ui',
   description: 'The checkout page in headless Chromium at phone, tablet and laptop sizes: viewport meta, no sideways scrolling, tap targets, labelled card fields with autocomplete and a numeric keypad, a clear message for a declined card; one screenshot per viewport.',
   sections: ['6.1', '6.2'],
+  // A browser takes the CPU for seconds: beside the API checks it would skew their timings.
+  runsLast: true,
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -20,6 +20,7 @@ import {
   type Report,
 } from './report.js';
 import { selectChecks, type Selection } from './select.js';
+import { sleep } from '../sleep.js';
 
 /** Receives progress as the run goes (the terminal reporter is one). */
 export interface RunListener {
@@ -319,8 +320,10 @@ interface Scheduler {
 }
 
 /**
- * Starts each check once everything it needs is done, at most `concurrency` at a time; checks
- * whose type runs last (KPIs over the run's interactions) wait for all others.
+ * Starts each check once everything it needs is done, at most `concurrency` at a time. Checks
+ * whose type runs last (a browser, a load phase, KPIs over the run's interactions) wait for all
+ * others and then run one at a time, in suite order: each would skew the timings of whatever ran
+ * beside it.
  */
 async function schedule(checks: CheckSpec[], s: Scheduler): Promise<void> {
   const known = new Set(checks.map((c) => c.id));
@@ -328,11 +331,14 @@ async function schedule(checks: CheckSpec[], s: Scheduler): Promise<void> {
   const running = new Map<string, Promise<void>>();
   const aborted = abortPromise(s.signal);
   while (pending.length > 0 && !s.signal.aborted) {
-    const othersPending = pending.some((c) => !s.isLast(c)) || [...running.keys()].some((id) => !s.isLast(checks.find((c) => c.id === id)!));
+    const needsDone = (spec: CheckSpec): boolean => spec.needs.every((id) => !known.has(id) || s.isDone(id));
+    // A last check starts alone: nothing running, and no other check able to start (one that
+    // needs a last check waits for it).
+    const othersReady = pending.some((c) => !s.isLast(c) && needsDone(c));
     let progressed = false;
     for (let i = 0; i < pending.length && running.size < s.concurrency; ) {
       const spec = pending[i]!;
-      const ready = spec.needs.every((id) => !known.has(id) || s.isDone(id)) && (!s.isLast(spec) || !othersPending);
+      const ready = needsDone(spec) && (!s.isLast(spec) || (!othersReady && running.size === 0));
       if (!ready) {
         i += 1;
         continue;
@@ -358,17 +364,5 @@ function abortPromise(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) resolve();
     else signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
   });
 }

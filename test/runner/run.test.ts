@@ -188,6 +188,21 @@ describe('runner', () => {
     expect(log.find((e) => e.id === 'kpi')!.at).toBeGreaterThanOrEqual(Math.max(...log.filter((e) => e.id !== 'kpi' && e.event === 'end').map((e) => e.at)));
   });
 
+  it('runs the last checks one at a time, in suite order; a check that needs one waits for it', async () => {
+    const log: { id: string; event: 'start' | 'end'; at: number }[] = [];
+    const base = sleeper(log);
+    const last: CheckType = { ...base, name: 'last', runsLast: true } as CheckType;
+    const types: Record<string, CheckType> = { sleep: base as CheckType, last };
+    const { report } = await run(
+      [spec('browser', { type: 'last', with: { ms: 20 } }), spec('load', { type: 'last', with: { ms: 20 } }), spec('after-load', { needs: ['load'] }), spec('a', { with: { ms: 10 } }), spec('kpi', { type: 'last' })],
+      base as CheckType<never>,
+      { loadType: async (name) => types[name]! },
+    );
+    expect(report.results.every((r) => r.status === 'pass')).toBe(true);
+    const order = log.map((e) => `${e.event} ${e.id}`);
+    expect(order).toEqual(['start a', 'end a', 'start browser', 'end browser', 'start load', 'end load', 'start after-load', 'end after-load', 'start kpi', 'end kpi']);
+  });
+
   it('--only pulls in what a check needs; --skip skips a check and its dependents', async () => {
     const checks = [spec('a'), spec('b', { needs: ['a'] }), spec('c')];
     const only = await run(checks, sleeper() as CheckType<never>, { only: ['b'] });

@@ -68,14 +68,11 @@ describe('fault no-auth', () => {
   let client: SandboxClient;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ faults: ['no-auth'] });
-    client = new SandboxClient(sandbox);
+    client = await SandboxClient.start({ faults: ['no-auth'] });
+    sandbox = client.sandbox;
   });
 
-  afterAll(async () => {
-    await client.close();
-    await sandbox.close();
-  });
+  afterAll(() => client.close());
 
   it('accepts a payment without a token', async () => {
     expect(sandbox.faults).toEqual(['no-auth']);

@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
 /** A response read to its end. */
 export interface TestResponse {
@@ -35,6 +35,14 @@ function flatHeaders(headers: Record<string, string | string[] | undefined>): Re
 
 /** An HTTPS client for one sandbox that trusts only its CA, with verification on. */
 export class SandboxClient {
+  /** Starts a sandbox and a client for it; `close()` then stops both. */
+  static async start(options?: SandboxOptions): Promise<SandboxClient> {
+    const client = new SandboxClient(await startSandbox(options));
+    client.ownsSandbox = true;
+    return client;
+  }
+
+  private ownsSandbox = false;
   readonly agent: Agent;
 
   constructor(readonly sandbox: Sandbox) {
@@ -87,8 +95,9 @@ export class SandboxClient {
     return token;
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  async close(): Promise<void> {
+    await this.agent.close();
+    if (this.ownsSandbox) await this.sandbox.close();
   }
 }
 

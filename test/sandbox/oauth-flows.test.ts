@@ -34,14 +34,11 @@ describe('authorization_code with PKCE, refresh rotation, introspection, revocat
   let client: SandboxClient;
 
   beforeAll(async () => {
-    sandbox = await startSandbox();
-    client = new SandboxClient(sandbox);
+    client = await SandboxClient.start();
+    sandbox = client.sandbox;
   });
 
-  afterAll(async () => {
-    await client.close();
-    await sandbox.close();
-  });
+  afterAll(() => client.close());
 
   it('the authorize endpoint redirects at once with a code, the state and the issuer (RFC 9207)', async () => {
     const { challenge } = pkce();

@@ -1,20 +1,17 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 import { SandboxClient, type TestRequest } from './helpers.js';
 
 let sandbox: Sandbox;
 let client: SandboxClient;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
-  client = new SandboxClient(sandbox);
+  client = await SandboxClient.start();
+  sandbox = client.sandbox;
 });
 
-afterAll(async () => {
-  await client.close();
-  await sandbox.close();
-});
+afterAll(() => client.close());
 
 function tokenRequest(form: Record<string, string>, headers: Record<string, string> = {}): TestRequest {
   return { form, headers };

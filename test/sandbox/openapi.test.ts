@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRouter } from '../../src/sandbox/routes.js';
 import { FaultSet } from '../../src/sandbox/faults.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 import { OpenApiDocument, bareMediaType } from '../../src/schema/openapi.js';
 import { toViolations } from '../../src/schema/violations.js';
 import { SandboxClient, paymentBody, type TestRequest, type TestResponse } from './helpers.js';
@@ -16,15 +16,12 @@ let client: SandboxClient;
 let doc: OpenApiDocument;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
-  client = new SandboxClient(sandbox);
+  client = await SandboxClient.start();
+  sandbox = client.sandbox;
   doc = OpenApiDocument.parse((await client.send('/openapi.json')).text);
 });
 
-afterAll(async () => {
-  await client.close();
-  await sandbox.close();
-});
+afterAll(() => client.close());
 
 function violationsOf(method: string, path: string, response: TestResponse): string[] {
   const op = doc.byRequest(method, new URL(path, sandbox.baseUrl).pathname);

@@ -8,15 +8,12 @@ let client: SandboxClient;
 let token: string;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
-  client = new SandboxClient(sandbox);
+  client = await SandboxClient.start();
+  sandbox = client.sandbox;
   token = await client.token();
 });
 
-afterAll(async () => {
-  await client.close();
-  await sandbox.close();
-});
+afterAll(() => client.close());
 
 const IBAN = 'DE89370400440532013000';
 

@@ -1,6 +1,6 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 import { SandboxClient, paymentBody } from './helpers.js';
 
 let sandbox: Sandbox;
@@ -8,15 +8,12 @@ let client: SandboxClient;
 let token: string;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
-  client = new SandboxClient(sandbox);
+  client = await SandboxClient.start();
+  sandbox = client.sandbox;
   token = await client.token();
 });
 
-afterAll(async () => {
-  await client.close();
-  await sandbox.close();
-});
+afterAll(() => client.close());
 
 describe('payments authentication', () => {
   it('refuses a payment without a token: 401 problem with a Bearer challenge', async () => {

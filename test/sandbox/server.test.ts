@@ -14,14 +14,11 @@ let sandbox: Sandbox;
 let client: SandboxClient;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
-  client = new SandboxClient(sandbox);
+  client = await SandboxClient.start();
+  sandbox = client.sandbox;
 });
 
-afterAll(async () => {
-  await client.close();
-  await sandbox.close();
-});
+afterAll(() => client.close());
 
 describe('sandbox server', () => {
   it('answers /health with JSON', async () => {

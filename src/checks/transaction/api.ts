@@ -4,6 +4,7 @@ import { NetError } from '../../net/errors.js';
 import type { HttpResponse } from '../../net/http.js';
 import { transcript } from '../../net/transcript.js';
 import { formatMoney } from '../../money.js';
+import { sleep } from '../../sleep.js';
 
 /**
  * The 4xx statuses a provoked refusal may have (what a scenario passes as `expected`); not 401 or
@@ -189,16 +190,4 @@ function parseObject(text: string): Record<string, unknown> | undefined {
 function firstHeader(headers: Record<string, string | string[]>, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
