@@ -38,6 +38,8 @@ export interface LoadParams {
 
 /** Requests when neither `requests` nor `duration` is given. */
 const DEFAULT_REQUESTS = 1000;
+/** A phase stops once this many requests failed without a response and none succeeded. */
+const GIVE_UP_AFTER = 10;
 /** How often progress is reported while the phase runs. */
 const PROGRESS_EVERY_MS = 250;
 
@@ -91,7 +93,8 @@ export default defineCheck<LoadParams>({
     const { stats, spanMs } = phase;
     if (stats.requests === 0) return { status: 'error', summary: `${label}: no request completed${ctx.signal.aborted ? ' before the check was stopped' : ''}` };
     if (stats.successes === 0 && stats.networkErrors === stats.requests) {
-      return { status: 'error', summary: `${label}: every request failed (${phase.firstError ?? 'no response'})`, measurements: statsMeasurements(stats, '', spanMs) };
+      const stopped = stats.requests < total ? `; stopped after ${stats.requests}` : '';
+      return { status: 'error', summary: `${label}: every request failed (${phase.firstError ?? 'no response'})${stopped}`, measurements: statsMeasurements(stats, '', spanMs) };
     }
 
     const assertions = evaluateThresholds(thresholds, stats, label, spanMs);
@@ -175,7 +178,9 @@ async function runPhase(params: LoadParams, ctx: CheckContext, url: URL, total: 
   const deadline = durationMs === undefined ? Number.POSITIVE_INFINITY : started + durationMs;
   let sent = 0;
   let lastEnd = started;
-  const more = (): boolean => sent < total && !ctx.signal.aborted && performance.now() < deadline;
+  // An endpoint that fails every request is not load-tested any further: the first few say it all.
+  const hopeless = (): boolean => stats.successes === 0 && stats.networkErrors >= GIVE_UP_AFTER;
+  const more = (): boolean => sent < total && !ctx.signal.aborted && performance.now() < deadline && !hopeless();
 
   // One abort listener for the whole phase (not one per request) stops every request in flight.
   const inFlight = new Set<Dispatcher.DispatchController>();
@@ -242,7 +247,7 @@ async function runPhase(params: LoadParams, ctx: CheckContext, url: URL, total: 
     ctx.progress?.({ message: `${stats.requests.toLocaleString('en-US')}${of} requests, ${Math.round(stats.requests / Math.max(elapsed, 1e-3)).toLocaleString('en-US')} req/s`, ...(Number.isFinite(total) ? { fraction: stats.requests / total } : durationMs ? { fraction: Math.min(1, (elapsed * 1000) / durationMs) } : {}) });
   }, PROGRESS_EVERY_MS);
   try {
-    if (params.rate) await openModel(params.rate, deadline, total, ctx.signal, () => (sent += 1), one);
+    if (params.rate) await openModel(params.rate, deadline, total, () => ctx.signal.aborted || hopeless(), () => (sent += 1), one);
     else {
       const loop = async (): Promise<void> => {
         while (more()) {
@@ -264,9 +269,9 @@ async function runPhase(params: LoadParams, ctx: CheckContext, url: URL, total: 
 /**
  * Starts requests on a fixed schedule (`rate` per second) until `deadline` or `total`, and waits
  * for all of them. Every request scheduled before the deadline is sent, even when the event loop
- * wakes up late: the phase offers exactly rate x duration requests.
+ * wakes up late: the phase offers exactly rate x duration requests (unless `stopped` says so first).
  */
-async function openModel(rate: number, deadline: number, total: number, signal: AbortSignal, count: () => void, one: (t0: number) => Promise<void>): Promise<void> {
+async function openModel(rate: number, deadline: number, total: number, stopped: () => boolean, count: () => void, one: (t0: number) => Promise<void>): Promise<void> {
   const interval = 1000 / rate;
   const inFlight = new Set<Promise<void>>();
   const origin = performance.now();
@@ -274,14 +279,14 @@ async function openModel(rate: number, deadline: number, total: number, signal: 
   for (;;) {
     const now = Math.min(performance.now(), deadline);
     // Start every request whose scheduled time has come; latency counts from that time.
-    while (origin + scheduled * interval < now && scheduled < total && !signal.aborted) {
+    while (origin + scheduled * interval < now && scheduled < total && !stopped()) {
       const t0 = origin + scheduled * interval;
       scheduled += 1;
       count();
       const task = one(t0).finally(() => inFlight.delete(task));
       inFlight.add(task);
     }
-    if (now >= deadline || scheduled >= total || signal.aborted) break;
+    if (now >= deadline || scheduled >= total || stopped()) break;
     const wait = origin + scheduled * interval - performance.now();
     await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(wait, 50))));
   }

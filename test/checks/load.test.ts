@@ -92,6 +92,12 @@ describe('load check against the real sandbox', () => {
     const { outcome } = await runCheck('load', { url: `https://127.0.0.1:${port}/health`, requests: 5, connections: 1 });
     expect(outcome.status).toBe('error');
     expect(outcome.summary).toBe(`GET /health: every request failed (connection refused by 127.0.0.1:${port})`);
+    // A long phase against a dead endpoint gives up once the first requests all failed.
+    const long = await runCheck('load', { url: `https://127.0.0.1:${port}/health`, requests: 100_000, duration: '20s', connections: 4, rate: 500 });
+    expect(long.outcome.status).toBe('error');
+    expect(long.outcome.summary).toMatch(/^GET \/health: every request failed \(connection refused by 127\.0\.0\.1:\d+\); stopped after 1\d$/);
+    const closed = await runCheck('load', { url: `https://127.0.0.1:${port}/health`, requests: 100_000, connections: 4 });
+    expect(closed.outcome.summary).toMatch(/; stopped after 1\d$/);
   });
 
   it('a server that never answers ends within the request timeout', async () => {

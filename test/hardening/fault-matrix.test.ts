@@ -109,7 +109,7 @@ function causeOf(type: string, kind: HostileKind): RegExp {
   return MATRIX[type]!.causes?.[kind] ?? CAUSE[kind];
 }
 
-const TIMEOUT_MS = 1500;
+const TIMEOUT_MS = 3000;
 const reports = new Map<HostileKind, Report>();
 const servers: Hostile[] = [];
 
