@@ -66,9 +66,9 @@ export async function parseSuite(source: string, file: string, options: LoadOpti
 async function build(source: string, bytes: Buffer, file: string, path: string, options: LoadOptions): Promise<Suite> {
   try {
     const doc = parseYaml(source, file);
-    const validator = await suiteValidator(options.types);
+    const validator = await suiteValidator(options.types, typesNamedIn(doc.value));
     if (!validator.validate(doc.value)) {
-      const context = suiteContext(doc.value, [...validator.types.keys()]);
+      const context = suiteContext(doc.value, validator.names);
       throw located(describeErrors(validator.validate.errors ?? [], context), doc);
     }
     const raw = doc.value as RawSuite;
@@ -174,4 +174,10 @@ function fileErrorReason(error: unknown): string {
   };
   // Never the raw message: it would print the absolute path the user did not write.
   return reasons[code] ?? (code ? `error ${code}` : 'unreadable');
+}
+
+/** The `type:` values of a parsed suite's checks (whatever they are: the schema judges them). */
+function typesNamedIn(value: unknown): unknown[] {
+  const checks = value !== null && typeof value === 'object' ? (value as { checks?: unknown }).checks : undefined;
+  return Array.isArray(checks) ? checks.map((check: unknown) => (check !== null && typeof check === 'object' ? (check as { type?: unknown }).type : undefined)) : [];
 }

@@ -23,7 +23,7 @@ export function checkDefName(typeName: string): string {
  * with: $ref`, which editors follow for completion and which keeps ajv's errors for one check
  * about that check's type only.
  */
-export function suiteSchemaFor(types: readonly CheckType[]): JsonSchema {
+export function suiteSchemaFor(types: readonly CheckType[], names: readonly string[] = types.map((type) => type.name)): JsonSchema {
   const sorted = [...types].sort((a, b) => a.name.localeCompare(b.name));
   const typeDefs: Record<string, unknown> = {};
   for (const type of sorted) typeDefs[checkDefName(type.name)] = acceptReferences(type.schema, `#/$defs/${checkDefName(type.name)}`);
@@ -105,7 +105,7 @@ export function suiteSchemaFor(types: readonly CheckType[]): JsonSchema {
           severity: { $ref: '#/$defs/severity' },
         },
       },
-      check: checkSchema(sorted),
+      check: checkSchema(sorted, names),
       capture: {
         type: ['string', 'object'],
         minLength: 1,
@@ -145,7 +145,7 @@ function environmentSchema(): JsonSchema {
   };
 }
 
-function checkSchema(types: readonly CheckType[]): JsonSchema {
+function checkSchema(types: readonly CheckType[], names: readonly string[]): JsonSchema {
   const sections = Object.keys(GUIDELINE_SECTIONS);
   return {
     type: 'object',
@@ -156,8 +156,8 @@ function checkSchema(types: readonly CheckType[]): JsonSchema {
       id: { type: 'string', pattern: KEBAB_CASE, description: 'Unique id (kebab-case); `${checks.<id>.<capture>}` refers to it.' },
       type: {
         type: 'string',
-        ...(types.length > 0 ? { enum: types.map((type) => type.name) } : {}),
-        description: `Check type: ${types.map((type) => `\`${type.name}\` (${type.description})`).join('; ')}.`,
+        ...(names.length > 0 ? { enum: [...names] } : {}),
+        description: `Check type: ${types.length === names.length ? types.map((type) => `\`${type.name}\` (${type.description})`).join('; ') : names.join(', ')}.`,
       },
       title: { type: 'string', minLength: 1, description: 'Human title (default: the id).' },
       section: {
@@ -197,14 +197,18 @@ function checkSchema(types: readonly CheckType[]): JsonSchema {
         },
       },
     },
-    allOf: types.map((type) => ({
-      if: { properties: { type: { const: type.name } }, required: ['type'] },
-      then: {
-        properties: { with: { $ref: `#/$defs/${checkDefName(type.name)}` } },
-        // A type with required parameters needs a `with:` block at all.
-        ...(hasRequired(type.schema) ? { required: ['with'] } : {}),
-      },
-    })),
+    ...(types.length > 0
+      ? {
+          allOf: types.map((type) => ({
+            if: { properties: { type: { const: type.name } }, required: ['type'] },
+            then: {
+              properties: { with: { $ref: `#/$defs/${checkDefName(type.name)}` } },
+              // A type with required parameters needs a `with:` block at all.
+              ...(hasRequired(type.schema) ? { required: ['with'] } : {}),
+            },
+          })),
+        }
+      : {}),
   };
 }
 

@@ -22,8 +22,10 @@ export type ParamsResult =
 
 /** A compiled suite validator and the types it was built from. */
 export interface SuiteValidator {
-  /** Check types by name (the ones the schema was built from). */
+  /** Check types by name whose parameters the schema validates (the ones a suite uses). */
   types: ReadonlyMap<string, CheckType>;
+  /** Every check type name a suite may use (for "unknown type" and did-you-mean). */
+  names: readonly string[];
   /** ajv's compiled validator of the whole suite. */
   validate: ValidateFunction;
 }
@@ -60,27 +62,39 @@ function createAjv(useDefaults: boolean): Ajv2020.default {
   return ajv;
 }
 
-// Compiling is the expensive part of validation: once per process (per list of types, for tests).
-let registryValidator: Promise<SuiteValidator> | undefined;
+// Compiling is the expensive part of validation: once per process for each set of check types
+// (a suite's schema covers the parameters of the types it uses; every name stays known).
+const registryValidators = new Map<string, Promise<SuiteValidator>>();
 const validatorsByTypes = new WeakMap<readonly CheckType[], SuiteValidator>();
 
-/** The compiled suite validator for `types` (default: the registry), compiled once and cached. */
-export async function suiteValidator(types?: readonly CheckType[]): Promise<SuiteValidator> {
+/**
+ * The compiled suite validator, cached: for `types` when given (tests), else for the registry
+ * types named in `used` (the `type:` values of a suite; unknown names are left to the schema's
+ * enum of every registered name).
+ */
+export async function suiteValidator(types?: readonly CheckType[], used: readonly unknown[] = []): Promise<SuiteValidator> {
   if (types) {
     let cached = validatorsByTypes.get(types);
     if (!cached) {
-      cached = compileSuite(types);
+      cached = compileSuite(types, types.map((type) => type.name));
       validatorsByTypes.set(types, cached);
     }
     return cached;
   }
-  registryValidator ??= registryTypes().then(compileSuite);
-  return registryValidator;
+  const { checkTypeNames, isCheckType, loadCheckType } = await import('../checks/index.js');
+  const names = [...new Set(used.filter((name): name is string => typeof name === 'string' && isCheckType(name)))].sort();
+  const key = names.join(',');
+  let cached = registryValidators.get(key);
+  if (!cached) {
+    cached = Promise.all(names.map((name) => loadCheckType(name))).then((loaded) => compileSuite(loaded, checkTypeNames));
+    registryValidators.set(key, cached);
+  }
+  return cached;
 }
 
-function compileSuite(types: readonly CheckType[]): SuiteValidator {
-  const validate = createAjv(false).compile(suiteSchemaFor(types));
-  return { types: new Map(types.map((type) => [type.name, type])), validate };
+function compileSuite(types: readonly CheckType[], names: readonly string[]): SuiteValidator {
+  const validate = createAjv(false).compile(suiteSchemaFor(types, names));
+  return { types: new Map(types.map((type) => [type.name, type])), names, validate };
 }
 
 let paramsAjv: Ajv2020.default | undefined;
