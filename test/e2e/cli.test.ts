@@ -14,7 +14,7 @@ describe('payready CLI', () => {
 
   it('--help lists every command and the exit codes', async () => {
     const result = await runCli(['--help']);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stdout).toBe(0);
     for (const command of ['run', 'demo', 'sandbox', 'validate', 'checks', 'coverage', 'verify', 'diff', 'merge', 'schema']) expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     expect(result.stdout).toMatch(/Exit codes: 0 ready, 1 not ready, 2 usage or suite error/);
   });
@@ -46,7 +46,7 @@ describe('payready CLI', () => {
 
   it('schema prints a JSON Schema for suite files that knows every check type', async () => {
     const result = await runCli(['schema']);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stdout).toBe(0);
     const schema = JSON.parse(result.stdout);
     expect(schema.$schema).toMatch(/2020-12/);
     expect(JSON.stringify(schema)).toContain('"http"');

@@ -132,6 +132,6 @@ describe('compliance checks end to end', () => {
     expect(validate).toMatchObject({ code: 0, stdout: 'ok  payready.yaml  (8 checks, suite payments)\n' });
     const run = await runCli(['run', 'payready.yaml', '--skip', 'checkout-mobile'], { cwd: dir });
     expect(run.stdout).toMatch(/^READY\s/m);
-    expect(run.code).toBe(0);
+    expect(run.code, run.stdout).toBe(0);
   });
 });

@@ -36,7 +36,7 @@ describe('payready coverage', () => {
     writeFileSync(join(dir, 'all.yaml'), `suite: all\ntitle: All\nenvironments:\n  sandbox: { embedded: true }\nchecks:\n${checks}\n`);
     const result = await runCli(['coverage', 'all.yaml'], { cwd: dir });
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toMatch(/^Guideline coverage of all\.yaml \(suite all\): 36 of 36 items proven$/m);
     expect(result.stdout).toMatch(/^ {2}ok {7}2\.3\.c {2}Restrict API access using IP whitelisting\.\n {13}attest-2-3 \(attestation, whole section\)$/m);
     expect(result.stdout).toMatch(/^Every guideline item is proven by at least one check\.$/m);

@@ -8,7 +8,7 @@ describe('payready demo', () => {
     const out = tempDir();
     const result = await runCli(['demo', '--out', out]);
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toMatch(/^READY\s/m);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report).toMatchObject({ schemaVersion: 1, tool: { name: 'payready' }, verdict: 'READY', incomplete: false, environment: { name: 'sandbox', embedded: true, sandbox: true } });
@@ -69,7 +69,7 @@ describe('payready demo', () => {
     const canary = 'canary-Secret-5f0c1d9e7a2b';
     const out = tempDir();
     const result = await runCli(['demo', '--out', out, '--verbose'], { env: cliEnv({ PAYREADY_CLIENT_SECRET: canary }) });
-    expect(result.code).toBe(0);
+    expect(result.code, result.stdout).toBe(0);
     const forms = [canary, Buffer.from(canary).toString('base64').replace(/=+$/, ''), encodeURIComponent(canary)];
     for (const form of forms) {
       expect(result.stdout).not.toContain(form);

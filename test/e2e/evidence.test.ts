@@ -17,7 +17,7 @@ describe('evidence bundle end to end', () => {
     const dir = tempDir();
     const run = await runCli(['demo', '--evidence', 'out.tar.gz', '--out', 'report'], { cwd: dir });
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toMatch(/^Wrote {6}out\.tar\.gz$/m);
     expect(run.stdout).toMatch(/^Warning {4}The evidence bundle is signed with an ephemeral key made for this run: .*integrity/m);
     expect(readdirSync(dir).filter((f) => f.startsWith('.payready-tmp'))).toEqual([]);
@@ -54,7 +54,7 @@ describe('evidence bundle end to end', () => {
       env: cliEnv({ PAYREADY_CLIENT_SECRET: canary, SUPPORT_TOKEN: token }),
     });
     expect(run.stderr.replace(/^debug: .*\n/gm, '')).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.code, run.stdout).toBe(0);
     const bytes = readFileSync(join(dir, 'b.tar.gz'));
     const { files } = await readTarGz(bytes);
     expect(files.find((f) => f.path === 'artifacts/attest-support-token/evidence/support.md')!.data.toString()).toContain('escalation token: [REDACTED]');
@@ -74,8 +74,8 @@ describe('evidence bundle end to end', () => {
     writeFileSync(join(dir, 'sign.pem'), team.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     writeFileSync(join(dir, 'sign.pub.pem'), team.publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(join(dir, 'other.pub.pem'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
-    const run = await runCli(['demo', '--evidence', 'signed.tar.gz', '--sign-key', 'sign.pem', '-q', '--skip', 'checkout-mobile'], { cwd: dir });
-    expect(run.code).toBe(0);
+    const run = await runCli(['demo', '--evidence', 'signed.tar.gz', '--sign-key', 'sign.pem', '--skip', 'checkout-mobile'], { cwd: dir });
+    expect(run.code, run.stdout).toBe(0);
     const ok = await runCli(['verify', 'signed.tar.gz', '--pubkey', 'sign.pub.pem'], { cwd: dir });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/signed by the key given with --pubkey/);

@@ -95,7 +95,7 @@ describe('payready sandbox + payready run against it', () => {
       expect(run.stdout).toMatch(/^PASS\s+health-schema\s.*GET \/health -> 200: conforms, UTF-8$/m);
       expect(run.stdout).toMatch(/^PASS\s+health-captured-schema\s.*the captured 200 response -> 200: conforms, UTF-8$/m);
       expect(run.stdout).toMatch(/^PASS\s+pkce\s.*a wrong or missing code_verifier is refused/m);
-      expect(run.code).toBe(0);
+      expect(run.code, run.stdout).toBe(0);
       expect(run.stdout + run.stderr).not.toContain(secret);
       expect(stackTraceIn(run.stdout + run.stderr)).toBeUndefined();
     } finally {

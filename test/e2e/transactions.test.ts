@@ -43,7 +43,7 @@ describe('transactions, load and KPIs from the command line', () => {
 
   it('checks transaction explains the scenarios and that it moves money', async () => {
     const result = await runCli(['checks', 'transaction']);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toMatch(/^transaction — Sandbox payment scenarios by name/);
     expect(result.stdout).toContain('Moves money: refused on a non-sandbox environment unless the suite sets allowLive: true.');
     for (const scenario of ['approve', 'decline', 'over-limit', 'daily-cap', 'idempotency-replay', 'timeout-retry', 'refund-partial', 'refund-full', 'refund-over', 'currency-exponent', 'amount-bounds', 'webhook']) {
@@ -53,7 +53,7 @@ describe('transactions, load and KPIs from the command line', () => {
 
   it('sandbox --list-faults names each payment fault and the check that catches it', async () => {
     const result = await runCli(['sandbox', '--list-faults']);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toMatch(/^ {2}no-idempotency\s+5\.1\s+transaction-idempotency\s+The Idempotency-Key header is ignored/m);
     expect(result.stdout).toMatch(/^ {2}slow-api\s+3\.2\s+api-kpis\s+/m);
     expect(result.stdout).toMatch(/^ {2}flaky\s+3\.2\s+api-load\s+/m);
