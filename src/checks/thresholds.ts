@@ -29,7 +29,7 @@ export interface Threshold {
 /**
  * Thresholds `kpi` and `load` apply when a suite gives none: a payments API should fail almost
  * never, answer nearly every call as intended, and keep p95 under half a second (the `slow-api`
- * fault puts it at 1.5 s).
+ * fault puts it at 2.5 s).
  */
 export const DEFAULT_THRESHOLDS: readonly string[] = ['errorRate < 1%', 'successRate > 99%', 'p95 < 500ms'];
 

@@ -151,7 +151,7 @@ const FAULT_LIST = [
   },
   {
     name: 'slow-api',
-    description: 'One payments API response in four is held back 1.5 s, so p95 latency is three times the 500 ms default threshold.',
+    description: 'One payments API response in four is held back 2.5 s, so p95 latency is five times the 500 ms default threshold.',
     section: '3.2',
     caughtBy: 'api-kpis',
     alsoFails: ['api-load'],
