@@ -84,7 +84,8 @@ export const MATRIX: Record<string, MatrixRow> = {
     causes: each(ANSWERING, /no Strict-Transport-Security/),
   },
   load: {
-    params: { url: '${target.baseUrl}/v1/payments/pay_1', requests: 200, duration: '1s', connections: 4 },
+    // Latency is not what these servers break (and eleven servers share the machine here).
+    params: { url: '${target.baseUrl}/v1/payments/pay_1', requests: 200, duration: '1s', connections: 4, thresholds: ['errorRate < 1%', 'successRate > 99%'] },
     passes: { 'malformed-json': 'load judges status and latency, not bodies', 'wrong-content-type': 'load judges status and latency, not bodies' },
   },
 };
