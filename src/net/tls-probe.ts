@@ -105,8 +105,11 @@ export function probeHandshake(target: HandshakeTarget, context: SecureContext):
       port: target.port,
       ...(target.servername && isIP(target.servername) === 0 ? { servername: target.servername } : {}),
       secureContext: context,
+      // Not verification turned off: nothing is sent on this connection, and the tls check fails
+      // an untrusted chain from `authorized`/`authorizationError` below (only an environment with
+      // `insecure: true` makes that a warning, reported as such). The caller checks the name
+      // itself too, so it can report it even when the chain fails as well.
       rejectUnauthorized: false,
-      // The caller checks the name itself (it has to report it even when the chain fails too).
       checkServerIdentity: () => undefined,
     });
     const finish = (result: HandshakeResult): void => {
