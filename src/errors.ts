@@ -4,7 +4,7 @@ export const EXIT = {
   ok: 0,
   /** NOT READY, or a command whose check found a problem (verify, diff, coverage). */
   notReady: 1,
-  /** Bad usage or a suite that does not validate. */
+  /** Bad usage or a suite that does not validate; also a run blocked only by setup errors (see `blockedOnlyBySetup`). */
   usage: 2,
   /** Interrupted by SIGINT (Ctrl-C). */
   sigint: 130,

@@ -9,6 +9,15 @@ export type Status = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
 export type Severity = 'blocker' | 'major' | 'minor' | 'info';
 
 export const STATUSES: readonly Status[] = ['pass', 'fail', 'warn', 'skip', 'error'];
+
+/**
+ * Why an `error` could not decide, when the answer is the team's own configuration rather than the
+ * target: the suite's credentials refused (`invalid_client`), a path the API does not have (404/405
+ * on a configured endpoint), a request body the provider's spec rejects, a CA file that is missing,
+ * parameters that do not resolve. A run blocked only by such errors exits 2 ("fix the suite"),
+ * not 1 ("the target is not ready").
+ */
+export type Cause = 'setup';
 export const SEVERITIES: readonly Severity[] = ['blocker', 'major', 'minor', 'info'];
 
 /** A JSON Schema object (draft 2020-12), kept loose so schemas can be written as `as const` literals. */
@@ -92,6 +101,8 @@ export interface Outcome {
   status: Status;
   /** One line a person can act on, e.g. "TLS 1.0 accepted: disable TLS 1.0 and 1.1 on api.example.com:443". */
   summary: string;
+  /** With `status: 'error'`: `setup` when the suite's own configuration, not the target, stopped the check. */
+  cause?: Cause;
   /** Comparisons made, in order. */
   assertions?: Assertion[];
   /** Numbers measured. */

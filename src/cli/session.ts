@@ -52,7 +52,7 @@ export interface SessionOptions {
  * the exit code: 0 ready, 1 not ready, 130/143 interrupted.
  */
 export async function runSession(options: SessionOptions, io: Io): Promise<number> {
-  const [{ loadSuite }, { resolveEnvironment }, { runSuite }, { TerminalReporter }, { InteractionLog }, { Redactor }, reporters, writers, { writeOutputs }] = await Promise.all([
+  const [{ loadSuite }, { resolveEnvironment }, { runSuite }, { TerminalReporter }, { InteractionLog }, { Redactor }, reporters, writers, { writeOutputs }, { blockedOnlyBySetup }] = await Promise.all([
     import('../suite/load.js'),
     import('../suite/resolve.js'),
     import('../runner/run.js'),
@@ -62,6 +62,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     import('../reporters/index.js'),
     import('../evidence/write.js'),
     import('./outputs.js'),
+    import('../runner/report.js'),
   ]);
 
   const requested = await Promise.all(
@@ -156,6 +157,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     }
 
     if (interrupt.received) return interrupt.received === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+    if (blockedOnlyBySetup(output.report)) return EXIT.usage;
     return output.report.verdict === 'NOT READY' ? EXIT.notReady : EXIT.ok;
   } finally {
     await sandbox?.close();

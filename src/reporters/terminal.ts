@@ -4,7 +4,7 @@ import type { ProgressUpdate, Status } from '../checks/types.js';
 import type { CheckSpec } from '../suite/types.js';
 import type { RunListener } from '../runner/run.js';
 import type { CheckResult, Report, Verdict } from '../runner/report.js';
-import { gates } from '../runner/report.js';
+import { blockedOnlyBySetup, blockingResults } from '../runner/report.js';
 import { describeFailure } from '../checks/assert.js';
 import { clean } from './common.js';
 
@@ -106,13 +106,16 @@ export class TerminalReporter implements RunListener {
       })
       .join('  ');
     if (sections) this.line(`Sections   ${sections}`);
-    const blocking = report.results.filter((r) => (r.status === 'fail' || r.status === 'error') && gates(r.severity, report.failOn) && !r.waived);
-    for (const r of blocking.slice(0, 10)) this.line(`${this.c.red('Blocking')}   ${r.id} (${r.section}, ${r.severity}): ${clean(r.summary)}`);
+    const blocking = blockingResults(report.results, report.failOn);
+    for (const r of blocking.slice(0, 10)) this.line(`${this.c.red(r.cause === 'setup' ? 'Setup   ' : 'Blocking')}   ${r.id} (${r.section}, ${r.severity}): ${clean(r.summary)}`);
     if (blocking.length > 10) this.line(`           ... and ${blocking.length - 10} more`);
     for (const r of report.results.filter((x) => x.waived)) this.line(`${this.c.yellow('Waived')}     ${r.id}: ${clean(r.waiver?.reason ?? '')} (approved by ${r.waiver?.approvedBy}, until ${r.waiver?.expires})`);
     for (const r of report.results.filter((x) => x.waiver && !x.waiver.active)) {
       const what = r.status === 'fail' || r.status === 'error' ? 'it no longer counts' : 'remove or renew it';
       this.line(`${this.c.red('Expired')}    ${r.id}: waiver approved by ${clean(r.waiver!.approvedBy)} expired on ${r.waiver!.expires}: ${what}`);
+    }
+    if (blockedOnlyBySetup(report)) {
+      this.line(this.c.red(`Setup      only the suite's own configuration stands in the way (credentials, paths, CA files): fix the suite and run again (exit 2)`));
     }
     for (const w of report.warnings) this.line(this.c.yellow(`Warning    ${w}`));
     for (const file of files) this.line(`Wrote      ${file}`);

@@ -1,4 +1,4 @@
-import type { Assertion, Finding, Measurement, Severity, Status } from '../checks/types.js';
+import type { Assertion, Cause, Finding, Measurement, Severity, Status } from '../checks/types.js';
 import { SEVERITIES } from '../checks/types.js';
 import type { Waiver } from '../suite/types.js';
 
@@ -47,6 +47,8 @@ export interface CheckResult {
   status: Status;
   /** One actionable line. */
   summary: string;
+  /** With status `error`: `setup` when the suite's own configuration stopped the check (see `Cause`). */
+  cause?: Cause;
   /** ISO time the first attempt started (absent when never started). */
   startedAt?: string;
   /** Wall time of all attempts in milliseconds. */
@@ -169,6 +171,24 @@ export function computeVerdict(results: CheckResult[], failOn: FailOn, incomplet
     waived = true;
   }
   return waived ? 'READY WITH WAIVERS' : 'READY';
+}
+
+/**
+ * The results that make a run NOT READY: fails and errors at or above the gate, not waived.
+ */
+export function blockingResults(results: readonly CheckResult[], failOn: FailOn): CheckResult[] {
+  return results.filter((r) => (r.status === 'fail' || r.status === 'error') && gates(r.severity, failOn) && !r.waived);
+}
+
+/**
+ * True when a NOT READY run is blocked only by setup errors (the suite's credentials refused, a
+ * path the API does not have...): the team's configuration is broken, not the target. The CLI
+ * exits 2 then, so CI can tell "our setup is broken" from "the provider is not ready" (exit 1).
+ */
+export function blockedOnlyBySetup(report: Pick<Report, 'verdict' | 'incomplete' | 'results' | 'failOn'>): boolean {
+  if (report.verdict !== 'NOT READY' || report.incomplete) return false;
+  const blocking = blockingResults(report.results, report.failOn);
+  return blocking.length > 0 && blocking.every((r) => r.status === 'error' && r.cause === 'setup');
 }
 
 /** Counts per status. */

@@ -147,6 +147,7 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
       artifacts: [],
       waived: Boolean(waiver?.active && failed),
       ...(waiver ? { waiver } : {}),
+      ...(partial.status === 'error' && outcome?.cause ? { cause: outcome.cause } : {}),
       ...partial,
       summary: `${partial.summary}${expiredNote}`,
     });
@@ -211,12 +212,12 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
       try {
         params = interpolate(spec.with, { env: plan.env, vars: plan.suite.variables, secrets: plan.secrets, target: plan.target.fields, checks: captures });
       } catch (err) {
-        return { status: 'error', summary: `parameters could not be resolved: ${(err as Error).message}` };
+        return { status: 'error', cause: 'setup', summary: `parameters could not be resolved: ${(err as Error).message}` };
       }
       const validated = await validate(type, params);
-      if (!validated.ok) return { status: 'error', summary: `invalid parameters after interpolation: ${validated.message}` };
+      if (!validated.ok) return { status: 'error', cause: 'setup', summary: `invalid parameters after interpolation: ${validated.message}` };
       if (type.movesMoney && !plan.target.sandbox && !plan.suite.allowLive) {
-        return { status: 'error', summary: `refused: "${spec.type}" moves money and environment "${plan.target.name}" is not a sandbox (set allowLive: true in the suite to allow it)` };
+        return { status: 'error', cause: 'setup', summary: `refused: "${spec.type}" moves money and environment "${plan.target.name}" is not a sandbox (set allowLive: true in the suite to allow it)` };
       }
       const ctx: CheckContext = {
         checkId: spec.id,

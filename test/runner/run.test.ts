@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runSuite, type RunOptions } from '../../src/runner/run.js';
+import { blockedOnlyBySetup } from '../../src/runner/report.js';
 import type { CheckType, Outcome, Status } from '../../src/checks/types.js';
 import type { CheckSpec, Suite } from '../../src/suite/types.js';
 
@@ -97,6 +98,28 @@ describe('runner', () => {
     expect(report.results[2]!.summary).toBe('skipped: needs "b", which was skipped');
     expect(report.results[1]!.skippedBy).toBe('dependency');
     expect(report.verdict).toBe('NOT READY');
+  });
+
+  it('keeps a setup cause on an error, and tells a run blocked only by setup errors from one the target fails', async () => {
+    const configured: CheckType<{ status: Status; setup?: boolean }> = {
+      name: 'configured',
+      description: 'test type',
+      sections: ['1.1'],
+      schema: {},
+      run: async (params) => ({ status: params.status, summary: params.status, ...(params.setup ? { cause: 'setup' as const } : {}) }),
+    };
+    const setupOnly = await run([spec('creds', { with: { status: 'error', setup: true } }), spec('ok', { with: { status: 'pass' } })], configured as CheckType<never>);
+    expect(setupOnly.report.results[0]).toMatchObject({ status: 'error', cause: 'setup' });
+    expect(setupOnly.report.verdict).toBe('NOT READY');
+    expect(blockedOnlyBySetup(setupOnly.report)).toBe(true);
+
+    const alsoFails = await run([spec('creds', { with: { status: 'error', setup: true } }), spec('tls', { with: { status: 'fail' } })], configured as CheckType<never>);
+    expect(blockedOnlyBySetup(alsoFails.report)).toBe(false);
+
+    // A cause only qualifies an error: a fail stays "the target is not ready".
+    const failWithCause = await run([spec('x', { with: { status: 'fail', setup: true } })], configured as CheckType<never>);
+    expect(failWithCause.report.results[0]!.cause).toBeUndefined();
+    expect(blockedOnlyBySetup(failWithCause.report)).toBe(false);
   });
 
   it('turns a check that outlives its timeout into error, even when the check ignores its signal', async () => {
