@@ -34,7 +34,7 @@ const HARD_MAX_SECONDS = 30;
 
 export default defineCheck<RateLimitParams>({
   name: 'ratelimit',
-  description: 'A bounded burst (at most 1,000 requests and 30 s) must meet 429 with Retry-After no later than the declared limit, and a request after waiting Retry-After must succeed.',
+  description: 'A bounded burst (at most 1,000 requests and 30 s) must meet 429 no later than the declared limit; without Retry-After it is a warning, and with it a request after waiting Retry-After must succeed.',
   sections: ['2.3'],
   schema: {
     type: 'object',
@@ -77,7 +77,7 @@ export default defineCheck<RateLimitParams>({
     if (burst.limitedAt === undefined && burst.firstStatus === undefined) return { status: 'error', summary: `${label}: no response in ${elapsed}`, measurements };
 
     const assertions: Assertion[] = [];
-    const noLimit = `${label}: ${burst.sent} requests in ${elapsed} got no 429${params.expectLimit ? ` (declared limit ${params.expectLimit})` : ''}: rate-limit this endpoint and answer 429 with Retry-After`;
+    const noLimit = noLimitMessage(label, burst, elapsed, params.expectLimit);
     assertions.push(assertion('429 during the burst', 'eq', true, burst.limitedAt !== undefined, noLimit));
     if (burst.limitedAt === undefined || burst.limited === undefined) return { status: 'fail', summary: noLimit, assertions, measurements, values: { sent: burst.sent } };
 
@@ -90,14 +90,21 @@ export default defineCheck<RateLimitParams>({
     }
     const retryAfterHeader = burst.limited.header('retry-after');
     const retryAfter = parseRetryAfter(retryAfterHeader, ctx.clock.now());
-    const noRetryAfter = `${label}: the 429 at request ${burst.limitedAt} has ${retryAfterHeader === undefined ? 'no Retry-After header' : `an unreadable Retry-After "${retryAfterHeader}"`}: send Retry-After (seconds) so clients know when to retry`;
-    assertions.push(assertion('retry-after', 'ge', 0, retryAfter, noRetryAfter));
-    if (retryAfter === undefined) problems.push(noRetryAfter);
+    const limitWords = `429 at request ${burst.limitedAt} of ${burst.sent} (${elapsed})`;
+    // RFC 6585 §4: a 429 "MAY include a Retry-After header indicating how long to wait before
+    // making a new request", and guideline 2.3 asks for rate limiting, not for the header: a limit
+    // enforced without it is met, with a warning (clients must guess when to retry, and the
+    // request after the wait cannot be tried). A header that is there but unreadable breaks
+    // RFC 9110 §10.2.3 (delta-seconds or an HTTP-date) and misleads clients: that fails.
+    const noRetryAfter = `${label}: ${limitWords} without Retry-After (optional in RFC 6585 §4, so clients must guess when to retry): send Retry-After (seconds)`;
+    const unreadable = `${label}: the 429 at request ${burst.limitedAt} has an unreadable Retry-After "${retryAfterHeader}" (RFC 9110 §10.2.3: seconds or an HTTP-date): send Retry-After (seconds) so clients know when to retry`;
+    assertions.push(assertion('retry-after', 'ge', 0, retryAfter, retryAfterHeader === undefined ? noRetryAfter : unreadable));
+    if (retryAfterHeader !== undefined && retryAfter === undefined) problems.push(unreadable);
 
     const values = { limitedAt: burst.limitedAt, sent: burst.sent, ...(retryAfter !== undefined ? { retryAfter } : {}) };
-    const limitWords = `429 at request ${burst.limitedAt} of ${burst.sent} (${elapsed})`;
     if (problems.length > 0) return { status: 'fail', summary: `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, assertions, measurements, values };
-    if (!(params.checkRecovery ?? true) || retryAfter === undefined) return { status: 'pass', summary: `${label}: ${limitWords}, Retry-After ${retryAfterHeader}`, assertions, measurements, values };
+    if (retryAfter === undefined) return { status: 'warn', summary: noRetryAfter, assertions, measurements, values };
+    if (!(params.checkRecovery ?? true)) return { status: 'pass', summary: `${label}: ${limitWords}, Retry-After ${retryAfterHeader}`, assertions, measurements, values };
 
     const recovery = await afterWaiting(retryAfter, send, ctx.signal, ctx.timeoutMs - (ctx.clock.monotonic() - started));
     if (recovery.kind === 'no-time') {
@@ -113,6 +120,19 @@ export default defineCheck<RateLimitParams>({
   },
 });
 
+/**
+ * No 429 in the burst. When some answers differed from the first (nginx's `limit_req` answers
+ * 503 unless `limit_req_status 429` is set), the tally shows the limit may be there under another
+ * status, so the advice is the status, not "rate-limit this endpoint".
+ */
+function noLimitMessage(label: string, burst: Burst, elapsed: string, expectLimit: number | undefined): string {
+  const tally = [...burst.statuses].map(([status, count]) => `${status} x${count}`).join(', ');
+  const others = [...burst.statuses.keys()].filter((status) => status !== burst.firstStatus);
+  const details = [...(expectLimit ? [`declared limit ${expectLimit}`] : []), ...(others.length > 0 ? [`answers: ${tally}`] : [])];
+  const advice = others.length > 0 ? `if ${others.join(' or ')} is the limit, answer 429 Too Many Requests with Retry-After instead (RFC 6585 §4)` : 'rate-limit this endpoint and answer 429 with Retry-After';
+  return `${label}: ${burst.sent} requests in ${elapsed} got no 429${details.length > 0 ? ` (${details.join('; ')})` : ''}: ${advice}`;
+}
+
 /** What the burst saw. */
 interface Burst {
   /** Requests sent. */
@@ -123,6 +143,8 @@ interface Burst {
   limited?: HttpResponse;
   /** Status of the first response that was not a 429 (what a request gets normally). */
   firstStatus?: number;
+  /** How many responses had each status, in the order the statuses first appeared. */
+  statuses: Map<number, number>;
   /** First network error, when one stopped the burst. */
   error?: NetError;
   /** Wall time of the burst. */
@@ -132,7 +154,7 @@ interface Burst {
 /** Sends up to `budget` requests, `concurrency` at a time, until a 429, an error or `maxMs`. */
 async function runBurst(send: () => Promise<HttpResponse>, o: { budget: number; concurrency: number; maxMs: number; signal: AbortSignal }): Promise<Burst> {
   const started = performance.now();
-  const burst: Burst = { sent: 0, ms: 0 };
+  const burst: Burst = { sent: 0, ms: 0, statuses: new Map() };
   const stopped = (): boolean => burst.limitedAt !== undefined || burst.error !== undefined || o.signal.aborted || burst.sent >= o.budget || performance.now() - started > o.maxMs;
   let answered = 0;
   const worker = async (): Promise<void> => {
@@ -143,6 +165,7 @@ async function runBurst(send: () => Promise<HttpResponse>, o: { budget: number; 
         // Counted in arrival order: with several connections the server sees requests in the
         // order they reach it, not the order they were started.
         answered += 1;
+        burst.statuses.set(response.status, (burst.statuses.get(response.status) ?? 0) + 1);
         if (response.status !== 429) burst.firstStatus ??= response.status;
         if (response.status === 429 && burst.limitedAt === undefined) {
           burst.limitedAt = answered;

@@ -64,11 +64,19 @@ describe('ratelimit check against other servers', () => {
     expect(outcome.values).toMatchObject({ limitedAt: 12, sent: 12 });
   });
 
-  it('a 429 without Retry-After fails', async () => {
+  it('a 429 without Retry-After is a warning: RFC 6585 §4 makes the header optional (nginx limit_req: test/conformance/nginx.test.ts)', async () => {
     const url = await httpServer(limiter(5, undefined, true));
     const { outcome } = await runCheck('ratelimit', { url, expectLimit: 5, concurrency: 1 });
+    expect(outcome.status, outcome.summary).toBe('warn');
+    expect(outcome.summary).toMatch(/^GET \/: 429 at request 6 of 6 \([\d.]+ m?s\) without Retry-After \(optional in RFC 6585 §4, so clients must guess when to retry\): send Retry-After \(seconds\)$/);
+    expect(outcome.assertions?.find((a) => a.name === 'retry-after')).toMatchObject({ passed: false, actual: undefined });
+  });
+
+  it('a 429 with an unreadable Retry-After fails and quotes it', async () => {
+    const url = await httpServer(limiter(5, () => 'in a while', true));
+    const { outcome } = await runCheck('ratelimit', { url, expectLimit: 5, concurrency: 1 });
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toBe('GET /: the 429 at request 6 has no Retry-After header: send Retry-After (seconds) so clients know when to retry');
+    expect(outcome.summary).toBe('GET /: the 429 at request 6 has an unreadable Retry-After "in a while" (RFC 9110 §10.2.3: seconds or an HTTP-date): send Retry-After (seconds) so clients know when to retry');
   });
 
   it('a limit that does not lift after Retry-After fails', async () => {
