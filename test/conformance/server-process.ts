@@ -1,0 +1,141 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
+import { afterAll } from 'vitest';
+
+/**
+ * Real third-party server programs (nginx, openssl s_server) run as child processes on loopback.
+ * Each one is found on the PATH (or where Debian installs it), started on ports picked by binding
+ * port 0 and closing, started again on fresh ports when another process took one in between, and
+ * stopped after the file.
+ */
+
+const running = new Set<ServerProcess>();
+
+afterAll(async () => {
+  await Promise.all([...running].map((server) => server.stop()));
+});
+
+/**
+ * The path of `program`, or a clear error naming the Debian package that provides it (the test
+ * fails, never skips: .ci/run installs the package).
+ */
+export function requireProgram(program: string, debianPackage: string): string {
+  // /usr/sbin is not on every user's PATH, but Debian puts nginx there.
+  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/sbin', '/usr/bin'];
+  const found = dirs.map((dir) => join(dir, program)).find(executable);
+  if (found) return found;
+  throw new Error(`these tests run the real ${program}, which is not installed: apt-get install ${debianPackage} (.ci/run installs it)`);
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A loopback port that was free a moment ago (bound on port 0, then closed). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** The program could not listen because another process took the port after `freePort`. */
+export class AddressInUse extends Error {}
+
+const ATTEMPTS = 5;
+
+/**
+ * Calls `start` with `count` free ports, and again with fresh ones while it throws
+ * `AddressInUse` (a race with another test process that cannot be closed from here).
+ */
+export async function onFreePorts<T>(count: number, start: (ports: number[]) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    const ports: number[] = [];
+    while (ports.length < count) {
+      const port = await freePort();
+      if (!ports.includes(port)) ports.push(port);
+    }
+    try {
+      return await start(ports);
+    } catch (err) {
+      if (!(err instanceof AddressInUse) || attempt === ATTEMPTS) throw err;
+    }
+  }
+}
+
+/** A started server program. */
+export interface ServerProcess {
+  /** The child process. */
+  child: ChildProcess;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+  /** SIGTERM, then SIGKILL if it has not exited after 2 s; resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns `command` and resolves once `ready()` says it is serving. Rejects with its output when it
+ * exits first (`AddressInUse` when the output says the port was taken) or after 10 s.
+ */
+export function startProcess(command: string, args: string[], o: { name: string; ready: (output: string) => boolean }): Promise<ServerProcess> {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  let exited = false;
+  // 'close' comes after the exit and the last output; a program that could not be spawned only
+  // emits 'error'.
+  const exit = new Promise<void>((resolve) => {
+    const done = (): void => {
+      exited = true;
+      resolve();
+    };
+    child.once('close', done);
+    child.once('error', done);
+  });
+  const server: ServerProcess = {
+    child,
+    output: () => output,
+    async stop() {
+      running.delete(server);
+      if (!exited) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+        await exit;
+        clearTimeout(timer);
+      }
+    },
+  };
+  running.add(server);
+  return new Promise<ServerProcess>((resolve, reject) => {
+    let settled = false;
+    const poll = setInterval(() => {
+      if (o.ready(output)) finish();
+    }, 25);
+    const timer = setTimeout(() => finish(new Error(`${o.name} did not start within 10 s: ${output.trim() || '(no output)'}`)), 10_000);
+    const finish = (err?: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(poll);
+      clearTimeout(timer);
+      if (!err) return resolve(server);
+      void server.stop().then(() => reject(err));
+    };
+    child.stdout?.on('data', (data: Buffer) => (output += data.toString()));
+    child.stderr?.on('data', (data: Buffer) => (output += data.toString()));
+    child.once('error', (err) => finish(new Error(`${o.name} could not be started: ${err.message}`)));
+    child.once('close', (code, signal) => {
+      const words = `${o.name} exited (${signal ?? `code ${code}`}) before serving: ${output.trim() || '(no output)'}`;
+      finish(/address already in use/i.test(output) ? new AddressInUse(words) : new Error(words));
+    });
+  });
+}
