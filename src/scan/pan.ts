@@ -206,9 +206,10 @@ export class PanScanner {
   }
 }
 
-// A necessary condition for a PAN: 13 digits in a row, single spaces or dashes allowed between
-// them. Most text has no such run, and is returned without being scanned.
-const CANDIDATE = /\d(?:[ -]?\d){12}/;
+// A necessary condition for a PAN to mask: 13 digits in a row, single spaces or dashes allowed
+// between them, not starting inside a number or its fraction (a duration's `12.3456789012345678`).
+// Most text has no such run, and is returned without being scanned.
+const CANDIDATE = /(?<!\d)(?<!\d\.)\d(?:[ -]?\d){12}/;
 
 /**
  * `text` with every card number the scanner finds masked to first six and last four digits; the
