@@ -46,3 +46,8 @@ export function wholeNumber(value: string): number | undefined {
 export function numberHint(field: string): string {
   return /port$/i.test(field) ? 'a port number, e.g. 443' : 'digits only, e.g. 1000000';
 }
+
+/** A value that is not a whole number, for a message: quoted when short; a long one may be a credential read by mistake. */
+export function shownValue(value: string): string {
+  return value.length <= 16 ? `"${value}"` : `a ${value.length}-character value`;
+}

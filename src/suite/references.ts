@@ -1,4 +1,4 @@
-import { EMBEDDED_ENV_NAMES, EMBEDDED_TARGET_FIELDS, NUMERIC_TARGET_FIELDS, numberHint, wholeNumber } from '../sandbox/embedded.js';
+import { EMBEDDED_ENV_NAMES, EMBEDDED_TARGET_FIELDS, NUMERIC_TARGET_FIELDS, numberHint, shownValue, wholeNumber } from '../sandbox/embedded.js';
 import type { PathProblem } from './ajv-errors.js';
 import { lookupPath, NAMESPACES, parseTemplate, type Reference } from './interpolate.js';
 import { environmentFields, type RawEnvironment, type RawSuite } from './raw.js';
@@ -168,7 +168,7 @@ function numericFieldProblems(chosen: ChosenEnvironment, env: Record<string, str
       from = ` (from ${only.ref.raw})`;
     }
     if (value === undefined || wholeNumber(value) !== undefined) continue;
-    problems.push({ path: ['environments', chosen.name, field], message: `${field} of environment "${chosen.name}" is "${value}"${from}, not a whole number`, hint: numberHint(field) });
+    problems.push({ path: ['environments', chosen.name, field], message: `${field} of environment "${chosen.name}" is ${shownValue(value)}${from}, not a whole number`, hint: numberHint(field) });
   }
   return problems;
 }

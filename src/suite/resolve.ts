@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Target } from '../checks/types.js';
-import { NUMERIC_TARGET_FIELDS, numberHint, wholeNumber } from '../sandbox/embedded.js';
+import { NUMERIC_TARGET_FIELDS, numberHint, shownValue, wholeNumber } from '../sandbox/embedded.js';
 import { SuiteError } from './errors.js';
 import { interpolate, InterpolationError, referencesIn } from './interpolate.js';
 import { walkStrings } from './references.js';
@@ -59,7 +59,7 @@ export async function resolveEnvironment(suite: Suite, name: string, options: Re
     if (number === undefined) {
       const written = spec.fields[field];
       const from = typeof written === 'string' && written !== value ? ` (from ${written})` : '';
-      throw new SuiteError([{ message: `environment "${name}": ${field} is "${value}"${from}, not a whole number`, hint: numberHint(field) }]);
+      throw new SuiteError([{ message: `environment "${name}": ${field} is ${shownValue(value)}${from}, not a whole number`, hint: numberHint(field) }]);
     }
     fields[field] = number;
   }

@@ -194,6 +194,9 @@ checks:
     await expect(load(source, { env: { BASE_URL: 'https://psp.example', PORT: '8443', CAP: '2500000' } }).catch((e: SuiteError) => e.problems.map(show))).resolves.toEqual([
       '4:74 httpPort of environment "provider" is "eighty", not a whole number | a port number, e.g. 443',
     ]);
+    // A long value may be a credential read by mistake: it is described, not quoted.
+    const long = await problems(source, { env: { BASE_URL: 'https://psp.example', PORT: 'sk_live_0123456789abcdef', CAP: '1' } });
+    expect(long[0]).toBe('4:49 port of environment "provider" is a 24-character value (from ${env.PORT}), not a whole number | a port number, e.g. 443');
   });
 
   it('refuses literal credentials in x-secret parameters and sensitive headers', async () => {
