@@ -1,3 +1,5 @@
+import { maskPans } from '../scan/pan.js';
+
 /** Shortest value worth redacting; shorter strings would blank out ordinary words. */
 const MIN_SECRET_LENGTH = 4;
 
@@ -7,6 +9,9 @@ export const REDACTED = '[REDACTED]';
  * The one redactor of a run. Every secret value and captured token is registered here; every
  * reporter, log line, transcript and evidence file passes through `redact()`. Each secret is also
  * matched in its base64, base64url and URL-encoded forms, since that is how they leak in headers.
+ * Card numbers (PANs, as `pan-scan` finds them) are masked to first six and last four digits here
+ * too (PCI DSS), whether or not any secret is registered: a test card sent in a request body is
+ * as much a card number in a transcript as a real one.
  */
 export class Redactor {
   private readonly forms = new Set<string>();
@@ -25,9 +30,15 @@ export class Redactor {
     return this.forms.size;
   }
 
-  /** Replaces every registered secret form in `text`. */
+  /** Replaces every registered secret form in `text`, then masks the card numbers left in it. */
   redact(text: string): string {
-    if (this.forms.size === 0 || text.length === 0) return text;
+    if (text.length === 0) return text;
+    // Secrets first: a secret that happens to look like a card number must go whole, not keep ten digits.
+    return maskPans(this.redactSecrets(text));
+  }
+
+  private redactSecrets(text: string): string {
+    if (this.forms.size === 0) return text;
     this.pattern ??= new RegExp(
       [...this.forms]
         .sort((a, b) => b.length - a.length)
@@ -40,7 +51,6 @@ export class Redactor {
 
   /** Redacts every string inside a JSON-like value (objects, arrays), returning a copy. */
   redactDeep<T>(value: T): T {
-    if (this.forms.size === 0) return value;
     return this.walk(value, 0) as T;
   }
 

@@ -21,7 +21,8 @@ export interface TranscriptRequest {
 /**
  * An HTTP transcript (request and response, like curl -v), the evidence an `http`-style check
  * keeps. Credentials in headers are masked here; the runner's redactor then removes any secret
- * that appears elsewhere (a token echoed in a body, a client secret in a form).
+ * that appears elsewhere (a token echoed in a body, a client secret in a form) and masks card
+ * numbers, as it does in every artifact.
  */
 export function transcript(req: TranscriptRequest, res: HttpResponse | undefined): string {
   const lines = [`> ${req.method} ${req.url}`];

@@ -29,3 +29,25 @@ export const EMBEDDED_TARGET_FIELDS: readonly string[] = [
   'rateLimit', // its declared burst size (requests)
   'outsideAddress', // a local source address outside the API's IP allowlist
 ];
+
+/**
+ * The target fields that are numbers (ports, caps, a burst size). An environment may feed them from
+ * a variable (`port: ${env.PAYREADY_SANDBOX_PORT}`); a variable is text, so a whole number given
+ * as text becomes a number here, and anything else is a suite error naming the field.
+ */
+export const NUMERIC_TARGET_FIELDS: readonly string[] = ['port', 'httpPort', 'transactionCap', 'dailyCap', 'rateLimit'];
+
+/** `value` as a whole number, when it is one written as text (`"443"`); undefined otherwise. */
+export function wholeNumber(value: string): number | undefined {
+  return /^\d{1,15}$/.test(value) ? Number(value) : undefined;
+}
+
+/** What to write instead of a value of `field` that is not a whole number. */
+export function numberHint(field: string): string {
+  return /port$/i.test(field) ? 'a port number, e.g. 443' : 'digits only, e.g. 1000000';
+}
+
+/** A value that is not a whole number, for a message: quoted when short; a long one may be a credential read by mistake. */
+export function shownValue(value: string): string {
+  return value.length <= 16 ? `"${value}"` : `a ${value.length}-character value`;
+}

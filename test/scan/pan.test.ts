@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isTestPan, luhnValid, maskPan, panBrand } from '../../src/scan/cards.js';
-import { PanScanner, type PanHit } from '../../src/scan/pan.js';
+import { PanScanner, maskPans, type PanHit } from '../../src/scan/pan.js';
 
 function scan(text: string, chunkSize = text.length || 1): PanHit[] {
   const hits: PanHit[] = [];
@@ -88,6 +88,41 @@ describe('streaming PAN scanner', () => {
   it('keeps line numbers right across CRLF and very long lines, in constant state', () => {
     const long = 'x'.repeat(3 * 1024 * 1024);
     const hits = scan(`a\r\n${long}\r\nb 4532015112830366\r\n`, 65536);
-    expect(hits).toEqual([{ digits: '4532015112830366', brand: 'visa', line: 3, column: 3 }]);
+    expect(hits).toEqual([{ digits: '4532015112830366', brand: 'visa', line: 3, column: 3, offset: 3 + long.length + 2 + 2 }]);
+  });
+});
+
+describe('maskPans: card numbers in text, first six and last four', () => {
+  it.each([
+    ['a JSON body', '{"paymentMethod":{"type":"card","number":"4111111111111111","cvc":"737"}}', '{"paymentMethod":{"type":"card","number":"411111******1111","cvc":"737"}}'],
+    ['a line of a transcript', '> card=5425233430109903&amount=1000', '> card=542523******9903&amount=1000'],
+    ['spaces between groups (kept)', 'pan 4111 1111 1111 1111 ok', 'pan 4111 11** **** 1111 ok'],
+    ['dashes between groups (kept)', 'pan 4111-1111-1111-1111.', 'pan 4111-11**-****-1111.'],
+    ['an Amex number, 15 digits', 'amex 3714-831057-20212', 'amex 3714-83****-*0212'],
+    ['a 19-digit Maestro number', 'x 6799990100000000019 y', 'x 679999*********0019 y'],
+    ['a number inside a grouped run', 'ref 2026 3714-831057-20212 x', 'ref 2026 3714-83****-*0212 x'],
+    ['two numbers on a line', '4111111111111111,4532015112830366', '411111******1111,453201******0366'],
+    ['a number at the start and one at the end', '4111111111111111 and 4532015112830366', '411111******1111 and 453201******0366'],
+    ['a number after non-ASCII text', 'Zoë Łukasz 李雷 🙂 4111111111111111 ü', 'Zoë Łukasz 李雷 🙂 411111******1111 ü'],
+    ['a number after a lone surrogate', '\ud800 4111111111111111', '\ud800 411111******1111'],
+  ])('masks %s', (_name, text, masked) => {
+    expect(maskPans(text)).toBe(masked);
+    expect(maskPans(text)).toHaveLength(text.length);
+  });
+
+  it.each([
+    ['an order id (Luhn-valid, no card scheme starts with 1)', 'order 1234567812345670 shipped'],
+    ['a millisecond timestamp', '{"time":1796602226123,"at":"2026-11-29T10:00:00.123Z"}'],
+    ['a Luhn failure', 'card 4111111111111112'],
+    ['the fraction of a duration', '{"durationMs":12.4111111111111111,"bytes":4111}'],
+    ['the integer part of a decimal amount', 'total 4111111111111111.25'],
+    ['an id glued to letters', '/v1/payments/pay_a38520000023237f, token ab4532015112830366'],
+    ['a long id', 'id=45320151128303661234'],
+    ['a phone number', 'tel +44 20 7946 0958'],
+    ['an IBAN', 'iban DE89370400440532013000'],
+    ['short numbers', 'amount 1000, port 443, 2026-11-29'],
+    ['an already masked number', 'card 411111******1111'],
+  ])('leaves %s alone', (_name, text) => {
+    expect(maskPans(text)).toBe(text);
   });
 });

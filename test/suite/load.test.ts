@@ -178,6 +178,27 @@ checks:
     ]);
   });
 
+  it('number fields (ports, caps) read from a variable must hold a whole number', async () => {
+    const source = `suite: test
+title: Test
+environments:
+  provider: { baseUrl: "\${env.BASE_URL}", port: "\${env.PORT}", httpPort: "eighty", rateLimit: 100, dailyCap: "\${env.CAP}" }
+checks:
+  - { id: a, type: fetch, section: "1.1", with: { url: "\${target.baseUrl}" } }
+`;
+    expect(await problems(source, { env: { BASE_URL: 'https://psp.example', PORT: '443/tcp', CAP: '' } })).toEqual([
+      '4:49 port of environment "provider" is "443/tcp" (from ${env.PORT}), not a whole number | a port number, e.g. 443',
+      '4:74 httpPort of environment "provider" is "eighty", not a whole number | a port number, e.g. 443',
+      '4:110 dailyCap of environment "provider" is "" (from ${env.CAP}), not a whole number | digits only, e.g. 1000000',
+    ]);
+    await expect(load(source, { env: { BASE_URL: 'https://psp.example', PORT: '8443', CAP: '2500000' } }).catch((e: SuiteError) => e.problems.map(show))).resolves.toEqual([
+      '4:74 httpPort of environment "provider" is "eighty", not a whole number | a port number, e.g. 443',
+    ]);
+    // A long value may be a credential read by mistake: it is described, not quoted.
+    const long = await problems(source, { env: { BASE_URL: 'https://psp.example', PORT: 'sk_live_0123456789abcdef', CAP: '1' } });
+    expect(long[0]).toBe('4:49 port of environment "provider" is a 24-character value (from ${env.PORT}), not a whole number | a port number, e.g. 443');
+  });
+
   it('refuses literal credentials in x-secret parameters and sensitive headers', async () => {
     const found = await problems(`${HEAD}secrets: { pw: { env: PW } }
 checks:

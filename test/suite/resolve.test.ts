@@ -92,6 +92,15 @@ describe('resolveEnvironment', () => {
     }
   });
 
+  it('reads number fields (ports, caps) given as text, as from a variable, as numbers; refuses any other text', async () => {
+    const provider = await loadSuite('suite.yaml', { cwd: dir, env, environment: 'production', types: fakeTypes });
+    provider.environments.production!.fields = { baseUrl: '${env.API_URL}', port: '${env.PORT}', httpPort: '80', dailyCap: 2500000, note: '443' };
+    const { target } = await resolveEnvironment(provider, 'production', { env: { ...env, PORT: '8443' } });
+    expect(target.fields).toEqual({ baseUrl: 'https://api.example.com', port: 8443, httpPort: 80, dailyCap: 2500000, note: '443' });
+    const refused = await resolveEnvironment(provider, 'production', { env: { ...env, PORT: '8443x' } }).catch((error: unknown) => error);
+    expect(formatSuiteError(refused as SuiteError)).toBe('error: environment "production": port is "8443x" (from ${env.PORT}), not a whole number\n  = help: a port number, e.g. 443\n');
+  });
+
   it('refuses empty secret files and CA files that hold no certificate', async () => {
     await writeFile(join(dir, 'secrets/api-key'), '\n');
     await expect(resolveEnvironment(suite, 'production', { env })).rejects.toThrow('secret file ./secrets/api-key (secret "apiKey") is empty');
