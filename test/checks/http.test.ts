@@ -187,3 +187,33 @@ describe('http check: error messages (expect.problem, guideline 6.2)', () => {
     });
   }
 });
+
+describe('http check: a URL the API does not have is the suite\'s setup (error, cause setup)', () => {
+  it('a 404 where the suite expected a success names the URL and what to check', async () => {
+    const { outcome, sandbox } = await runCheck('http', { url: '${target.baseUrl}/helth', expect: { status: 200 } });
+    expect(outcome.status, outcome.summary).toBe('error');
+    expect(outcome.cause).toBe('setup');
+    expect(outcome.summary).toBe(`GET /helth: GET ${sandbox.baseUrl}/helth answered 404 ("No endpoint at /helth."): the API has no such path: check the URL (its base, e.g. the environment's baseUrl, and its path) and the method`);
+  });
+
+  it('an auth-required probe (status: 401) on a path the API does not have cannot pass or fail', async () => {
+    const { outcome } = await runCheck('http', { method: 'POST', url: '${target.baseUrl}/v1/paymnts', json: payment, expect: { status: 401 } });
+    expect(outcome.status, outcome.summary).toBe('error');
+    expect(outcome.cause).toBe('setup');
+  });
+
+  it('a 405 names the method and the Allow header', async () => {
+    const { outcome } = await runCheck('http', { method: 'DELETE', url: '${target.baseUrl}/health', expect: { status: 200 } });
+    expect(outcome.status, outcome.summary).toBe('error');
+    expect(outcome.cause).toBe('setup');
+    expect(outcome.summary).toMatch(/^DELETE \/health: DELETE https:\/\/127\.0\.0\.1:\d+\/health answered 405 .*: the API has \/health but not for DELETE \(Allow: [A-Z, ]+\): check the URL/);
+  });
+
+  it('a check that asks for 404 passes on it, and one judging any error body judges the 404', async () => {
+    const asked = await runCheck('http', { url: '${target.baseUrl}/helth', expect: { status: 404 } });
+    expect(asked.outcome.status, asked.outcome.summary).toBe('pass');
+    const judged = await runCheck('http', { url: '${target.baseUrl}/helth', expect: { problem: true } });
+    expect(judged.outcome.status, judged.outcome.summary).toBe('pass');
+    expect(judged.outcome.cause).toBeUndefined();
+  });
+});

@@ -5,6 +5,7 @@ import type { HttpResponse } from '../../net/http.js';
 import { transcript } from '../../net/transcript.js';
 import { formatMoney } from '../../money.js';
 import { errorFields } from '../error-body.js';
+import { NO_SUCH_PATH, noSuchPath } from '../no-such-path.js';
 import { sleep } from '../../sleep.js';
 
 /**
@@ -14,8 +15,6 @@ import { sleep } from '../../sleep.js';
  */
 export const CLIENT_ERRORS: readonly number[] = Array.from({ length: 100 }, (_, i) => 400 + i).filter((status) => ![401, 403, 404, 405, 429].includes(status));
 
-/** Statuses that say the request reached an API without this path or method. */
-const NO_SUCH_PATH = new Set([404, 405]);
 
 /** How the check authenticates to the payments API. */
 export type ApiAuth = { kind: 'token'; token: string } | { kind: 'client'; tokenUrl: string; clientId: string; clientSecret: string } | { kind: 'none' };
@@ -110,7 +109,7 @@ export class PaymentsApi {
     const url = `${this.baseUrl}${path}`;
     for (let attempt = 0; ; attempt++) {
       const result = await this.exchange(method, url, headers, body, options);
-      if (result.status !== undefined && NO_SUCH_PATH.has(result.status) && !options.expectStatus?.includes(result.status)) throw new NoSuchPathError(method, url, result, this.baseUrl);
+      if (result.status !== undefined && NO_SUCH_PATH.has(result.status) && !options.expectStatus?.includes(result.status)) throw new NoSuchPathError(method, url, { ...result, status: result.status }, this.baseUrl);
       const retry = attempt < this.retries && result.status !== undefined && RETRY_STATUSES.has(result.status) && !options.expectStatus?.includes(result.status);
       if (!retry) return result;
       const after = Number(firstHeader(result.headers, 'retry-after'));
@@ -184,17 +183,12 @@ export class TokenError extends Error {
 export class NoSuchPathError extends Error {
   override readonly name = 'NoSuchPathError';
 
-  constructor(method: string, url: string, result: ApiResult, baseUrl: string | undefined) {
-    const said = errorFields(result.body).message;
-    const allow = firstHeader(result.headers, 'allow');
-    const what =
-      result.status === 405
-        ? `the API has ${new URL(url).pathname} but not for ${method}${allow ? ` (Allow: ${allow})` : ''}`
-        : `the API has no such path`;
+  constructor(method: string, url: string, result: ApiResult & { status: number }, baseUrl: string | undefined) {
     const check = baseUrl
       ? `check the base URL (now ${baseUrl}: the check's baseUrl, else the environment's) and that the target speaks the payments API the scenarios use (POST /v1/payments, /capture, /refunds, as \`payready sandbox\` does)`
       : `check the token URL (the check's tokenUrl, else the environment's tokenUrl, else <baseUrl>/oauth/token)`;
-    super(`${method} ${url} answered ${result.status}${said ? ` (${JSON.stringify(said)})` : ''}: ${what}: ${check}`);
+    const allow = firstHeader(result.headers, 'allow');
+    super(noSuchPath(method, url, { status: result.status, body: result.body, ...(allow ? { allow } : {}) }, check));
   }
 }
 
