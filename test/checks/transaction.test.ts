@@ -174,3 +174,24 @@ describe('transaction check: a path the API does not have is the suite\'s setup,
     expect(outcome.summary).toBe(`approve: POST ${sandbox.baseUrl}/token answered 404 ("No endpoint at /token."): the API has no such path: check the token URL (the check's tokenUrl, else the environment's tokenUrl, else <baseUrl>/oauth/token)`);
   });
 });
+
+describe('transaction check: a refusal\'s reason is read in the provider\'s error shape', () => {
+  it('amount-bounds accepts refusals whose reason is a Stripe error message', async () => {
+    const server = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'amount_too_small', doc_url: 'https://stripe.com/docs/error-codes/amount-too-small', message: 'Amount must be at least 50 cents.', param: 'amount', type: 'invalid_request_error' } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const { outcome } = await runCheck('transaction', { scenario: 'amount-bounds', token: 'any-token-value', baseUrl: base });
+      expect(outcome.status, outcome.summary).toBe('pass');
+      expect(outcome.assertions?.find((a) => a.name === 'an amount of 0 reason')?.actual).toBe('Amount must be at least 50 cents.');
+    } finally {
+      server.close();
+    }
+  });
+});
