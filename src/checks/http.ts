@@ -1,6 +1,7 @@
 import { check, describeFailure, getPath, matcherSchema, assertion, parseMatcher, type Matcher } from './assert.js';
 import { errorBodyAssertions, errorBodySchema, type ErrorBodySpec } from './error-body.js';
 import { defineCheck, type Assertion, type Outcome } from './types.js';
+import { NO_SUCH_PATH, noSuchPath } from './no-such-path.js';
 import { NetError } from '../net/errors.js';
 import { transcript } from '../net/transcript.js';
 import { pathLabel } from '../net/url.js';
@@ -140,10 +141,15 @@ export default defineCheck<HttpParams>({
     if (expect.durationMs !== undefined) assertions.push(...check('durationMs', round(response.durationMs), expect.durationMs));
 
     const failed = assertions.filter((a) => !a.passed);
+    // A 404/405 where the suite expected another status: the configured URL is not on this API
+    // (a check that asks for 404 passes on it, and one judging any error body judges this one).
+    const missing = NO_SUCH_PATH.has(response.status) && failed.some((a) => a.name === 'status');
     const outcome: Outcome = {
-      status: failed.length === 0 ? 'pass' : 'fail',
-      summary:
-        failed.length === 0
+      status: missing ? 'error' : failed.length === 0 ? 'pass' : 'fail',
+      ...(missing ? { cause: 'setup' as const } : {}),
+      summary: missing
+        ? `${label}: ${noSuchPath(method, response.url, { status: response.status, body: parsed.ok ? parsed.value : undefined, ...(response.header('allow') ? { allow: response.header('allow') } : {}) }, 'check the URL (its base, e.g. the environment\'s baseUrl, and its path) and the method')}`
+        : failed.length === 0
           ? `${label} -> ${response.status} in ${round(response.durationMs)} ms`
           : `${label}: ${describeFailure(failed[0]!)}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}`,
       assertions,

@@ -1,5 +1,6 @@
 import { assertion, check, describeFailure, matcherSchema, show, type Matcher } from './assert.js';
-import { errorBodyAssertions, errorBodySchema, type ErrorBodySpec } from './error-body.js';
+import { errorBodyAssertions, errorBodySchema, errorFields, type ErrorBodySpec } from './error-body.js';
+import { NO_SUCH_PATH, noSuchPath } from './no-such-path.js';
 import { encodingAssertions, parseBody, roundTripAssertions, violationAssertions, type Exchange } from './schema-assert.js';
 import { defineCheck, type Artifact, type Assertion, type Finding, type Outcome } from './types.js';
 import { NetError } from '../net/errors.js';
@@ -151,23 +152,23 @@ export default defineCheck<SchemaParams>({
       throw error;
     }
 
-    // 2. Our own request body must follow the operation too.
-    if (doc && operation && params.url && requestJson !== undefined && params.validateRequest !== false) {
-      const schema = doc.requestSchema(operation, 'application/json');
-      if (schema.kind === 'schema' && !schema.validator(requestJson)) {
-        const violations = toViolations(schema.validator.errors);
-        return {
-          status: 'error',
-          summary: `${label}: the request body the suite sends breaks ${schema.where}: ${violations.slice(0, 2).map((v) => v.message).join('; ')}${violations.length > 2 ? ` (and ${violations.length - 2} more)` : ''}: fix the suite`,
-          assertions: violationAssertions(violations, params.maxViolations ?? 50, 'request'),
-          values: { violations },
-        };
-      }
+    // 2. Our own request body must follow the operation too: a body the provider's own document
+    // rejects is the suite's mistake (cause `setup`), whatever the provider then answers.
+    const rejected = doc && operation && params.url && requestJson !== undefined ? requestViolations(doc, operation, requestJson) : undefined;
+    if (rejected && params.validateRequest !== false) {
+      return {
+        status: 'error',
+        cause: 'setup',
+        summary: `${label}: the request body the suite sends breaks ${rejected.where}: ${listed(rejected.violations)}: fix the suite`,
+        assertions: violationAssertions(rejected.violations, params.maxViolations ?? 50, 'request'),
+        values: { violations: rejected.violations },
+      };
     }
 
     // 3. The response: our own request, or a captured one.
     const artifacts: Artifact[] = [];
     let exchange: Exchange;
+    let allow: string | undefined;
     if (params.url) {
       let response: HttpResponse;
       try {
@@ -178,6 +179,7 @@ export default defineCheck<SchemaParams>({
       }
       artifacts.push({ name: 'transcript.http', mediaType: 'message/http', description: `${label} request and response`, data: transcript({ method, url: params.url, headers: params.headers, body: params.body ?? (requestJson !== undefined ? JSON.stringify(requestJson) : undefined) }, response) });
       exchange = { status: response.status, contentType: response.header('content-type'), bytes: response.body, location: response.header('location'), url: response.url };
+      allow = response.header('allow');
     } else {
       // The parameter schema guarantees an object with a status here (a reference is resolved by now).
       exchange = capturedExchange(params.response as CapturedResponse);
@@ -186,7 +188,8 @@ export default defineCheck<SchemaParams>({
     const assertions: Assertion[] = [];
     const findings: Finding[] = [];
     const expectsError = params.problem !== undefined;
-    assertions.push(...(params.status !== undefined ? check('status', exchange.status, params.status, { statusClass: true }) : [expectsError ? assertion('status', 'ge', 400, exchange.status) : assertion('status', 'lt', 400, exchange.status)]));
+    const expected = params.status !== undefined ? check('status', exchange.status, params.status, { statusClass: true }) : [expectsError ? assertion('status', 'ge', 400, exchange.status) : assertion('status', 'lt', 400, exchange.status)];
+    assertions.push(...expected);
     const parsed = parseBody(exchange);
     // An error check's headline is whether the error is clear, so its assertions come first.
     if (params.problem !== undefined) assertions.push(...errorBodyAssertions({ status: exchange.status, contentType: exchange.contentType, text: parsed.text }, params.problem));
@@ -228,6 +231,34 @@ export default defineCheck<SchemaParams>({
     const failed = assertions.filter((a) => !a.passed);
     const head = `${label} -> ${exchange.status}`;
     const values = { status: exchange.status, headers: exchange.headers ?? {}, body: parsed.ok ? parsed.value : parsed.text, response: { status: exchange.status, headers: exchange.headers ?? {}, body: parsed.ok ? parsed.value : parsed.text }, violations };
+    // The suite's own setup stopped the check, where the status it expected did not come:
+    const statusFailed = params.url !== undefined && expected.some((a) => !a.passed);
+    // a request the provider refused (400/422) that its own document rejects too ("fix the suite"),
+    if (statusFailed && rejected && (exchange.status === 400 || exchange.status === 422)) {
+      const said = errorFields(parsed.ok ? parsed.value : undefined, exchange.contentType).message;
+      return {
+        status: 'error',
+        cause: 'setup',
+        summary: `${head}${said ? ` (${JSON.stringify(said)})` : ''}: the provider refused a request body that ${rejected.where} rejects too: ${listed(rejected.violations)}: fix the suite`,
+        assertions: [...assertions, ...violationAssertions(rejected.violations, params.maxViolations ?? 50, 'request')],
+        findings,
+        artifacts,
+        values: { ...values, violations: rejected.violations },
+      };
+    }
+    // or a URL the API does not have (404/405).
+    if (statusFailed && params.url && NO_SUCH_PATH.has(exchange.status)) {
+      const check = operation ? `the document has ${operation.method.toUpperCase()} ${operation.path}, the server does not: check the URL's base (e.g. the environment's baseUrl)` : "check the URL (its base, e.g. the environment's baseUrl, and its path) and the method";
+      return {
+        status: 'error',
+        cause: 'setup',
+        summary: `${label}: ${noSuchPath(method, exchange.url ?? params.url, { status: exchange.status, body: parsed.ok ? parsed.value : undefined, ...(allow ? { allow } : {}) }, check)}`,
+        assertions,
+        findings,
+        artifacts,
+        values,
+      };
+    }
     if (failed.length === 0) {
       const proven = [doc || jsonValidator ? 'conforms' : '', params.utf8 !== false ? 'UTF-8' : '', params.roundTrip ? `round trip of ${show(roundTripValue)} intact` : '', params.problem !== undefined ? 'clear error body' : ''].filter(Boolean);
       return { status: 'pass', summary: `${head}: ${proven.join(', ') || 'as expected'}`, assertions, findings, artifacts, values };
@@ -257,6 +288,18 @@ function findOperation(doc: OpenApiDocument, params: SchemaParams, method: strin
   const found = doc.byRequest(method, new URL(params.url).pathname);
   if (found) return found;
   throw new SourceError(`no operation of the document matches ${method} ${new URL(params.url).pathname}; give operationId or path`);
+}
+
+/** The violations of a JSON request body against the operation's requestBody, or undefined when it conforms (or none is documented). */
+function requestViolations(doc: OpenApiDocument, operation: Operation, json: unknown): { where: string; violations: Violation[] } | undefined {
+  const schema = doc.requestSchema(operation, 'application/json');
+  if (schema.kind !== 'schema' || schema.validator(json)) return undefined;
+  return { where: schema.where, violations: toViolations(schema.validator.errors) };
+}
+
+/** "/amount: required member is missing; /reference: ... (and 3 more)". */
+function listed(violations: Violation[]): string {
+  return `${violations.slice(0, 2).map((v) => v.message).join('; ')}${violations.length > 2 ? ` (and ${violations.length - 2} more)` : ''}`;
 }
 
 function capturedExchange(response: CapturedResponse): Exchange {

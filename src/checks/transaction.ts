@@ -1,7 +1,7 @@
 import { describeFailure } from './assert.js';
 import { defineCheck, type Outcome } from './types.js';
 import { NetError } from '../net/errors.js';
-import { LiveAmountError, PaymentsApi, TokenError, type ApiAuth } from './transaction/api.js';
+import { LiveAmountError, NoSuchPathError, PaymentsApi, TokenError, type ApiAuth } from './transaction/api.js';
 import { SCENARIOS } from './transaction/library.js';
 import { SCENARIO_NAMES, ScenarioError, ScenarioRun, StopScenario, type TransactionParams } from './transaction/scenario.js';
 import { DEFAULT_TOLERANCE_SECONDS } from '../net/webhook-signature.js';
@@ -90,10 +90,14 @@ export default defineCheck<TransactionParams>({
     const started = performance.now();
     let summary = '';
     let error: string | undefined;
+    let setup = false;
     try {
       summary = await scenario.run(run);
     } catch (err) {
-      if (err instanceof ScenarioError || err instanceof TokenError || err instanceof LiveAmountError || err instanceof NetError) error = err.message;
+      if (err instanceof NoSuchPathError) {
+        error = err.message;
+        setup = true;
+      } else if (err instanceof ScenarioError || err instanceof TokenError || err instanceof LiveAmountError || err instanceof NetError) error = err.message;
       else if (!(err instanceof StopScenario)) throw err;
     } finally {
       await run.cleanup();
@@ -102,6 +106,7 @@ export default defineCheck<TransactionParams>({
     const status = error ? 'error' : failed.length > 0 ? 'fail' : 'pass';
     return {
       status,
+      ...(setup ? { cause: 'setup' as const } : {}),
       summary: `${scenario.name}: ${error ?? (failed.length > 0 ? `${describeFailure(failed[0]!)}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}` : summary)}`,
       assertions: run.assertions,
       measurements: [

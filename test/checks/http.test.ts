@@ -139,10 +139,16 @@ describe('http check: error messages (expect.problem, guideline 6.2)', () => {
       summary: /-> 401/,
     },
     {
-      name: 'RFC 6749 JSON is not problem+json when problem+json is asked for',
-      params: { method: 'POST', url: '${target.tokenUrl}', form: { grant_type: 'client_credentials' }, expect: { problem: true } },
+      name: 'an RFC 6749 error with a description is a clear error (problem: true accepts the known shapes)',
+      params: { method: 'POST', url: '${target.tokenUrl}', form: { grant_type: 'client_credentials' }, expect: { status: 401, problem: true } },
+      status: 'pass',
+      summary: /-> 401/,
+    },
+    {
+      name: 'RFC 6749 JSON is not problem+json when problem: rfc9457 asks for it',
+      params: { method: 'POST', url: '${target.tokenUrl}', form: { grant_type: 'client_credentials' }, expect: { problem: 'rfc9457' } },
       status: 'fail',
-      summary: /the 401 error is application\/json; charset=utf-8, not application\/problem\+json/,
+      summary: /the 401 error is not RFC 9457 problem details .* but an OAuth 2\.0 error \(RFC 6749 §5\.2\)/,
     },
     { name: 'a success is not an error to judge', params: { url: '${target.baseUrl}/health', expect: { problem: true } }, status: 'fail', summary: /expected an error response \(4xx or 5xx\) to judge its message, got 200/ },
   ];
@@ -162,7 +168,7 @@ describe('http check: error messages (expect.problem, guideline 6.2)', () => {
     { name: 'a Python traceback', type: 'text/plain', body: 'Traceback (most recent call last):\n  File "app.py", line 3, in pay\nKeyError: amount', problem: true, summary: /opaque \(a stack trace\)/ },
     { name: 'JSON whose message is just "error"', type: 'application/json', body: '{"error":"error","code":"E1"}', problem: { message: 'error', code: 'code' }, summary: /the 500 error message "error" does not tell a person what went wrong/ },
     { name: 'problem+json without a code', type: 'application/problem+json', body: '{"type":"about:blank","title":"Payment failed","detail":"The card was declined by the issuer.","status":500}', problem: true, summary: /the 500 error has no machine-readable code at code or type/ },
-    { name: 'problem+json whose status disagrees', type: 'application/problem+json', body: '{"title":"Payment failed","detail":"The card was declined by the issuer.","code":"declined","status":402}', problem: true, summary: /problem "status" 402 differs from the HTTP status 500/ },
+    { name: 'problem+json whose status disagrees', type: 'application/problem+json', body: '{"title":"Payment failed","detail":"The card was declined by the issuer.","code":"declined","status":402}', problem: true, summary: /"status" 402 in the body of RFC 9457 problem details differs from the HTTP status 500/ },
   ];
   for (const b of bodies) {
     it(`fails ${b.name}, saying so`, async () => {
@@ -180,4 +186,34 @@ describe('http check: error messages (expect.problem, guideline 6.2)', () => {
       }
     });
   }
+});
+
+describe('http check: a URL the API does not have is the suite\'s setup (error, cause setup)', () => {
+  it('a 404 where the suite expected a success names the URL and what to check', async () => {
+    const { outcome, sandbox } = await runCheck('http', { url: '${target.baseUrl}/helth', expect: { status: 200 } });
+    expect(outcome.status, outcome.summary).toBe('error');
+    expect(outcome.cause).toBe('setup');
+    expect(outcome.summary).toBe(`GET /helth: GET ${sandbox.baseUrl}/helth answered 404 ("No endpoint at /helth."): the API has no such path: check the URL (its base, e.g. the environment's baseUrl, and its path) and the method`);
+  });
+
+  it('an auth-required probe (status: 401) on a path the API does not have cannot pass or fail', async () => {
+    const { outcome } = await runCheck('http', { method: 'POST', url: '${target.baseUrl}/v1/paymnts', json: payment, expect: { status: 401 } });
+    expect(outcome.status, outcome.summary).toBe('error');
+    expect(outcome.cause).toBe('setup');
+  });
+
+  it('a 405 names the method and the Allow header', async () => {
+    const { outcome } = await runCheck('http', { method: 'DELETE', url: '${target.baseUrl}/health', expect: { status: 200 } });
+    expect(outcome.status, outcome.summary).toBe('error');
+    expect(outcome.cause).toBe('setup');
+    expect(outcome.summary).toMatch(/^DELETE \/health: DELETE https:\/\/127\.0\.0\.1:\d+\/health answered 405 .*: the API has \/health but not for DELETE \(Allow: [A-Z, ]+\): check the URL/);
+  });
+
+  it('a check that asks for 404 passes on it, and one judging any error body judges the 404', async () => {
+    const asked = await runCheck('http', { url: '${target.baseUrl}/helth', expect: { status: 404 } });
+    expect(asked.outcome.status, asked.outcome.summary).toBe('pass');
+    const judged = await runCheck('http', { url: '${target.baseUrl}/helth', expect: { problem: true } });
+    expect(judged.outcome.status, judged.outcome.summary).toBe('pass');
+    expect(judged.outcome.cause).toBeUndefined();
+  });
 });

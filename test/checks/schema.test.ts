@@ -163,3 +163,36 @@ describe('schema check against the real sandbox', () => {
     expect(trip?.actual).toBe('Zoë ?ukasz ?? ?');
   });
 });
+
+describe('schema check: the suite\'s own setup is an error with cause setup, not a verdict', () => {
+  it('a body the document rejects, sent anyway (validateRequest: false) and refused with 422, names the violations', async () => {
+    const params = await create([], { validateRequest: false, json: { ...payment(), amount: { value: '10.00', currency: 'EUR' } } })();
+    const { outcome } = await runCheck('schema', params);
+    expect(outcome.status, outcome.summary).toBe('error');
+    expect(outcome.cause).toBe('setup');
+    expect(outcome.summary).toMatch(/^POST \/v1\/payments -> 422 \(".+"\): the provider refused a request body that POST \/v1\/payments request body rejects too: \/amount\/value: expected integer, got "10\.00": fix the suite$/);
+    expect(outcome.assertions?.some((a) => a.name.startsWith('request') && !a.passed)).toBe(true);
+  });
+
+  it('a refusal the suite asks for (status: 422) is judged as usual', async () => {
+    const params = await create([], { validateRequest: false, status: 422, json: { ...payment(), amount: { value: '10.00', currency: 'EUR' } } })();
+    const { outcome } = await runCheck('schema', params);
+    expect(outcome.cause).toBeUndefined();
+    expect(outcome.status, outcome.summary).toBe('pass');
+  });
+
+  it('a request body that breaks the document is cause setup even before it is sent', async () => {
+    const params = await create([], { json: { ...payment(), amount: { value: '10.00', currency: 'EUR' } } })();
+    const { outcome } = await runCheck('schema', params);
+    expect(outcome.status).toBe('error');
+    expect(outcome.cause).toBe('setup');
+  });
+
+  it('a URL the server does not have, for an operation the document has, names both', async () => {
+    const params = await create([], { operationId: 'createPayment', url: '${target.baseUrl}/v2/payments' })();
+    const { outcome, sandbox } = await runCheck('schema', params);
+    expect(outcome.status, outcome.summary).toBe('error');
+    expect(outcome.cause).toBe('setup');
+    expect(outcome.summary).toBe(`POST /v2/payments: POST ${sandbox.baseUrl}/v2/payments answered 404 ("No endpoint at /v2/payments."): the API has no such path: the document has POST /v1/payments, the server does not: check the URL's base (e.g. the environment's baseUrl)`);
+  });
+});

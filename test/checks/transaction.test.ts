@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { runCheck, type CheckCase } from './harness.js';
 import { SandboxClient } from '../sandbox/helpers.js';
@@ -129,5 +130,69 @@ describe('transaction check against the real sandbox', () => {
     const { outcome } = await runCheck('transaction', { scenario: 'approve', token: 'any-token-value', baseUrl: `https://127.0.0.1:${port}` });
     expect(outcome.status).toBe('error');
     expect(outcome.summary).toBe(`approve: authorising a payment failed: connection refused by 127.0.0.1:${port}`);
+  });
+});
+
+describe('transaction check: a path the API does not have is the suite\'s setup, not a verdict', () => {
+  it('a base URL that is not the payments API (404) is an error, cause setup, naming the URL and what to check', async () => {
+    const { outcome, sandbox } = await runCheck('transaction', { scenario: 'approve', ...auth, baseUrl: '${target.baseUrl}/api' });
+    expect(outcome.status, outcome.summary).toBe('error');
+    expect(outcome.cause).toBe('setup');
+    expect(outcome.summary).toBe(
+      `approve: POST ${sandbox.baseUrl}/api/v1/payments answered 404 ("No endpoint at /api/v1/payments."): the API has no such path: check the base URL (now ${sandbox.baseUrl}/api: the check's baseUrl, else the environment's) and that the target speaks the payments API the scenarios use (POST /v1/payments, /capture, /refunds, as \`payready sandbox\` does)`,
+    );
+  });
+
+  it('a refusal probe that meets a 404 is not counted as a refusal (amount-bounds passed on a wrong base URL before)', async () => {
+    // Every probe of amount-bounds expects a 4xx with a reason; "404 No endpoint at ..." is neither.
+    const { outcome } = await runCheck('transaction', { scenario: 'amount-bounds', ...auth, baseUrl: '${target.baseUrl}/v2' });
+    expect(outcome.status, outcome.summary).toBe('error');
+    expect(outcome.cause).toBe('setup');
+    expect(outcome.summary).toMatch(/answered 404 .*: the API has no such path: check the base URL/);
+  });
+
+  it('a 405 names the method the path does not take and the Allow header', async () => {
+    const server = createHttpServer((_req, res) => {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/problem+json' });
+      res.end(JSON.stringify({ type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: 'This resource is read-only.' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const { outcome } = await runCheck('transaction', { scenario: 'approve', token: 'any-token-value', baseUrl: base });
+      expect(outcome.status, outcome.summary).toBe('error');
+      expect(outcome.cause).toBe('setup');
+      expect(outcome.summary).toMatch(new RegExp(`^approve: POST ${base}/v1/payments answered 405 \\("This resource is read-only\\."\\): the API has /v1/payments but not for POST \\(Allow: GET, HEAD\\): check the base URL`));
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a token URL the server does not have is an error, cause setup, naming it', async () => {
+    const { outcome, sandbox } = await runCheck('transaction', { scenario: 'approve', ...auth, tokenUrl: '${target.baseUrl}/token' });
+    expect(outcome.status, outcome.summary).toBe('error');
+    expect(outcome.cause).toBe('setup');
+    expect(outcome.summary).toBe(`approve: POST ${sandbox.baseUrl}/token answered 404 ("No endpoint at /token."): the API has no such path: check the token URL (the check's tokenUrl, else the environment's tokenUrl, else <baseUrl>/oauth/token)`);
+  });
+});
+
+describe('transaction check: a refusal\'s reason is read in the provider\'s error shape', () => {
+  it('amount-bounds accepts refusals whose reason is a Stripe error message', async () => {
+    const server = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'amount_too_small', doc_url: 'https://stripe.com/docs/error-codes/amount-too-small', message: 'Amount must be at least 50 cents.', param: 'amount', type: 'invalid_request_error' } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const { outcome } = await runCheck('transaction', { scenario: 'amount-bounds', token: 'any-token-value', baseUrl: base });
+      expect(outcome.status, outcome.summary).toBe('pass');
+      expect(outcome.assertions?.find((a) => a.name === 'an amount of 0 reason')?.actual).toBe('Amount must be at least 50 cents.');
+    } finally {
+      server.close();
+    }
   });
 });

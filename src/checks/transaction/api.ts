@@ -4,13 +4,17 @@ import { NetError } from '../../net/errors.js';
 import type { HttpResponse } from '../../net/http.js';
 import { transcript } from '../../net/transcript.js';
 import { formatMoney } from '../../money.js';
+import { errorFields } from '../error-body.js';
+import { NO_SUCH_PATH, noSuchPath } from '../no-such-path.js';
 import { sleep } from '../../sleep.js';
 
 /**
  * The 4xx statuses a provoked refusal may have (what a scenario passes as `expected`); not 401 or
- * 403 (no access: nothing can be judged) and not 429 (come back later: retried).
+ * 403 (no access: nothing can be judged), not 404 or 405 (a path the API does not have: the
+ * suite's setup, see `NoSuchPathError`) and not 429 (come back later: retried).
  */
-export const CLIENT_ERRORS: readonly number[] = Array.from({ length: 100 }, (_, i) => 400 + i).filter((status) => status !== 401 && status !== 403 && status !== 429);
+export const CLIENT_ERRORS: readonly number[] = Array.from({ length: 100 }, (_, i) => 400 + i).filter((status) => ![401, 403, 404, 405, 429].includes(status));
+
 
 /** How the check authenticates to the payments API. */
 export type ApiAuth = { kind: 'token'; token: string } | { kind: 'client'; tokenUrl: string; clientId: string; clientSecret: string } | { kind: 'none' };
@@ -105,6 +109,7 @@ export class PaymentsApi {
     const url = `${this.baseUrl}${path}`;
     for (let attempt = 0; ; attempt++) {
       const result = await this.exchange(method, url, headers, body, options);
+      if (result.status !== undefined && NO_SUCH_PATH.has(result.status) && !options.expectStatus?.includes(result.status)) throw new NoSuchPathError(method, url, { ...result, status: result.status }, this.baseUrl);
       const retry = attempt < this.retries && result.status !== undefined && RETRY_STATUSES.has(result.status) && !options.expectStatus?.includes(result.status);
       if (!retry) return result;
       const after = Number(firstHeader(result.headers, 'retry-after'));
@@ -147,6 +152,10 @@ export class PaymentsApi {
       });
       this.calls += 1;
       const answer = parseObject(response.text());
+      if (NO_SUCH_PATH.has(response.status)) {
+        const result = { status: response.status, body: answer, headers: response.headers, durationMs: response.durationMs };
+        throw new NoSuchPathError('POST', tokenUrl, result, undefined);
+      }
       const token = answer?.['access_token'];
       if (response.status !== 200 || typeof token !== 'string') {
         const error = typeof answer?.['error'] === 'string' ? ` ${answer['error']}` : '';
@@ -164,11 +173,28 @@ export class TokenError extends Error {
   override readonly name = 'TokenError';
 }
 
+/**
+ * A scenario's endpoint answered 404 or 405: the request reached an API that has no such path (or
+ * not for this method). That is the suite's setup (its base URL, or a target that speaks another
+ * API than the scenarios), not a verdict on the target: the check ends as `error`, cause `setup`.
+ */
+export class NoSuchPathError extends Error {
+  override readonly name = 'NoSuchPathError';
+
+  constructor(method: string, url: string, result: ApiResult & { status: number }, baseUrl: string | undefined) {
+    const check = baseUrl
+      ? `check the base URL (now ${baseUrl}: the check's baseUrl, else the environment's) and that the target speaks the payments API the scenarios use (POST /v1/payments, /capture, /refunds, as \`payready sandbox\` does)`
+      : `check the token URL (the check's tokenUrl, else the environment's tokenUrl, else <baseUrl>/oauth/token)`;
+    const allow = firstHeader(result.headers, 'allow');
+    super(noSuchPath(method, url, { status: result.status, body: result.body, ...(allow ? { allow } : {}) }, check));
+  }
+}
+
 /** "answered 422 transaction_cap_exceeded", "failed: timed out after 500 ms talking to host:port". */
 export function answered(result: ApiResult): string {
   if (result.error) return `failed: ${result.error.message}`;
-  const code = typeof result.body?.['code'] === 'string' ? ` ${result.body['code']}` : '';
-  return `answered ${result.status}${code}`;
+  const code = errorFields(result.body).code ?? (typeof result.body?.['code'] === 'string' ? result.body['code'] : undefined);
+  return `answered ${result.status}${code !== undefined ? ` ${code}` : ''}`;
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { assertion, show } from '../assert.js';
 import type { Assertion, CheckContext, Operator } from '../types.js';
 import { formatMoney } from '../../money.js';
+import { errorFields } from '../error-body.js';
 import { answered, type ApiResult, type CallOptions, type PaymentsApi } from './api.js';
 
 /** Names of the scenarios in the library. */
@@ -228,15 +229,15 @@ export class ScenarioRun {
         : `${what} was accepted (${status}${typeof result.body?.['id'] === 'string' ? `, ${result.body['id']}` : ''}) but must be refused with a 4xx`,
     );
     if (!refused) return false;
-    const ok = this.expect(`${what} reason`, 'exists', true, detailOf(result) ? detailOf(result).slice(2) : undefined, `${what} was refused with ${status} but without a readable reason (no problem "detail")`);
+    const ok = this.expect(`${what} reason`, 'exists', true, detailOf(result) ? detailOf(result).slice(2) : undefined, `${what} was refused with ${status} but without a readable reason (no message in the error body)`);
     if (code !== undefined) return this.expect(`${what} code`, 'eq', code, result.body?.['code'], `${what} was refused with ${status} ${show(result.body?.['code'])}, not the documented "${code}"`) && ok;
     return ok;
   }
 }
 
-/** " (The amount ...)": the refusal's reason for a message, empty when there is none. */
+/** ": The amount ...": the refusal's reason for a message (its message in any known error shape), empty when there is none. */
 export function detailOf(result: ApiResult): string {
-  const detail = result.body?.['detail'];
+  const detail = errorFields(result.body).message ?? result.body?.['detail'];
   return typeof detail === 'string' && detail.trim() !== '' ? `: ${detail}` : '';
 }
 
