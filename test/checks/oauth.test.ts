@@ -218,6 +218,14 @@ describe('credentials go only to endpoints judged first (a hostile discovery doc
     }
   });
 
+  /** The test CA and a certificate for 127.0.0.1 (minted once). */
+  async function certificates(): Promise<void> {
+    if (tls) return;
+    const ca = await mintCertificateAuthority('payready test CA');
+    const leaf = await mintServerCertificate(ca, { hostnames: ['127.0.0.1'] });
+    tls = { key: leaf.keyPem, cert: leaf.certPem, ca: ca.certPem };
+  }
+
   /** A loopback server (HTTPS with the test CA, or plain HTTP) that records every request and answers `reply`. */
   async function recorder(secure: boolean, reply: (path: string) => Record<string, unknown>): Promise<{ url: string; seen: Seen[] }> {
     const seen: Seen[] = [];
@@ -231,11 +239,7 @@ describe('credentials go only to endpoints judged first (a hostile discovery doc
         res.end(JSON.stringify(reply(path)));
       });
     };
-    if (!tls) {
-      const ca = await mintCertificateAuthority('payready test CA');
-      const leaf = await mintServerCertificate(ca, { hostnames: ['127.0.0.1'] });
-      tls = { key: leaf.keyPem, cert: leaf.certPem, ca: ca.certPem };
-    }
+    await certificates();
     const server = secure ? createHttpsServer({ key: tls.key, cert: tls.cert }, listener) : createHttpServer(listener);
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -287,6 +291,43 @@ describe('credentials go only to endpoints judged first (a hostile discovery doc
     expect(named.outcome.status, named.outcome.summary).toBe('pass');
     expect(credentialsIn(foreign.seen)).toHaveLength(1);
     expect(foreign.seen[0]?.authorization).toBe(`Basic ${Buffer.from(`recorded-client:${SECRET}`).toString('base64')}`);
+  });
+
+  it('a server that leaves fields out and answers introspection and revocation with HTML: every message quotes what it answered, none prints undefined', async () => {
+    let issuer = '';
+    const listener = (req: IncomingMessage, res: ServerResponse): void => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      req.resume();
+      req.on('end', () => {
+        if (path.startsWith('/.well-known/')) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ issuer, response_types_supported: ['code'], scopes_supported: ['payments:read'], token_endpoint: `${issuer}/token`, introspection_endpoint: `${issuer}/introspect`, revocation_endpoint: `${issuer}/revoke` }));
+        } else if (path === '/token') {
+          res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+          res.end(JSON.stringify({ access_token: `opaque-${Math.random()}` }));
+        } else {
+          res.writeHead(502, { 'content-type': 'text/html' });
+          res.end('<html>Bad Gateway</html>');
+        }
+      });
+    };
+    await certificates();
+    const server = createHttpsServer({ key: tls.key, cert: tls.cert }, listener);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    issuer = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { outcome } = await run({ issuer, prove: ['token', 'expiry', 'introspection', 'revocation'] });
+    expect(outcome.status).toBe('fail');
+    const said = (outcome.assertions ?? []).filter((a) => !a.passed).map((a) => a.message);
+    expect(said).toEqual([
+      'the token response has no token_type: it must say Bearer (RFC 6749 §5.1)',
+      'the token response has no expires_in: access tokens must expire, and clients must know when',
+      `introspection of a fresh token answered 502 with a text/html body that is not a JSON object: it must be 200 (RFC 7662 §2.2)`,
+      `introspection of a fresh token answered 502 with a text/html body that is not a JSON object: it must say "active": true (RFC 7662 §2.2)`,
+      'introspection of a made-up token answered 502 with a text/html body that is not a JSON object: it must be 200 { "active": false } (RFC 7662 §2.2)',
+      'the revocation endpoint answered 502 with a text/html body that is not a JSON object: it must be 200 (RFC 7009 §2.2)',
+    ]);
+    for (const message of [outcome.summary, ...said]) expect(message).not.toMatch(/undefined/);
   });
 
   it('a plain-HTTP introspection_endpoint from discovery gets no credentials: the sub-proof fails naming it', async () => {
