@@ -100,7 +100,7 @@ async function grantedScopes(ex: OAuthExchange, response: OAuthResponse, introsp
     const r = await ex.post(introspection, { token, token_type_hint: 'access_token' });
     if (r.status === 200 && r.json?.active === true) return { scopes: scopesOf(r.json.scope) ?? [], from: 'introspection' };
   } catch (error) {
-    netMessage(error);
+    netMessage(error); // a network failure leaves the scope unknown (a warning); anything else is a bug
   }
   return undefined;
 }
@@ -112,7 +112,7 @@ export async function grantErrorAssertions(ex: OAuthExchange, tokenUrl: string, 
   const chosen = scopeProbe(params, metadata);
   if ('needs' in chosen) return { assertions, warnings, needs: chosen.needs };
   const { scope, what, name } = chosen;
-  const must = `${what} must be refused with 400 invalid_scope (RFC 6749 §5.2) or left out of the token (§3.3)`;
+  const must = 'it must be refused with 400 invalid_scope (RFC 6749 §5.2) or left out of the token (§3.3)';
   const judge = async (r: OAuthResponse): Promise<Assertion[]> => {
     if (r.status === 400 && r.json?.error === 'invalid_scope') return [assertion(name, 'eq', 'refused', 'refused')];
     if (r.status !== 200 || typeof r.json?.access_token !== 'string') return [assertion(name, 'eq', 'refused', answered(r), `${what} got ${answered(r)}: ${must}`)];

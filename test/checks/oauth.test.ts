@@ -330,6 +330,17 @@ describe('credentials go only to endpoints judged first (a hostile discovery doc
     for (const message of [outcome.summary, ...said]) expect(message).not.toMatch(/undefined/);
   });
 
+  it('a server that grants whatever scope is asked fails the scope probe, quoting where the grant shows', async () => {
+    let issuer = '';
+    const server = await recorder(true, (path) => (path.startsWith('/.well-known/') ? { issuer, response_types_supported: ['code'], scopes_supported: ['payments:read'], token_endpoint: `${issuer}/token` } : { ...tokenReply, scope: 'payments:read payready:unadvertised-scope-probe' }));
+    issuer = server.url;
+    const { outcome } = await run({ issuer, scope: 'payments:read', prove: ['grant-errors'] });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.assertions?.find((a) => a.name === 'grant-errors: unadvertised scope')?.message).toBe(
+      'a scope the server does not advertise ("payready:unadvertised-scope-probe") got 200 and a token that carries it (according to the token response): it must be refused with 400 invalid_scope (RFC 6749 §5.2) or left out of the token (§3.3)',
+    );
+  });
+
   it('a plain-HTTP introspection_endpoint from discovery gets no credentials: the sub-proof fails naming it', async () => {
     const plain = await recorder(false, () => ({ active: true }));
     const { issuer } = await issuerNaming((self) => ({ token_endpoint: `${self}/token`, introspection_endpoint: `${plain.url}/introspect` }));
