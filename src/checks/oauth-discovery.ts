@@ -45,10 +45,11 @@ export function endpointsFrom(metadata: Record<string, unknown> | undefined, exp
  * MUST be identical to the authorization server's issuer identifier value into which the
  * well-known URI string was inserted to create the URL used to retrieve the metadata." OpenID
  * Connect Discovery §4 removes a terminating "/" before appending the well-known path, and §4.3
- * compares with what was used (errata set 2 wording): "The issuer value returned MUST be identical to
- * the Issuer URL that was used as the prefix to /.well-known/openid-configuration". So `https://as.example/` configured
- * and `https://as.example` returned from the OpenID URL match (`prefix`); any other difference that
- * is only a terminating "/" is the suite spelling the issuer differently from the server (`slash`).
+ * compares with what was used (errata set 2 wording): "The issuer value returned MUST be identical
+ * to the Issuer URL that was used as the prefix to /.well-known/openid-configuration". So
+ * `https://as.example/` configured and `https://as.example` returned from the OpenID URL match
+ * (`prefix`); any other difference that is only a terminating "/" is the suite spelling the issuer
+ * differently from the server (`slash`).
  */
 export function issuerMatch(issuer: string, found: { url: string; metadata: Record<string, unknown> }): 'same' | 'prefix' | 'slash' | 'different' {
   const returned = found.metadata.issuer;
