@@ -40,14 +40,37 @@ export function endpointsFrom(metadata: Record<string, unknown> | undefined, exp
   return out;
 }
 
+/**
+ * Whether the metadata's issuer is the configured one. RFC 8414 §3.3: "The "issuer" value returned
+ * MUST be identical to the authorization server's issuer identifier value into which the
+ * well-known URI string was inserted to create the URL used to retrieve the metadata." OpenID
+ * Connect Discovery §4 removes a terminating "/" before appending the well-known path, and §4.3
+ * compares with what was used (errata set 2 wording): "The issuer value returned MUST be identical
+ * to the Issuer URL that was used as the prefix to /.well-known/openid-configuration". So
+ * `https://as.example/` configured and `https://as.example` returned from the OpenID URL match
+ * (`prefix`); any other difference that is only a terminating "/" is the suite spelling the issuer
+ * differently from the server (`slash`).
+ */
+export function issuerMatch(issuer: string, found: { url: string; metadata: Record<string, unknown> }): 'same' | 'prefix' | 'slash' | 'different' {
+  const returned = found.metadata.issuer;
+  if (returned === issuer) return 'same';
+  if (typeof returned !== 'string') return 'different';
+  const trimmed = issuer.replace(/\/$/, '');
+  if (found.url === `${trimmed}/.well-known/openid-configuration` && returned === trimmed) return 'prefix';
+  return returned.replace(/\/$/, '') === trimmed ? 'slash' : 'different';
+}
+
 /** RFC 8414 §3: the issuer matches exactly, the required members are there, every endpoint is HTTPS. */
 export function discoveryAssertions(issuer: string, found: { url: string; metadata: Record<string, unknown> }): Assertion[] {
   const m = found.metadata;
   const endpoints = Object.entries(m).filter(([key, value]) => (key.endsWith('_endpoint') || key === 'jwks_uri' || key === 'issuer') && typeof value === 'string');
   const plain = endpoints.filter(([, value]) => !String(value).startsWith('https://')).map(([key, value]) => `${key} ${String(value)}`);
   const missing = ['issuer', 'response_types_supported', 'token_endpoint'].filter((key) => m[key] === undefined);
+  const match = issuerMatch(issuer, found);
+  const named = typeof m.issuer === 'string' ? `names issuer ${JSON.stringify(m.issuer)}` : 'names no issuer';
   return [
-    assertion('discovery: issuer', 'eq', issuer, m.issuer, `the metadata at ${found.url} names issuer ${JSON.stringify(m.issuer)}, not ${issuer}: clients must refuse it (RFC 8414 §3.3)`),
+    // With the OpenID prefix rule the identifier compared is the one the URL was built from.
+    assertion('discovery: issuer', 'eq', match === 'prefix' ? issuer.replace(/\/$/, '') : issuer, m.issuer, `the metadata at ${found.url} ${named}, not ${issuer}: clients must refuse it (RFC 8414 §3.3)`),
     assertion('discovery: required members', 'eq', [], missing, `the metadata at ${found.url} lacks ${missing.join(', ')} (RFC 8414 §2)`),
     assertion('discovery: https endpoints', 'eq', [], plain, `the metadata lists endpoints that are not HTTPS: ${plain.join(', ')}`),
   ];

@@ -1,10 +1,12 @@
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, type JSONWebKeySet, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
-import { assertion } from './assert.js';
+import { assertion, show } from './assert.js';
 import type { Assertion } from './types.js';
 
 // Public-key algorithms only: a token signed with HMAC could be "verified" with the public key as
 // the HMAC secret by a careless resource server (algorithm confusion), and `none` is unsigned.
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+// Largest time a Date can hold, in seconds (ECMAScript: 8.64e15 ms).
+const MAX_EPOCH_SECONDS = 8.64e12;
 // Clock skew tolerated on exp/iat/nbf.
 const SKEW_SECONDS = 60;
 
@@ -50,7 +52,7 @@ function signatureFailure(error: unknown): string {
 export async function jwtAssertions(token: string, decoded: DecodedJwt, jwks: JSONWebKeySet, expect: JwtExpectations): Promise<Assertion[]> {
   const alg = decoded.header.alg;
   const out: Assertion[] = [
-    assertion('jwt: alg', 'in', ASYMMETRIC, alg, alg === 'none' ? 'the access token is unsigned (alg "none"): sign it with a public-key algorithm (RS256, ES256, EdDSA)' : `the access token is signed with ${String(alg)}, not a public-key algorithm: an HMAC key shared with every resource server lets each of them forge tokens (RFC 8725 §3.1)`),
+    assertion('jwt: alg', 'in', ASYMMETRIC, alg, alg === 'none' ? 'the access token is unsigned (alg "none"): sign it with a public-key algorithm (RS256, ES256, EdDSA)' : `the access token is signed with ${alg === undefined ? 'no alg' : show(alg)}, not a public-key algorithm: an HMAC key shared with every resource server lets each of them forge tokens (RFC 8725 §3.1)`),
   ];
   let verified = 'verified';
   try {
@@ -58,13 +60,13 @@ export async function jwtAssertions(token: string, decoded: DecodedJwt, jwks: JS
   } catch (error) {
     verified = signatureFailure(error);
   }
-  out.push(assertion('jwt: signature', 'eq', 'verified', verified, `the access token's signature does not verify: ${verified} (kid ${JSON.stringify(decoded.header.kid)})`));
+  out.push(assertion('jwt: signature', 'eq', 'verified', verified, `the access token's signature does not verify: ${verified} (${decoded.header.kid === undefined ? 'no kid' : `kid ${show(decoded.header.kid)}`})`));
   const { iss, aud } = decoded.claims;
-  if (expect.issuer !== undefined) out.push(assertion('jwt: iss', 'eq', expect.issuer, iss, `the access token's iss is ${JSON.stringify(iss)}, not the issuer ${expect.issuer}`));
+  if (expect.issuer !== undefined) out.push(assertion('jwt: iss', 'eq', expect.issuer, iss, iss === undefined ? `the access token has no iss claim: it must name the issuer ${expect.issuer}` : `the access token's iss is ${show(iss)}, not the issuer ${expect.issuer}`));
   const audiences = aud === undefined ? [] : Array.isArray(aud) ? aud : [aud];
   out.push(
     expect.audience !== undefined
-      ? assertion('jwt: aud', 'contains', expect.audience, audiences, `the access token's aud ${JSON.stringify(aud)} does not name ${expect.audience}: a token for one API must not open another`)
+      ? assertion('jwt: aud', 'contains', expect.audience, audiences, aud === undefined ? `the access token has no aud claim: it must name ${expect.audience}` : `the access token's aud ${show(aud)} does not name ${expect.audience}: a token for one API must not open another`)
       : assertion('jwt: aud', 'exists', true, aud, 'the access token has no aud claim: a resource server cannot tell whether the token is meant for it (RFC 9068 §2.2)'),
   );
   return out;
@@ -73,7 +75,7 @@ export async function jwtAssertions(token: string, decoded: DecodedJwt, jwks: JS
 /** The token's `exp` must exist, lie ahead, and agree with `expires_in` (within the skew). */
 export function jwtExpiryAssertions(decoded: DecodedJwt, expiresIn: unknown, now: number): Assertion[] {
   const { exp } = decoded.claims;
-  const out = [assertion('expiry: jwt exp', 'gt', now - SKEW_SECONDS, exp, exp === undefined ? 'the access token has no exp claim: it never expires' : `the access token expired at ${new Date(exp * 1000).toISOString()}`)];
+  const out = [assertion('expiry: jwt exp', 'gt', now - SKEW_SECONDS, exp, exp === undefined ? 'the access token has no exp claim: it never expires' : typeof exp !== 'number' || !(Math.abs(exp) <= MAX_EPOCH_SECONDS) ? `the access token's exp claim is ${show(exp)}, not a time in seconds` : `the access token expired at ${new Date(exp * 1000).toISOString()}`)];
   if (typeof exp === 'number' && typeof expiresIn === 'number') {
     out.push(assertion('expiry: exp matches expires_in', 'le', SKEW_SECONDS, Math.abs(exp - now - expiresIn), `the token's exp is ${exp - now} s away but expires_in says ${expiresIn} s`));
   }

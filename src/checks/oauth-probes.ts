@@ -1,6 +1,6 @@
 import { assertion } from './assert.js';
 import type { Assertion } from './types.js';
-import { netMessage, type OAuthExchange, type OAuthResponse } from './oauth-exchange.js';
+import { answered, netMessage, type OAuthExchange, type OAuthResponse } from './oauth-exchange.js';
 import { urlPath } from '../net/transcript.js';
 
 /**
@@ -73,16 +73,65 @@ export async function resourceAssertions(ex: OAuthExchange, url: string, token: 
   return out;
 }
 
-/** RFC 7662: the fresh token is active; a made-up one is not. */
-export async function introspectionAssertions(ex: OAuthExchange, url: string, token: string): Promise<Assertion[]> {
-  const active = await probe('introspection', `introspecting a fresh token at ${url}`, () => ex.post(url, { token, token_type_hint: 'access_token' }), (r) => [
-    assertion('introspection: status', 'eq', 200, r.status, `introspection of a fresh token answered ${r.status}: it must be 200 (RFC 7662 §2.2)`),
-    assertion('introspection: active', 'eq', true, r.json?.active, `introspection says a fresh token is not active (${JSON.stringify(r.json?.active)})`),
-  ]);
+/** What a sub-proof found: its assertions, and what the server does not support for this token (a `warn`, never a `fail`). */
+export interface Probed {
+  /** Comparisons made. */
+  assertions: Assertion[];
+  /** Limitations in words, each quoting the server and saying what to rely on instead. */
+  warnings: string[];
+}
+
+/** What the token is, for the introspection and revocation messages. */
+export interface TokenFacts {
+  /** True for a JWT (self-contained) access token. */
+  jwt: boolean;
+  /** expires_in of the token response, when a number. */
+  expiresIn: unknown;
+}
+
+/** "JWT access tokens" / "these access tokens". */
+function tokenKind(facts: TokenFacts): string {
+  return facts.jwt ? 'JWT access tokens' : 'these access tokens';
+}
+
+/** What a team relies on when a token cannot be introspected or revoked: its lifetime. */
+function shortLifetimes(facts: TokenFacts): string {
+  return `rely on short token lifetimes instead${typeof facts.expiresIn === 'number' ? ` (expires_in ${facts.expiresIn} s)` : ''}`;
+}
+
+/**
+ * RFC 7009 §2.2.1 defines `unsupported_token_type`: "The authorization server does not support the
+ * revocation of the presented token type." oidc-provider (9.x) answers it at both endpoints for
+ * structured JWT access tokens, which it does not store. A documented refusal is a limitation of
+ * the server for this token type, not a broken endpoint.
+ */
+function unsupportedTokenType(r: OAuthResponse): boolean {
+  return r.status === 400 && r.json?.error === 'unsupported_token_type';
+}
+
+/** RFC 7662: the fresh token is active; a made-up one is not. A documented refusal of this token type is a warning. */
+export async function introspectionAssertions(ex: OAuthExchange, url: string, token: string, facts: TokenFacts): Promise<Probed> {
+  const warnings: string[] = [];
+  const kind = tokenKind(facts);
+  const active = await probe('introspection', `introspecting a fresh token at ${url}`, () => ex.post(url, { token, token_type_hint: 'access_token' }), (r) => {
+    if (unsupportedTokenType(r)) {
+      warnings.push(`introspection does not support ${kind}: it answered ${answered(r)}, so resource servers must verify them locally and cannot learn of a revocation: ${shortLifetimes(facts)}`);
+      return [assertion('introspection: refusal documented', 'eq', 'unsupported_token_type', r.json?.error)];
+    }
+    if (facts.jwt && r.status === 200 && r.json?.active === false) {
+      // A server that keeps no record of self-contained tokens cannot tell whether one is active.
+      warnings.push(`introspection does not know ${kind}: it answered ${answered(r)} for a fresh one, so resource servers must verify them locally and cannot learn of a revocation: ${shortLifetimes(facts)}`);
+      return [assertion('introspection: status', 'eq', 200, r.status)];
+    }
+    return [
+      assertion('introspection: status', 'eq', 200, r.status, `introspection of a fresh token answered ${answered(r)}: it must be 200 (RFC 7662 §2.2)`),
+      assertion('introspection: active', 'eq', true, r.json?.active, `introspection of a fresh token answered ${answered(r)}: it must say "active": true (RFC 7662 §2.2)`),
+    ];
+  });
   const unknown = await probe('introspection', `introspecting a made-up token at ${url}`, () => ex.post(url, { token: 'payready-not-a-token' }), (r) => [
-    assertion('introspection: unknown token inactive', 'eq', false, r.json?.active, `introspection of a made-up token answered ${r.status} ${JSON.stringify(r.json ?? {})}: it must be { "active": false }`),
+    assertion('introspection: unknown token inactive', 'eq', false, r.json?.active, `introspection of a made-up token answered ${answered(r)}: it must be 200 { "active": false } (RFC 7662 §2.2)`),
   ]);
-  return [...active, ...unknown];
+  return { assertions: [...active, ...unknown], warnings };
 }
 
 /** What can show a revocation took effect. */
@@ -93,16 +142,52 @@ export interface RevocationWitnesses {
   resourceUrl?: string;
 }
 
-/** RFC 7009: revoke a token (not the captured one) and show it stopped working. */
-export async function revocationAssertions(ex: OAuthExchange, url: string, token: string, witnesses: RevocationWitnesses): Promise<Assertion[]> {
-  const out = await probe('revocation', `revoking a token at ${url}`, () => ex.post(url, { token, token_type_hint: 'access_token' }), (r) => [
-    assertion('revocation: status', 'eq', 200, r.status, `the revocation endpoint answered ${r.status}: it must be 200 (RFC 7009 §2.2)`),
-  ]);
-  if (witnesses.introspection) {
-    const at = witnesses.introspection;
+/**
+ * RFC 7009: revoke a token (not the captured one) and show it stopped working. Introspection is a
+ * witness only if it reported the token active before the revocation: a server that keeps no
+ * record of JWT access tokens says `"active": false` to every one of them, revoked or not.
+ */
+export async function revocationAssertions(ex: OAuthExchange, url: string, token: string, witnesses: RevocationWitnesses, facts: TokenFacts): Promise<Probed> {
+  const warnings: string[] = [];
+  const kind = tokenKind(facts);
+  let introspection = witnesses.introspection;
+  let unseen: string | undefined;
+  if (introspection) {
+    const at = introspection;
+    try {
+      const before = await ex.post(at, { token, token_type_hint: 'access_token' });
+      if (!(before.status === 200 && before.json?.active === true)) {
+        unseen = `introspection did not report the token active before it either (${answered(before)})`;
+        introspection = undefined;
+      }
+    } catch (error) {
+      unseen = `introspection could not be asked about it (${netMessage(error)})`;
+      introspection = undefined;
+    }
+  }
+  let revoked = false;
+  const out = await probe('revocation', `revoking a token at ${url}`, () => ex.post(url, { token, token_type_hint: 'access_token' }), (r) => {
+    if (unsupportedTokenType(r)) {
+      warnings.push(`revocation does not support ${kind}: it answered ${answered(r)}, so a leaked one stays valid until it expires: ${shortLifetimes(facts)}`);
+      return [assertion('revocation: refusal documented', 'eq', 'unsupported_token_type', r.json?.error)];
+    }
+    revoked = r.status === 200;
+    return [assertion('revocation: status', 'eq', 200, r.status, `the revocation endpoint answered ${answered(r)}: it must be 200 (RFC 7009 §2.2)`)];
+  });
+  if (!revoked) return { assertions: out, warnings };
+  if (introspection) {
+    const at = introspection;
     out.push(
       ...(await probe('revocation', `introspecting the revoked token at ${at}`, () => ex.post(at, { token }), (r) => [
-        assertion('revocation: introspection inactive', 'eq', false, r.json?.active, `a revoked token is still active according to introspection (${JSON.stringify(r.json?.active)}): revocation must take effect at once (RFC 7009 §2)`),
+        assertion(
+          'revocation: introspection inactive',
+          'eq',
+          false,
+          r.status === 200 ? r.json?.active : answered(r),
+          r.status === 200 && r.json?.active === true
+            ? 'a revoked token is still active according to introspection ("active": true): revocation must take effect at once (RFC 7009 §2)'
+            : `introspecting the revoked token answered ${answered(r)}: it must be 200 with "active": false (RFC 7662 §2.2)`,
+        ),
       ])),
     );
   }
@@ -114,11 +199,11 @@ export async function revocationAssertions(ex: OAuthExchange, url: string, token
         assertion('revocation: resource www-authenticate', 'contains', INVALID_TOKEN, r.header('www-authenticate'), `GET ${urlPath(at)} refused the revoked token without "WWW-Authenticate: Bearer error=\\"invalid_token\\"" (RFC 6750 §3.1)`),
       ])),
     );
+  } else if (!introspection) {
+    if (unseen) warnings.push(`revocation answered 200 but nothing shows the revoked token stopped working: ${unseen}; give resourceUrl to prove the API refuses a revoked token, and until then ${shortLifetimes(facts)}`);
+    else out.push(assertion('revocation: effect observable', 'eq', true, false, 'revocation answered, but nothing can show it took effect: give resourceUrl or an introspection endpoint'));
   }
-  if (!witnesses.introspection && !witnesses.resourceUrl) {
-    out.push(assertion('revocation: effect observable', 'eq', true, false, 'revocation answered, but nothing can show it took effect: give resourceUrl or an introspection endpoint'));
-  }
-  return out;
+  return { assertions: out, warnings };
 }
 
 /** Refresh rotation (OAuth 2.0 Security BCP §4.14): a new refresh token each time, the old one refused. */

@@ -1,8 +1,8 @@
 import type { JSONWebKeySet } from 'jose';
-import { assertion, describeFailure } from './assert.js';
+import { assertion, describeFailure, show } from './assert.js';
 import { Authorizer } from './oauth-authorize.js';
-import { discover, discoveryAssertions, endpointsFrom } from './oauth-discovery.js';
-import { OAuthExchange, type ClientAuth, type Endpoints } from './oauth-exchange.js';
+import { discover, discoveryAssertions, endpointsFrom, issuerMatch } from './oauth-discovery.js';
+import { answered, OAuthExchange, type ClientAuth, type Endpoints } from './oauth-exchange.js';
 import { grantErrorAssertions, grantFailure, obtain, pkceAssertions } from './oauth-grants.js';
 import { decodeJwtToken, jwtAssertions, jwtExpiryAssertions } from './oauth-jwt.js';
 import { introspectionAssertions, oauthErrorAssertions, probe, refreshAssertions, resourceAssertions, revocationAssertions } from './oauth-probes.js';
@@ -44,7 +44,7 @@ export interface OAuthParams {
   resource?: string;
   /** An API URL the token must open. */
   resourceUrl?: string;
-  /** A scope the client lacks. */
+  /** A scope the client does not own (never inferred from what it requested). */
   deniedScope?: string;
   /** An expired access token (a secret). */
   expiredToken?: string;
@@ -84,7 +84,7 @@ export default defineCheck<OAuthParams>({
       audience: { type: 'string', description: 'Sent as `audience`; the JWT aud must name it.' },
       resource: { type: 'string', description: 'Sent as `resource` (RFC 8707); the JWT aud must name it when no audience is given.' },
       resourceUrl: { ...url, description: 'An API URL the token must open (GET); probed with no, forged, expired and revoked tokens.' },
-      deniedScope: { type: 'string', description: 'A scope the client lacks (default: an advertised scope it was not granted, else a made-up one).' },
+      deniedScope: { type: 'string', description: 'A scope this client does not own, which must be refused (default: a scope name the server does not advertise; without scopes_supported in the metadata the scope probe needs it).' },
       expiredToken: { type: 'string', 'x-secret': true, description: 'An access token that has expired; the API must refuse it with invalid_token.' },
       refreshToken: { type: 'string', 'x-secret': true, description: 'Start the refresh_token flow from this token (it is rotated and used up).' },
       redirectUri: { type: 'string', pattern: '^http://(127\\.0\\.0\\.1|\\[::1\\]|localhost)(:\\d+)?/', default: 'http://127.0.0.1:0/callback', description: 'Loopback redirect URI for authorization_code (port 0: any free port).' },
@@ -115,6 +115,7 @@ export default defineCheck<OAuthParams>({
     const wanted = (proof: Proof): boolean => explicit.size === 0 || explicit.has(proof);
     const assertions: Assertion[] = [];
     const findings: Finding[] = [];
+    const warnings: string[] = [];
     const notApplicable = (proof: Proof, why: string): void => {
       if (explicit.has(proof)) assertions.push(assertion(`${proof}: applicable`, 'eq', true, false, `${proof} cannot be proven: ${why}`));
       else if (explicit.size === 0) findings.push({ rule: `oauth/${proof}-not-proven`, level: 'note', message: `${proof} not proven: ${why}` });
@@ -123,7 +124,7 @@ export default defineCheck<OAuthParams>({
       status,
       summary,
       assertions,
-      findings,
+      findings: [...findings, ...warnings.map((message): Finding => ({ rule: 'oauth/not-supported', level: 'warning', message }))],
       secrets: [...ex.secrets],
       artifacts: [{ name: 'oauth.http', mediaType: 'message/http', description: 'every OAuth exchange of the check', data: ex.transcript() }],
       ...extra,
@@ -136,6 +137,12 @@ export default defineCheck<OAuthParams>({
       const found = await discover(ex, params.issuer);
       if (found.ok) {
         metadata = found.metadata;
+        const match = issuerMatch(params.issuer, found);
+        if (match === 'slash') {
+          return finish('error', `the metadata at ${found.url} names issuer ${JSON.stringify(found.metadata.issuer)}, the suite gives ${params.issuer}: write the issuer exactly as the server names it (RFC 8414 §3.3 compares identifiers character for character)`, { cause: 'setup' });
+        }
+        // OpenID Connect Discovery §4.3: the identifier is the prefix the metadata URL was built from.
+        if (match === 'prefix') endpoints.issuer = String(found.metadata.issuer);
         if (wanted('discovery')) assertions.push(...discoveryAssertions(params.issuer, found));
       } else if (found.unreachable && !params.tokenUrl) return finish('error', found.message);
       else if (wanted('discovery')) assertions.push(assertion('discovery: metadata', 'exists', true, undefined, found.message));
@@ -143,6 +150,34 @@ export default defineCheck<OAuthParams>({
     } else notApplicable('discovery', 'no issuer given');
     const tokenUrl = endpoints.token;
     if (!tokenUrl) return finish('error', 'no token endpoint: give tokenUrl, or an issuer whose metadata names one');
+
+    // Credentials go only to endpoints judged first (issue 12): HTTPS, and the issuer's origin
+    // unless the suite names the endpoint itself.
+    const named = new Set([params.tokenUrl, params.introspectionUrl, params.revocationUrl, params.resourceUrl].filter((url): url is string => url !== undefined));
+    ex.trust({ ...(params.issuer ? { issuer: endpoints.issuer ?? params.issuer } : {}), named });
+    const source = (url: string): string => (named.has(url) ? 'named by the suite' : 'from the discovery document');
+    const tokenRefused = ex.refusal(tokenUrl);
+    if (tokenRefused) {
+      const refused = `refused to send the client secret to the token endpoint ${tokenUrl} (${source(tokenUrl)}): ${tokenRefused.reason}; nothing was sent`;
+      if (tokenRefused.kind === 'foreign') return finish('error', `${refused}. If the provider really issues tokens there, name it as tokenUrl in the suite`, { cause: 'setup' });
+      return finish('fail', refused);
+    }
+    /** An endpoint that will not get the client's credentials, as a reason; undefined when it may. */
+    const untrusted = (url: string, param: string): { fail: boolean; why: string } | undefined => {
+      const refused = ex.refusal(url);
+      if (!refused) return undefined;
+      const why = `refused to send credentials to ${url} (${source(url)}): ${refused.reason}`;
+      return refused.kind === 'plain' ? { fail: true, why } : { fail: false, why: `${why}; name it as ${param} in the suite to trust it` };
+    };
+    const introspectionUrl = endpoints.introspection && !untrusted(endpoints.introspection, 'introspectionUrl') ? endpoints.introspection : undefined;
+    const resourceUrl = params.resourceUrl && !untrusted(params.resourceUrl, 'resourceUrl') ? params.resourceUrl : undefined;
+    /** Records why a sub-proof did not talk to an endpoint it was refused: a fail for clear text, otherwise not proven. */
+    const refusedEndpoint = (proof: Proof, url: string, param: string): void => {
+      const refused = untrusted(url, param);
+      if (!refused) return;
+      if (refused.fail) assertions.push(assertion(`${proof}: endpoint is https`, 'matches', '^https://', url, refused.why));
+      else notApplicable(proof, refused.why);
+    };
 
     // The flow.
     const extra = { ...(params.audience ? { audience: params.audience } : {}), ...(params.resource ? { resource: params.resource } : {}) };
@@ -153,37 +188,44 @@ export default defineCheck<OAuthParams>({
       assertions.push(...obtained.assertions);
       const response = obtained.response;
       if (response.status !== 200 || typeof response.json?.access_token !== 'string') {
-        const error = typeof response.json?.error === 'string' ? ` ${response.json.error}` : '';
-        if (response.json?.error === 'invalid_client') return finish('error', `the token endpoint refused the client's own credentials (${response.status}${error}): check clientId and clientSecret`);
+        // RFC 6749 §5.2: invalid_client is "Client authentication failed" (401 with HTTP Basic):
+        // the suite's own clientId/clientSecret, not the server's readiness.
+        if (response.json?.error === 'invalid_client' || response.status === 401) {
+          return finish('error', `the token endpoint ${tokenUrl} refused the suite's own client credentials with ${answered(response)}: check the clientId and clientSecret the suite passes (its secrets or environment variables)`, { cause: 'setup' });
+        }
         return finish('fail', `the ${flow} grant failed at ${tokenUrl}: ${grantFailure(response)}`);
       }
       const body = response.json;
       const token = String(body.access_token);
       const decoded = decodeJwtToken(token);
       const now = Math.floor(ctx.clock.now().getTime() / 1000);
+      const facts = { jwt: decoded !== undefined, expiresIn: body.expires_in };
 
       if (wanted('token')) {
         assertions.push(
           assertion('token: endpoint is https', 'matches', '^https://', tokenUrl, `the token endpoint ${tokenUrl} is not HTTPS: credentials and tokens would travel in clear text`),
-          assertion('token: token_type', 'matches', '^[Bb][Ee][Aa][Rr][Ee][Rr]$', body.token_type, `token_type is ${JSON.stringify(body.token_type)}, not Bearer`),
+          assertion('token: token_type', 'matches', '^[Bb][Ee][Aa][Rr][Ee][Rr]$', body.token_type, body.token_type === undefined ? 'the token response has no token_type: it must say Bearer (RFC 6749 §5.1)' : `token_type is ${show(body.token_type)}, not Bearer`),
           assertion('token: cache-control', 'contains', 'no-store', response.header('cache-control'), 'the token response lacks "Cache-Control: no-store" (RFC 6749 §5.1): a proxy could keep the token'),
         );
       }
       if (wanted('expiry')) {
         const max = params.maxLifetimeSeconds ?? 86400;
-        assertions.push(
-          assertion('expiry: expires_in', 'type', 'integer', body.expires_in, body.expires_in === undefined ? 'the token response has no expires_in: access tokens must expire, and clients must know when' : `expires_in is ${JSON.stringify(body.expires_in)}, not a whole number of seconds`),
-          assertion('expiry: expires_in', 'le', max, body.expires_in, `expires_in is ${String(body.expires_in)} s, longer than ${max} s: a leaked token stays useful too long`),
-          assertion('expiry: expires_in', 'gt', 0, body.expires_in, `expires_in is ${String(body.expires_in)}: the token is dead on arrival`),
-        );
-        if (decoded) assertions.push(...jwtExpiryAssertions(decoded, body.expires_in, now));
+        const expiresIn = body.expires_in;
+        assertions.push(assertion('expiry: expires_in', 'type', 'integer', expiresIn, expiresIn === undefined ? 'the token response has no expires_in: access tokens must expire, and clients must know when' : `expires_in is ${show(expiresIn)}, not a whole number of seconds`));
+        if (typeof expiresIn === 'number') {
+          assertions.push(
+            assertion('expiry: expires_in', 'le', max, expiresIn, `expires_in is ${expiresIn} s, longer than ${max} s: a leaked token stays useful too long`),
+            assertion('expiry: expires_in', 'gt', 0, expiresIn, `expires_in is ${expiresIn}: the token is dead on arrival`),
+          );
+        }
+        if (decoded) assertions.push(...jwtExpiryAssertions(decoded, expiresIn, now));
       }
       if (wanted('jwt')) {
         if (!decoded) notApplicable('jwt', 'the access token is opaque (not a JWT); introspection verifies it instead');
         else if (!endpoints.jwks) assertions.push(assertion('jwt: jwks', 'exists', true, undefined, 'the access token is a JWT but there is no JWK Set to verify it: give jwksUrl or publish jwks_uri'));
         else {
           const jwksUrl = endpoints.jwks;
-          const jwks = await probe('jwt: jwks', `fetching the JWKS at ${jwksUrl}`, () => ex.get(jwksUrl), (r) => [assertion('jwt: jwks', 'type', 'array', Array.isArray(r.json?.keys) ? r.json.keys : undefined, `${jwksUrl} answered ${r.status} without a JWK Set ("keys")`)]);
+          const jwks = await probe('jwt: jwks', `fetching the JWKS at ${jwksUrl}`, () => ex.get(jwksUrl), (r) => [assertion('jwt: jwks', 'type', 'array', Array.isArray(r.json?.keys) ? r.json.keys : undefined, `${jwksUrl} answered ${answered(r)}, not a JWK Set ("keys")`)]);
           assertions.push(...jwks);
           const keys = jwks.every((a) => a.passed) ? (jwks[0]?.actual as unknown[]) : undefined;
           const expectedAudience = params.audience ?? params.resource;
@@ -194,7 +236,13 @@ export default defineCheck<OAuthParams>({
         const form = flow === 'client_credentials' ? { grant_type: 'client_credentials', ...(params.scope ? { scope: params.scope } : {}), ...extra } : { grant_type: 'client_credentials' };
         assertions.push(...(await probe('client-auth', 'a wrong client secret', () => ex.post(tokenUrl, form, { secret: `${params.clientSecret}-wrong`, provokes: [400, 401] }), (r) => oauthErrorAssertions('client-auth', 'a wrong client secret', r, ex.client.auth === 'client_secret_basic' ? [401] : [400, 401], 'invalid_client'))));
       }
-      if (wanted('grant-errors')) assertions.push(...(await grantErrorAssertions(ex, tokenUrl, flow, params, metadata, body, authorizer, extra)));
+      if (wanted('grant-errors')) {
+        const found = await grantErrorAssertions(ex, tokenUrl, flow, params, metadata, introspectionUrl, authorizer, extra);
+        assertions.push(...found.assertions);
+        warnings.push(...found.warnings);
+        // Not a fail: without a safe probe the scope half of the sub-proof is simply not proven.
+        if (found.needs) findings.push({ rule: 'oauth/grant-errors-needs-denied-scope', level: 'note', message: found.needs });
+      }
       if (flow !== 'client_credentials' && !(flow === 'refresh_token' && params.refreshToken)) {
         if (wanted('pkce') && authorizer) assertions.push(...(await pkceAssertions(ex, tokenUrl, authorizer, params.scope, metadata)));
       } else if (explicit.has('pkce')) notApplicable('pkce', `the ${flow} flow has no authorization request`);
@@ -204,21 +252,34 @@ export default defineCheck<OAuthParams>({
         else notApplicable('refresh', 'the authorization_code grant issued no refresh token');
       } else if (explicit.has('refresh') && flow === 'client_credentials') notApplicable('refresh', 'client_credentials issues no refresh token (RFC 6749 §4.4.3)');
       if (wanted('resource')) {
-        if (params.resourceUrl) assertions.push(...(await resourceAssertions(ex, params.resourceUrl, token, params.expiredToken)));
+        if (resourceUrl) assertions.push(...(await resourceAssertions(ex, resourceUrl, token, params.expiredToken)));
+        else if (params.resourceUrl) refusedEndpoint('resource', params.resourceUrl, 'resourceUrl');
         else notApplicable('resource', 'no resourceUrl given');
       }
       if (wanted('introspection')) {
-        if (endpoints.introspection) assertions.push(...(await introspectionAssertions(ex, endpoints.introspection, token)));
+        if (introspectionUrl) {
+          const found = await introspectionAssertions(ex, introspectionUrl, token, facts);
+          assertions.push(...found.assertions);
+          warnings.push(...found.warnings);
+        } else if (endpoints.introspection) refusedEndpoint('introspection', endpoints.introspection, 'introspectionUrl');
         else notApplicable('introspection', 'the server offers no introspection endpoint');
       }
       if (wanted('revocation')) {
-        if (!endpoints.revocation) notApplicable('revocation', 'the server offers no revocation endpoint');
+        const revocationUrl = endpoints.revocation;
+        if (!revocationUrl) notApplicable('revocation', 'the server offers no revocation endpoint');
+        else if (untrusted(revocationUrl, 'revocationUrl')) refusedEndpoint('revocation', revocationUrl, 'revocationUrl');
         else {
           // Revoke a second token: the first one is captured for later checks.
           const second = await obtain(flow === 'refresh_token' ? 'authorization_code' : flow, { ...params, refreshToken: undefined }, ex, tokenUrl, authorizer, extra);
           const victim = second.kind === 'token' ? second.response.json?.access_token : undefined;
-          if (typeof victim === 'string') assertions.push(...(await revocationAssertions(ex, endpoints.revocation, victim, { ...(endpoints.introspection ? { introspection: endpoints.introspection } : {}), ...(params.resourceUrl ? { resourceUrl: params.resourceUrl } : {}) })));
-          else assertions.push(assertion('revocation: second token', 'exists', true, undefined, `could not obtain a second token to revoke${second.kind !== 'token' ? `: ${second.message}` : ''}`));
+          if (typeof victim === 'string') {
+            const found = await revocationAssertions(ex, revocationUrl, victim, { ...(introspectionUrl ? { introspection: introspectionUrl } : {}), ...(resourceUrl ? { resourceUrl } : {}) }, facts);
+            assertions.push(...found.assertions);
+            warnings.push(...found.warnings);
+          } else {
+            const why = second.kind === 'token' ? `the token endpoint answered ${answered(second.response)}` : second.message;
+            assertions.push(assertion('revocation: second token', 'exists', true, undefined, `could not obtain a second token to revoke: ${why}`));
+          }
         }
       }
 
@@ -226,8 +287,10 @@ export default defineCheck<OAuthParams>({
       const values = { accessToken: token, tokenType: body.token_type, expiresIn: body.expires_in, scope: body.scope, issuer: endpoints.issuer, tokenEndpoint: tokenUrl };
       const measurements = [{ name: 'token response time', value: response.raw.durationMs, unit: 'ms' }];
       if (failed.length > 0) return finish('fail', `${describeFailure(failed[0]!)}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}`, { values, measurements });
-      const summary = passSummary(assertions, { flow, kind: decoded ? `${String(decoded.header.alg)} JWT` : 'opaque token', expiresIn: body.expires_in, expiredToken: Boolean(params.expiredToken) });
-      return finish('pass', `${new URL(tokenUrl).host}: ${summary}`, { values, measurements });
+      const host = new URL(tokenUrl).host;
+      if (warnings.length > 0) return finish('warn', `${host}: ${warnings.join('; ')}`, { values, measurements });
+      const summary = passSummary(assertions, findings, { flow, kind: decoded ? `${typeof decoded.header.alg === 'string' ? decoded.header.alg : 'unsigned'} JWT` : 'opaque token', expiresIn: body.expires_in, expiredToken: Boolean(params.expiredToken) });
+      return finish('pass', `${host}: ${summary}`, { values, measurements });
     } finally {
       await authorizer?.close();
     }
@@ -235,16 +298,22 @@ export default defineCheck<OAuthParams>({
 });
 
 /** What a passing check proved, in the order the proofs run: "metadata matches the issuer, ...; expires in 3600 s". */
-function passSummary(assertions: readonly Assertion[], facts: { flow: string; kind: string; expiresIn: unknown; expiredToken: boolean }): string {
+function passSummary(assertions: readonly Assertion[], findings: readonly Finding[], facts: { flow: string; kind: string; expiresIn: unknown; expiredToken: boolean }): string {
   const { flow, kind } = facts;
+  const names = new Set(assertions.map((a) => a.name));
   const seen = new Set(assertions.map((a) => a.name.split(':')[0] ?? ''));
+  const scopeProof = names.has('grant-errors: denied scope')
+    ? 'an unknown grant and a scope the client lacks are refused'
+    : names.has('grant-errors: unadvertised scope')
+      ? 'an unknown grant is refused and an unadvertised scope is not granted'
+      : `an unknown grant is refused${findings.some((f) => f.rule === 'oauth/grant-errors-needs-denied-scope') ? ' (the scope probe needs deniedScope)' : ''}`;
   const phrases: Record<Proof, string> = {
     discovery: 'metadata matches the issuer, endpoints HTTPS',
     token: `${flow} token issued (${kind}, Bearer, no-store)`,
     expiry: `expires in ${String(facts.expiresIn)} s`,
     jwt: `${kind} verifies against the JWKS, iss and aud right`,
     'client-auth': 'a wrong secret is refused (invalid_client)',
-    'grant-errors': 'an unknown grant and a scope the client lacks are refused',
+    'grant-errors': scopeProof,
     pkce: 'a wrong or missing code_verifier is refused (invalid_grant)',
     refresh: 'refresh tokens rotate and a used one is refused',
     resource: `the API opens with the token and refuses none, a forged${facts.expiredToken ? ' and an expired' : ''} one (401)`,

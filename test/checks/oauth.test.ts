@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mintCertificateAuthority, mintServerCertificate } from '../../src/sandbox/certs.js';
 import { runCheck, type CheckCase } from './harness.js';
 
 const client = { clientId: '${secrets.clientId}', clientSecret: '${secrets.clientSecret}' };
@@ -11,7 +15,7 @@ const cases: CheckCase[] = [
     name: 'client_credentials, everything that applies (discovery, JWT, probes, resource, introspection, revocation)',
     params: { ...issuer, audience, resourceUrl, expiredToken: '${secrets.expiredToken}' },
     status: 'pass',
-    summary: /^127\.0\.0\.1:\d+: metadata matches the issuer, endpoints HTTPS; client_credentials token issued \(ES256 JWT, Bearer, no-store\); expires in 3600 s; ES256 JWT verifies against the JWKS, iss and aud right; a wrong secret is refused \(invalid_client\); an unknown grant and a scope the client lacks are refused; the API opens with the token and refuses none, a forged and an expired one \(401\); introspection tells active from unknown tokens; a revoked token stops working at once$/,
+    summary: /^127\.0\.0\.1:\d+: metadata matches the issuer, endpoints HTTPS; client_credentials token issued \(ES256 JWT, Bearer, no-store\); expires in 3600 s; ES256 JWT verifies against the JWKS, iss and aud right; a wrong secret is refused \(invalid_client\); an unknown grant is refused and an unadvertised scope is not granted; the API opens with the token and refuses none, a forged and an expired one \(401\); introspection tells active from unknown tokens; a revoked token stops working at once$/,
   },
   {
     name: 'client_secret_post without discovery (tokenUrl only)',
@@ -23,7 +27,7 @@ const cases: CheckCase[] = [
     name: 'authorization_code with PKCE, approved headless by the sandbox’s test user',
     params: { ...issuer, flow: 'authorization_code', prove: ['token', 'pkce', 'refresh', 'grant-errors'] },
     status: 'pass',
-    summary: /: authorization_code token issued .*; an unknown grant and a scope the client lacks are refused; a wrong or missing code_verifier is refused \(invalid_grant\); refresh tokens rotate and a used one is refused$/,
+    summary: /: authorization_code token issued .*; an unknown grant is refused and an unadvertised scope is not granted; a wrong or missing code_verifier is refused \(invalid_grant\); refresh tokens rotate and a used one is refused$/,
   },
   {
     name: 'refresh_token rotation',
@@ -38,10 +42,16 @@ const cases: CheckCase[] = [
     summary: /^127\.0\.0\.1:\d+: an unknown grant and a scope the client lacks are refused$/,
   },
   {
-    name: 'wrong credentials of the suite are an error, not a fail of the server',
-    params: { ...issuer, clientSecret: 'not-the-secret' },
-    status: 'error',
-    summary: /the token endpoint refused the client's own credentials \(401 invalid_client\): check clientId and clientSecret/,
+    name: 'a client owning more scopes than it requests passes: the probe asks for a scope nobody advertises, not one merely not requested',
+    params: { ...issuer, scope: 'payments:read', prove: ['grant-errors'] },
+    status: 'pass',
+    summary: /^127\.0\.0\.1:\d+: an unknown grant is refused and an unadvertised scope is not granted$/,
+  },
+  {
+    name: 'without deniedScope and without scopes_supported (no discovery), the scope probe is not run and the check says it needs deniedScope',
+    params: { tokenUrl: '${target.tokenUrl}', ...client, scope: 'payments:read', prove: ['grant-errors'] },
+    status: 'pass',
+    summary: /^127\.0\.0\.1:\d+: an unknown grant is refused \(the scope probe needs deniedScope\)$/,
   },
   {
     name: 'fault oauth-accepts-bad-secret',
@@ -76,7 +86,7 @@ const cases: CheckCase[] = [
     faults: ['revocation-ignored'],
     params: { ...issuer, resourceUrl, prove: ['revocation'] },
     status: 'fail',
-    summary: /^a revoked token is still active according to introspection \(true\): revocation must take effect at once \(RFC 7009 §2\) \(and 2 more\)$/,
+    summary: /^a revoked token is still active according to introspection \("active": true\): revocation must take effect at once \(RFC 7009 §2\) \(and 2 more\)$/,
   },
   {
     name: 'fault no-auth: the API takes no token and forged ones',
@@ -114,6 +124,24 @@ describe('oauth check against the real sandbox', () => {
     });
   }
 
+  it('the suite\'s own credentials refused (invalid_client) are a setup error quoting the server, never printing the credentials', async () => {
+    const { outcome, sandbox } = await runCheck('oauth', { ...issuer, clientSecret: 'not-the-secret' });
+    expect(outcome.status).toBe('error');
+    expect(outcome.cause).toBe('setup');
+    expect(outcome.summary).toMatch(/^the token endpoint https:\/\/127\.0\.0\.1:\d+\/oauth\/token refused the suite's own client credentials with 401 invalid_client \(".+"\): check the clientId and clientSecret the suite passes/);
+    expect(outcome.summary).not.toContain('not-the-secret');
+    expect(outcome.summary).not.toContain(sandbox.clientId);
+  });
+
+  it('without deniedScope the scope probe never names a scope the client owns, and notes that deniedScope would prove more', async () => {
+    const { outcome } = await runCheck('oauth', { tokenUrl: '${target.tokenUrl}', ...client, scope: 'payments:read', prove: ['grant-errors'] });
+    expect(outcome.findings).toContainEqual(expect.objectContaining({ rule: 'oauth/grant-errors-needs-denied-scope', level: 'note', message: expect.stringMatching(/^the scope probe needs deniedScope/) }));
+    // Only the unknown grant was probed: no request asked for payments:write, which this client owns.
+    const transcript = String(outcome.artifacts?.find((a) => a.name === 'oauth.http')?.data);
+    expect(transcript).toContain('urn%3Apayready%3Aunsupported-grant');
+    expect(transcript).not.toMatch(/payments(:|%3A)write/);
+  });
+
   it('hands the access token to later checks as a value and marks every token it saw as secret', async () => {
     const { outcome } = await runCheck('oauth', { ...issuer, prove: ['token', 'client-auth'] });
     const token = outcome.values?.accessToken;
@@ -128,7 +156,7 @@ describe('oauth check against the real sandbox', () => {
   it('keeps each sub-proof as its own assertion', async () => {
     const { outcome } = await runCheck('oauth', { ...issuer, audience, resourceUrl, expiredToken: '${secrets.expiredToken}' });
     const names = outcome.assertions?.map((a) => a.name) ?? [];
-    for (const name of ['discovery: issuer', 'discovery: https endpoints', 'token: token_type', 'expiry: expires_in', 'jwt: alg', 'jwt: signature', 'jwt: iss', 'jwt: aud', 'client-auth: status', 'client-auth: error', 'grant-errors: unknown grant: error', 'grant-errors: denied scope', 'resource: no token: www-authenticate', 'resource: tampered token: www-authenticate', 'resource: expired token: status', 'introspection: active', 'revocation: introspection inactive', 'revocation: resource refuses']) {
+    for (const name of ['discovery: issuer', 'discovery: https endpoints', 'token: token_type', 'expiry: expires_in', 'jwt: alg', 'jwt: signature', 'jwt: iss', 'jwt: aud', 'client-auth: status', 'client-auth: error', 'grant-errors: unknown grant: error', 'grant-errors: unadvertised scope', 'resource: no token: www-authenticate', 'resource: tampered token: www-authenticate', 'resource: expired token: status', 'introspection: active', 'revocation: introspection inactive', 'revocation: resource refuses']) {
       expect(names).toContain(name);
     }
     expect(outcome.assertions?.every((a) => a.passed)).toBe(true);
@@ -173,5 +201,152 @@ describe('oauth check with a person at the terminal', () => {
     } finally {
       await agent.close();
     }
+  });
+});
+
+describe('credentials go only to endpoints judged first (a hostile discovery document)', () => {
+  /** Every request a server received: method, path, Authorization header and body. */
+  type Seen = { method: string; path: string; authorization: string | undefined; body: string };
+  const SECRET = 'recorded-client-secret-0123456789';
+  const servers: { close(): void; closeAllConnections(): void }[] = [];
+  let tls: { key: string; cert: string; ca: string };
+
+  afterAll(() => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  /** The test CA and a certificate for 127.0.0.1 (minted once). */
+  async function certificates(): Promise<void> {
+    if (tls) return;
+    const ca = await mintCertificateAuthority('payready test CA');
+    const leaf = await mintServerCertificate(ca, { hostnames: ['127.0.0.1'] });
+    tls = { key: leaf.keyPem, cert: leaf.certPem, ca: ca.certPem };
+  }
+
+  /** A loopback server (HTTPS with the test CA, or plain HTTP) that records every request and answers `reply`. */
+  async function recorder(secure: boolean, reply: (path: string) => Record<string, unknown>): Promise<{ url: string; seen: Seen[] }> {
+    const seen: Seen[] = [];
+    const listener = (req: IncomingMessage, res: ServerResponse): void => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const path = new URL(req.url ?? '/', 'http://x').pathname;
+        seen.push({ method: req.method ?? '', path, authorization: req.headers.authorization, body });
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify(reply(path)));
+      });
+    };
+    await certificates();
+    const server = secure ? createHttpsServer({ key: tls.key, cert: tls.cert }, listener) : createHttpServer(listener);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { url: `${secure ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  }
+
+  const tokenReply = { access_token: 'opaque-token-from-the-recorder', token_type: 'Bearer', expires_in: 60 };
+
+  /** An issuer whose metadata names `tokenEndpoint` (and maybe an introspection endpoint); it also answers /token itself. */
+  async function issuerNaming(endpoints: (issuer: string) => Record<string, string>): Promise<{ issuer: string; seen: Seen[] }> {
+    let issuer = '';
+    const server = await recorder(true, (path) => (path.startsWith('/.well-known/') ? { issuer, response_types_supported: ['code'], scopes_supported: ['payments:read'], ...endpoints(issuer) } : tokenReply));
+    issuer = server.url;
+    return { issuer, seen: server.seen };
+  }
+
+  const run = (params: Record<string, unknown>) => runCheck('oauth', { clientId: 'recorded-client', clientSecret: SECRET, ...params }, { target: { ca: [tls.ca] } });
+  const credentialsIn = (seen: Seen[]): Seen[] => seen.filter((r) => r.authorization !== undefined || r.body.includes('client_secret'));
+
+  it('a plain-HTTP token_endpoint on another host from discovery gets no secret: fail naming the endpoint and why', async () => {
+    const plain = await recorder(false, () => tokenReply);
+    const { issuer, seen } = await issuerNaming(() => ({ token_endpoint: `${plain.url}/token` }));
+    const { outcome } = await run({ issuer, prove: ['token'] });
+    expect(plain.seen).toEqual([]);
+    expect(credentialsIn(seen)).toEqual([]);
+    expect(outcome.summary).toBe(`refused to send the client secret to the token endpoint ${plain.url}/token (from the discovery document): it is not HTTPS, so the credential would travel in clear text; nothing was sent`);
+    expect(outcome.status).toBe('fail');
+  });
+
+  it('a plain-HTTP tokenUrl named by the suite gets no secret either', async () => {
+    const plain = await recorder(false, () => tokenReply);
+    const { outcome } = await run({ tokenUrl: `${plain.url}/token`, clientAuth: 'client_secret_post', prove: ['token'] });
+    expect(plain.seen).toEqual([]);
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toMatch(/^refused to send the client secret to the token endpoint http:\/\/127\.0\.0\.1:\d+\/token \(named by the suite\): it is not HTTPS/);
+  });
+
+  it('an HTTPS token_endpoint on another origin than the issuer gets no secret unless the suite names it (a setup error saying how)', async () => {
+    const foreign = await recorder(true, () => tokenReply);
+    const { issuer } = await issuerNaming(() => ({ token_endpoint: `${foreign.url}/token` }));
+    const refused = await run({ issuer, prove: ['token'] });
+    expect(foreign.seen).toEqual([]);
+    expect(refused.outcome.status).toBe('error');
+    expect(refused.outcome.cause).toBe('setup');
+    expect(refused.outcome.summary).toBe(`refused to send the client secret to the token endpoint ${foreign.url}/token (from the discovery document): it is on another origin (${foreign.url}) than the issuer ${issuer}, and the suite does not name it; nothing was sent. If the provider really issues tokens there, name it as tokenUrl in the suite`);
+
+    // Named by the suite, the same endpoint is trusted and gets the credentials.
+    const named = await run({ issuer, tokenUrl: `${foreign.url}/token`, prove: ['token'] });
+    expect(named.outcome.status, named.outcome.summary).toBe('pass');
+    expect(credentialsIn(foreign.seen)).toHaveLength(1);
+    expect(foreign.seen[0]?.authorization).toBe(`Basic ${Buffer.from(`recorded-client:${SECRET}`).toString('base64')}`);
+  });
+
+  it('a server that leaves fields out and answers introspection and revocation with HTML: every message quotes what it answered, none prints undefined', async () => {
+    let issuer = '';
+    const listener = (req: IncomingMessage, res: ServerResponse): void => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      req.resume();
+      req.on('end', () => {
+        if (path.startsWith('/.well-known/')) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ issuer, response_types_supported: ['code'], scopes_supported: ['payments:read'], token_endpoint: `${issuer}/token`, introspection_endpoint: `${issuer}/introspect`, revocation_endpoint: `${issuer}/revoke` }));
+        } else if (path === '/token') {
+          res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+          res.end(JSON.stringify({ access_token: `opaque-${Math.random()}` }));
+        } else {
+          res.writeHead(502, { 'content-type': 'text/html' });
+          res.end('<html>Bad Gateway</html>');
+        }
+      });
+    };
+    await certificates();
+    const server = createHttpsServer({ key: tls.key, cert: tls.cert }, listener);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    issuer = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { outcome } = await run({ issuer, prove: ['token', 'expiry', 'introspection', 'revocation'] });
+    expect(outcome.status).toBe('fail');
+    const said = (outcome.assertions ?? []).filter((a) => !a.passed).map((a) => a.message);
+    expect(said).toEqual([
+      'the token response has no token_type: it must say Bearer (RFC 6749 §5.1)',
+      'the token response has no expires_in: access tokens must expire, and clients must know when',
+      `introspection of a fresh token answered 502 with a text/html body that is not a JSON object: it must be 200 (RFC 7662 §2.2)`,
+      `introspection of a fresh token answered 502 with a text/html body that is not a JSON object: it must say "active": true (RFC 7662 §2.2)`,
+      'introspection of a made-up token answered 502 with a text/html body that is not a JSON object: it must be 200 { "active": false } (RFC 7662 §2.2)',
+      'the revocation endpoint answered 502 with a text/html body that is not a JSON object: it must be 200 (RFC 7009 §2.2)',
+    ]);
+    for (const message of [outcome.summary, ...said]) expect(message).not.toMatch(/undefined/);
+  });
+
+  it('a server that grants whatever scope is asked fails the scope probe, quoting where the grant shows', async () => {
+    let issuer = '';
+    const server = await recorder(true, (path) => (path.startsWith('/.well-known/') ? { issuer, response_types_supported: ['code'], scopes_supported: ['payments:read'], token_endpoint: `${issuer}/token` } : { ...tokenReply, scope: 'payments:read payready:unadvertised-scope-probe' }));
+    issuer = server.url;
+    const { outcome } = await run({ issuer, scope: 'payments:read', prove: ['grant-errors'] });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.assertions?.find((a) => a.name === 'grant-errors: unadvertised scope')?.message).toBe(
+      'a scope the server does not advertise ("payready:unadvertised-scope-probe") got 200 and a token that carries it (according to the token response): it must be refused with 400 invalid_scope (RFC 6749 §5.2) or left out of the token (§3.3)',
+    );
+  });
+
+  it('a plain-HTTP introspection_endpoint from discovery gets no credentials: the sub-proof fails naming it', async () => {
+    const plain = await recorder(false, () => ({ active: true }));
+    const { issuer } = await issuerNaming((self) => ({ token_endpoint: `${self}/token`, introspection_endpoint: `${plain.url}/introspect` }));
+    const { outcome } = await run({ issuer, prove: ['introspection'] });
+    expect(plain.seen).toEqual([]);
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toBe(`refused to send credentials to ${plain.url}/introspect (from the discovery document): it is not HTTPS, so the credential would travel in clear text`);
   });
 });
