@@ -94,7 +94,7 @@ export default defineCheck<TransactionParams>({
     try {
       summary = await scenario.run(run);
     } catch (err) {
-      if (err instanceof NoSuchPathError) {
+      if (err instanceof NoSuchPathError || (err instanceof TokenError && err.setup)) {
         error = err.message;
         setup = true;
       } else if (err instanceof ScenarioError || err instanceof TokenError || err instanceof LiveAmountError || err instanceof NetError) error = err.message;

@@ -48,7 +48,7 @@ const cases: CheckCase[] = [
   { name: 'fault webhook-bad-signature: the signature does not verify', faults: ['webhook-bad-signature'], params: { scenario: 'webhook', ...auth }, status: 'fail', summary: /^webhook: the payment\.captured webhook for pay_[0-9a-f]+ has a bad signature: the HMAC-SHA256 of "<timestamp>\.<body>" with the endpoint secret does not match$/ },
   { name: 'fault flaky: 503s are retried with the same key and the scenario passes', faults: ['flaky'], params: { scenario: 'currency-exponent', ...auth, currencies: ['JPY', 'EUR', 'KWD', 'BHD'] }, status: 'pass', summary: /round-tripped exactly/ },
   { name: 'without credentials the scenario cannot decide', params: { scenario: 'approve' }, status: 'error', summary: /^approve: authorising a payment answered 401 unauthorized: give the check an access token/ },
-  { name: 'a wrong client secret cannot get a token', params: { scenario: 'approve', clientId: '${secrets.clientId}', clientSecret: 'wrong-secret' }, status: 'error', summary: /^approve: could not get an access token from https:\/\/127\.0\.0\.1:\d+\/oauth\/token: it answered 401 invalid_client$/ },
+  { name: 'a wrong client secret cannot get a token', params: { scenario: 'approve', clientId: '${secrets.clientId}', clientSecret: 'wrong-secret' }, status: 'error', summary: /^approve: https:\/\/127\.0\.0\.1:\d+\/oauth\/token refused the suite's own client credentials with 401 invalid_client \("Unknown client or wrong client secret\."\): check the clientId and clientSecret the check is given$/ },
   { name: 'daily-cap: a provider letting more through than the documented cap fails', params: { scenario: 'daily-cap', ...auth, dailyCap: 100, amount: 1000, currency: 'JPY' }, status: 'fail', summary: /^daily-cap: 1,000 JPY authorised today in 1 payment of 1,000 JPY, none refused: the 100 JPY daily cap is not enforced$/ },
 ];
 
@@ -166,6 +166,15 @@ describe('transaction check: a path the API does not have is the suite\'s setup,
     } finally {
       server.close();
     }
+  });
+
+  it('the suite\'s own client credentials refused (401 invalid_client) are an error, cause setup, quoting the server', async () => {
+    const { outcome } = await runCheck('transaction', { scenario: 'approve', clientId: '${secrets.clientId}', clientSecret: 'not-the-secret' });
+    expect(outcome.status, outcome.summary).toBe('error');
+    expect(outcome.cause).toBe('setup');
+    expect(outcome.summary).toMatch(/^approve: https:\/\/127\.0\.0\.1:\d+\/oauth\/token refused the suite's own client credentials with 401 invalid_client/);
+    expect(outcome.summary).toMatch(/check the clientId and clientSecret/);
+    expect(outcome.summary).not.toContain('not-the-secret');
   });
 
   it('a token URL the server does not have is an error, cause setup, naming it', async () => {

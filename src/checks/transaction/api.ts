@@ -159,7 +159,14 @@ export class PaymentsApi {
       const token = answer?.['access_token'];
       if (response.status !== 200 || typeof token !== 'string') {
         const error = typeof answer?.['error'] === 'string' ? ` ${answer['error']}` : '';
-        throw new TokenError(`could not get an access token from ${tokenUrl}: it answered ${response.status}${error}`);
+        const description = typeof answer?.['error_description'] === 'string' ? ` ("${answer['error_description']}")` : '';
+        // RFC 6749 §5.2: "invalid_client: Client authentication failed (e.g., unknown client, no
+        // client authentication included, or unsupported authentication method)" — with 401 when
+        // the client authenticated with a header. The suite's own credentials are wrong: setup.
+        if (response.status === 401 || answer?.['error'] === 'invalid_client') {
+          throw new TokenError(`${tokenUrl} refused the suite's own client credentials with ${response.status}${error}${description}: check the clientId and clientSecret the check is given`, { setup: true });
+        }
+        throw new TokenError(`could not get an access token from ${tokenUrl}: it answered ${response.status}${error}${description}`);
       }
       this.token = token;
       this.secrets.push(token);
@@ -171,6 +178,13 @@ export class PaymentsApi {
 /** The access token could not be obtained: the scenario cannot decide anything. */
 export class TokenError extends Error {
   override readonly name = 'TokenError';
+  /** True when the suite's own configuration (its credentials) is at fault, not the target. */
+  readonly setup: boolean;
+
+  constructor(message: string, options: { setup?: boolean } = {}) {
+    super(message);
+    this.setup = options.setup ?? false;
+  }
 }
 
 /**
