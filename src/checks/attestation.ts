@@ -59,7 +59,10 @@ interface Inspected {
 export default defineCheck<AttestationParams>({
   name: 'attestation',
   description: 'What no probe can prove (backups, disaster recovery, agreements, support, certification, privacy): evidence files with an owner, a date and an expiry; pass while present, unchanged and current.',
-  sections: ['1.4', '2.2', '3.3', '4.1', '5.2', '7.1', '7.2'],
+  // What needs a person's word and a document: the stack and SDK, PCI DSS and GDPR compliance,
+  // patching, the team's own logging and monitoring, backups, disaster recovery, support,
+  // certification, agreements, privacy. Items a probe can test are left to the probes.
+  items: ['1.4.a', '1.4.b', '2.2.a', '2.2.b', '2.3.a', '3.2.a', '3.2.b', '3.3.a', '3.3.b', '4.1.a', '4.1.b', '5.2.a', '7.1.a', '7.1.b', '7.2.a', '7.2.b'],
   schema: {
     type: 'object',
     additionalProperties: false,

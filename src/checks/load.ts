@@ -46,7 +46,8 @@ const PROGRESS_EVERY_MS = 250;
 export default defineCheck<LoadParams>({
   name: 'load',
   description: 'A bounded load phase against one endpoint (requests or duration, connections, optional arrival rate) with exact latency percentiles, judged by k6-style thresholds.',
-  sections: ['3.2'],
+  // KPIs measured under a load phase; like kpi, it cannot see the team's own logs (3.2.a).
+  items: ['3.2.b'],
   // After the functional checks, so its traffic neither slows them down nor skews their timings.
   runsLast: true,
   schema: {

@@ -35,7 +35,8 @@ const HARD_MAX_SECONDS = 30;
 export default defineCheck<RateLimitParams>({
   name: 'ratelimit',
   description: 'A bounded burst (at most 1,000 requests and 30 s) must meet 429 with Retry-After no later than the declared limit, and a request after waiting Retry-After must succeed.',
-  sections: ['2.3'],
+  // Only the rate limit: a 429 says nothing about allowlists or patching.
+  items: ['2.3.b'],
   schema: {
     type: 'object',
     additionalProperties: false,

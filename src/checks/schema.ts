@@ -66,7 +66,9 @@ const stringMap = { type: 'object', additionalProperties: { type: 'string' } } a
 export default defineCheck<SchemaParams>({
   name: 'schema',
   description: 'Response conformance to a JSON Schema or an OpenAPI 3.0/3.1 operation (and the request body we send); JSON content type, UTF-8 charset and bytes, a non-ASCII round trip; clear error bodies.',
-  sections: ['1.3', '6.2'],
+  // JSON (1.3.a) in UTF-8 (1.3.b) and clear error bodies (6.2.a). Guidance a shopper can act on
+  // (6.2.b) is the wording of a message, which an http expect or the ui check asserts.
+  items: ['1.3.a', '1.3.b', '6.2.a'],
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -45,7 +45,9 @@ const ASPECTS: readonly Aspect[] = ['protocols', 'ciphers', 'certificate'];
 export default defineCheck<TlsParams>({
   name: 'tls',
   description: 'TLS versions accepted (1.0/1.1 refused, 1.2+ offered), weak cipher suites, certificate chain, host name, expiry, key and signature; optionally plain HTTP refused or redirected.',
-  sections: ['1.1', '2.1'],
+  // TLS 1.2 or newer with a valid chain (2.1.a), and, with httpsOnly, plain HTTP refused or
+  // redirected (1.1.b).
+  items: ['1.1.b', '2.1.a'],
   schema: {
     type: 'object',
     additionalProperties: false,

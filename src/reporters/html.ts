@@ -3,7 +3,7 @@ import type { Artifact } from '../checks/types.js';
 import type { InteractionLog } from '../runner/interactions.js';
 import type { CheckResult, Report } from '../runner/report.js';
 import { GUIDELINE_SECTIONS } from '../suite/sections.js';
-import { assertionText, countsText, formatMeasurement, formatNumber, gateText, isBlocking, problemsFirst, shortValue, stripControl, waiverText } from './common.js';
+import { assertionText, countsText, formatMeasurement, formatNumber, gateText, isBlocking, problemsFirst, sectionScoreText, shortValue, stripControl, waiverText } from './common.js';
 import { latencySvg } from './svg.js';
 import type { FileReporter, RenderContext } from './types.js';
 
@@ -101,7 +101,7 @@ function header(report: Report): string[] {
 function sections(report: Report): string[] {
   const out = ['<h2>Guideline sections</h2>', '<div class="scroll"><table>', '<thead><tr><th>section</th><th>score</th><th>passed</th></tr></thead><tbody>'];
   for (const [id, score] of Object.entries(report.sections)) {
-    out.push(`<tr><td>${esc(id)} ${esc(GUIDELINE_SECTIONS[id] ?? '')}</td><td><meter min="0" max="${score.total}" low="${score.total - 0.5}" high="${score.total}" optimum="${score.total}" value="${score.passed}">${score.passed}/${score.total}</meter></td><td>${score.passed}/${score.total}</td></tr>`);
+    out.push(`<tr><td>${esc(id)} ${esc(GUIDELINE_SECTIONS[id] ?? '')}</td><td><meter min="0" max="${score.total}" low="${score.total - 0.5}" high="${score.total}" optimum="${score.total}" value="${score.passed}">${score.passed}/${score.total}</meter></td><td>${esc(sectionScoreText(score))}</td></tr>`);
   }
   out.push('</tbody></table></div>');
   return out;

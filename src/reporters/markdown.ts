@@ -1,6 +1,6 @@
 import type { CheckResult, Report } from '../runner/report.js';
 import { GUIDELINE_SECTIONS } from '../suite/sections.js';
-import { assertionText, clean, countsText, formatMeasurement, gateText, isBlocking, problemsFirst, waiverText } from './common.js';
+import { assertionText, clean, countsText, formatMeasurement, gateText, isBlocking, problemsFirst, sectionScoreText, sectionState, waiverText } from './common.js';
 import type { FileReporter } from './types.js';
 
 const ICON: Record<string, string> = { pass: '✅', fail: '❌', error: '⛔', warn: '⚠️', skip: '⏭️' };
@@ -52,7 +52,7 @@ const markdown: FileReporter = {
 
     out.push('### Guideline sections', '', '| section | | passed |', '|---|---|---|');
     for (const [id, score] of Object.entries(report.sections)) {
-      out.push(`| ${id} ${md(GUIDELINE_SECTIONS[id] ?? '')} | ${score.passed === score.total ? ICON.pass : ICON.fail} | ${score.passed}/${score.total} |`);
+      out.push(`| ${id} ${md(GUIDELINE_SECTIONS[id] ?? '')} | ${ICON[sectionState(score)]} | ${sectionScoreText(score)} |`);
     }
     out.push('');
 

@@ -26,7 +26,7 @@ export interface RawCheck {
   title?: string;
   /** Guideline section. */
   section: string;
-  /** Guideline item ids it proves (default: every item of `section`). */
+  /** Guideline item ids it proves, each one its type can evidence (default: those of `section` it can). */
   proves?: string[];
   /** Severity (default: defaults.severity, else major). */
   severity?: Severity;

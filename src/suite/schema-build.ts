@@ -170,7 +170,7 @@ function checkSchema(types: readonly CheckType[], names: readonly string[]): Jso
         minItems: 1,
         uniqueItems: true,
         items: { type: 'string', enum: GUIDELINE_ITEMS.map((item) => item.id) },
-        description: `Guideline items it proves (default: every item of its section), e.g. ["1.1.b"]; \`payready coverage\` lists them: ${GUIDELINE_ITEMS.map((item) => item.id).join(', ')}.`,
+        description: `Guideline items it proves, each one its type can evidence (\`payready checks <type>\` lists them; default: those of its section), e.g. ["1.1.b"]; \`payready coverage\` shows what a suite proves. Items: ${GUIDELINE_ITEMS.map((item) => item.id).join(', ')}.`,
       },
       severity: { $ref: '#/$defs/severity' },
       tags: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Tags for `--tag`.' },

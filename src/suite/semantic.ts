@@ -5,6 +5,7 @@ import { checkGraph } from './graph.js';
 import { isSandbox, type RawSuite } from './raw.js';
 import { checkReferences, type ChosenEnvironment } from './references.js';
 import { MAX_TIMEOUT_MS } from './schema-build.js';
+import { GUIDELINE_ITEMS } from '../guidelines.js';
 import { annotatedParamPaths, checkLiteralSecrets } from './secrets.js';
 import { suggestion } from './suggest.js';
 import type { ValuePath } from './yaml.js';
@@ -68,6 +69,7 @@ export function checkSemantics(input: SemanticInput): SemanticResult {
         hint: 'run it against a sandbox environment (--env <sandbox>), or write "allowLive: true" at the top of the suite (and set liveMaxAmount) to move real money',
       });
     }
+    if (type && check.proves) for (const problem of checkProves(check.proves, index, type)) problems.push(problem);
     if (type?.values) for (const problem of checkCaptures(check.capture ?? {}, index, check.type, Object.keys(type.values))) problems.push(problem);
     if (type && check.with) for (const problem of checkIdParams(type, check.with, index, ids)) problems.push(problem);
   });
@@ -113,5 +115,20 @@ function checkCaptures(capture: Record<string, string | { from: string }>, index
     const path: ValuePath = typeof spec === 'string' ? ['checks', index, 'capture', name] : ['checks', index, 'capture', name, 'from'];
     problems.push({ path, message: `capture "${name}" reads "${from}", but check type "${typeName}" has no value "${head}"`, hint: suggestion(head, values, 'its values') });
   }
+  return problems;
+}
+
+/** A check proves only what its type can evidence: a `port` check cannot claim bandwidth or agreements. */
+function checkProves(proves: readonly string[], index: number, type: CheckType): PathProblem[] {
+  const problems: PathProblem[] = [];
+  proves.forEach((id, position) => {
+    if (type.items.includes(id)) return;
+    const text = GUIDELINE_ITEMS.find((item) => item.id === id)?.text;
+    problems.push({
+      path: ['checks', index, 'proves', position],
+      message: `check type "${type.name}" cannot evidence guideline item ${id}${text ? ` (${text})` : ''}`,
+      hint: `"${type.name}" can evidence ${type.items.length > 0 ? type.items.join(', ') : 'no item'}; prove ${id} with a check of a type that can (payready checks lists them)`,
+    });
+  });
   return problems;
 }
