@@ -14,4 +14,11 @@ describe('README', () => {
     expect(top).toContain('npm ci && npx payready demo');
     expect(top).toContain('npm test');
   });
+
+  it('lists every environment key an environment may have (the rule in "A suite, step by step")', async () => {
+    const { ENVIRONMENT_KEYS } = await import('../src/suite/environment-keys.js');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const rule = readme.slice(readme.indexOf('**Environments** take'), readme.indexOf('**Interpolation**'));
+    for (const key of ENVIRONMENT_KEYS) expect(rule).toContain(`\`${key}\``);
+  });
 });

@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { HOLDS_REFERENCE, PATTERN_NAMES, SINGLE_REFERENCE } from './patterns.js';
+import { environmentKeyHint } from './environment-keys.js';
 import { suggestion } from './suggest.js';
 import type { ValuePath } from './yaml.js';
 
@@ -182,6 +183,9 @@ function unknownKey(path: ValuePath, error: ErrorObject, place: Place): PathProb
       message: `unknown key "${key}" in ${place.owner ?? 'secret'}`,
       hint: 'a secret is { env: NAME } or { file: PATH }: its value never goes in the suite',
     };
+  }
+  if (path[0] === 'environments' && path.length === 2) {
+    return { path: [...path, key], key: true, message: `unknown key "${key}" in ${place.owner ?? 'environment'}`, hint: environmentKeyHint(key) };
   }
   return { path: [...path, key], key: true, message: `unknown key "${key}"${inPlace(place)}`, hint };
 }

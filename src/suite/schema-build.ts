@@ -3,6 +3,7 @@ import { SEVERITIES } from '../checks/types.js';
 import { DURATION, ENVIRONMENT_NAME, HOLDS_REFERENCE, IDENTIFIER, KEBAB_CASE, SINGLE_REFERENCE } from './patterns.js';
 import { GUIDELINE_SECTIONS } from './sections.js';
 import { GUIDELINE_ITEMS } from '../guidelines.js';
+import { CUSTOM_FIELDS_KEY, TARGET_FIELD_DOCS, TARGET_FIELDS } from './environment-keys.js';
 
 /** `$id` of the suite schema (what `payready schema` prints and editors cache). */
 export const SUITE_SCHEMA_ID = 'https://payready.dev/schema/suite.json';
@@ -123,10 +124,11 @@ export function suiteSchemaFor(types: readonly CheckType[], names: readonly stri
 }
 
 function environmentSchema(): JsonSchema {
+  const field = { type: ['string', 'number', 'boolean'] };
   return {
     type: 'object',
     title: 'Environment',
-    description: 'A target; every field is available as `${target.<field>}`.',
+    description: `A target: the flags, the target fields payready knows, and \`${CUSTOM_FIELDS_KEY}:\` for your own values; every field is available as \`\${target.<field>}\`.`,
     propertyNames: { type: 'string', pattern: IDENTIFIER },
     properties: {
       embedded: { type: 'boolean', default: false, description: 'Start the built-in sandbox and fill baseUrl, host, port, tokenUrl, ...' },
@@ -138,10 +140,15 @@ function environmentSchema(): JsonSchema {
         items: { type: 'string', minLength: 1 },
         description: 'Extra trusted CA file(s) (PEM), relative to the suite file.',
       },
-      baseUrl: { type: 'string', description: 'Base URL of the API, e.g. `https://api.example.com`.' },
-      host: { type: 'string', description: 'Host name of the API, e.g. `api.example.com`.' },
+      ...Object.fromEntries(TARGET_FIELDS.map((name) => [name, { ...(name === 'baseUrl' || name === 'host' ? { type: 'string' } : field), description: TARGET_FIELD_DOCS[name] }])),
+      [CUSTOM_FIELDS_KEY]: {
+        type: 'object',
+        description: 'Your own values, read as `${target.<name>}` like the known fields, e.g. `fields: { merchantId: M-123 }`.',
+        propertyNames: { type: 'string', pattern: IDENTIFIER },
+        additionalProperties: field,
+      },
     },
-    additionalProperties: { type: ['string', 'number', 'boolean'] },
+    additionalProperties: false,
   };
 }
 

@@ -2,7 +2,9 @@ import type { CheckType } from '../checks/types.js';
 import type { PathProblem } from './ajv-errors.js';
 import { parseDuration } from './duration.js';
 import { checkGraph } from './graph.js';
-import { isSandbox, type RawSuite } from './raw.js';
+import { isSandbox, type RawEnvironment, type RawSuite } from './raw.js';
+import { CUSTOM_FIELDS_KEY, ENVIRONMENT_KEYS } from './environment-keys.js';
+import { EMBEDDED_TARGET_FIELDS } from '../sandbox/embedded.js';
 import { checkReferences, type ChosenEnvironment } from './references.js';
 import { MAX_TIMEOUT_MS } from './schema-build.js';
 import { GUIDELINE_ITEMS } from '../guidelines.js';
@@ -53,6 +55,7 @@ export function checkSemantics(input: SemanticInput): SemanticResult {
     problems.push({ path: [], unlocated: true, message: `the suite has no environment "${input.environment}"`, hint: suggestion(input.environment, names, 'environments in this suite') });
   }
 
+  for (const [name, spec] of Object.entries(raw.environments)) for (const problem of checkCustomFields(name, spec)) problems.push(problem);
   const references = checkReferences(raw, input.env, chosen);
   // Appended in loops, not spread: hostile suites produce more problems than a call has arguments.
   for (const found of [references.problems, checkGraph(raw.checks, references.implicitNeeds, input.lineOf), checkLiteralSecrets(raw, types), checkDurations(raw)]) {
@@ -130,5 +133,21 @@ function checkProves(proves: readonly string[], index: number, type: CheckType):
       hint: `"${type.name}" can evidence ${type.items.length > 0 ? type.items.join(', ') : 'no item'}; prove ${id} with a check of a type that can (payready checks lists them)`,
     });
   });
+  return problems;
+}
+
+/** A name under `fields:` must not be a known key: `${target.host}` would have two meanings. */
+function checkCustomFields(name: string, environment: RawEnvironment): PathProblem[] {
+  const problems: PathProblem[] = [];
+  for (const key of Object.keys(environment.fields ?? {})) {
+    if (!ENVIRONMENT_KEYS.includes(key) && !EMBEDDED_TARGET_FIELDS.includes(key)) continue;
+    problems.push({
+      path: ['environments', name, CUSTOM_FIELDS_KEY, key],
+      key: true,
+      message: `"${key}" under ${CUSTOM_FIELDS_KEY}: in environment "${name}" is a name payready gives a meaning`,
+      // caFile is what the embedded sandbox fills; a suite names its CA files with ca:.
+      hint: key === 'caFile' ? 'name CA files with ca: in the environment (a file or a list)' : `write ${key}: directly in the environment; ${CUSTOM_FIELDS_KEY}: holds only your own names`,
+    });
+  }
   return problems;
 }
