@@ -3,6 +3,7 @@ import { open, realpath } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { defineCheck, type Artifact, type Assertion, type Outcome, type Status } from './types.js';
 import { assertion } from './assert.js';
+import { plural } from '../text.js';
 
 /** One evidence file as written: a path, or `{ file, sha256 }` to pin its content. */
 type EvidenceEntry = string | { file: string; sha256?: string };
@@ -123,7 +124,7 @@ export default defineCheck<AttestationParams>({
     const problems: { status: Status; text: string }[] = inspected.flatMap((f) => (f.problem ? [f.problem] : []));
     if (daysSince < 0) problems.push({ status: 'fail', text: `attestation is dated ${params.date}, in the future: date it the day it was made` });
     if (daysLeft < 0) problems.push({ status: 'fail', text: `attestation by ${params.owner} expired on ${params.expires}: review the evidence and renew it` });
-    else if (daysLeft <= (params.warnDays ?? 30)) problems.push({ status: 'warn', text: `attestation by ${params.owner} expires in ${daysLeft} day(s), on ${params.expires}: renew it before then` });
+    else if (daysLeft <= (params.warnDays ?? 30)) problems.push({ status: 'warn', text: `attestation by ${params.owner} expires in ${plural(daysLeft, 'day')}, on ${params.expires}: renew it before then` });
 
     const artifacts = inspected.flatMap((f) => (f.artifact ? [f.artifact] : []));
     const values = {
@@ -142,7 +143,7 @@ export default defineCheck<AttestationParams>({
       return { status, summary: `${worst.text}${more}`, assertions, measurements, artifacts, values };
     }
     const names = inspected.map((f) => f.name).join(', ');
-    return { status: 'pass', summary: `${names} attested by ${params.owner} on ${params.date}, valid until ${params.expires} (${daysLeft} days)`, assertions, measurements, artifacts, values };
+    return { status: 'pass', summary: `${names} attested by ${params.owner} on ${params.date}, valid until ${params.expires} (${plural(daysLeft, 'day')})`, assertions, measurements, artifacts, values };
   },
 });
 

@@ -4,6 +4,7 @@ import { NetError, formatSeconds } from '../net/errors.js';
 import type { HttpResponse } from '../net/http.js';
 import { pathLabel } from '../net/url.js';
 import { sleep } from '../sleep.js';
+import { plural } from '../text.js';
 
 /** Parameters of the `ratelimit` check type (mirrors `schema`). */
 export interface RateLimitParams {
@@ -74,11 +75,11 @@ export default defineCheck<RateLimitParams>({
       { name: 'requests sent', value: burst.sent, unit: 'count' },
       { name: 'burst duration', value: burst.ms, unit: 'ms' },
     ];
-    if (burst.error && burst.limitedAt === undefined) return { status: 'error', summary: `${label}: burst stopped after ${burst.sent} requests: ${burst.error.message}`, measurements };
+    if (burst.error && burst.limitedAt === undefined) return { status: 'error', summary: `${label}: burst stopped after ${plural(burst.sent, 'request')}: ${burst.error.message}`, measurements };
     if (burst.limitedAt === undefined && burst.firstStatus === undefined) return { status: 'error', summary: `${label}: no response in ${elapsed}`, measurements };
 
     const assertions: Assertion[] = [];
-    const noLimit = `${label}: ${burst.sent} requests in ${elapsed} got no 429${params.expectLimit ? ` (declared limit ${params.expectLimit})` : ''}: rate-limit this endpoint and answer 429 with Retry-After`;
+    const noLimit = `${label}: ${plural(burst.sent, 'request')} in ${elapsed} got no 429${params.expectLimit ? ` (declared limit ${params.expectLimit})` : ''}: rate-limit this endpoint and answer 429 with Retry-After`;
     assertions.push(assertion('429 during the burst', 'eq', true, burst.limitedAt !== undefined, noLimit));
     if (burst.limitedAt === undefined || burst.limited === undefined) return { status: 'fail', summary: noLimit, assertions, measurements, values: { sent: burst.sent } };
 

@@ -10,7 +10,7 @@ import { SourceError, loadJsonSchema, loadOpenApi } from '../schema/load.js';
 import type { Validator } from '../schema/ajv.js';
 import { toViolations, type Violation } from '../schema/violations.js';
 import { SINGLE_REFERENCE } from '../suite/patterns.js';
-import { closest } from '../text.js';
+import { closest, plural } from '../text.js';
 
 /** The default non-ASCII text of a round trip: Latin-1, Latin Extended-A, CJK and an emoji (4 UTF-8 bytes). */
 export const ROUND_TRIP_TEXT = 'Zoë Łukasz 李雷 🙂';
@@ -236,7 +236,7 @@ export default defineCheck<SchemaParams>({
     }
     const summary =
       violations.length > 0 && failed.every((a) => a.name.startsWith('body/') || a.name === 'body')
-        ? `${head}: ${violations.length} schema violation${violations.length === 1 ? '' : 's'}: ${violations.slice(0, 2).map((v) => v.message).join('; ')}${violations.length > 2 ? '; ...' : ''}`
+        ? `${head}: ${plural(violations.length, 'schema violation')}: ${violations.slice(0, 2).map((v) => v.message).join('; ')}${violations.length > 2 ? '; ...' : ''}`
         : `${head}: ${describeFailure(failed[0]!)}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}`;
     return { status: 'fail', summary, assertions, findings, artifacts, values };
   },

@@ -65,7 +65,7 @@ export class TerminalReporter implements RunListener {
   onRunStart({ suite, target, checks }: { suite: { name: string; file: string }; target: { name: string; baseUrl?: string; insecure: boolean }; checks: CheckSpec[] }): void {
     this.idWidth = Math.min(32, Math.max(12, ...checks.map((c) => c.id.length)));
     const where = target.baseUrl ? ` (${target.baseUrl})` : '';
-    this.line(`${this.c.bold('payready')} · suite ${suite.name} (${suite.file}) · environment ${target.name}${where} · ${checks.length} checks`);
+    this.line(`${this.c.bold('payready')} · suite ${suite.name} (${suite.file}) · environment ${target.name}${where} · ${plural(checks.length, 'check')}`);
     if (target.insecure) this.line(this.c.yellow(`warning: TLS certificate verification is off for environment "${target.name}"`));
     this.spinner?.start();
   }
