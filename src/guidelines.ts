@@ -1,6 +1,6 @@
 import { GUIDELINE_SECTIONS } from './suite/sections.js';
 
-/** One requirement of the provider's integration guidelines (one bullet of ../shared/guidelines.txt). */
+/** One requirement of the provider's integration guidelines (one bullet of fixtures/reference/guidelines.txt). */
 export interface GuidelineItem {
   /** Stable id: the section plus a letter for the bullet, e.g. `1.1.b`. */
   id: string;

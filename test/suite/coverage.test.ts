@@ -12,7 +12,7 @@ const load = (checks: string) => parseSuite(`${HEAD}checks:\n${checks}`, 'suites
 
 describe('guideline items', () => {
   it('are every bullet of the guidelines, word for word, with ids section.a, section.b ...', () => {
-    // fixtures/reference/guidelines.txt is a copy of ../shared/guidelines.txt.
+    // fixtures/reference/guidelines.txt: the provider's integration guidelines, word for word.
     const text = readFileSync(new URL('../../fixtures/reference/guidelines.txt', import.meta.url), 'utf8');
     const parsed: { id: string; text: string }[] = [];
     let section = '';
