@@ -1,5 +1,6 @@
 import { loadAllCheckTypes } from './checks/index.js';
 import { describeParams, yamlLines } from './checks/describe.js';
+import { GUIDELINE_ITEMS, sectionsOf } from './guidelines.js';
 import { FAULTS } from './sandbox/faults.js';
 import { MAX_AMOUNT_MAJOR, TRANSACTION_CAPS } from './sandbox/limits.js';
 import { SCENARIOS } from './checks/transaction/library.js';
@@ -20,10 +21,11 @@ export async function generatedSections(): Promise<Record<string, string>> {
 
 async function checkTypesMarkdown(): Promise<string> {
   const types = await loadAllCheckTypes();
-  const out = ['| type | proves | what it does |', '|---|---|---|'];
-  for (const t of types) out.push(`| [\`${t.name}\`](#check-${t.name}) | ${t.sections.join(', ')} | ${cell(t.description)} |`);
+  const out = ['| type | can evidence | what it does |', '|---|---|---|'];
+  for (const t of types) out.push(`| [\`${t.name}\`](#check-${t.name}) | ${t.items.join(', ')} | ${cell(t.description)} |`);
   for (const t of types) {
     out.push('', `#### <a id="check-${t.name}"></a>\`${t.name}\``, '', t.description, '');
+    out.push(`Can evidence: ${t.items.map((id) => `${id} (${cell(GUIDELINE_ITEMS.find((item) => item.id === id)?.text ?? '')})`).join('; ')}.`, '');
     if (t.movesMoney) out.push('Moves money: refused on an environment without `sandbox: true` unless the suite sets `allowLive: true`.', '');
     out.push('| parameter | type | default | description |', '|---|---|---|---|');
     for (const p of describeParams(t.schema)) {
@@ -32,7 +34,7 @@ async function checkTypesMarkdown(): Promise<string> {
     if (t.values && Object.keys(t.values).length > 0) {
       out.push('', `Capture values: ${Object.entries(t.values).map(([k, v]) => `\`${k}\` (${v})`).join(', ')}.`);
     }
-    if (t.example) out.push('', '```yaml', `- id: my-${t.name}-check`, `  type: ${t.name}`, `  section: "${t.sections[0] ?? '1.1'}"`, '  with:', ...yamlLines(t.example, 4), '```');
+    if (t.example) out.push('', '```yaml', `- id: my-${t.name}-check`, `  type: ${t.name}`, `  section: "${sectionsOf(t.items)[0] ?? '1.1'}"`, '  with:', ...yamlLines(t.example, 4), '```');
   }
   return out.join('\n');
 }

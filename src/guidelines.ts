@@ -1,6 +1,6 @@
 import { GUIDELINE_SECTIONS } from './suite/sections.js';
 
-/** One requirement of the provider's integration guidelines (one bullet of ../shared/guidelines.txt). */
+/** One requirement of the provider's integration guidelines (one bullet of fixtures/reference/guidelines.txt). */
 export interface GuidelineItem {
   /** Stable id: the section plus a letter for the bullet, e.g. `1.1.b`. */
   id: string;
@@ -41,7 +41,7 @@ const BULLETS: Readonly<Record<string, readonly string[]>> = {
 /**
  * Every guideline item, in document order: the machine-readable form of the guidelines that
  * `payready coverage` maps checks onto (a check proves the items it lists under `proves:`, or
- * every item of its `section:`).
+ * the items of its `section:` its type can evidence).
  */
 export const GUIDELINE_ITEMS: readonly GuidelineItem[] = Object.entries(BULLETS).flatMap(([section, bullets]) =>
   bullets.map((text, index) => ({ id: `${section}.${String.fromCharCode(97 + index)}`, section, sectionTitle: GUIDELINE_SECTIONS[section] ?? section, text })),
@@ -53,4 +53,10 @@ export const GUIDELINE_ITEM_IDS: readonly string[] = GUIDELINE_ITEMS.map((item) 
 /** The items of one section. */
 export function itemsOfSection(section: string): GuidelineItem[] {
   return GUIDELINE_ITEMS.filter((item) => item.section === section);
+}
+
+/** The sections of a list of item ids, in document order, each once (`["1.1.b", "2.1.a"]` -> `["1.1", "2.1"]`). */
+export function sectionsOf(ids: readonly string[]): string[] {
+  const sections = new Set(ids.map((id) => id.slice(0, id.lastIndexOf('.'))));
+  return Object.keys(BULLETS).filter((section) => sections.has(section));
 }

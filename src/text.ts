@@ -49,3 +49,13 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   const match = closest(word, candidates);
   return match ? `; did you mean "${match}"?` : '';
 }
+
+/** The noun for a count: `noun` for exactly one, else its plural (`noun` + "s" unless given). */
+export function nounFor(n: number, noun: string, pluralNoun = `${noun}s`): string {
+  return n === 1 ? noun : pluralNoun;
+}
+
+/** A count with its noun: "1 check", "0 checks", "2 matches" (with `pluralNoun`). */
+export function plural(n: number, noun: string, pluralNoun?: string): string {
+  return `${n} ${nounFor(n, noun, pluralNoun)}`;
+}

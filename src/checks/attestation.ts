@@ -3,6 +3,7 @@ import { open, realpath } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { defineCheck, type Artifact, type Assertion, type Outcome, type Status } from './types.js';
 import { assertion } from './assert.js';
+import { plural } from '../text.js';
 
 /** One evidence file as written: a path, or `{ file, sha256 }` to pin its content. */
 type EvidenceEntry = string | { file: string; sha256?: string };
@@ -59,7 +60,10 @@ interface Inspected {
 export default defineCheck<AttestationParams>({
   name: 'attestation',
   description: 'What no probe can prove (backups, disaster recovery, agreements, support, certification, privacy): evidence files with an owner, a date and an expiry; pass while present, unchanged and current.',
-  sections: ['1.4', '2.2', '3.3', '4.1', '5.2', '7.1', '7.2'],
+  // What needs a person's word and a document: the stack and SDK, PCI DSS and GDPR compliance,
+  // patching, the team's own logging and monitoring, backups, disaster recovery, support,
+  // certification, agreements, privacy. Items a probe can test are left to the probes.
+  items: ['1.4.a', '1.4.b', '2.2.a', '2.2.b', '2.3.a', '3.2.a', '3.2.b', '3.3.a', '3.3.b', '4.1.a', '4.1.b', '5.2.a', '7.1.a', '7.1.b', '7.2.a', '7.2.b'],
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -120,7 +124,7 @@ export default defineCheck<AttestationParams>({
     const problems: { status: Status; text: string }[] = inspected.flatMap((f) => (f.problem ? [f.problem] : []));
     if (daysSince < 0) problems.push({ status: 'fail', text: `attestation is dated ${params.date}, in the future: date it the day it was made` });
     if (daysLeft < 0) problems.push({ status: 'fail', text: `attestation by ${params.owner} expired on ${params.expires}: review the evidence and renew it` });
-    else if (daysLeft <= (params.warnDays ?? 30)) problems.push({ status: 'warn', text: `attestation by ${params.owner} expires in ${daysLeft} day(s), on ${params.expires}: renew it before then` });
+    else if (daysLeft <= (params.warnDays ?? 30)) problems.push({ status: 'warn', text: `attestation by ${params.owner} expires in ${plural(daysLeft, 'day')}, on ${params.expires}: renew it before then` });
 
     const artifacts = inspected.flatMap((f) => (f.artifact ? [f.artifact] : []));
     const values = {
@@ -139,7 +143,7 @@ export default defineCheck<AttestationParams>({
       return { status, summary: `${worst.text}${more}`, assertions, measurements, artifacts, values };
     }
     const names = inspected.map((f) => f.name).join(', ');
-    return { status: 'pass', summary: `${names} attested by ${params.owner} on ${params.date}, valid until ${params.expires} (${daysLeft} days)`, assertions, measurements, artifacts, values };
+    return { status: 'pass', summary: `${names} attested by ${params.owner} on ${params.date}, valid until ${params.expires} (${plural(daysLeft, 'day')})`, assertions, measurements, artifacts, values };
   },
 });
 

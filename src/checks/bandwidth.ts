@@ -26,7 +26,8 @@ const MIN_MEASURABLE_BYTES = 64 * 1024;
 export default defineCheck<BandwidthParams>({
   name: 'bandwidth',
   description: 'Streamed download and upload throughput against a threshold (1 Mbps by default), bounded in bytes and seconds, measured after the first byte; constant memory.',
-  sections: ['1.2'],
+  // Throughput only: a port that answers says nothing about 1 Mbps, and 1 Mbps nothing about port 443.
+  items: ['1.2.a'],
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -1,4 +1,5 @@
 import type { CheckType, JsonSchema } from './types.js';
+import { GUIDELINE_ITEMS, sectionsOf } from '../guidelines.js';
 
 /** One documented parameter of a check type, derived from its schema. */
 export interface ParamDoc {
@@ -49,7 +50,8 @@ function typeWords(schema: JsonSchema): string {
 
 /** Plain-text help for `payready checks <type>`. */
 export function renderCheckHelp(type: CheckType): string {
-  const lines = [`${type.name} — ${type.description}`, `Proves guideline sections: ${type.sections.join(', ')}`];
+  const lines = [`${type.name} — ${type.description}`, '', "Guideline items it can evidence (what proves: may name; without proves:, those of the check's section):"];
+  for (const id of type.items) lines.push(`  ${id}  ${GUIDELINE_ITEMS.find((item) => item.id === id)?.text ?? ''}`.trimEnd());
   if (type.movesMoney) lines.push('Moves money: refused on a non-sandbox environment unless the suite sets allowLive: true.');
   lines.push('', 'Parameters (with:):');
   const params = describeParams(type.schema);
@@ -63,7 +65,7 @@ export function renderCheckHelp(type: CheckType): string {
     for (const [name, what] of Object.entries(type.values)) lines.push(`  ${name} — ${what}`);
   }
   if (type.example) {
-    lines.push('', 'Example:', `  - id: my-${type.name}-check`, `    type: ${type.name}`, `    section: "${type.sections[0] ?? '1.1'}"`, '    with:');
+    lines.push('', 'Example:', `  - id: my-${type.name}-check`, `    type: ${type.name}`, `    section: "${sectionsOf(type.items)[0] ?? '1.1'}"`, '    with:');
     lines.push(...yamlLines(type.example, 6));
   }
   return `${lines.join('\n')}\n`;

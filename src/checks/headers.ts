@@ -42,7 +42,10 @@ interface Rule {
 export default defineCheck<HeadersParams>({
   name: 'headers',
   description: 'Security headers of a response: HSTS with a long max-age, Cache-Control: no-store on payment responses, X-Content-Type-Options: nosniff, no software version in Server or X-Powered-By.',
-  sections: ['2.2', '2.3'],
+  // HSTS keeps clients on HTTPS (1.1.b); no-store keeps payment responses out of caches (PCI DSS,
+  // 2.2.a); no software version on show and nosniff are the hardening of 2.3.a a probe can see.
+  // Rate limits and allowlists are not headers.
+  items: ['1.1.b', '2.2.a', '2.3.a'],
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -42,7 +42,11 @@ const stringMap = { type: 'object', additionalProperties: { type: 'string' } } a
 export default defineCheck<HttpParams>({
   name: 'http',
   description: 'One HTTP request with assertions on status, headers, JSON body paths and response time; HTTPS-only and auth-required probes.',
-  sections: ['1.1', '1.3', '6.2', '7.2'],
+  // One request with assertions: an endpoint answers (1.1.a), over HTTPS (1.1.b), in JSON
+  // (1.3.a); a test transaction through a key flow (5.2.b); an error body that is clear and says
+  // what to do (6.2.a, 6.2.b); a published data-processing document (7.2.b). Whether a policy is
+  // strong (7.2.a) needs a person.
+  items: ['1.1.a', '1.1.b', '1.3.a', '5.2.b', '6.2.a', '6.2.b', '7.2.b'],
   schema: {
     type: 'object',
     additionalProperties: false,

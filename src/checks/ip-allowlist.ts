@@ -30,7 +30,8 @@ const REFUSING_ERRORS = new Set(['refused', 'closed', 'reset', 'timeout']);
 export default defineCheck<IpAllowlistParams>({
   name: 'ip-allowlist',
   description: 'A request from a source address outside the IP allowlist must be refused (403 or no connection) while one from an allowlisted address gets through.',
-  sections: ['2.3'],
+  // Only the allowlist: it says nothing about rate limits or patching.
+  items: ['2.3.c'],
   schema: {
     type: 'object',
     additionalProperties: false,

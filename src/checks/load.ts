@@ -7,6 +7,7 @@ import { formatBytes } from '../net/http.js';
 import { EndpointStats, endpointTemplate, type Interaction } from '../runner/interactions.js';
 import { parseDuration } from '../suite/duration.js';
 import { DURATION } from '../suite/patterns.js';
+import { nounFor, plural } from '../text.js';
 
 /** Parameters of the `load` check type. */
 export interface LoadParams {
@@ -46,7 +47,8 @@ const PROGRESS_EVERY_MS = 250;
 export default defineCheck<LoadParams>({
   name: 'load',
   description: 'A bounded load phase against one endpoint (requests or duration, connections, optional arrival rate) with exact latency percentiles, judged by k6-style thresholds.',
-  sections: ['3.2'],
+  // KPIs measured under a load phase; like kpi, it cannot see the team's own logs (3.2.a).
+  items: ['3.2.b'],
   // After the functional checks, so its traffic neither slows them down nor skews their timings.
   runsLast: true,
   schema: {
@@ -104,7 +106,7 @@ export default defineCheck<LoadParams>({
       assertions.unshift(assertion('redirects', 'eq', 0, count, `${label}: ${count.toLocaleString('en-US')} of ${stats.requests.toLocaleString('en-US')} responses were redirects (${status}${location ? ` to ${location}` : ''}): load-test the final URL, not a redirect`));
     }
     const failed = assertions.filter((a) => !a.passed);
-    const shape = `${stats.requests.toLocaleString('en-US')} requests in ${(spanMs / 1000).toFixed(2)} s over ${params.connections ?? 10} connection${(params.connections ?? 10) === 1 ? '' : 's'}${params.rate ? ` at ${params.rate} req/s offered` : ''}`;
+    const shape = `${stats.requests.toLocaleString('en-US')} ${nounFor(stats.requests, 'request')} in ${(spanMs / 1000).toFixed(2)} s over ${plural(params.connections ?? 10, 'connection')}${params.rate ? ` at ${params.rate} req/s offered` : ''}`;
     const figures = `${formatMetric('throughput', metricValue(stats, 'rps', spanMs))}, p50 ${formatMetric('latency', metricValue(stats, 'p50'))}, p99 ${formatMetric('latency', metricValue(stats, 'p99'))}`;
     return {
       status: failed.length === 0 ? 'pass' : 'fail',

@@ -64,7 +64,9 @@ export default defineCheck<OAuthParams>({
   name: 'oauth',
   description:
     'OAuth 2.0: discovery (RFC 8414), client_credentials, authorization_code with PKCE, refresh rotation, RFC 6749 errors for wrong secrets, grants and scopes, JWT access tokens verified against the JWKS, the API refusing missing/forged/expired/revoked tokens, introspection and revocation.',
-  sections: ['1.1'],
+  // Access to the API with a token (1.1.a), HTTPS endpoints in the metadata (1.1.b), OAuth 2.0
+  // itself (1.1.c).
+  items: ['1.1.a', '1.1.b', '1.1.c'],
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -21,7 +21,9 @@ export interface PanScanParams {
 export default defineCheck<PanScanParams>({
   name: 'pan-scan',
   description: 'No unmasked card numbers (Luhn-valid PANs in known IIN ranges) in logs or files, plain or gzipped; reported masked as first six/last four.',
-  sections: ['2.2'],
+  // Full card numbers kept out of logs and files is PCI DSS (2.2.a). GDPR (2.2.b) is about
+  // personal data, which a card-number scan does not look for.
+  items: ['2.2.a'],
   schema: {
     type: 'object',
     additionalProperties: false,

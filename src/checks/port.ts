@@ -24,7 +24,8 @@ export interface PortParams {
 export default defineCheck<PortParams>({
   name: 'port',
   description: 'Name resolution (all addresses), TCP reachability and connect latency of 443 and every declared port.',
-  sections: ['1.2'],
+  // Reachability of 443 and the declared ports; a TCP connect measures no bandwidth (1.2.a).
+  items: ['1.2.b'],
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -4,6 +4,7 @@ import { NetError, formatSeconds } from '../net/errors.js';
 import type { HttpResponse } from '../net/http.js';
 import { pathLabel } from '../net/url.js';
 import { sleep } from '../sleep.js';
+import { plural } from '../text.js';
 
 /** Parameters of the `ratelimit` check type (mirrors `schema`). */
 export interface RateLimitParams {
@@ -35,7 +36,8 @@ const HARD_MAX_SECONDS = 30;
 export default defineCheck<RateLimitParams>({
   name: 'ratelimit',
   description: 'A bounded burst (at most 1,000 requests and 30 s) must meet 429 no later than the declared limit; without Retry-After it is a warning, and with it a request after waiting Retry-After must succeed.',
-  sections: ['2.3'],
+  // Only the rate limit: a 429 says nothing about allowlists or patching.
+  items: ['2.3.b'],
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -73,7 +75,7 @@ export default defineCheck<RateLimitParams>({
       { name: 'requests sent', value: burst.sent, unit: 'count' },
       { name: 'burst duration', value: burst.ms, unit: 'ms' },
     ];
-    if (burst.error && burst.limitedAt === undefined) return { status: 'error', summary: `${label}: burst stopped after ${burst.sent} requests: ${burst.error.message}`, measurements };
+    if (burst.error && burst.limitedAt === undefined) return { status: 'error', summary: `${label}: burst stopped after ${plural(burst.sent, 'request')}: ${burst.error.message}`, measurements };
     if (burst.limitedAt === undefined && burst.firstStatus === undefined) return { status: 'error', summary: `${label}: no response in ${elapsed}`, measurements };
 
     const assertions: Assertion[] = [];

@@ -11,7 +11,7 @@ import { SourceError, loadJsonSchema, loadOpenApi } from '../schema/load.js';
 import type { Validator } from '../schema/ajv.js';
 import { toViolations, type Violation } from '../schema/violations.js';
 import { SINGLE_REFERENCE } from '../suite/patterns.js';
-import { closest } from '../text.js';
+import { closest, plural } from '../text.js';
 
 /** The default non-ASCII text of a round trip: Latin-1, Latin Extended-A, CJK and an emoji (4 UTF-8 bytes). */
 export const ROUND_TRIP_TEXT = 'Zoë Łukasz 李雷 🙂';
@@ -67,7 +67,9 @@ const stringMap = { type: 'object', additionalProperties: { type: 'string' } } a
 export default defineCheck<SchemaParams>({
   name: 'schema',
   description: 'Response conformance to a JSON Schema or an OpenAPI 3.0/3.1 operation (and the request body we send); JSON content type, UTF-8 charset and bytes, a non-ASCII round trip; clear error bodies.',
-  sections: ['1.3', '6.2'],
+  // JSON (1.3.a) in UTF-8 (1.3.b) and clear error bodies (6.2.a). Guidance a shopper can act on
+  // (6.2.b) is the wording of a message, which an http expect or the ui check asserts.
+  items: ['1.3.a', '1.3.b', '6.2.a'],
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -265,7 +267,7 @@ export default defineCheck<SchemaParams>({
     }
     const summary =
       violations.length > 0 && failed.every((a) => a.name.startsWith('body/') || a.name === 'body')
-        ? `${head}: ${violations.length} schema violation${violations.length === 1 ? '' : 's'}: ${violations.slice(0, 2).map((v) => v.message).join('; ')}${violations.length > 2 ? '; ...' : ''}`
+        ? `${head}: ${plural(violations.length, 'schema violation')}: ${violations.slice(0, 2).map((v) => v.message).join('; ')}${violations.length > 2 ? '; ...' : ''}`
         : `${head}: ${describeFailure(failed[0]!)}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}`;
     return { status: 'fail', summary, assertions, findings, artifacts, values };
   },

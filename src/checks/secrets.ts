@@ -43,7 +43,9 @@ export interface SecretsParams {
 export default defineCheck<SecretsParams>({
   name: 'secrets',
   description: "No hard-coded credentials in the integration's files (provider and cloud key formats, PEM private keys, high-entropy credential assignments, .env files tracked by git); values reported masked.",
-  sections: ['2.1'],
+  // Credentials kept out of files, in the environment or a vault (2.1.b). A file scan proves
+  // nothing about TLS (2.1.a).
+  items: ['2.1.b'],
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -2,6 +2,7 @@ import { THRESHOLD } from '../suite/patterns.js';
 import type { EndpointStats } from '../runner/interactions.js';
 import { assertion } from './assert.js';
 import type { Assertion, JsonSchema, Measurement, Operator } from './types.js';
+import { plural } from '../text.js';
 
 /**
  * KPI thresholds, k6-style: `p95 < 300ms`, `errorRate < 1%`, `successRate > 99%`. One grammar
@@ -128,7 +129,7 @@ export function statsMeasurements(stats: EndpointStats, scope: string, spanMs?: 
 function errorDetail(stats: EndpointStats): string {
   if (stats.errors === 0) return '';
   const kinds = [...stats.errorCounts].sort(([, a], [, b]) => b - a).map(([kind, n]) => `${kind} x${n}`);
-  return ` (${stats.errors} of ${stats.requests} calls failed: ${kinds.join(', ')})`;
+  return ` (${stats.errors} of ${plural(stats.requests, 'call')} failed: ${kinds.join(', ')})`;
 }
 
 function round(value: number): number {

@@ -9,6 +9,7 @@ import { resolveAll } from '../net/tcp.js';
 import { TLS_VERSIONS, probeContext, probeHandshake, versionLabel, type Handshake, type HandshakeResult, type TlsVersion } from '../net/tls-probe.js';
 import { WEAK_CIPHER_CLASSES, WEAK_CIPHER_CLASS_NAMES, probeWeakClass, weakClassOfCipher, type WeakCipherClass, type WeakProbeResult } from '../net/weak-ciphers.js';
 import { WEAK_SIGNATURE, certificateFacts, toPem, weakKeyReason, type CertificateFacts } from '../net/x509.js';
+import { plural } from '../text.js';
 
 /** What a `tls` check looks at. */
 type Aspect = 'protocols' | 'ciphers' | 'certificate';
@@ -45,7 +46,9 @@ const ASPECTS: readonly Aspect[] = ['protocols', 'ciphers', 'certificate'];
 export default defineCheck<TlsParams>({
   name: 'tls',
   description: 'TLS versions accepted (1.0/1.1 refused, 1.2+ offered), weak cipher suites, certificate chain, host name, expiry, key and signature; optionally plain HTTP refused or redirected.',
-  sections: ['1.1', '2.1'],
+  // TLS 1.2 or newer with a valid chain (2.1.a), and, with httpsOnly, plain HTTP refused or
+  // redirected (1.1.b).
+  items: ['1.1.b', '2.1.a'],
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -258,7 +261,7 @@ function judgeCertificate(best: Handshake, o: { servername: string; label: strin
   const expiryMessage =
     daysToExpiry < 0
       ? `the certificate of ${o.label} expired on ${day}: renew it`
-      : `the certificate of ${o.label} expires in ${daysToExpiry} days (${day}), under the ${o.minDays} required: renew it`;
+      : `the certificate of ${o.label} expires in ${plural(daysToExpiry, 'day')} (${day}), under the ${o.minDays} required: renew it`;
   assertions.push(assertion('days to expiry', 'ge', o.minDays, daysToExpiry, expiryMessage));
   if (daysToExpiry < o.minDays) problems.push(expiryMessage);
   const notBefore = new Date(leaf.validFrom);
@@ -339,7 +342,7 @@ function passSummary(label: string, verify: Set<Aspect>, accepted: TlsVersion[],
   const parts: string[] = [];
   if (verify.has('protocols')) parts.push(`${accepted.map(versionLabel).join(', ')} only`);
   if (best && (verify.has('ciphers') || verify.has('protocols'))) parts.push(`${best.cipher}${best.group ? ` with ${best.group}` : ''}${verify.has('ciphers') ? ', no weak suites' : ''}`);
-  if (leaf && cert) parts.push(`chain trusted, ${leaf.keyType}${leaf.curve ? ` ${leaf.curve}` : leaf.keyBits ? ` ${leaf.keyBits}` : ''} ${leaf.signatureAlgorithm}, ${cert.daysToExpiry} days to expiry`);
+  if (leaf && cert) parts.push(`chain trusted, ${leaf.keyType}${leaf.curve ? ` ${leaf.curve}` : leaf.keyBits ? ` ${leaf.keyBits}` : ''} ${leaf.signatureAlgorithm}, ${plural(cert.daysToExpiry, 'day')} to expiry`);
   if (plain) parts.push(`plain HTTP ${plain.verdict}`);
   return `${label}: ${parts.join('; ')}`;
 }

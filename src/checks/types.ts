@@ -195,8 +195,12 @@ export interface CheckType<P = Record<string, unknown>> {
   name: string;
   /** One line on what the type proves. */
   description: string;
-  /** Guideline sections (../shared/guidelines.txt) this type can prove, e.g. `["1.1", "2.1"]`. */
-  sections: readonly string[];
+  /**
+   * Guideline items (ids from src/guidelines.ts, e.g. `2.1.a`) a check of this type can evidence.
+   * A check proves only these: its `proves:` may name no other, and without `proves:` it proves
+   * those of its own section. Items no probe can test belong to `attestation`.
+   */
+  items: readonly string[];
   /** JSON Schema of the `with:` parameters (draft 2020-12; `additionalProperties: false`). */
   schema: JsonSchema;
   /** Values exposed to `capture:` and what they hold. */

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
 import { VERSION } from '../paths.js';
 import { commands } from './commands/index.js';
@@ -20,6 +20,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     })
+    // Inherited by every command added below (commander copies help settings to subcommands).
+    .configureHelp({ optionDescription })
     .addHelpText(
       'after',
       `
@@ -31,6 +33,20 @@ Exit codes: 0 ready, 1 not ready, 2 usage or suite error, 130/143 interrupted.`,
     );
   for (const command of commands) command(program, io, setExit);
   return program;
+}
+
+/**
+ * An option's help line without commander's own `(default: ...)` when it says nothing or repeats
+ * the description: a description that states its default in words ("default: a free port") would
+ * otherwise show two, and a repeatable option's `[]` is no default a reader needs.
+ */
+function optionDescription(this: Help, option: Option): string {
+  const value: unknown = option.defaultValue;
+  const silent = (Array.isArray(value) && value.length === 0) || /\bdefault\b/i.test(option.description);
+  if (value === undefined || !silent) return Help.prototype.optionDescription.call(this, option);
+  const shown = Object.create(option) as Option;
+  shown.defaultValue = undefined;
+  return Help.prototype.optionDescription.call(this, shown);
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */

@@ -64,7 +64,7 @@ export async function writeOutputs(plan: OutputPlan, io: Io): Promise<{ reports:
   }
   if (!evidence) return { reports: written };
 
-  const [{ buildBundle }, { coverageOf }] = await Promise.all([import('../evidence/bundle.js'), import('../suite/coverage.js')]);
+  const [{ buildBundle }, { coverageOf, registryTypeItems }] = await Promise.all([import('../evidence/bundle.js'), import('../suite/coverage.js')]);
   const reports = await Promise.all(
     reporters.reporterNames.map(async (name) => ({ name: (await reporters.loadReporter(name)).defaultFile, text: await render(name), mediaType: MEDIA_TYPES[name] ?? 'text/plain' })),
   );
@@ -74,7 +74,7 @@ export async function writeOutputs(plan: OutputPlan, io: Io): Promise<{ reports:
     interactions: await readFile(plan.logPath),
     artifacts: output.artifacts,
     suiteSource: { name: basename(plan.suite.path), bytes: await readFile(plan.suite.path) },
-    extra: [{ name: 'coverage.json', text: `${JSON.stringify(coverageOf(plan.suite), null, 2)}\n`, mediaType: 'application/json' }],
+    extra: [{ name: 'coverage.json', text: `${JSON.stringify(coverageOf(plan.suite, await registryTypeItems(plan.suite.checks)), null, 2)}\n`, mediaType: 'application/json' }],
     key: evidence.key,
     redactor: output.redactor,
   });

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { MANIFEST, PUBLIC_KEY, SIGNATURE, sha256, type Manifest } from './bundle.js';
 import { KeyError, fingerprint, publicKeyFromPem, verifyBytes } from './sign.js';
 import { readTarGz, unsafePath } from './tar.js';
+import { plural } from '../text.js';
 
 /** One thing wrong with a bundle, naming the file. */
 export interface BundleProblem {
@@ -111,7 +112,7 @@ export async function verifyBundle(bytes: Buffer, options: { publicKeyPem?: stri
       checked += 1;
       const actual = sha256(data);
       if (actual !== entry.sha256 || data.length !== entry.bytes) {
-        problems.push({ kind: 'changed', file: path, detail: `sha256 ${actual.slice(0, 16)}... (${data.length} bytes), manifest says ${String(entry.sha256).slice(0, 16)}... (${entry.bytes} bytes)` });
+        problems.push({ kind: 'changed', file: path, detail: `sha256 ${actual.slice(0, 16)}... (${plural(data.length, 'byte')}), manifest says ${String(entry.sha256).slice(0, 16)}... (${plural(Number(entry.bytes), 'byte')})` });
       }
     }
     for (const path of files.keys()) {

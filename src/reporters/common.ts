@@ -1,6 +1,7 @@
 import type { Assertion, Measurement, Status } from '../checks/types.js';
 import { describeFailure } from '../checks/assert.js';
-import { gates, type CheckResult, type Report } from '../runner/report.js';
+import { gates, type CheckResult, type Report, type SectionScore } from '../runner/report.js';
+import { plural } from '../text.js';
 
 /*
  * What every rendered format shares: cleaning server-supplied text, the order problems are listed
@@ -81,5 +82,16 @@ export function assertionText(a: Assertion): string {
 /** The report's status counts as one line. */
 export function countsText(report: Report): string {
   const s = report.summary;
-  return `${report.results.length} checks: ${s.pass} pass · ${s.fail} fail · ${s.error} error · ${s.warn} warn · ${s.skip} skip`;
+  return `${plural(report.results.length, 'check')}: ${s.pass} pass · ${s.fail} fail · ${s.error} error · ${s.warn} warn · ${s.skip} skip`;
+}
+
+/** A section's score in words: "2/3", or "2/3 (1 warn)" when warnings kept it from passing. */
+export function sectionScoreText(score: SectionScore): string {
+  return `${score.passed}/${score.total}${score.warned > 0 ? ` (${score.warned} warn)` : ''}`;
+}
+
+/** How a section stands: every check passed, only warnings short of that, or a failure, error or skip. */
+export function sectionState(score: SectionScore): 'pass' | 'warn' | 'fail' {
+  if (score.passed === score.total) return 'pass';
+  return score.passed + score.warned === score.total ? 'warn' : 'fail';
 }

@@ -3,9 +3,10 @@ import type { Artifact } from '../checks/types.js';
 import type { InteractionLog } from '../runner/interactions.js';
 import type { CheckResult, Report } from '../runner/report.js';
 import { GUIDELINE_SECTIONS } from '../suite/sections.js';
-import { assertionText, countsText, formatMeasurement, formatNumber, gateText, isBlocking, problemsFirst, shortValue, stripControl, waiverText } from './common.js';
+import { assertionText, countsText, formatMeasurement, formatNumber, gateText, isBlocking, problemsFirst, sectionScoreText, shortValue, stripControl, waiverText } from './common.js';
 import { latencySvg } from './svg.js';
 import type { FileReporter, RenderContext } from './types.js';
+import { plural } from '../text.js';
 
 /** Text artifacts longer than this are cut in the page (the bundle keeps them whole). */
 const MAX_ARTIFACT_CHARS = 64 * 1024;
@@ -101,7 +102,7 @@ function header(report: Report): string[] {
 function sections(report: Report): string[] {
   const out = ['<h2>Guideline sections</h2>', '<div class="scroll"><table>', '<thead><tr><th>section</th><th>score</th><th>passed</th></tr></thead><tbody>'];
   for (const [id, score] of Object.entries(report.sections)) {
-    out.push(`<tr><td>${esc(id)} ${esc(GUIDELINE_SECTIONS[id] ?? '')}</td><td><meter min="0" max="${score.total}" low="${score.total - 0.5}" high="${score.total}" optimum="${score.total}" value="${score.passed}">${score.passed}/${score.total}</meter></td><td>${score.passed}/${score.total}</td></tr>`);
+    out.push(`<tr><td>${esc(id)} ${esc(GUIDELINE_SECTIONS[id] ?? '')}</td><td><meter min="0" max="${score.total}" low="${score.total - 0.5}" high="${score.total}" optimum="${score.total}" value="${score.passed}">${score.passed}/${score.total}</meter></td><td>${esc(sectionScoreText(score))}</td></tr>`);
   }
   out.push('</tbody></table></div>');
   return out;
@@ -150,7 +151,7 @@ function check(report: Report, r: CheckResult, artifacts: Artifact[]): string[] 
   ];
   const waiver = waiverText(r);
   if (waiver) out.push(`<p class="${r.waiver?.active ? '' : 'expired'}">${esc(waiver)}</p>`);
-  out.push(`<p class="muted">type ${esc(r.type)} · ${r.attempts} attempt(s)${r.startedAt ? ` · started ${esc(r.startedAt)}` : ''}${r.tags.length ? ` · tags ${r.tags.map(esc).join(', ')}` : ''}${isBlocking(r, report) ? ' · <strong>blocks go-live</strong>' : ''}</p>`);
+  out.push(`<p class="muted">type ${esc(r.type)} · ${plural(r.attempts, 'attempt')}${r.startedAt ? ` · started ${esc(r.startedAt)}` : ''}${r.tags.length ? ` · tags ${r.tags.map(esc).join(', ')}` : ''}${isBlocking(r, report) ? ' · <strong>blocks go-live</strong>' : ''}</p>`);
   if (r.assertions.length) {
     out.push('<div class="scroll"><table>', '<thead><tr><th></th><th>assertion</th><th>expected</th><th>actual</th></tr></thead><tbody>');
     for (const a of r.assertions) {
@@ -166,7 +167,7 @@ function check(report: Report, r: CheckResult, artifacts: Artifact[]): string[] 
 }
 
 function artifact(ref: CheckResult['artifacts'][number], data: Artifact | undefined): string[] {
-  const head = `<p><strong>Evidence</strong> <code>${esc(ref.name)}</code> <span class="muted">(${esc(ref.mediaType)}, ${ref.bytes} bytes)${ref.description ? ` ${esc(ref.description)}` : ''}</span></p>`;
+  const head = `<p><strong>Evidence</strong> <code>${esc(ref.name)}</code> <span class="muted">(${esc(ref.mediaType)}, ${plural(ref.bytes, 'byte')})${ref.description ? ` ${esc(ref.description)}` : ''}</span></p>`;
   if (!data) return [head];
   if (typeof data.data === 'string') {
     const cut = data.data.length > MAX_ARTIFACT_CHARS ? `${data.data.slice(0, MAX_ARTIFACT_CHARS)}\n… (${data.data.length - MAX_ARTIFACT_CHARS} more characters in the evidence bundle)` : data.data;

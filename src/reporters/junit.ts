@@ -1,13 +1,19 @@
 import type { CheckResult, Report } from '../runner/report.js';
 import { GUIDELINE_SECTIONS } from '../suite/sections.js';
-import { assertionText, formatMeasurement, seconds, stripControl, waiverText } from './common.js';
+import { assertionText, formatMeasurement, isBlocking, seconds, stripControl, waiverText } from './common.js';
 import type { FileReporter } from './types.js';
+import { plural } from '../text.js';
 
 /**
  * JUnit XML as Jenkins and GitLab read it (the Ant schema, fixtures/reference/junit.xsd): one
  * `testsuite` per guideline section, one `testcase` per check. A fail is a `failure`, an error an
  * `error`, a skip or a waived failure `skipped` (the gate is the exit code; the waiver is named).
- * Warnings, which JUnit has no element for, are listed in the section's `system-out`.
+ * A fail or error that does not gate (an `info` check under the default `--fail-on major`) is
+ * `skipped` too: Jenkins marks a build UNSTABLE and GitLab counts a failed test for any `failure`,
+ * which would contradict a run that exited 0; `skipped` keeps it visible in both test views, with
+ * FAIL and the reason in its message, without turning the pipeline red. A passed testcase would
+ * claim a pass that did not happen. Warnings, which JUnit has no element for, are listed in the
+ * section's `system-out`.
  */
 const junit: FileReporter = {
   name: 'junit',
@@ -36,9 +42,9 @@ const junit: FileReporter = {
 export default junit;
 
 function testsuite(report: Report, section: string, results: CheckResult[], id: number): string[] {
-  const failures = results.filter((r) => r.status === 'fail' && !r.waived).length;
-  const errors = results.filter((r) => r.status === 'error' && !r.waived).length;
-  const skipped = results.filter((r) => r.status === 'skip' || r.waived).length;
+  const failures = results.filter((r) => r.status === 'fail' && isBlocking(r, report)).length;
+  const errors = results.filter((r) => r.status === 'error' && isBlocking(r, report)).length;
+  const skipped = results.filter((r) => r.status === 'skip' || r.waived || notGating(r, report)).length;
   const time = seconds(results.reduce((sum, r) => sum + r.durationMs, 0));
   const title = GUIDELINE_SECTIONS[section];
   const attrs = {
@@ -80,9 +86,26 @@ function testsuite(report: Report, section: string, results: CheckResult[], id: 
   ];
 }
 
+/** A fail or error no waiver excuses that still lets the run pass: its severity is below `--fail-on`. */
+function notGating(r: CheckResult, report: Report): boolean {
+  return (r.status === 'fail' || r.status === 'error') && !r.waived && !isBlocking(r, report);
+}
+
+/**
+ * `go-live.section-2_1`: Jenkins splits a classname at its last dot into package and class, so the
+ * section's own dot would make package `go-live.2` and class `1`. Suite names are kebab-case (no dots).
+ */
+export function classnameOf(suite: string, section: string): string {
+  return `${suite}.section-${section.replace(/\./g, '_')}`;
+}
+
 function testcase(report: Report, r: CheckResult): string[] {
-  const attrs = attributes({ name: `${r.id}: ${r.title}`, classname: `${report.suite.name}.${r.section}`, time: seconds(r.durationMs) });
+  const attrs = attributes({ name: `${r.id}: ${r.title}`, classname: classnameOf(report.suite.name, r.section), time: seconds(r.durationMs) });
   if (r.waived) return [`    <testcase ${attrs}>`, `      <skipped ${attributes({ message: `${r.status.toUpperCase()} (waived): ${r.summary}` })}>${text(details(r))}</skipped>`, '    </testcase>'];
+  if (notGating(r, report)) {
+    const why = report.failOn === 'none' ? '--fail-on none' : `${r.severity} is below --fail-on ${report.failOn}`;
+    return [`    <testcase ${attrs}>`, `      <skipped ${attributes({ message: `${r.status.toUpperCase()} (does not gate: ${why}): ${r.summary}` })}>${text(details(r))}</skipped>`, '    </testcase>'];
+  }
   if (r.status === 'fail') return [`    <testcase ${attrs}>`, `      <failure ${attributes({ message: r.summary, type: r.severity })}>${text(details(r))}</failure>`, '    </testcase>'];
   if (r.status === 'error') return [`    <testcase ${attrs}>`, `      <error ${attributes({ message: r.summary, type: `could not decide (${r.severity})` })}>${text(details(r))}</error>`, '    </testcase>'];
   if (r.status === 'skip') return [`    <testcase ${attrs}>`, `      <skipped ${attributes({ message: r.summary })}/>`, '    </testcase>'];
@@ -91,13 +114,13 @@ function testcase(report: Report, r: CheckResult): string[] {
 
 /** The body of a failure: the summary, severity, waiver, every assertion and measurement. */
 function details(r: CheckResult): string {
-  const lines = [r.summary, `check ${r.id} (${r.type}), section ${r.section}, severity ${r.severity}, ${r.attempts} attempt(s)`];
+  const lines = [r.summary, `check ${r.id} (${r.type}), section ${r.section}, severity ${r.severity}, ${plural(r.attempts, 'attempt')}`];
   const waiver = waiverText(r);
   if (waiver) lines.push(waiver);
   if (r.assertions.length) lines.push('assertions:', ...r.assertions.map((a) => `  ${a.passed ? 'ok  ' : 'FAIL'} ${assertionText(a)}`));
   if (r.measurements.length) lines.push('measurements:', ...r.measurements.map((m) => `  ${m.name}: ${formatMeasurement(m)}`));
   if (r.findings.length) lines.push('findings:', ...r.findings.map((f) => `  ${f.level} ${f.rule}: ${f.message}${f.file ? ` (${f.file}${f.line ? `:${f.line}` : ''})` : ''}`));
-  if (r.artifacts.length) lines.push('evidence:', ...r.artifacts.map((a) => `  ${a.name} (${a.mediaType}, ${a.bytes} bytes)`));
+  if (r.artifacts.length) lines.push('evidence:', ...r.artifacts.map((a) => `  ${a.name} (${a.mediaType}, ${plural(a.bytes, 'byte')})`));
   return lines.join('\n');
 }
 

@@ -1,7 +1,8 @@
 import type { CheckResult, Report } from '../runner/report.js';
 import { GUIDELINE_SECTIONS } from '../suite/sections.js';
-import { assertionText, clean, countsText, formatMeasurement, gateText, isBlocking, problemsFirst, waiverText } from './common.js';
+import { assertionText, clean, countsText, formatMeasurement, gateText, isBlocking, problemsFirst, sectionScoreText, sectionState, waiverText } from './common.js';
 import type { FileReporter } from './types.js';
+import { plural } from '../text.js';
 
 const ICON: Record<string, string> = { pass: '✅', fail: '❌', error: '⛔', warn: '⚠️', skip: '⏭️' };
 const VERDICT_ICON: Record<string, string> = { READY: '✅', 'READY WITH WAIVERS': '⚠️', 'NOT READY': '❌' };
@@ -52,7 +53,7 @@ const markdown: FileReporter = {
 
     out.push('### Guideline sections', '', '| section | | passed |', '|---|---|---|');
     for (const [id, score] of Object.entries(report.sections)) {
-      out.push(`| ${id} ${md(GUIDELINE_SECTIONS[id] ?? '')} | ${score.passed === score.total ? ICON.pass : ICON.fail} | ${score.passed}/${score.total} |`);
+      out.push(`| ${id} ${md(GUIDELINE_SECTIONS[id] ?? '')} | ${ICON[sectionState(score)]} | ${sectionScoreText(score)} |`);
     }
     out.push('');
 
@@ -62,7 +63,7 @@ const markdown: FileReporter = {
       out.push('', report.vantages.map((v) => `**${md(v.name)}**: ${v.verdict}`).join(' · '), '');
     }
 
-    out.push(`<details><summary>All ${report.results.length} checks</summary>`, '', '| | check | section | severity | summary |', '|---|---|---|---|---|');
+    out.push(`<details><summary>All ${plural(report.results.length, 'check')}</summary>`, '', '| | check | section | severity | summary |', '|---|---|---|---|---|');
     for (const r of report.results) out.push(`| ${ICON[r.status]} ${r.status}${r.waived ? ' (waived)' : ''} | \`${code(r.id)}\` | ${r.section} | ${r.severity} | ${md(r.summary)} |`);
     out.push('', '</details>', '', `<sub>payready ${md(report.tool.version)} · ${report.startedAt} · suite sha256 \`${code(report.suite.sha256.slice(0, 12))}\`</sub>`, '');
     return out.join('\n');

@@ -6,7 +6,8 @@ import type { RunListener } from '../runner/run.js';
 import type { CheckResult, Report, Verdict } from '../runner/report.js';
 import { blockedOnlyBySetup, blockingResults } from '../runner/report.js';
 import { describeFailure } from '../checks/assert.js';
-import { clean } from './common.js';
+import { clean, sectionScoreText, sectionState } from './common.js';
+import { plural } from '../text.js';
 
 export { clean };
 
@@ -64,7 +65,7 @@ export class TerminalReporter implements RunListener {
   onRunStart({ suite, target, checks }: { suite: { name: string; file: string }; target: { name: string; baseUrl?: string; insecure: boolean }; checks: CheckSpec[] }): void {
     this.idWidth = Math.min(32, Math.max(12, ...checks.map((c) => c.id.length)));
     const where = target.baseUrl ? ` (${target.baseUrl})` : '';
-    this.line(`${this.c.bold('payready')} · suite ${suite.name} (${suite.file}) · environment ${target.name}${where} · ${checks.length} checks`);
+    this.line(`${this.c.bold('payready')} · suite ${suite.name} (${suite.file}) · environment ${target.name}${where} · ${plural(checks.length, 'check')}`);
     if (target.insecure) this.line(this.c.yellow(`warning: TLS certificate verification is off for environment "${target.name}"`));
     this.spinner?.start();
   }
@@ -96,13 +97,14 @@ export class TerminalReporter implements RunListener {
   end(report: Report, files: string[] = []): void {
     this.spinner?.stop();
     const s = report.summary;
-    const counts = `${report.results.length} checks: ${s.pass} pass · ${s.fail} fail · ${s.error} error · ${s.warn} warn · ${s.skip} skip`;
+    const counts = `${plural(report.results.length, 'check')}: ${s.pass} pass · ${s.fail} fail · ${s.error} error · ${s.warn} warn · ${s.skip} skip`;
     this.options.stream.write('\n');
     this.line(`${this.verdict(report.verdict)}  ${counts}  (${(report.durationMs / 1000).toFixed(1)} s)${report.incomplete ? this.c.yellow('  INCOMPLETE: the run was interrupted') : ''}`);
     const sections = Object.entries(report.sections)
       .map(([id, score]) => {
-        const text = `${id} ${score.passed}/${score.total}`;
-        return score.passed === score.total ? this.c.green(text) : this.c.red(text);
+        const text = `${id} ${sectionScoreText(score)}`;
+        const state = sectionState(score);
+        return state === 'pass' ? this.c.green(text) : state === 'warn' ? this.c.yellow(text) : this.c.red(text);
       })
       .join('  ');
     if (sections) this.line(`Sections   ${sections}`);

@@ -105,8 +105,10 @@ export interface Vantage {
 
 /** Pass count and total of one guideline section. */
 export interface SectionScore {
-  /** Checks that passed (pass, warn, or waived). */
+  /** Checks that passed, or whose failure an active waiver excuses. A `warn` is not a pass. */
   passed: number;
+  /** Checks that ended in `warn` (an attestation template, a certificate close to expiry): not passed. */
+  warned: number;
   /** Checks that count for the section (filtered-out checks do not). */
   total: number;
 }
@@ -198,14 +200,18 @@ export function countStatuses(results: CheckResult[]): Record<Status, number> {
   return summary;
 }
 
-/** Pass count per guideline section; checks removed by a filter do not count. */
+/**
+ * Pass count per guideline section; checks removed by a filter do not count. A warning is counted
+ * apart, never as passed: a section proven only by an attestation template is not proven.
+ */
 export function scoreSections(results: CheckResult[]): Record<string, SectionScore> {
   const sections: Record<string, SectionScore> = {};
   for (const r of results) {
     if (r.skippedBy === 'filter') continue;
-    const score = (sections[r.section] ??= { passed: 0, total: 0 });
+    const score = (sections[r.section] ??= { passed: 0, warned: 0, total: 0 });
     score.total += 1;
-    if (r.status === 'pass' || r.status === 'warn' || r.waived) score.passed += 1;
+    if (r.status === 'pass' || r.waived) score.passed += 1;
+    else if (r.status === 'warn') score.warned += 1;
   }
   return Object.fromEntries(Object.entries(sections).sort(([a], [b]) => compareSections(a, b)));
 }

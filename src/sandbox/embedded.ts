@@ -6,29 +6,36 @@
 /** Environment variables the embedded sandbox fills when they are not set (its demo credentials). */
 export const EMBEDDED_ENV_NAMES: readonly string[] = ['PAYREADY_CLIENT_ID', 'PAYREADY_CLIENT_SECRET', 'PAYREADY_EXPIRED_TOKEN'];
 
+/**
+ * `${target.x}` fields the embedded sandbox fills once started, with what each holds. A suite's
+ * other environments declare the same names for a real provider (`src/suite/environment-keys.ts`),
+ * so a check reads `${target.tokenUrl}` whichever environment runs.
+ */
+export const EMBEDDED_TARGET_FIELD_DOCS: Readonly<Record<string, string>> = {
+  baseUrl: 'Base URL of the API, e.g. `https://api.example.com` (the sandbox: https://127.0.0.1:<port>).',
+  host: 'Host name of the API, e.g. `api.example.com`.',
+  port: 'HTTPS port of the API, e.g. 443.',
+  httpUrl: 'Plain-HTTP URL of the API host (the sandbox redirects it to HTTPS).',
+  httpPort: 'Plain-HTTP port, e.g. 80 (what a `tls` check with httpsOnly probes).',
+  caFile: "PEM file of the embedded sandbox's certificate authority (another environment names its CA with `ca:`).",
+  issuer: 'OAuth 2.0 issuer (RFC 8414 discovery starts here).',
+  tokenUrl: 'OAuth 2.0 token endpoint.',
+  authorizationUrl: 'OAuth 2.0 authorization endpoint.',
+  openapiUrl: "The provider's OpenAPI document (URL or file).",
+  checkoutUrl: 'The checkout page the `ui` check drives.',
+  requestLog: 'Request or application logs the `pan-scan` check reads (file, folder or glob; .gz too).',
+  sourceDir: 'Source of the integration the `secrets` check scans.',
+  transactionCap: "The provider's per-transaction cap, in minor units.",
+  dailyCap: "The provider's daily cap, in minor units.",
+  downloadUrl: 'A large file on the provider\'s network (bandwidth download).',
+  uploadUrl: 'An endpoint that accepts a POSTed body (bandwidth upload).',
+  rateLimitUrl: 'An endpoint whose rate limit the provider documents.',
+  rateLimit: 'Its documented burst size (requests).',
+  outsideAddress: "A local source address NOT on the provider's IP allowlist.",
+};
+
 /** `${target.x}` fields the embedded sandbox fills once started. */
-export const EMBEDDED_TARGET_FIELDS: readonly string[] = [
-  'baseUrl', // https://127.0.0.1:<port>
-  'host', // 127.0.0.1
-  'port', // HTTPS API port
-  'httpUrl', // http://127.0.0.1:<httpPort> (plain-HTTP port that redirects to https)
-  'httpPort',
-  'caFile', // PEM file of the sandbox's certificate authority
-  'issuer', // OAuth issuer (= baseUrl)
-  'tokenUrl', // OAuth token endpoint
-  'authorizationUrl', // OAuth authorization endpoint (approves the test user without a browser)
-  'openapiUrl', // the sandbox's OpenAPI 3.1 document
-  'checkoutUrl', // the hosted checkout page (what the ui check drives)
-  'requestLog', // the sandbox's request log, JSON lines (what pan-scan reads)
-  'sourceDir', // a sample merchant integration's files (what the secrets check scans)
-  'transactionCap', // per-transaction card cap in EUR minor units (1000000 = 10,000.00 EUR)
-  'dailyCap', // daily card cap in EUR minor units (2500000 = 25,000.00 EUR)
-  'downloadUrl', // speed-test download (10 MB)
-  'uploadUrl', // speed-test upload
-  'rateLimitUrl', // endpoint with a declared rate limit
-  'rateLimit', // its declared burst size (requests)
-  'outsideAddress', // a local source address outside the API's IP allowlist
-];
+export const EMBEDDED_TARGET_FIELDS: readonly string[] = Object.keys(EMBEDDED_TARGET_FIELD_DOCS);
 
 /**
  * The target fields that are numbers (ports, caps, a burst size). An environment may feed them from

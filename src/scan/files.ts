@@ -2,6 +2,7 @@ import type { Finding, Measurement } from '../checks/types.js';
 import { formatBytes } from '../net/http.js';
 import { describeReadError, openForScan } from './read.js';
 import { walkFiles, type WalkOptions, type WalkedFile } from './walk.js';
+import { plural } from '../text.js';
 
 /**
  * The loop both file scanners share: walk, skip binary and oversized files, stream each text file
@@ -88,7 +89,7 @@ export function scanMeasurements(stats: ScanStats): Measurement[] {
 
 /** `12 files, 3.4 MB` (and what was skipped) for a summary line. */
 export function describeScan(stats: ScanStats): string {
-  const parts = [`${stats.files} ${stats.files === 1 ? 'file' : 'files'}`, formatBytes(stats.bytes)];
+  const parts = [plural(stats.files, 'file'), formatBytes(stats.bytes)];
   if (stats.binary > 0) parts.push(`${stats.binary} binary skipped`);
   if (stats.tooLarge > 0) parts.push(`${stats.tooLarge} too large skipped`);
   return parts.join(', ');

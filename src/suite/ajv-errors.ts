@@ -1,6 +1,8 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { HOLDS_REFERENCE, PATTERN_NAMES, SINGLE_REFERENCE } from './patterns.js';
+import { environmentKeyHint } from './environment-keys.js';
 import { suggestion } from './suggest.js';
+import { plural } from '../text.js';
 import type { ValuePath } from './yaml.js';
 
 /** A problem located by a path into the suite value; the loader turns the path into line:column. */
@@ -183,6 +185,9 @@ function unknownKey(path: ValuePath, error: ErrorObject, place: Place): PathProb
       hint: 'a secret is { env: NAME } or { file: PATH }: its value never goes in the suite',
     };
   }
+  if (path[0] === 'environments' && path.length === 2) {
+    return { path: [...path, key], key: true, message: `unknown key "${key}" in ${place.owner ?? 'environment'}`, hint: environmentKeyHint(key) };
+  }
   return { path: [...path, key], key: true, message: `unknown key "${key}"${inPlace(place)}`, hint };
 }
 
@@ -254,16 +259,16 @@ function valueProblem(path: ValuePath, error: ErrorObject, place: Place, context
     case 'maxLength':
       return { path, message: `${where} must be at most ${String(params.limit)} characters long` };
     case 'minItems':
-      return { path, message: `${where} must list at least ${count(Number(params.limit), 'item')}` };
+      return { path, message: `${where} must list at least ${plural(Number(params.limit), 'item')}` };
     case 'maxItems':
-      return { path, message: `${where} must list at most ${count(Number(params.limit), 'item')}` };
+      return { path, message: `${where} must list at most ${plural(Number(params.limit), 'item')}` };
     case 'minProperties':
       if (path.length === 1 && path[0] === 'environments') return { path, key: true, message: 'declare at least one environment', hint: 'e.g. sandbox: { embedded: true }' };
       if (path[0] === 'secrets') return { path, message: `${where} is empty`, hint: 'write { env: NAME } or { file: PATH }' };
-      return { path, message: `${where} must have at least ${count(Number(params.limit), 'key')}` };
+      return { path, message: `${where} must have at least ${plural(Number(params.limit), 'key')}` };
     case 'maxProperties':
       if (path[0] === 'secrets') return { path, message: `${where} names more than one source`, hint: 'keep either env or file' };
-      return { path, message: `${where} must have at most ${count(Number(params.limit), 'key')}` };
+      return { path, message: `${where} must have at most ${plural(Number(params.limit), 'key')}` };
     case 'uniqueItems': {
       const later = Math.max(Number(params.i), Number(params.j));
       const item: unknown = Array.isArray(data) ? data[later] : undefined;
@@ -327,10 +332,6 @@ function placeText(place: Place): string {
 
 function inPlace(place: Place): string {
   return place.field || place.owner ? ` in ${placeText(place)}` : '';
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function parsePointer(pointer: string): (string | number)[] {

@@ -1,4 +1,5 @@
 import type { SourceLocation } from './types.js';
+import { plural } from '../text.js';
 
 /** Most problems shown at once: past that, more output hides the first (usually root) cause. */
 export const MAX_PROBLEMS = 20;
@@ -60,7 +61,7 @@ export function formatSuiteError(err: SuiteError, source: string | undefined = e
   const lines = source === undefined ? undefined : source.split('\n').map((line) => line.replace(/\r$/, ''));
   const blocks = err.problems.map((problem) => formatProblem(problem, lines));
   const hidden = err.total - err.problems.length;
-  if (hidden > 0) blocks.push(`... and ${hidden} more problem${hidden === 1 ? '' : 's'} not shown`);
+  if (hidden > 0) blocks.push(`... and ${plural(hidden, 'more problem')} not shown`);
   return `${blocks.join('\n\n')}\n`;
 }
 

@@ -1,4 +1,5 @@
 import type { Severity } from '../checks/types.js';
+import { CUSTOM_FIELDS_KEY, ENVIRONMENT_FLAGS } from './environment-keys.js';
 import type { SecretSpec, Waiver } from './types.js';
 
 /*
@@ -26,7 +27,7 @@ export interface RawCheck {
   title?: string;
   /** Guideline section. */
   section: string;
-  /** Guideline item ids it proves (default: every item of `section`). */
+  /** Guideline item ids it proves, each one its type can evidence (default: those of `section` it can). */
   proves?: string[];
   /** Severity (default: defaults.severity, else major). */
   severity?: Severity;
@@ -46,7 +47,7 @@ export interface RawCheck {
   waiver?: Waiver;
 }
 
-/** One entry of `environments:` as written: known flags plus free fields. */
+/** One entry of `environments:` as written: flags, known target fields, and the suite's own `fields:`. */
 export interface RawEnvironment {
   /** Started by payready (the built-in sandbox). */
   embedded?: boolean;
@@ -56,7 +57,9 @@ export interface RawEnvironment {
   insecure?: boolean;
   /** Extra CA file(s). */
   ca?: string | string[];
-  /** Any other field: string, number or boolean. */
+  /** The suite's own values, read as `${target.<name>}` like the known fields. */
+  fields?: Record<string, string | number | boolean>;
+  /** A known target field (`TARGET_FIELDS`: baseUrl, host, port, tokenUrl, ...): string, number or boolean. */
   [field: string]: unknown;
 }
 
@@ -94,15 +97,15 @@ export interface RawSuite {
   checks: RawCheck[];
 }
 
-/** Environment keys with a meaning of their own; every other key is a `${target.x}` field. */
-export const ENVIRONMENT_FLAGS = ['embedded', 'sandbox', 'insecure', 'ca'] as const;
-
-/** The free fields of an environment (what `${target.x}` reads), without the flags. */
+/** The fields of an environment (what `${target.x}` reads): its known target fields and its own `fields:`, without the flags. */
 export function environmentFields(environment: RawEnvironment): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(environment)) {
-    if (!(ENVIRONMENT_FLAGS as readonly string[]).includes(key)) fields[key] = value;
+    if (key === CUSTOM_FIELDS_KEY || (ENVIRONMENT_FLAGS as readonly string[]).includes(key)) continue;
+    fields[key] = value;
   }
+  // The loader refuses a custom name that is also a known key, so nothing is overwritten here.
+  for (const [key, value] of Object.entries(environment.fields ?? {})) fields[key] = value;
   return fields;
 }
 

@@ -3,6 +3,7 @@ import { SEVERITIES } from '../checks/types.js';
 import { DURATION, ENVIRONMENT_NAME, HOLDS_REFERENCE, IDENTIFIER, KEBAB_CASE, SINGLE_REFERENCE } from './patterns.js';
 import { GUIDELINE_SECTIONS } from './sections.js';
 import { GUIDELINE_ITEMS } from '../guidelines.js';
+import { CUSTOM_FIELDS_KEY, TARGET_FIELD_DOCS, TARGET_FIELDS } from './environment-keys.js';
 
 /** `$id` of the suite schema (what `payready schema` prints and editors cache). */
 export const SUITE_SCHEMA_ID = 'https://payready.dev/schema/suite.json';
@@ -123,10 +124,11 @@ export function suiteSchemaFor(types: readonly CheckType[], names: readonly stri
 }
 
 function environmentSchema(): JsonSchema {
+  const field = { type: ['string', 'number', 'boolean'] };
   return {
     type: 'object',
     title: 'Environment',
-    description: 'A target; every field is available as `${target.<field>}`.',
+    description: `A target: the flags, the target fields payready knows, and \`${CUSTOM_FIELDS_KEY}:\` for your own values; every field is available as \`\${target.<field>}\`.`,
     propertyNames: { type: 'string', pattern: IDENTIFIER },
     properties: {
       embedded: { type: 'boolean', default: false, description: 'Start the built-in sandbox and fill baseUrl, host, port, tokenUrl, ...' },
@@ -138,10 +140,15 @@ function environmentSchema(): JsonSchema {
         items: { type: 'string', minLength: 1 },
         description: 'Extra trusted CA file(s) (PEM), relative to the suite file.',
       },
-      baseUrl: { type: 'string', description: 'Base URL of the API, e.g. `https://api.example.com`.' },
-      host: { type: 'string', description: 'Host name of the API, e.g. `api.example.com`.' },
+      ...Object.fromEntries(TARGET_FIELDS.map((name) => [name, { ...(name === 'baseUrl' || name === 'host' ? { type: 'string' } : field), description: TARGET_FIELD_DOCS[name] }])),
+      [CUSTOM_FIELDS_KEY]: {
+        type: 'object',
+        description: 'Your own values, read as `${target.<name>}` like the known fields, e.g. `fields: { merchantId: M-123 }`.',
+        propertyNames: { type: 'string', pattern: IDENTIFIER },
+        additionalProperties: field,
+      },
     },
-    additionalProperties: { type: ['string', 'number', 'boolean'] },
+    additionalProperties: false,
   };
 }
 
@@ -170,7 +177,7 @@ function checkSchema(types: readonly CheckType[], names: readonly string[]): Jso
         minItems: 1,
         uniqueItems: true,
         items: { type: 'string', enum: GUIDELINE_ITEMS.map((item) => item.id) },
-        description: `Guideline items it proves (default: every item of its section), e.g. ["1.1.b"]; \`payready coverage\` lists them: ${GUIDELINE_ITEMS.map((item) => item.id).join(', ')}.`,
+        description: `Guideline items it proves, each one its type can evidence (\`payready checks <type>\` lists them; default: those of its section), e.g. ["1.1.b"]; \`payready coverage\` shows what a suite proves. Items: ${GUIDELINE_ITEMS.map((item) => item.id).join(', ')}.`,
       },
       severity: { $ref: '#/$defs/severity' },
       tags: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Tags for `--tag`.' },

@@ -1,5 +1,5 @@
 /**
- * The guideline sections (../shared/guidelines.txt) a check may prove, with their titles. The
+ * The guideline sections (fixtures/reference/guidelines.txt) a check may prove, with their titles. The
  * suite schema offers them for `section:`; coverage reports can list them.
  */
 export const GUIDELINE_SECTIONS: Readonly<Record<string, string>> = {

@@ -2,9 +2,12 @@ import type { CheckType } from '../checks/types.js';
 import type { PathProblem } from './ajv-errors.js';
 import { parseDuration } from './duration.js';
 import { checkGraph } from './graph.js';
-import { isSandbox, type RawSuite } from './raw.js';
+import { isSandbox, type RawEnvironment, type RawSuite } from './raw.js';
+import { CUSTOM_FIELDS_KEY, ENVIRONMENT_KEYS } from './environment-keys.js';
+import { EMBEDDED_TARGET_FIELDS } from '../sandbox/embedded.js';
 import { checkReferences, type ChosenEnvironment } from './references.js';
 import { MAX_TIMEOUT_MS } from './schema-build.js';
+import { GUIDELINE_ITEMS } from '../guidelines.js';
 import { annotatedParamPaths, checkLiteralSecrets } from './secrets.js';
 import { suggestion } from './suggest.js';
 import type { ValuePath } from './yaml.js';
@@ -52,6 +55,7 @@ export function checkSemantics(input: SemanticInput): SemanticResult {
     problems.push({ path: [], unlocated: true, message: `the suite has no environment "${input.environment}"`, hint: suggestion(input.environment, names, 'environments in this suite') });
   }
 
+  for (const [name, spec] of Object.entries(raw.environments)) for (const problem of checkCustomFields(name, spec)) problems.push(problem);
   const references = checkReferences(raw, input.env, chosen);
   // Appended in loops, not spread: hostile suites produce more problems than a call has arguments.
   for (const found of [references.problems, checkGraph(raw.checks, references.implicitNeeds, input.lineOf), checkLiteralSecrets(raw, types), checkDurations(raw)]) {
@@ -68,6 +72,7 @@ export function checkSemantics(input: SemanticInput): SemanticResult {
         hint: 'run it against a sandbox environment (--env <sandbox>), or write "allowLive: true" at the top of the suite (and set liveMaxAmount) to move real money',
       });
     }
+    if (type && check.proves) for (const problem of checkProves(check.proves, index, type)) problems.push(problem);
     if (type?.values) for (const problem of checkCaptures(check.capture ?? {}, index, check.type, Object.keys(type.values))) problems.push(problem);
     if (type && check.with) for (const problem of checkIdParams(type, check.with, index, ids)) problems.push(problem);
   });
@@ -112,6 +117,37 @@ function checkCaptures(capture: Record<string, string | { from: string }>, index
     if (values.includes(head)) continue;
     const path: ValuePath = typeof spec === 'string' ? ['checks', index, 'capture', name] : ['checks', index, 'capture', name, 'from'];
     problems.push({ path, message: `capture "${name}" reads "${from}", but check type "${typeName}" has no value "${head}"`, hint: suggestion(head, values, 'its values') });
+  }
+  return problems;
+}
+
+/** A check proves only what its type can evidence: a `port` check cannot claim bandwidth or agreements. */
+function checkProves(proves: readonly string[], index: number, type: CheckType): PathProblem[] {
+  const problems: PathProblem[] = [];
+  proves.forEach((id, position) => {
+    if (type.items.includes(id)) return;
+    const text = GUIDELINE_ITEMS.find((item) => item.id === id)?.text;
+    problems.push({
+      path: ['checks', index, 'proves', position],
+      message: `check type "${type.name}" cannot evidence guideline item ${id}${text ? ` (${text})` : ''}`,
+      hint: `"${type.name}" can evidence ${type.items.length > 0 ? type.items.join(', ') : 'no item'}; prove ${id} with a check of a type that can (payready checks lists them)`,
+    });
+  });
+  return problems;
+}
+
+/** A name under `fields:` must not be a known key: `${target.host}` would have two meanings. */
+function checkCustomFields(name: string, environment: RawEnvironment): PathProblem[] {
+  const problems: PathProblem[] = [];
+  for (const key of Object.keys(environment.fields ?? {})) {
+    if (!ENVIRONMENT_KEYS.includes(key) && !EMBEDDED_TARGET_FIELDS.includes(key)) continue;
+    problems.push({
+      path: ['environments', name, CUSTOM_FIELDS_KEY, key],
+      key: true,
+      message: `"${key}" under ${CUSTOM_FIELDS_KEY}: in environment "${name}" is a name payready gives a meaning`,
+      // caFile is what the embedded sandbox fills; a suite names its CA files with ca:.
+      hint: key === 'caFile' ? 'name CA files with ca: in the environment (a file or a list)' : `write ${key}: directly in the environment; ${CUSTOM_FIELDS_KEY}: holds only your own names`,
+    });
   }
   return problems;
 }

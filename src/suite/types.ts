@@ -57,7 +57,7 @@ export interface CheckSpec {
   title: string;
   /** Guideline section it proves, e.g. "2.1". */
   section: string;
-  /** Guideline item ids it proves, e.g. `["2.1.a"]`; absent: every item of `section`. */
+  /** Guideline item ids it proves as written, e.g. `["2.1.a"]`; absent: the items of `section` its type can evidence. */
   proves?: string[];
   /** Severity for gating. */
   severity: Severity;

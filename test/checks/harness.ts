@@ -10,7 +10,7 @@ import { validateParams } from '../../src/suite/schema.js';
 import { interpolate } from '../../src/suite/interpolate.js';
 
 /**
- * Layer 1 of the tests (STYLE.md): a check type run against a REAL sandbox (one per fault set,
+ * Layer 1 of the tests: a check type run against a REAL sandbox (one per fault set,
  * started on first use and closed after the file), through the same parameter validation and
  * context the runner gives it. No mocks.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
@@ -67,6 +67,27 @@ describe('payready init', () => {
     expect(text).not.toContain('oauth-token');
     const env = { PAYREADY_API_KEY: 'k', PAYREADY_LIVE_BASE_URL: 'https://api.psp.example', PAYREADY_LIVE_HOST: 'api.psp.example', PAYREADY_LIVE_CHECKOUT_URL: 'https://shop.example/pay' };
     expect(await expectValid(file, env)).toEqual(['test', 'live']);
+  });
+
+  it('the ui check: always for the built-in sandbox (its own page), for a provider only with --checkout-url', async () => {
+    const dir = tempDir();
+    try {
+      const has = (file: string) => /^ {2}- id: checkout-mobile\n {4}type: ui$/m.test(readFileSync(join(dir, file), 'utf8'));
+      expect((await runInit(['builtin.yaml'], dir)).code).toBe(0);
+      expect(has('builtin.yaml')).toBe(true);
+      expect((await runInit(['provider.yaml', '--base-url', 'https://sandbox.psp.example'], dir)).code).toBe(0);
+      expect(has('provider.yaml')).toBe(false);
+      expect((await runInit(['shop.yaml', '--base-url', 'https://sandbox.psp.example', '--checkout-url', 'https://shop.example/pay'], dir)).code).toBe(0);
+      expect(has('shop.yaml')).toBe(true);
+      const ignored = await runInit(['ignored.yaml', '--checkout-url', 'https://shop.example/pay'], dir);
+      expect(ignored.code).toBe(2);
+      expect(ignored.err).toBe(
+        "error: --checkout-url needs --base-url: the built-in sandbox serves its own checkout page, and the suite's ui check drives that\n  hint: leave out --checkout-url, or give your provider's API with --base-url\n",
+      );
+      expect(existsSync(join(dir, 'ignored.yaml'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses to overwrite a file unless --force', async () => {

@@ -35,7 +35,8 @@ describe('payready merge', () => {
     expect(merged.results.map((r) => r.id)).toEqual([...FIXED_REPORT.results.map((r) => r.id), 'us-only']);
     expect(merged.results.find((r) => r.id === 'us-only')!.vantages).toEqual({ 'us-east': expect.objectContaining({ status: 'pass' }) });
     expect(merged.summary).toEqual({ pass: 3, fail: 3, warn: 1, skip: 1, error: 1 });
-    expect(merged.sections['1.2']).toEqual({ passed: 2, total: 2 });
+    expect(merged.sections['1.2']).toEqual({ passed: 2, warned: 0, total: 2 });
+    expect(merged.sections['1.3']).toEqual({ passed: 0, warned: 1, total: 1 }); // json-utf8 warned: not a pass
     expect(merged).toMatchObject({ startedAt: '2026-11-29T09:59:58.000Z', finishedAt: '2026-11-29T10:00:02.000Z', durationMs: 4000, tool: { version: '9.9.9' } });
     expect(merged.warnings).toEqual(['us-east: TLS certificate verification is turned off']);
   });

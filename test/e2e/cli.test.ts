@@ -30,13 +30,14 @@ describe('payready CLI', () => {
     expect(stackTraceIn(option.stderr)).toBeUndefined();
   });
 
-  it('checks lists every registered type with its sections; checks <type> explains its parameters', async () => {
+  it('checks lists every registered type with the guideline items it can evidence; checks <type> explains its parameters', async () => {
     const list = await runCli(['checks']);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^ {2}http\s+1\.1 1\.3 6\.2 7\.2\s+One HTTP request/m);
-    expect(list.stdout).toMatch(/^ {2}port\s+1\.2\s+/m);
+    expect(list.stdout).toMatch(/^ {2}http\s+1\.1\.a 1\.1\.b 1\.3\.a 5\.2\.b 6\.2\.a 6\.2\.b 7\.2\.b\n\s+One HTTP request/m);
+    expect(list.stdout).toMatch(/^ {2}port\s+1\.2\.b\n/m);
     const http = await runCli(['checks', 'http']);
     expect(http.code).toBe(0);
+    expect(http.stdout).toMatch(/^ {2}5\.2\.b {2}Validate all key flows with test transactions before moving to production\.$/m);
     expect(http.stdout).toMatch(/^ {2}url\s+string, required/m);
     expect(http.stdout).toMatch(/^ {2}method\s+GET\|POST.*default "GET"/m);
     const unknown = await runCli(['checks', 'htp']);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import junit, { escapeXml } from '../../src/reporters/junit.js';
 import { FIXED_REPORT } from './fixed-run.js';
+import type { Report } from '../../src/runner/report.js';
 import { fixedContext } from './fixed-context.js';
 import { expectMatchesFile } from './expected.js';
 
@@ -42,11 +43,36 @@ describe('junit reporter', () => {
   });
 
   it('maps fail, error, skip and waivers onto failure, error and skipped', () => {
-    expect(xml).toMatch(/<testcase name="payments-require-auth: [^"]*" classname="go-live\.1\.1" time="0\.013">\n\s+<failure message="POST \/v1\/payments: expected status to equal 401, got 201" type="blocker">/);
+    expect(xml).toMatch(/<testcase name="payments-require-auth: [^"]*" classname="go-live\.section-1_1" time="0\.013">\n\s+<failure message="POST \/v1\/payments: expected status to equal 401, got 201" type="blocker">/);
     expect(xml).toMatch(/<testcase name="payment-approve: [^"]*"[^>]*>\n\s+<skipped message="FAIL \(waived\): [^"]*">[^<]*waived until 2027-01-31: PSP fixes async authorisation/);
     expect(xml).toMatch(/<failure message="[^"]*waiver expired on 2026-10-31: it no longer counts\)" type="major">[^<]*waiver EXPIRED on 2026-10-31/);
     expect(xml).toMatch(/<skipped message="skipped: needs &quot;payment-approve&quot;, which failed"\/>/);
     expect(xml).toContain('WARN json-utf8: charset not declared; UTF-8 assumed');
+  });
+
+  it('a classname has one dot, between suite and section, so Jenkins shows package go-live, class section-1_1', () => {
+    const classnames = [...xml.matchAll(/classname="([^"]*)"/g)].map((m) => m[1]!);
+    expect(new Set(classnames)).toEqual(new Set(['go-live.section-1_1', 'go-live.section-1_2', 'go-live.section-1_3', 'go-live.section-2_3', 'go-live.section-5_2']));
+    for (const name of classnames) expect(name.split('.')).toHaveLength(2);
+  });
+
+  it('a fail or error that does not gate (info under --fail-on major) is skipped with FAIL in its message, not a failure', () => {
+    const report: Report = structuredClone(FIXED_REPORT);
+    const info = { ...structuredClone(report.results[0]!), id: 'docs-link', title: 'The docs link answers', section: '7.2', severity: 'info' as const, status: 'fail' as const, summary: 'GET /privacy: expected status to equal 200, got 404' };
+    const minorError = { ...info, id: 'privacy-page', severity: 'minor' as const, status: 'error' as const, summary: 'GET /privacy: connection refused' };
+    report.results.push(info, minorError);
+    const out = junit.render(report, fixedContext());
+    const suite = /<testsuite name="7\.2 Data Privacy"[^>]*>/.exec(out)?.[0];
+    expect(suite).toContain('tests="2" failures="0" errors="0" skipped="2"');
+    expect(out).toMatch(/<testcase name="docs-link: The docs link answers" classname="go-live\.section-7_2" time="[^"]*">\n\s+<skipped message="FAIL \(does not gate: info is below --fail-on major\): GET \/privacy: expected status to equal 200, got 404">GET \/privacy/);
+    expect(out).toMatch(/<skipped message="ERROR \(does not gate: minor is below --fail-on major\): GET \/privacy: connection refused">/);
+    expect(out.slice(out.indexOf('7.2 Data Privacy'))).not.toMatch(/<failure|<error/);
+    // The same failure gates under --fail-on info: then it is a failure.
+    const strict = junit.render({ ...report, failOn: 'info' }, fixedContext());
+    expect(/<testsuite name="7\.2 Data Privacy"[^>]*>/.exec(strict)?.[0]).toContain('tests="2" failures="1" errors="1" skipped="0"');
+    const result = xmllint(out);
+    expect(result.output).toMatch(/validates/);
+    expect(result.status).toBe(0);
   });
 
   it('escapes markup and strips what XML forbids from server text', () => {

@@ -10,7 +10,7 @@ function sleeper(log: { id: string; event: 'start' | 'end'; at: number }[] = [])
   return {
     name: 'sleep',
     description: 'test type',
-    sections: ['1.1'],
+    items: ['1.1.a'],
     schema: { type: 'object' },
     async run(params, ctx): Promise<Outcome> {
       log.push({ id: ctx.checkId, event: 'start', at: performance.now() });
@@ -104,7 +104,7 @@ describe('runner', () => {
     const configured: CheckType<{ status: Status; setup?: boolean }> = {
       name: 'configured',
       description: 'test type',
-      sections: ['1.1'],
+      items: ['1.1.a'],
       schema: {},
       run: async (params) => ({ status: params.status, summary: params.status, ...(params.setup ? { cause: 'setup' as const } : {}) }),
     };
@@ -126,7 +126,7 @@ describe('runner', () => {
     const stubborn: CheckType = {
       name: 'stubborn',
       description: 'never finishes',
-      sections: ['1.1'],
+      items: ['1.1.a'],
       schema: {},
       run: () => new Promise<Outcome>(() => undefined),
     };
@@ -236,8 +236,15 @@ describe('runner', () => {
       ['b', 'skip', 'dependency'],
       ['c', 'pass', undefined],
     ]);
-    expect(skipped.report.sections['1.1']).toEqual({ passed: 1, total: 2 });
+    expect(skipped.report.sections['1.1']).toEqual({ passed: 1, warned: 0, total: 2 });
     await expect(run([spec('settle-payout')], sleeper() as CheckType<never>, { only: ['settle-payuot'] })).rejects.toThrow('no check with id "settle-payuot" in the suite; did you mean "settle-payout"?');
+  });
+
+  it('scores a warning apart from a pass: a section with a warning (an attestation template) is not fully passed', async () => {
+    const checks = [spec('a'), spec('b', { with: { status: 'warn' } }), spec('c', { with: { status: 'warn' } })];
+    const { report } = await run(checks, sleeper() as CheckType<never>);
+    expect(report.results.map((r) => r.status)).toEqual(['pass', 'warn', 'warn']);
+    expect(report.sections['1.1']).toEqual({ passed: 1, warned: 2, total: 3 });
   });
 
   it('reports a check that throws as error with its message and no stack trace', async () => {

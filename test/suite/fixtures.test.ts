@@ -30,6 +30,8 @@ describe('broken suite fixtures', () => {
         'needs-cycle',
         'unknown-check-type',
         'unknown-key',
+        'unknown-environment-key',
+        'proves-beyond-type',
         'unknown-reference',
         'wrong-type',
         'yaml-syntax',

@@ -12,7 +12,7 @@ const notRun = async (): Promise<never> => {
 export const payType = defineCheck({
   name: 'pay',
   description: 'Creates a payment.',
-  sections: ['3.1'],
+  items: ['3.1.a', '3.1.b'],
   movesMoney: true,
   schema: {
     type: 'object',
@@ -32,7 +32,7 @@ export const payType = defineCheck({
 export const loginType = defineCheck({
   name: 'login',
   description: 'Logs in.',
-  sections: ['1.1'],
+  items: ['1.1.a', '1.1.b', '1.1.c'],
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -59,7 +59,7 @@ export const loginType = defineCheck({
 export const fetchType = defineCheck({
   name: 'fetch',
   description: 'One request.',
-  sections: ['1.1'],
+  items: ['1.1.a', '1.1.b', '1.3.a', '5.2.b'],
   schema: {
     type: 'object',
     additionalProperties: false,

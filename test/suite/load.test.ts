@@ -261,3 +261,59 @@ checks:
   });
 
 });
+
+describe('environment keys', () => {
+  const suiteWith = (environment: string, url = '${target.baseUrl}') => `suite: t
+title: T
+environments:
+  sandbox: { embedded: true }
+  provider:
+${environment}
+checks:
+  - { id: a, type: fetch, section: "1.1", with: { url: "${url}" } }
+`;
+
+  it('an unknown key is a located error: caFile (what payready sandbox prints) means ca, insecrue means insecure', async () => {
+    expect(await problems(suiteWith('    baseUrl: https://api.example.com\n    caFile: ./ca.pem\n    insecrue: true'))).toEqual([
+      '7:5 unknown key "caFile" in environment "provider" | did you mean "ca"?',
+      '8:5 unknown key "insecrue" in environment "provider" | did you mean "insecure"?',
+    ]);
+    expect(await problems(suiteWith('    baseUrl: https://api.example.com\n    rejectUnauthorized: false'))).toEqual([
+      '7:5 unknown key "rejectUnauthorized" in environment "provider" | did you mean "insecure"? write insecure: true to turn TLS verification off',
+    ]);
+  });
+
+  it("an unknown name that is not a typo says where the suite's own values go", async () => {
+    const [problem] = await problems(suiteWith('    baseUrl: https://api.example.com\n    merchantId: M-123'));
+    expect(problem).toMatch(/^7:5 unknown key "merchantId" in environment "provider" \| an environment takes embedded, sandbox, insecure, ca, the target fields \(baseUrl, host, port, /);
+    expect(problem).toContain('and fields: { merchantId: ... } for your own values, read as ${target.merchantId}');
+  });
+
+  it('the known target fields and fields: validate; a custom field reads as ${target.name}; a known name under fields: is refused', async () => {
+    const environment = [
+      '    baseUrl: https://api.example.com',
+      '    host: api.example.com',
+      '    port: 443',
+      '    httpPort: 80',
+      '    tokenUrl: https://api.example.com/oauth/token',
+      '    rateLimit: 100',
+      '    ca: ./ca.pem',
+      '    sandbox: true',
+      '    fields: { merchantId: M-123, region: eu, retries: 3 }',
+    ].join('\n');
+    const suite = await load(suiteWith(environment, '${target.baseUrl}/${target.region}/${target.merchantId}'), { environment: 'provider' });
+    expect(suite.environments.provider).toMatchObject({
+      ca: ['./ca.pem'],
+      sandbox: true,
+      fields: { baseUrl: 'https://api.example.com', host: 'api.example.com', port: 443, httpPort: 80, rateLimit: 100, merchantId: 'M-123', region: 'eu', retries: 3 },
+    });
+    expect(suite.environments.provider!.fields).not.toHaveProperty('fields');
+    expect(await problems(suiteWith('    baseUrl: https://api.example.com\n    fields: { host: h, caFile: ./ca.pem }'))).toEqual([
+      '7:15 "host" under fields: in environment "provider" is a name payready gives a meaning | write host: directly in the environment; fields: holds only your own names',
+      '7:24 "caFile" under fields: in environment "provider" is a name payready gives a meaning | name CA files with ca: in the environment (a file or a list)',
+    ]);
+    expect(await problems(suiteWith('    baseUrl: https://api.example.com\n    fields: { region: eu }', '${target.regoin}'), { environment: 'provider' })).toEqual([
+      '9:57 ${target.regoin}: environment "provider" has no field "regoin" | did you mean "region"? its fields: baseUrl, region',
+    ]);
+  });
+});

@@ -80,7 +80,7 @@ export class PaymentsApi {
     private readonly retries: number,
   ) {}
 
-  /** Refuses an amount a live target must not see (DESIGN: money moves only within liveMaxAmount). */
+  /** Refuses an amount a live target must not see (money moves on a live target only within liveMaxAmount). */
   guard(value: number, currency: string, what: string): void {
     if (this.ctx.target.sandbox) return;
     const max = this.ctx.liveMaxAmount;

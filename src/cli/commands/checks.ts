@@ -20,10 +20,9 @@ const register: RegisterCommand = (program, io, setExit) => {
       }
       const types = await registry.loadAllCheckTypes();
       const width = Math.max(...types.map((t) => t.name.length));
-      const sectionWidth = Math.max(...types.map((t) => t.sections.join(' ').length));
-      io.stdout.write(`Check types (${types.length}):\n`);
-      for (const t of types) io.stdout.write(`  ${t.name.padEnd(width)}  ${t.sections.join(' ').padEnd(sectionWidth)}  ${t.description}\n`);
-      io.stdout.write('\nRun `payready checks <type>` for its parameters.\n');
+      io.stdout.write(`Check types (${types.length}), the guideline items each can evidence, and what it does:\n`);
+      for (const t of types) io.stdout.write(`  ${t.name.padEnd(width)}  ${t.items.join(' ')}\n  ${''.padEnd(width)}  ${t.description}\n`);
+      io.stdout.write('\nA check proves only items its type can evidence. Run `payready checks <type>` for the items in words and its parameters.\n');
       setExit(EXIT.ok);
     });
 };

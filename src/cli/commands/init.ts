@@ -56,7 +56,7 @@ const register: RegisterCommand = (program, io, setExit) => {
     .option('--base-url <url>', "your provider's sandbox API base URL (default: the built-in sandbox)")
     .option('--auth <style>', `how the API authenticates: ${AUTH_STYLES.join(', ')}`)
     .option('--token-url <url>', 'OAuth 2.0 token endpoint (default: <base-url>/oauth/token)')
-    .option('--checkout-url <url>', 'your hosted checkout page, for the mobile ui check')
+    .option('--checkout-url <url>', "your hosted checkout page, with --base-url: adds the mobile ui check (a suite for the built-in sandbox checks the sandbox's own page)")
     .option('--logs <paths>', 'log files, folder or glob for the card-number scan', 'logs')
     .option('--env <name>', 'an environment; repeatable; the first is the sandbox (default: sandbox, production)', collect, [])
     .option('--name <name>', 'suite name (kebab-case; default from the file name)')
@@ -136,7 +136,7 @@ async function ask(io: Io, defaults: Answers): Promise<Answers> {
       const checkout = await question('Hosted checkout page URL (empty: no mobile UI check)', defaults.checkoutUrl ?? '');
       if (checkout) answers.checkoutUrl = checkout;
       else delete answers.checkoutUrl;
-    }
+    } else delete answers.checkoutUrl; // the built-in sandbox's own page is checked
     answers.logs = await question('Where your application writes its logs (file, folder or glob)', defaults.logs);
     const environments = await question('Environments, comma-separated; the first is the sandbox', defaults.environments.join(', '));
     answers.environments = environments.split(/[\s,]+/).filter(Boolean);
@@ -162,6 +162,11 @@ function check(answers: Answers): void {
   for (const url of [answers.baseUrl, answers.tokenUrl, answers.checkoutUrl]) {
     const problem = url ? urlProblem(url) : undefined;
     if (problem) throw new UsageError(problem);
+  }
+  // The built-in sandbox serves its own checkout page (its values win over the suite's): a URL
+  // given for it would be written nowhere and checked never.
+  if (!answers.baseUrl && answers.checkoutUrl) {
+    throw new UsageError("--checkout-url needs --base-url: the built-in sandbox serves its own checkout page, and the suite's ui check drives that", "leave out --checkout-url, or give your provider's API with --base-url");
   }
   if (!answers.baseUrl && (answers.auth === 'bearer' || answers.auth === 'api-key')) {
     throw new UsageError(`the built-in sandbox authenticates with OAuth 2.0, not ${answers.auth}`, "use --auth oauth2, or give your provider's API with --base-url");
@@ -322,6 +327,7 @@ function checkLines(a: Answers, embedded: boolean): string[] {
     '    with:',
     '      paths: [ "${target.requestLog}" ]',
   );
+  // The built-in sandbox serves a checkout page; a provider's suite checks one only when given.
   if (embedded || a.checkoutUrl) {
     lines.push(
       '',

@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
 import { FAIL_ON_VALUES, type FailOn } from '../../runner/report.js';
+// The registry module only lists names and lazy imports: reading it loads no reporter.
+import { reporterNames } from '../../reporters/index.js';
 import { byteSize, collect, positiveInt } from '../io.js';
 import type { SessionOptions } from '../session.js';
 
@@ -12,7 +14,7 @@ export function addRunOptions(command: Command): Command {
     .option('--concurrency <n>', 'checks running at once', positiveInt('--concurrency'), 8)
     .option('--max-body <size>', 'largest response body read (e.g. 10MB, 512KiB); a larger one is an error', byteSize('--max-body'))
     .addOption(new Option('--fail-on <severity>', 'a fail or error at this severity or above makes the run NOT READY').choices(FAIL_ON_VALUES as string[]).default('major'))
-    .option('--reporter <name[=path]>', 'also write this format (json, junit, markdown, html); repeatable', collect, [])
+    .option('--reporter <name[=path]>', `also write this format (${reporterNames.join(', ')}); repeatable`, collect, [])
     .option('--out <dir>', 'folder for report.json and the interaction log', 'payready-report')
     .option('--log <path>', 'interaction log (JSONL), default <out>/interactions.jsonl')
     .option('--evidence <path>', 'write a signed evidence bundle (.tar.gz): reports, interaction log, artifacts, attestation files, manifest')

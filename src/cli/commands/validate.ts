@@ -1,5 +1,6 @@
 import type { RegisterCommand } from './index.js';
 import { EXIT } from '../../errors.js';
+import { plural } from '../../text.js';
 
 const register: RegisterCommand = (program, io, setExit) => {
   program
@@ -13,7 +14,7 @@ const register: RegisterCommand = (program, io, setExit) => {
       for (const file of files) {
         try {
           const suite = await loadSuite(file, { env: io.env, cwd: io.cwd, ...(raw.env ? { environment: raw.env } : {}) });
-          io.stdout.write(`ok  ${suite.file}  (${suite.checks.length} checks, suite ${suite.name})\n`);
+          io.stdout.write(`ok  ${suite.file}  (${plural(suite.checks.length, 'check')}, suite ${suite.name})\n`);
         } catch (err) {
           if (!(err instanceof SuiteError)) throw err;
           io.stderr.write(formatSuiteError(err));

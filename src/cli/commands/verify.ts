@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { RegisterCommand } from './index.js';
 import { EXIT, UsageError } from '../../errors.js';
 import type { Verification } from '../../evidence/verify.js';
+import { nounFor, plural } from '../../text.js';
 
 const register: RegisterCommand = (program, io, setExit) => {
   program
@@ -46,7 +47,7 @@ export function renderVerification(v: Verification, shown: string): string {
     for (const p of v.problems) lines.push(`  ${p.kind.padEnd(9)}  ${p.file}: ${p.detail}`);
     return `${lines.join('\n')}\n`;
   }
-  lines.push(`OK  ${shown}: ${v.checked} files match manifest.json; Ed25519 signature valid (key sha256 ${v.keySha256})`);
+  lines.push(`OK  ${shown}: ${plural(v.checked, 'file')} ${nounFor(v.checked, 'matches', 'match')} manifest.json; Ed25519 signature valid (key sha256 ${v.keySha256})`);
   if (m) {
     lines.push(`    suite ${m.suite.name} (${m.suite.file}, sha256 ${m.suite.sha256.slice(0, 16)}...), environment ${m.environment.name}, ${m.startedAt} to ${m.finishedAt}`);
     lines.push(`    verdict ${m.verdict}${m.incomplete ? ' (INCOMPLETE run)' : ''}; written by payready ${m.tool.version} on ${m.host.hostname} (${m.host.platform} ${m.host.arch}, Node ${m.host.node})`);

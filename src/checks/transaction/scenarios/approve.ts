@@ -1,6 +1,7 @@
 import { show } from '../../assert.js';
 import { TEST_CARDS } from '../../../sandbox/cards.js';
 import { detailOf, type DeclineCase, type Scenario, type ScenarioRun } from '../scenario.js';
+import { plural } from '../../../text.js';
 
 /** The sandbox's documented test cards for each decline (the default `declines:`). */
 export const DEFAULT_DECLINES: readonly DeclineCase[] = TEST_CARDS.flatMap((card) => (card.declineCode ? [{ card: card.number, code: card.declineCode }] : []));
@@ -49,7 +50,7 @@ export const approve: Scenario = {
     run.expect('read-back status', 'eq', 'captured', read['status'], `${id} reads back as ${show(read['status'])}, not "captured"`);
     expectAmount(run, 'the read-back', read['amount'], value);
     run.values['status'] = read['status'];
-    return `${run.money(value)} authorised, captured and read back as ${id}, amount and currency echoed exactly (${run.api.calls} calls)`;
+    return `${run.money(value)} authorised, captured and read back as ${id}, amount and currency echoed exactly (${plural(run.api.calls, 'call')})`;
   },
 };
 
@@ -75,6 +76,6 @@ export const decline: Scenario = {
       const detail = typeof body['detail'] === 'string' ? body['detail'] : '';
       run.expect(`${cardLabel(card)} message`, 'matches', '\\w+ \\w+ \\w+', detail, `${cardLabel(card)} was declined without a message a shopper can read (detail: ${show(body['detail'])})`);
     }
-    return `${cases.length} test card${cases.length === 1 ? '' : 's'} declined with their documented codes and a readable message: ${cases.map((c) => c.code).join(', ')}`;
+    return `${plural(cases.length, 'test card')} declined with their documented codes and a readable message: ${cases.map((c) => c.code).join(', ')}`;
   },
 };

@@ -1,6 +1,7 @@
 import { CLIENT_ERRORS } from '../api.js';
 import { ScenarioError, StopScenario, type Scenario, type ScenarioRun } from '../scenario.js';
 import { expectAmount } from './approve.js';
+import { plural } from '../../../text.js';
 
 /** Splits `total` into `parts` amounts that differ by at most one minor unit and add up exactly. */
 export function splitAmount(total: number, parts: number): number[] {
@@ -108,7 +109,7 @@ export const dailyCap: Scenario = {
     }
     run.values['authorised'] = authorised;
     if (!refusal) {
-      run.expect('daily cap', 'le', daily, authorised, `${run.money(authorised)} authorised today in ${count} payment${count === 1 ? '' : 's'} of ${run.money(each)}, none refused: the ${run.money(daily)} daily cap is not enforced`);
+      run.expect('daily cap', 'le', daily, authorised, `${run.money(authorised)} authorised today in ${plural(count, 'payment')} of ${run.money(each)}, none refused: the ${run.money(daily)} daily cap is not enforced`);
       throw new StopScenario();
     }
     if (!run.expectRefusal(`payment ${count + 1} (${run.money(authorised + each)} today)`, refusal, params.dailyCapErrorCode ?? 'daily_cap_exceeded')) throw new StopScenario();
@@ -125,6 +126,6 @@ export const dailyCap: Scenario = {
     } else if (fallback === 'split') {
       throw new ScenarioError('daily-cap cannot fall back by splitting (the day\'s total stays the same): use fallback: alternate or none');
     }
-    return `daily cap held: after ${count} payment${count === 1 ? '' : 's'} (${run.money(authorised)}) the next ${run.money(each)} was refused with ${refusal.status} ${String(refusal.body?.['code'] ?? '')}`.trimEnd() + how;
+    return `daily cap held: after ${plural(count, 'payment')} (${run.money(authorised)}) the next ${run.money(each)} was refused with ${refusal.status} ${String(refusal.body?.['code'] ?? '')}`.trimEnd() + how;
   },
 };
