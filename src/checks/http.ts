@@ -2,6 +2,7 @@ import { check, describeFailure, getPath, matcherSchema, assertion, parseMatcher
 import { errorBodyAssertions, errorBodySchema, type ErrorBodySpec } from './error-body.js';
 import { defineCheck, type Assertion, type Outcome } from './types.js';
 import { NetError } from '../net/errors.js';
+import { redirectNotes, withheldNote } from '../net/redirect.js';
 import { transcript } from '../net/transcript.js';
 import { pathLabel } from '../net/url.js';
 
@@ -110,6 +111,26 @@ export default defineCheck<HttpParams>({
       return { status: 'error', summary: `${label}: ${err.message}` };
     }
 
+    const requestBody = params.body ?? (params.json !== undefined ? JSON.stringify(params.json) : params.form ? new URLSearchParams(params.form).toString() : undefined);
+    const evidence = {
+      name: 'transcript.http',
+      mediaType: 'message/http',
+      description: `${label} request and response`,
+      data: transcript({ method, url: params.url, headers: params.headers, body: requestBody }, response, redirectNotes(response)),
+    };
+    if (response.refused) {
+      // Not followed: the answer at the end of the chain is unknown. A downgrade to plain HTTP is
+      // the target's defect; a body the target wants sent to another origin is one payready will not send.
+      const { status, location, kind, reason } = response.refused;
+      const message = `${status} redirect to ${location} not followed: ${reason}`;
+      return {
+        status: kind === 'downgrade' ? 'fail' : 'error',
+        summary: `${label}: ${message}`,
+        assertions: [assertion('redirect', 'eq', kind === 'downgrade' ? 'https' : 'same origin', kind === 'downgrade' ? 'http' : new URL(location).origin, message)],
+        artifacts: [evidence],
+      };
+    }
+
     const text = response.text();
     const parsed = parseJson(text);
     const expect = params.expect ?? {};
@@ -140,26 +161,21 @@ export default defineCheck<HttpParams>({
     if (expect.durationMs !== undefined) assertions.push(...check('durationMs', round(response.durationMs), expect.durationMs));
 
     const failed = assertions.filter((a) => !a.passed);
+    // Credentials left behind at a redirect explain a 401 from the other origin, and are worth knowing on a pass.
+    const withheld = withheldNote(response);
     const outcome: Outcome = {
       status: failed.length === 0 ? 'pass' : 'fail',
       summary:
-        failed.length === 0
+        (failed.length === 0
           ? `${label} -> ${response.status} in ${round(response.durationMs)} ms`
-          : `${label}: ${describeFailure(failed[0]!)}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}`,
+          : `${label}: ${describeFailure(failed[0]!)}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}`) + (withheld ? ` (${withheld})` : ''),
       assertions,
       measurements: [
         { name: 'time to first byte', value: response.ttfbMs, unit: 'ms' },
         { name: 'response time', value: response.durationMs, unit: 'ms' },
         { name: 'response size', value: response.body.length, unit: 'B' },
       ],
-      artifacts: [
-        {
-          name: 'transcript.http',
-          mediaType: 'message/http',
-          description: `${label} request and response`,
-          data: transcript({ method, url: params.url, headers: params.headers, body: params.body ?? (params.json !== undefined ? JSON.stringify(params.json) : params.form ? new URLSearchParams(params.form).toString() : undefined) }, response),
-        },
-      ],
+      artifacts: [evidence],
       values: {
         status: response.status,
         headers: response.headers,

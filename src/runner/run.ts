@@ -104,7 +104,10 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
   const redactor = options.redactor ?? new Redactor();
   for (const value of Object.values(plan.secrets)) redactor.add(value);
   const interactions = options.interactions ?? new InteractionLog();
-  const transport = new HttpTransport({ ca: plan.target.ca, insecure: plan.target.insecure, lookup: options.lookup, maxBodyBytes: options.maxBodyBytes }, interactions);
+  const transport = new HttpTransport(
+    { ca: plan.target.ca, insecure: plan.target.insecure, lookup: options.lookup, maxBodyBytes: options.maxBodyBytes, isSecret: (value) => redactor.contains(value) },
+    interactions,
+  );
   const runSignal = options.signal ?? new AbortController().signal;
   const listeners = options.listeners ?? [];
   const emit = <K extends keyof RunListener>(event: K, ...args: Parameters<NonNullable<RunListener[K]>>): void => {
