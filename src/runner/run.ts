@@ -6,6 +6,7 @@ import { Redactor } from '../evidence/redact.js';
 import { HttpTransport } from '../net/http.js';
 import { formatSeconds } from '../net/errors.js';
 import { interpolate } from '../suite/interpolate.js';
+import { credentialEnvNames } from '../suite/secrets.js';
 import { validateParams } from '../suite/schema.js';
 import type { CheckSpec, Suite } from '../suite/types.js';
 import { InteractionLog } from './interactions.js';
@@ -124,6 +125,8 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
   const types = new Map<string, CheckType>();
   const loadType = options.loadType ?? loadCheckType;
   for (const type of new Set(included.map((c) => c.type))) types.set(type, await loadType(type));
+  // An environment variable sent as a credential is one, declared under secrets: or not.
+  for (const spec of included) for (const name of credentialEnvNames(spec.with, types.get(spec.type))) redactor.add(plan.env[name]);
   const validate = options.validate ?? validateParams;
   // Compile every parameter schema before the first check starts: compiling blocks the event
   // loop, and doing it mid-run would add to the latencies the running checks measure.
