@@ -46,3 +46,28 @@ export function isCredentialHeader(name: string): boolean {
   const last = words(lower).pop();
   return last === 'authorization' || last === 'auth' || isCredentialName(lower);
 }
+
+/** Shortest value taken for a credential when found by its name alone ("password": "required" is not one). */
+const MIN_FOUND_CREDENTIAL = 8;
+
+/**
+ * String values under credential names anywhere in a check's values (a token endpoint's
+ * `access_token`, a PaymentIntent's `client_secret`, a `set-cookie` header): what a server handed
+ * out, to be redacted although no capture names it.
+ */
+export function credentialsIn(value: unknown, depth = 0): string[] {
+  if (depth > 32 || value === null || typeof value !== 'object') return [];
+  const found: string[] = [];
+  for (const [key, item] of Object.entries(value)) {
+    if (isCredentialName(key)) {
+      for (const text of Array.isArray(item) ? item : [item]) {
+        if (typeof text !== 'string') continue;
+        found.push(text);
+        // A cookie's value, without its name and attributes.
+        if (/cookie/i.test(key)) found.push(text.split(';', 1)[0]?.split('=').slice(1).join('=') ?? '');
+      }
+    }
+    found.push(...credentialsIn(item, depth + 1));
+  }
+  return found.filter((text) => text.length >= MIN_FOUND_CREDENTIAL);
+}

@@ -3,6 +3,7 @@ import { loadCheckType } from '../checks/index.js';
 import { getPath } from '../checks/assert.js';
 import type { Artifact, CheckContext, CheckType, Clock, Outcome, ProgressUpdate, Target } from '../checks/types.js';
 import { Redactor } from '../evidence/redact.js';
+import { credentialsIn } from '../net/credentials.js';
 import { HttpTransport } from '../net/http.js';
 import { formatSeconds } from '../net/errors.js';
 import { interpolate } from '../suite/interpolate.js';
@@ -190,6 +191,8 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
       outcome = { ...outcome, status: 'skip', summary: outcome.summary.startsWith('interrupted') ? outcome.summary : `interrupted: ${outcome.summary}` };
     }
     for (const secret of outcome.secrets ?? []) redactor.add(secret);
+    // A token a server handed out (an http check on a token endpoint) is one, captured or not.
+    for (const secret of credentialsIn(outcome.values)) redactor.add(secret);
     let status = outcome.status;
     let summary = attempts > 1 && status === 'pass' ? `${outcome.summary} (passed on attempt ${attempts})` : outcome.summary;
     if (status === 'pass' || status === 'warn') {
