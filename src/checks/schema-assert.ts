@@ -139,7 +139,7 @@ export async function roundTripAssertions(
     return { assertions, artifacts };
   }
   const headers = step?.request.headers ?? readBackHeaders;
-  const notes = step?.dropped.length ? [`the Location is on another origin: ${step.dropped.join(', ')} not sent to ${new URL(url).origin} (credentials stay with their origin)`] : [];
+  const notes = step?.dropped.length ? [`the Location is on another origin, so ${step.dropped.join(', ')} ${step.dropped.length === 1 ? 'was' : 'were'} not sent to ${new URL(url).origin}`] : [];
   try {
     const response = await ctx.http.request({ url, headers });
     artifacts.push({ name: 'read-back.http', mediaType: 'message/http', description: 'GET of the Location, reading the text back', data: transcript({ method: 'GET', url, headers }, response, notes) });

@@ -77,12 +77,12 @@ export interface RedirectRecord {
   refused?: RefusedRedirect;
 }
 
-/** "authorization, x-api-key not sent to https://other:8443 (credentials stay with their origin)", or undefined. */
+/** "redirected to another origin, so authorization, x-api-key were not sent to https://other:8443", or undefined. */
 export function withheldNote(record: RedirectRecord): string | undefined {
   if (record.withheld.length === 0) return undefined;
   const last = record.redirects[record.redirects.length - 1];
   const where = last ? new URL(last).origin : 'another origin';
-  return `redirected to another origin: ${record.withheld.join(', ')} not sent to ${where} (credentials stay with their origin)`;
+  return `redirected to another origin, so ${record.withheld.join(', ')} ${record.withheld.length === 1 ? 'was' : 'were'} not sent to ${where}`;
 }
 
 /** One line per redirect event, for a transcript. */
