@@ -3,6 +3,7 @@ import { errorBodyAssertions, errorBodySchema, type ErrorBodySpec } from './erro
 import { defineCheck, type Assertion, type Outcome } from './types.js';
 import { NO_SUCH_PATH, noSuchPath } from './no-such-path.js';
 import { NetError } from '../net/errors.js';
+import { redirectNotes, withheldNote } from '../net/redirect.js';
 import { transcript } from '../net/transcript.js';
 import { pathLabel } from '../net/url.js';
 
@@ -115,6 +116,26 @@ export default defineCheck<HttpParams>({
       return { status: 'error', summary: `${label}: ${err.message}` };
     }
 
+    const requestBody = params.body ?? (params.json !== undefined ? JSON.stringify(params.json) : params.form ? new URLSearchParams(params.form).toString() : undefined);
+    const evidence = {
+      name: 'transcript.http',
+      mediaType: 'message/http',
+      description: `${label} request and response`,
+      data: transcript({ method, url: params.url, headers: params.headers, body: requestBody }, response, redirectNotes(response)),
+    };
+    if (response.refused) {
+      // Not followed: the answer at the end of the chain is unknown. A downgrade to plain HTTP is
+      // the target's defect; a body the target wants sent to another origin is one payready will not send.
+      const { status, location, kind, reason } = response.refused;
+      const message = `${status} redirect to ${location} not followed: ${reason}`;
+      return {
+        status: kind === 'downgrade' ? 'fail' : 'error',
+        summary: `${label}: ${message}`,
+        assertions: [assertion('redirect', 'eq', kind === 'downgrade' ? 'https' : 'same origin', kind === 'downgrade' ? 'http' : new URL(location).origin, message)],
+        artifacts: [evidence],
+      };
+    }
+
     const text = response.text();
     const parsed = parseJson(text);
     const expect = params.expect ?? {};
@@ -148,28 +169,24 @@ export default defineCheck<HttpParams>({
     // A 404/405 where the suite expected another status: the configured URL is not on this API
     // (a check that asks for 404 passes on it, and one judging any error body judges this one).
     const missing = NO_SUCH_PATH.has(response.status) && failed.some((a) => a.name === 'status');
+    // Credentials left behind at a redirect explain a 401 from the other origin, and are worth knowing on a pass.
+    const withheld = withheldNote(response);
     const outcome: Outcome = {
       status: missing ? 'error' : failed.length === 0 ? 'pass' : 'fail',
       ...(missing ? { cause: 'setup' as const } : {}),
-      summary: missing
-        ? `${label}: ${noSuchPath(method, response.url, { status: response.status, body: parsed.ok ? parsed.value : undefined, ...(response.header('allow') ? { allow: response.header('allow') } : {}) }, 'check the URL (its base, e.g. the environment\'s baseUrl, and its path) and the method')}`
-        : failed.length === 0
+      summary:
+        (missing
+          ? `${label}: ${noSuchPath(method, response.url, { status: response.status, body: parsed.ok ? parsed.value : undefined, ...(response.header('allow') ? { allow: response.header('allow') } : {}) }, 'check the URL (its base, e.g. the environment\'s baseUrl, and its path) and the method')}`
+          : failed.length === 0
           ? `${label} -> ${response.status} in ${round(response.durationMs)} ms`
-          : `${label}: ${describeFailure(failed[0]!)}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}`,
+          : `${label}: ${describeFailure(failed[0]!)}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}`) + (withheld ? ` (${withheld})` : ''),
       assertions,
       measurements: [
         { name: 'time to first byte', value: response.ttfbMs, unit: 'ms' },
         { name: 'response time', value: response.durationMs, unit: 'ms' },
         { name: 'response size', value: response.body.length, unit: 'B' },
       ],
-      artifacts: [
-        {
-          name: 'transcript.http',
-          mediaType: 'message/http',
-          description: `${label} request and response`,
-          data: transcript({ method, url: params.url, headers: params.headers, body: params.body ?? (params.json !== undefined ? JSON.stringify(params.json) : params.form ? new URLSearchParams(params.form).toString() : undefined) }, response),
-        },
-      ],
+      artifacts: [evidence],
       values: {
         status: response.status,
         headers: response.headers,

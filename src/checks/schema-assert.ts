@@ -2,6 +2,7 @@ import { assertion, getPath, show } from './assert.js';
 import type { Artifact, Assertion, CheckContext, Operator } from './types.js';
 import { declaredCharset, decodeBody, isValidUtf8, utf8Hex } from '../net/charset.js';
 import { NetError } from '../net/errors.js';
+import { redirectStep } from '../net/redirect.js';
 import { transcript } from '../net/transcript.js';
 import type { Violation } from '../schema/violations.js';
 
@@ -129,9 +130,19 @@ export async function roundTripAssertions(
     return { assertions, artifacts };
   }
   const url = new URL(exchange.location, exchange.url).toString();
+  // The Location is the server's choice, as a redirect's is: credentials stay with their origin.
+  const lowered = Object.fromEntries(Object.entries(readBackHeaders).map(([name, value]) => [name.toLowerCase(), value]));
+  const step = exchange.url ? redirectStep(new URL(exchange.url), new URL(url), exchange.status, { method: 'GET', headers: lowered, body: undefined }, (value) => ctx.http.transport.isSecret(value)) : undefined;
+  if (step && !step.follow) {
+    const message = `the Location ${url} was not read back: ${step.refused.reason}`;
+    assertions.push(assertion('read-back', 'eq', 'https', new URL(url).protocol.replace(':', ''), message));
+    return { assertions, artifacts };
+  }
+  const headers = step?.request.headers ?? readBackHeaders;
+  const notes = step?.dropped.length ? [`the Location is on another origin, so ${step.dropped.join(', ')} ${step.dropped.length === 1 ? 'was' : 'were'} not sent to ${new URL(url).origin}`] : [];
   try {
-    const response = await ctx.http.request({ url, headers: readBackHeaders });
-    artifacts.push({ name: 'read-back.http', mediaType: 'message/http', description: 'GET of the Location, reading the text back', data: transcript({ method: 'GET', url, headers: readBackHeaders }, response) });
+    const response = await ctx.http.request({ url, headers });
+    artifacts.push({ name: 'read-back.http', mediaType: 'message/http', description: 'GET of the Location, reading the text back', data: transcript({ method: 'GET', url, headers }, response, notes) });
     const back: Exchange = { status: response.status, contentType: response.header('content-type'), bytes: response.body };
     assertions.push(assertion('read-back status', 'lt', 400, response.status), ...encodingAssertions(back, 'read-back '));
     const parsed = parseBody(back);

@@ -144,7 +144,7 @@ export async function buildBundle(input: BundleInput): Promise<{ bytes: Buffer; 
     signature: { algorithm: 'Ed25519', key: input.key.kind, publicKeySha256: fingerprint(input.key.privateKey) },
     files: files.map((f) => ({ path: f.path, sha256: sha256(f.data), bytes: f.data.length, mediaType: f.mediaType })),
   };
-  const manifestBytes = Buffer.from(input.redactor.redact(`${JSON.stringify(manifest, null, 2)}\n`));
+  const manifestBytes = Buffer.from(input.redactor.redact(`${JSON.stringify(input.redactor.redactDeep(manifest), null, 2)}\n`));
   const signature = signBytes(manifestBytes, input.key.privateKey);
   const entries: TarFile[] = [
     { path: MANIFEST, data: manifestBytes },

@@ -60,7 +60,8 @@ export async function openJsonl(path: string, redactor: Redactor): Promise<Jsonl
     });
   return {
     write(entry) {
-      pending += `${redactor.redact(JSON.stringify(entry))}\n`;
+      // Redacted before serialising (a secret JSON-escaped is another string), and the line once more.
+      pending += `${redactor.redact(JSON.stringify(redactor.redactDeep(entry)))}\n`;
       if (pending.length >= JSONL_BATCH) flush();
       // Still streamed: a line reaches the file within JSONL_FLUSH_MS; one write per request would cost more than the request.
       else timer ??= setTimeout(flush, JSONL_FLUSH_MS).unref();

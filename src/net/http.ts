@@ -3,6 +3,7 @@ import { rootCertificates, type SecureContext } from 'node:tls';
 import type { LookupFunction } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import { NetError, toNetError, type NetErrorKind } from './errors.js';
+import { redirectStep, type RefusedRedirect } from './redirect.js';
 import { trustingContext } from './tls-context.js';
 import { endpointTemplate, type InteractionLog } from '../runner/interactions.js';
 
@@ -23,6 +24,8 @@ export interface TransportOptions {
   connectTimeoutMs?: number;
   /** Default response body cap in bytes. */
   maxBodyBytes?: number;
+  /** True when a header value holds a registered secret: such a header stays with its origin on a redirect. */
+  isSecret?: (value: string) => boolean;
 }
 
 /** TLS options for code that opens its own connections (tls, bandwidth, load). */
@@ -62,6 +65,11 @@ export class HttpTransport {
 
   get lookup(): LookupFunction | undefined {
     return this.options.lookup;
+  }
+
+  /** True when `value` holds a registered secret (never, without a redactor). */
+  isSecret(value: string): boolean {
+    return this.options.isSecret?.(value) ?? false;
   }
 
   /**
@@ -161,6 +169,10 @@ export interface HttpResponse {
   url: string;
   /** Location of every redirect followed. */
   redirects: string[];
+  /** Credential headers not sent after a redirect to another origin (lower-case names). */
+  withheld: string[];
+  /** A redirect not followed (a downgrade to http, a body to another origin): the response is that redirect. */
+  refused?: RefusedRedirect;
   /** Milliseconds until the response headers arrived. */
   ttfbMs: number;
   /** Milliseconds until the body ended. */
@@ -194,15 +206,18 @@ export class HttpClient {
   /** Sends a request and reads the whole (capped) body; throws NetError with the cause in words. */
   async request(req: HttpRequest): Promise<HttpResponse> {
     const method = (req.method ?? 'GET').toUpperCase();
-    const { headers, body } = encodeBody(req);
+    const encoded = encodeBody(req);
     const maxRedirects = req.maxRedirects ?? 0;
     const maxBody = req.maxBodyBytes ?? this.transport.maxBodyBytes;
     const signal = req.timeoutMs ? AbortSignal.any([this.signal, AbortSignal.timeout(req.timeoutMs)]) : this.signal;
     const timeoutMs = req.timeoutMs ? Math.min(req.timeoutMs, this.timeoutMs) : this.timeoutMs;
     const redirects: string[] = [];
+    const withheld: string[] = [];
+    let refused: RefusedRedirect | undefined;
     let url = req.url;
     let currentMethod = method;
-    let currentBody = body;
+    let currentBody = encoded.body;
+    let headers = encoded.headers;
 
     for (;;) {
       const started = performance.now();
@@ -252,15 +267,18 @@ export class HttpClient {
         const responseHeaders = normalizeHeaders(res.headers);
         const location = firstHeader(responseHeaders, 'location');
         if (status >= 300 && status < 400 && location && redirects.length < maxRedirects) {
-          url = new URL(location, url).toString();
-          redirects.push(url);
-          if (status === 303 || ((status === 301 || status === 302) && currentMethod === 'POST')) {
-            currentMethod = 'GET';
-            currentBody = undefined;
+          const next = new URL(location, url);
+          const step = redirectStep(parsed, next, status, { method: currentMethod, headers, body: currentBody }, (value) => this.transport.isSecret(value));
+          if (step.follow) {
+            url = next.toString();
+            redirects.push(url);
+            ({ method: currentMethod, headers, body: currentBody } = step.request);
+            for (const name of step.dropped) if (!withheld.includes(name)) withheld.push(name);
+            continue;
           }
-          continue;
+          refused = step.refused;
         }
-        if (status >= 300 && status < 400 && location && maxRedirects > 0) {
+        if (status >= 300 && status < 400 && location && maxRedirects > 0 && !refused) {
           throw new NetError('redirects', `more than ${maxRedirects} redirects starting at ${req.url} (redirect loop?)`);
         }
         const buffer = Buffer.concat(chunks);
@@ -270,6 +288,8 @@ export class HttpClient {
           body: buffer,
           url,
           redirects,
+          withheld,
+          ...(refused ? { refused } : {}),
           ttfbMs,
           durationMs,
           text: () => buffer.toString('utf8'),

@@ -1,7 +1,5 @@
+import { isCredentialHeader } from './credentials.js';
 import type { HttpResponse } from './http.js';
-
-/** Header names whose values never go into a transcript, even before redaction. */
-const SENSITIVE_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key']);
 
 /** Bytes of a body kept in a transcript. */
 const MAX_TRANSCRIPT_BODY = 64 * 1024;
@@ -24,10 +22,12 @@ export interface TranscriptRequest {
  * that appears elsewhere (a token echoed in a body, a client secret in a form) and masks card
  * numbers, as it does in every artifact.
  */
-export function transcript(req: TranscriptRequest, res: HttpResponse | undefined): string {
+export function transcript(req: TranscriptRequest, res: HttpResponse | undefined, notes: readonly string[] = []): string {
   const lines = [`> ${req.method} ${req.url}`];
   for (const [name, value] of Object.entries(req.headers ?? {})) lines.push(`> ${name}: ${mask(name, value)}`);
   if (req.body) lines.push('>', ...clip(req.body).split('\n').map((line) => `> ${line}`));
+  // What happened between the request and the response shown (redirects, like curl -v's "* " lines).
+  for (const note of notes) lines.push(`* ${note}`);
   // No response (timeout, refused): the caller notes why after the request.
   if (!res) return `${lines.join('\n')}\n`;
   lines.push('', `< HTTP/1.1 ${res.status}`);
@@ -40,7 +40,7 @@ export function transcript(req: TranscriptRequest, res: HttpResponse | undefined
 }
 
 function mask(name: string, value: string): string {
-  if (!SENSITIVE_HEADERS.has(name.toLowerCase())) return value;
+  if (!isCredentialHeader(name) && name.toLowerCase() !== 'set-cookie') return value;
   const scheme = /^(Bearer|Basic|Digest)\s/i.exec(value)?.[1];
   return scheme ? `${scheme} [REDACTED]` : '[REDACTED]';
 }

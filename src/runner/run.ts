@@ -3,9 +3,11 @@ import { loadCheckType } from '../checks/index.js';
 import { getPath } from '../checks/assert.js';
 import type { Artifact, CheckContext, CheckType, Clock, Outcome, ProgressUpdate, Target } from '../checks/types.js';
 import { Redactor } from '../evidence/redact.js';
+import { credentialsIn } from '../net/credentials.js';
 import { HttpTransport } from '../net/http.js';
 import { formatSeconds } from '../net/errors.js';
 import { interpolate } from '../suite/interpolate.js';
+import { credentialEnvNames } from '../suite/secrets.js';
 import { validateParams } from '../suite/schema.js';
 import type { CheckSpec, Suite } from '../suite/types.js';
 import { InteractionLog } from './interactions.js';
@@ -104,7 +106,10 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
   const redactor = options.redactor ?? new Redactor();
   for (const value of Object.values(plan.secrets)) redactor.add(value);
   const interactions = options.interactions ?? new InteractionLog();
-  const transport = new HttpTransport({ ca: plan.target.ca, insecure: plan.target.insecure, lookup: options.lookup, maxBodyBytes: options.maxBodyBytes }, interactions);
+  const transport = new HttpTransport(
+    { ca: plan.target.ca, insecure: plan.target.insecure, lookup: options.lookup, maxBodyBytes: options.maxBodyBytes, isSecret: (value) => redactor.contains(value) },
+    interactions,
+  );
   const runSignal = options.signal ?? new AbortController().signal;
   const listeners = options.listeners ?? [];
   const emit = <K extends keyof RunListener>(event: K, ...args: Parameters<NonNullable<RunListener[K]>>): void => {
@@ -121,6 +126,8 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
   const types = new Map<string, CheckType>();
   const loadType = options.loadType ?? loadCheckType;
   for (const type of new Set(included.map((c) => c.type))) types.set(type, await loadType(type));
+  // An environment variable sent as a credential is one, declared under secrets: or not.
+  for (const spec of included) for (const name of credentialEnvNames(spec.with, types.get(spec.type))) redactor.add(plan.env[name]);
   const validate = options.validate ?? validateParams;
   // Compile every parameter schema before the first check starts: compiling blocks the event
   // loop, and doing it mid-run would add to the latencies the running checks measure.
@@ -184,6 +191,8 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
       outcome = { ...outcome, status: 'skip', summary: outcome.summary.startsWith('interrupted') ? outcome.summary : `interrupted: ${outcome.summary}` };
     }
     for (const secret of outcome.secrets ?? []) redactor.add(secret);
+    // A token a server handed out (an http check on a token endpoint) is one, captured or not.
+    for (const secret of credentialsIn(outcome.values)) redactor.add(secret);
     let status = outcome.status;
     let summary = attempts > 1 && status === 'pass' ? `${outcome.summary} (passed on attempt ${attempts})` : outcome.summary;
     if (status === 'pass' || status === 'warn') {

@@ -29,6 +29,7 @@ export async function readSource(source: string, ctx: SourceContext): Promise<st
       if (error instanceof NetError) throw new SourceError(`could not fetch ${source}: ${error.message}`);
       throw error;
     }
+    if (response.refused) throw new SourceError(`could not fetch ${source}: the ${response.refused.status} redirect to ${response.refused.location} was not followed: ${response.refused.reason}`);
     if (response.status !== 200) throw new SourceError(`could not fetch ${source}: HTTP ${response.status}`);
     return response.text();
   }

@@ -1,23 +1,31 @@
 import type { CheckType, JsonSchema } from '../checks/types.js';
+import { isCredentialHeader, isCredentialName } from '../net/credentials.js';
 import { dotted, kindOf, type PathProblem } from './ajv-errors.js';
-import { parseTemplate, referencesIn } from './interpolate.js';
+import { parseTemplate, referencesIn, type Reference } from './interpolate.js';
 import type { RawSuite } from './raw.js';
 import type { ValuePath } from './yaml.js';
 
-/** Request headers that carry credentials: a literal value in one is a leaked secret. */
-export const SENSITIVE_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'cookie']);
+/** A capture of the suite, by `<check id>.<name>`. */
+type Captures = ReadonlyMap<string, { from: string; secret: boolean }>;
 
 /**
- * Finds credentials written into the suite: parameters whose schema says `x-secret: true` must
- * be exactly one `${secrets.x}`, `${env.X}` or `${checks.<id>.<capture>}` of a capture marked
- * `secret: true` (a token obtained earlier in the run), and sensitive request headers must hold a
- * reference rather than a literal. (Literal `secrets:` entries are caught by the schema.)
+ * Finds credentials written into the suite or flowing from values that are not secrets:
+ * parameters whose schema says `x-secret: true` must be exactly one `${secrets.x}`, `${env.X}`
+ * or `${checks.<id>.<capture>}` of a capture marked `secret: true` (a token obtained earlier in
+ * the run); credential request headers (Authorization, Cookie, X-API-Key...) must be built from
+ * those references, never from a literal, a variable or an environment field (all written in
+ * clear); and a capture that reaches a credential field of a body or query (client_secret,
+ * password, api_key, access_token...) must be marked secret, since only a secret capture is
+ * redacted. (Literal `secrets:` entries are caught by the schema.)
  */
 export function checkLiteralSecrets(raw: RawSuite, types: ReadonlyMap<string, CheckType>): PathProblem[] {
   const problems: PathProblem[] = [];
-  const secretCaptures = new Set<string>();
+  const captures = new Map<string, { from: string; secret: boolean }>();
   for (const check of raw.checks) {
-    for (const [name, capture] of Object.entries(check.capture ?? {})) if (typeof capture === 'object' && capture.secret === true) secretCaptures.add(`${check.id}.${name}`);
+    for (const [name, capture] of Object.entries(check.capture ?? {})) {
+      const key = `${check.id}.${name}`;
+      if (!captures.has(key)) captures.set(key, typeof capture === 'string' ? { from: capture, secret: false } : { from: capture.from, secret: capture.secret === true });
+    }
   }
   raw.checks.forEach((check, index) => {
     const params = check.with;
@@ -27,25 +35,97 @@ export function checkLiteralSecrets(raw: RawSuite, types: ReadonlyMap<string, Ch
     if (type) {
       for (const relative of secretParamPaths(type.schema, params)) {
         const value = valueAt(params, relative);
-        const problem = secretParamProblem(value, `parameter "${dotted(relative)}" of check "${check.id}"`, String(relative[relative.length - 1] ?? 'secret'), secretCaptures);
+        const problem = secretParamProblem(value, `parameter "${dotted(relative)}" of check "${check.id}"`, String(relative[relative.length - 1] ?? 'secret'), captures);
         if (problem) problems.push({ path: [...base, ...relative], ...problem });
       }
     }
     walkHeaders(params, [], (name, value, relative) => {
-      if (!SENSITIVE_HEADERS.has(name.toLowerCase()) || typeof value !== 'string' || referencesIn(value).length > 0) return;
-      const example = name.toLowerCase().includes('authorization') ? `"Bearer \${secrets.apiToken}"` : '"${secrets.apiKey}"';
-      problems.push({
-        path: [...base, ...relative],
-        conceal: true,
-        message: `header "${name}" of check "${check.id}" holds a literal credential`,
-        hint: `write ${name}: ${example} and declare the secret under secrets: with { env: NAME } or { file: PATH }`,
-      });
+      if (!isCredentialHeader(name) || typeof value !== 'string') return;
+      const what = `header "${name}" of check "${check.id}"`;
+      const references = referencesIn(value);
+      if (references.length === 0) {
+        const example = name.toLowerCase().includes('authorization') ? `"Bearer \${secrets.apiToken}"` : '"${secrets.apiKey}"';
+        problems.push({
+          path: [...base, ...relative],
+          conceal: true,
+          message: `${what} holds a literal credential`,
+          hint: `write ${name}: ${example} and declare the secret under secrets: with { env: NAME } or { file: PATH }`,
+        });
+        return;
+      }
+      for (const reference of references) {
+        const problem = credentialReferenceProblem(reference, what, captures, true);
+        if (problem) problems.push({ path: [...base, ...relative], within: { text: reference.raw, nth: nthOf(value, reference) }, ...problem });
+      }
+    });
+    walkCredentialFields(params, [], (name, value, relative, [from, to]) => {
+      for (const reference of referencesIn(value).filter((r) => r.offset >= from && r.offset < to)) {
+        const problem = credentialReferenceProblem(reference, `${name} of check "${check.id}"`, captures, false);
+        if (problem) problems.push({ path: [...base, ...relative], within: { text: reference.raw, nth: nthOf(value, reference) }, ...problem });
+      }
     });
   });
   return problems;
 }
 
-function secretParamProblem(value: unknown, what: string, leaf: string, secretCaptures: ReadonlySet<string>): Omit<PathProblem, 'path'> | undefined {
+/**
+ * The environment variables a check's parameters send as credentials (`X-Api-Key: ${env.KEY}`,
+ * `clientSecret: ${env.SECRET}`): their values are registered with the redactor, since an
+ * environment variable is not a declared secret.
+ */
+export function credentialEnvNames(params: Record<string, unknown>, type: CheckType | undefined): string[] {
+  const names = new Set<string>();
+  const collect = (text: unknown, range?: [number, number]): void => {
+    if (typeof text !== 'string') return;
+    for (const reference of referencesIn(text)) {
+      if (range && (reference.offset < range[0] || reference.offset >= range[1])) continue;
+      if (reference.namespace === 'env' && reference.path[0]) names.add(reference.path[0]);
+    }
+  };
+  if (type) for (const relative of secretParamPaths(type.schema, params)) collect(valueAt(params, relative));
+  walkHeaders(params, [], (name, value) => {
+    if (isCredentialHeader(name)) collect(value);
+  });
+  walkCredentialFields(params, [], (_name, value, _path, range) => collect(value, range));
+  return [...names];
+}
+
+/**
+ * Why a reference may not feed a credential: a capture not marked secret (it would be written in
+ * clear), or in a header a variable or environment field (a literal written elsewhere).
+ */
+function credentialReferenceProblem(reference: Reference, what: string, captures: Captures, header: boolean): Omit<PathProblem, 'path'> | undefined {
+  const { namespace, path, raw } = reference;
+  if (namespace === 'checks') {
+    const capture = path.length === 2 ? captures.get(path.join('.')) : undefined;
+    // An unknown capture is the reference pass's concern.
+    if (!capture || capture.secret) return undefined;
+    return { message: `${what} reads ${raw}, a capture not marked secret: it would be written in clear`, hint: captureHint(path, capture) };
+  }
+  if (header && (namespace === 'vars' || namespace === 'target')) {
+    const leaf = path[path.length - 1] ?? 'apiToken';
+    return {
+      message: `${what} reads ${raw}, ${namespace === 'vars' ? 'a suite variable' : 'an environment field'}: credentials are not written into the suite`,
+      hint: `declare it under secrets: with { env: NAME } or { file: PATH } and write \${secrets.${leaf}}`,
+    };
+  }
+  return undefined;
+}
+
+/** "add secret: true to capture "token" of check "login": token: { from: body.access_token, secret: true }". */
+function captureHint(path: readonly string[], capture: { from: string } | undefined): string {
+  const [id = '', name = 'token'] = path;
+  return `add secret: true to capture "${name}" of check "${id}": ${name}: { from: ${capture?.from ?? '...'}, secret: true }, so it is redacted everywhere`;
+}
+
+/** Which occurrence of `reference.raw` in `text` the reference is (for locating it). */
+function nthOf(text: string, reference: Reference): number {
+  let count = 0;
+  for (let at = text.indexOf(reference.raw); at !== -1 && at < reference.offset; at = text.indexOf(reference.raw, at + reference.raw.length)) count++;
+  return count;
+}
+
+function secretParamProblem(value: unknown, what: string, leaf: string, captures: Captures): Omit<PathProblem, 'path'> | undefined {
   if (typeof value === 'string') {
     const parsed = parseTemplate(value);
     const [only] = parsed.ok ? parsed.parts : [];
@@ -54,8 +134,8 @@ function secretParamProblem(value: unknown, what: string, leaf: string, secretCa
       if (namespace === 'secrets' || namespace === 'env') return undefined;
       if (namespace === 'checks') {
         // Whether the capture exists at all is the reference pass's concern; here only its secrecy.
-        if (path.length !== 2 || secretCaptures.has(path.join('.'))) return undefined;
-        return { message: `${what} reads ${raw}, a capture not marked secret`, hint: `capture it as ${path[1] ?? 'token'}: { from: ..., secret: true } so it is redacted everywhere` };
+        if (path.length !== 2 || captures.get(path.join('.'))?.secret) return undefined;
+        return { message: `${what} reads ${raw}, a capture not marked secret`, hint: captureHint(path, captures.get(path.join('.'))) };
       }
     }
     if (referencesIn(value).length > 0) {
@@ -117,6 +197,39 @@ function walkHeaders(value: unknown, path: ValuePath, visit: (name: string, valu
     if (key === 'headers' && item !== null && typeof item === 'object' && !Array.isArray(item)) {
       for (const [name, header] of Object.entries(item)) visit(name, header, [...path, key, name]);
     } else walkHeaders(item, [...path, key], visit);
+  }
+}
+
+/**
+ * Calls `visit` for every string sent under a credential name: fields of a `form:` or `json:` body
+ * (at any depth) and query parameters of a `url:`. Response assertions (`expect:`) are not sent.
+ */
+function walkCredentialFields(value: unknown, path: ValuePath, visit: (name: string, value: string, path: ValuePath, range: [number, number]) => void, inBody = false): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => walkCredentialFields(item, [...path, index], visit, inBody));
+    return;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (key === 'expect' && !inBody) continue;
+    if (typeof item === 'string') {
+      if (inBody && isCredentialName(key)) visit(`field "${key}"`, item, [...path, key], [0, item.length]);
+      else if (!inBody && key === 'url') {
+        for (const match of item.matchAll(/[?&]([^=&#]+)=([^&#]*)/g)) {
+          const name = safeDecode(match[1] ?? '');
+          const start = match.index + match[0].length - (match[2] ?? '').length;
+          if (isCredentialName(name)) visit(`query parameter "${name}"`, item, [...path, key], [start, match.index + match[0].length]);
+        }
+      }
+    } else walkCredentialFields(item, [...path, key], visit, inBody || key === 'form' || key === 'json');
+  }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
   }
 }
 

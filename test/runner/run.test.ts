@@ -253,6 +253,26 @@ describe('runner', () => {
     expect(JSON.stringify(report)).not.toMatch(/at .*\.ts:\d+/);
   });
 
+  it('redacts an environment variable a check sends as a credential, though it is not declared under secrets:', async () => {
+    const key = 'env-credential-5521-Qx';
+    const checks = [spec('a', { with: { headers: { 'X-Api-Key': '${env.KEY}', Accept: '${env.ACCEPT}' }, echo: ['${env.KEY}', '${env.ACCEPT}'] } })];
+    const { report } = await runSuite(
+      { suite: suiteOf(checks), target: { name: 'sandbox', sandbox: true, insecure: false, fields: {} }, embedded: false, secrets: {}, env: { KEY: key, ACCEPT: 'application/json' } },
+      { toolVersion: '0.0.0-test', loadType: async () => sleeper() as CheckType, validate: async (_type, params) => ({ ok: true, params }) },
+    );
+    expect(report.results[0]!.summary).toBe('slept 0 ms, echo ["[REDACTED]","application/json"]');
+  });
+
+  it('redacts a credential a server handed out in the values of a check, captured or not', async () => {
+    const token = 'tok/handed-out+by=server';
+    const cookie = 'cookie-value-77ab91';
+    const { report } = await run(
+      [spec('a', { with: { values: { body: { access_token: token, token_type: 'Bearer', expires_in: 3600 }, headers: { 'set-cookie': [`sid=${cookie}; Path=/; HttpOnly`] } }, echo: [token, cookie, 'Bearer'] } })],
+      sleeper() as CheckType<never>,
+    );
+    expect(report.results[0]!.summary).toBe('slept 0 ms, echo ["[REDACTED]","[REDACTED]","Bearer"]');
+  });
+
   it('redacts secret values and their encoded forms from the report', async () => {
     const secret = 's3cr3t/value+with=chars';
     const { report } = await run([spec('a', { with: { echo: [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret)] } })], sleeper() as CheckType<never>, {}, { clientSecret: secret });

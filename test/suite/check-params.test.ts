@@ -47,7 +47,7 @@ describe('transaction parameters', () => {
     with: { scenario: approve, token: eyJhbGciOiJFUzI1NiJ9.literal }
 `);
     expect(text).toContain('parameter "token" of check "pay" reads ${checks.oauth-token.plain}, a capture not marked secret');
-    expect(text).toContain('capture it as plain: { from: ..., secret: true }');
+    expect(text).toContain('add secret: true to capture "plain" of check "oauth-token": plain: { from: body.token_type, secret: true }');
     expect(text).toContain('parameter "token" of check "pay-literal" holds a literal credential');
     expect(text).not.toContain('eyJhbGciOiJFUzI1NiJ9.literal');
   });

@@ -23,6 +23,7 @@ describe('broken suite fixtures', () => {
     expect(broken).toEqual(
       expect.arrayContaining([
         'alias-bomb',
+        'capture-not-secret',
         'duplicate-id',
         'literal-secret',
         'live-without-allowLive',

@@ -63,7 +63,7 @@ checks:
 
   it('adds the checks whose captures a check reads to its needs', async () => {
     const suite = await load(`${HEAD}checks:
-  - { id: login, type: login, section: "1.1", with: { user: u, password: "\${env.PW}" }, capture: { token: token } }
+  - { id: login, type: login, section: "1.1", with: { user: u, password: "\${env.PW}" }, capture: { token: { from: token, secret: true } } }
   - id: use
     type: fetch
     section: "1.1"
@@ -226,6 +226,49 @@ checks:
       '14:34 parameter "client.secret" of check "a" must be exactly one ${secrets.x}, ${env.X} or secret capture reference | write ${secrets.secret} and declare it under secrets:',
       '14:35 ${vars.clientSecret}: variable "clientSecret" is not defined | define it under variables:',
       '24:26 header "Cookie" of check "c" holds a literal credential | write Cookie: "${secrets.apiKey}" and declare the secret under secrets: with { env: NAME } or { file: PATH }',
+    ]);
+  });
+
+  it('refuses a capture not marked secret, a variable or an environment field flowing into a credential, located at the reference, with the fix', async () => {
+    const source = `${HEAD}variables: { key: k-123456 }
+checks:
+  - id: login
+    type: http
+    section: "1.1"
+    with: { url: "https://auth.example/token" }
+    capture:
+      token: { from: body.access_token, secret: true }
+      plain: body.access_token
+      kind: body.token_type
+  - id: use
+    type: http
+    section: "1.1"
+    with:
+      method: POST
+      url: "https://api.example/pay?currency=EUR&api_key=\${checks.login.plain}&page=\${checks.login.kind}"
+      headers:
+        Authorization: "Bearer \${checks.login.plain}"
+        X-Api-Key: "\${vars.key}"
+        X-Trace: "\${checks.login.kind}"
+        X-Auth-Token: "\${checks.login.token}"
+        Cookie: "session=\${env.SESSION}"
+      form: { grant_type: "\${checks.login.kind}", client_secret: "\${checks.login.plain}" }
+      expect: { headers: { authorization: "\${checks.login.plain}" } }
+  - id: use-json
+    type: http
+    section: "1.1"
+    with:
+      method: POST
+      url: "https://api.example/login"
+      json: { user: { name: "\${checks.login.kind}", password: "\${checks.login.plain}" } }
+`;
+    const fix = 'add secret: true to capture "plain" of check "login": plain: { from: body.access_token, secret: true }, so it is redacted everywhere';
+    expect(await problems(source, { env: { SESSION: 's' }, types: undefined })).toEqual([
+      `21:58 query parameter "api_key" of check "use" reads \${checks.login.plain}, a capture not marked secret: it would be written in clear | ${fix}`,
+      `23:32 header "Authorization" of check "use" reads \${checks.login.plain}, a capture not marked secret: it would be written in clear | ${fix}`,
+      '24:21 header "X-Api-Key" of check "use" reads ${vars.key}, a suite variable: credentials are not written into the suite | declare it under secrets: with { env: NAME } or { file: PATH } and write ${secrets.key}',
+      `28:67 field "client_secret" of check "use" reads \${checks.login.plain}, a capture not marked secret: it would be written in clear | ${fix}`,
+      `36:64 field "password" of check "use-json" reads \${checks.login.plain}, a capture not marked secret: it would be written in clear | ${fix}`,
     ]);
   });
 
