@@ -52,7 +52,7 @@ export interface SessionOptions {
  * the exit code: 0 ready, 1 not ready, 130/143 interrupted.
  */
 export async function runSession(options: SessionOptions, io: Io): Promise<number> {
-  const [{ loadSuite }, { resolveEnvironment }, { runSuite }, { TerminalReporter }, { InteractionLog }, { Redactor }, reporters, writers, { writeOutputs }, { blockedOnlyBySetup }] = await Promise.all([
+  const [{ loadSuite }, { resolveEnvironment }, { runSuite }, { TerminalReporter, isLiveTerminal }, { InteractionLog }, { Redactor }, reporters, writers, { writeOutputs }, { blockedOnlyBySetup }] = await Promise.all([
     import('../suite/load.js'),
     import('../suite/resolve.js'),
     import('../runner/run.js'),
@@ -136,7 +136,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
           interactions,
           ...(options.verbose ? { debug: (line: string) => io.stderr.write(`debug: ${line}\n`) } : {}),
           // A person is there to sign in (authorization_code against a real provider) only on a TTY outside CI.
-          ...(io.stdout.isTTY && !io.env.CI ? { prompt: (message: string) => io.stderr.write(`\n${message}\n`) } : {}),
+          ...(isLiveTerminal(io.stdout) && !io.env.CI ? { prompt: (message: string) => io.stderr.write(`\n${message}\n`) } : {}),
         },
       );
     } catch (err) {
