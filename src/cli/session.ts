@@ -3,6 +3,7 @@ import { isAbsolute, resolve, join } from 'node:path';
 import { EXIT, UsageError } from '../errors.js';
 import { VERSION, displayPath } from '../paths.js';
 import type { FailOn } from '../runner/report.js';
+import type { RunOutput } from '../runner/run.js';
 import type { Io } from './io.js';
 import type { Sandbox } from '../sandbox/index.js';
 import type { SigningKey } from '../evidence/sign.js';
@@ -65,8 +66,12 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     import('../runner/report.js'),
   ]);
 
+  // Loaded now: a hard exit renders them with no event loop turn to import anything.
   const requested = await Promise.all(
-    parseReporters(options.reporters, reporters.reporterNames).map(async ({ name, path }) => ({ name, path: path ?? join(options.outDir, (await reporters.loadReporter(name)).defaultFile) })),
+    parseReporters(options.reporters, reporters.reporterNames).map(async ({ name, path }) => {
+      const reporter = await reporters.loadReporter(name);
+      return { name, path: path ?? join(options.outDir, reporter.defaultFile), reporter };
+    }),
   );
   if (options.signKeyPath && !options.evidencePath) throw new UsageError('--sign-key signs an evidence bundle: add --evidence PATH.tar.gz');
   const signingKey = options.evidencePath ? await loadSigningKey(options.signKeyPath, io) : undefined;
@@ -87,6 +92,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
 
   const env: Record<string, string | undefined> = { ...io.env };
   let sandbox: Sandbox | undefined;
+  let unregisterHardExit: (() => void) | undefined;
   try {
     if (environment.embedded) {
       const { startSandbox } = await import('../sandbox/index.js');
@@ -118,6 +124,25 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
 
     const terminal = options.quiet ? undefined : new TerminalReporter({ stream: io.stdout, env: io.env, verbose: options.verbose });
     await terminal?.prepare();
+    // If the process must end before this function returns (a second signal, or the graceful
+    // path still running 1.5 s after the first), the reports are written from the run as it
+    // stands, the interaction log is kept up to its last whole line, and no temporary file stays.
+    let current: (() => RunOutput) | undefined;
+    unregisterHardExit = interrupt.onHardExit(() => {
+      terminal?.abandon();
+      const run = current?.();
+      if (run) {
+        for (const { path, reporter } of requested) {
+          try {
+            writers.writeFileAtomicSync(resolve(io.cwd, path), run.redactor.redact(reporter.render(run.report, { interactions: run.interactions, artifacts: run.artifacts })));
+          } catch {
+            // one report that cannot be written does not stop the others
+          }
+        }
+      }
+      log.salvageSync();
+      writers.removeTemporariesSync();
+    });
     let output: Awaited<ReturnType<typeof runSuite>>;
     try {
       output = await runSuite(
@@ -134,6 +159,9 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
           toolVersion: VERSION,
           redactor,
           interactions,
+          snapshot: (snapshot) => {
+            current = snapshot;
+          },
           ...(options.verbose ? { debug: (line: string) => io.stderr.write(`debug: ${line}\n`) } : {}),
           // A person is there to sign in (authorization_code against a real provider) only on a TTY outside CI.
           ...(isLiveTerminal(io.stdout) && !io.env.CI ? { prompt: (message: string) => io.stderr.write(`\n${message}\n`) } : {}),
@@ -143,6 +171,8 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
       await log.discard();
       throw err;
     }
+    const finished = output;
+    current = () => finished;
 
     await log.commit();
     const written = await writeOutputs(
@@ -161,6 +191,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     return output.report.verdict === 'NOT READY' ? EXIT.notReady : EXIT.ok;
   } finally {
     await sandbox?.close();
+    unregisterHardExit?.();
   }
 }
 

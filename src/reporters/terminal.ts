@@ -142,13 +142,18 @@ export class TerminalReporter implements RunListener {
     this.updateSpinner();
   }
 
-  /** The verdict block; `files` are the paths written (report, log, bundle). */
-  end(report: Report, files: string[] = []): void {
+  /** Stops the spinner (the cursor comes back) and every timer; the process may end right after. */
+  abandon(): void {
     this.spinner?.stop();
     this.spinner = undefined;
     this.options.stream.off('resize', this.onResize);
     for (const timer of this.heartbeats.values()) clearInterval(timer);
     this.heartbeats.clear();
+  }
+
+  /** The verdict block; `files` are the paths written (report, log, bundle). */
+  end(report: Report, files: string[] = []): void {
+    this.abandon();
     const s = report.summary;
     const counts = `${report.results.length} checks: ${s.pass} pass · ${s.fail} fail · ${s.error} error · ${s.warn} warn · ${s.skip} skip`;
     this.options.stream.write('\n');
