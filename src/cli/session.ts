@@ -140,8 +140,11 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
           }
         }
       }
-      log.salvageSync();
-      writers.removeTemporariesSync();
+      try {
+        log.salvageSync();
+      } finally {
+        writers.removeTemporariesSync();
+      }
     });
     let output: Awaited<ReturnType<typeof runSuite>>;
     try {

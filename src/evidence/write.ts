@@ -121,9 +121,12 @@ export async function openJsonl(path: string, redactor: Redactor): Promise<Jsonl
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      stream.destroy();
       try {
         truncateToLastLine(temp);
         if (isRegularOrMissing(path)) renameSync(temp, path);
+      } catch {
+        // not opened yet, or gone: there is nothing to keep
       } finally {
         rmSync(temp, { force: true });
       }

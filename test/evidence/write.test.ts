@@ -23,9 +23,10 @@ describe('writes for a process about to end', () => {
     const path = join(d, 'interactions.jsonl');
     const log = await openJsonl(path, new Redactor());
     for (let i = 0; i < 3; i++) log.write({ i });
+    // Wait for the batch to reach the temporary file (it is flushed within 100 ms, whatever the machine's load).
+    const lines = (): number => readdirSync(d).reduce((n, f) => n + readFileSync(join(d, f), 'utf8').split('\n').length - 1, 0);
+    for (let i = 0; i < 500 && lines() < 3; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     const [temp] = readdirSync(d);
-    // Wait for the batch to reach the file (it is flushed within 100 ms, whatever the machine's load).
-    for (let i = 0; i < 500 && readFileSync(join(d, temp!), 'utf8').split('\n').length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     // A stream stopped mid-write: half a line at the end of the temporary file.
     appendFileSync(join(d, temp!), '{"i":3,"half');
     log.salvageSync();
