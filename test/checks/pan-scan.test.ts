@@ -178,14 +178,14 @@ const PNG_HEADER = Buffer.from('89504e470d0a1a0a0000000d494844520000010000000100
 
 describe('pan-scan reads the logs real systems write (issue 12)', () => {
   const variants: { name: string; bytes: () => Buffer; encoding?: string; padded?: boolean }[] = [
-    { name: 'UTF-16LE with a byte-order mark (Windows services, PowerShell Out-File)', bytes: () => utf16(PLANTED, 'le', true), encoding: 'utf-16' },
-    { name: 'UTF-16BE with a byte-order mark', bytes: () => utf16(PLANTED, 'be', true), encoding: 'utf-16' },
-    { name: 'UTF-16LE without a byte-order mark (detected by its zero bytes)', bytes: () => utf16(PLANTED, 'le', false), encoding: 'utf-16' },
-    { name: 'UTF-16BE without a byte-order mark (detected by its zero bytes)', bytes: () => utf16(PLANTED, 'be', false), encoding: 'utf-16' },
-    { name: 'NUL padding before the text (logrotate copytruncate, the writer kept its offset)', bytes: () => Buffer.concat([Buffer.alloc(70_000), Buffer.from(PLANTED)]), padded: true },
-    { name: 'NUL padding of more than one read chunk (1 MiB) before the text', bytes: () => Buffer.concat([Buffer.alloc(3 * 1024 * 1024 + 5), Buffer.from(PLANTED)]), padded: true },
-    { name: 'NUL padding before UTF-16BE text (the padding ends inside the first code unit)', bytes: () => Buffer.concat([Buffer.alloc(4096), utf16(PLANTED, 'be', false)]), encoding: 'utf-16', padded: true },
-    { name: 'NUL padding before UTF-16LE text with a byte-order mark', bytes: () => Buffer.concat([Buffer.alloc(4096), utf16(PLANTED, 'le', true)]), encoding: 'utf-16', padded: true },
+    { name: '[pan/utf16] UTF-16LE with a byte-order mark (Windows services, PowerShell Out-File)', bytes: () => utf16(PLANTED, 'le', true), encoding: 'utf-16' },
+    { name: '[pan/utf16] UTF-16BE with a byte-order mark', bytes: () => utf16(PLANTED, 'be', true), encoding: 'utf-16' },
+    { name: '[pan/utf16] UTF-16LE without a byte-order mark (detected by its zero bytes)', bytes: () => utf16(PLANTED, 'le', false), encoding: 'utf-16' },
+    { name: '[pan/utf16] UTF-16BE without a byte-order mark (detected by its zero bytes)', bytes: () => utf16(PLANTED, 'be', false), encoding: 'utf-16' },
+    { name: '[pan/nul-padding] NUL padding before the text (logrotate copytruncate, the writer kept its offset)', bytes: () => Buffer.concat([Buffer.alloc(70_000), Buffer.from(PLANTED)]), padded: true },
+    { name: '[pan/nul-padding] NUL padding of more than one read chunk (1 MiB) before the text', bytes: () => Buffer.concat([Buffer.alloc(3 * 1024 * 1024 + 5), Buffer.from(PLANTED)]), padded: true },
+    { name: '[pan/nul-padding] [pan/utf16] NUL padding before UTF-16BE text (the padding ends inside the first code unit)', bytes: () => Buffer.concat([Buffer.alloc(4096), utf16(PLANTED, 'be', false)]), encoding: 'utf-16', padded: true },
+    { name: '[pan/nul-padding] [pan/utf16] NUL padding before UTF-16LE text with a byte-order mark', bytes: () => Buffer.concat([Buffer.alloc(4096), utf16(PLANTED, 'le', true)]), encoding: 'utf-16', padded: true },
   ];
   for (const v of variants) {
     it(`${v.name}: the card number is found on its line, and naming the file scans it`, async () => {
@@ -205,7 +205,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
     });
   }
 
-  it('a gzipped UTF-16 log is decompressed and decoded', async () => {
+  it('[pan/utf16] a gzipped UTF-16 log is decompressed and decoded', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'app.log.1.gz'), gzipSync(utf16(PLANTED, 'le', true)));
     const { outcome } = await runCheck('pan-scan', { paths: ['*.gz'] }, { baseDir: dir });
@@ -213,7 +213,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
     expect(outcome.findings![0]).toMatchObject({ file: 'app.log.1.gz', line: 3, column: 11 });
   });
 
-  it('line numbers stay right in a UTF-16 file of several read chunks, a number on each side of the boundaries', async () => {
+  it('[pan/utf16] line numbers stay right in a UTF-16 file of several read chunks, a number on each side of the boundaries', async () => {
     const dir = tempDir();
     const filler = 'GET /v1/payments/pay_x 200 12ms\n';
     const lines = 40_000; // 1.3 MB of text, 2.6 MB as UTF-16: three 1 MiB chunks
@@ -226,7 +226,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
     ]);
   });
 
-  it('a run of NUL bytes in the middle of a log (a hole a crash left) is passed over; numbers either side are found, none is made of the digits around it', async () => {
+  it('[pan/nul-padding] a run of NUL bytes in the middle of a log (a hole a crash left) is passed over; numbers either side are found, none is made of the digits around it', async () => {
     const dir = tempDir();
     const text = Buffer.concat([Buffer.from('a 4532015112830366\nref 4532015112'), Buffer.alloc(20_000), Buffer.from('830366 tail\nb 5425233430109903\n')]);
     writeFileSync(join(dir, 'holed.log'), text);
@@ -238,7 +238,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
     ]);
   });
 
-  it('a file of NUL bytes only (truncated, nothing written since) is scanned, not skipped', async () => {
+  it('[pan/nul-padding] a file of NUL bytes only (truncated, nothing written since) is scanned, not skipped', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'app.log'), Buffer.alloc(100_000));
     const { outcome } = await runCheck('pan-scan', { paths: ['app.log'] }, { baseDir: dir });
@@ -246,7 +246,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
     expect(outcome.summary).toBe('no card numbers in 1 file, 0 B');
   });
 
-  it('a binary file named directly is a warning that names it, not "no files matched"', async () => {
+  it('[pan/binary-listed] a binary file named directly is a warning that names it, not "no files matched"', async () => {
     const dir = tempDir();
     // An ELF header: NUL and control bytes.
     writeFileSync(join(dir, 'payments.log'), Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0]), Buffer.from(' 4532015112830366 ')]));
@@ -256,7 +256,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
     expect(outcome.findings).toEqual([{ rule: 'scan/binary-skipped', level: 'note', file: 'payments.log', message: expect.stringMatching(/^not scanned: binary/) }]);
   });
 
-  it('every binary file is listed in the findings; the summary names the first three', async () => {
+  it('[pan/binary-listed] every binary file is listed in the findings; the summary names the first three', async () => {
     const dir = tempDir();
     for (const name of ['a.bin', 'b.bin', 'c.bin', 'd.bin', 'e.bin']) writeFileSync(join(dir, name), PNG_HEADER);
     writeFileSync(join(dir, 'ok.log'), 'nothing\n');

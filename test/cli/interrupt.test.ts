@@ -25,7 +25,7 @@ function fakeProcess(graceMs = 40) {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('interrupt: a hard deadline after the first signal (issue 12)', () => {
-  it('the first signal aborts and tells the listeners; the process is ended only if the graceful path has not, after the grace time', async () => {
+  it('[signals/hard-deadline] the first signal aborts and tells the listeners; the process is ended only if the graceful path has not, after the grace time', async () => {
     const p = fakeProcess();
     const heard: string[] = [];
     p.interrupt.onInterrupt((s) => heard.push(s));
@@ -42,7 +42,7 @@ describe('interrupt: a hard deadline after the first signal (issue 12)', () => {
     expect(p.warnings.join('')).toMatch(/^payready: still stopping 0\.04 s after SIGTERM: stopped without finishing \(the partial report is written\)\n$/);
   });
 
-  it('a second signal ends the process at once, with the first signal\'s status', () => {
+  it('[signals/second-signal] a second signal ends the process at once, with the first signal\'s status', () => {
     const p = fakeProcess(60_000);
     const written: string[] = [];
     p.interrupt.onHardExit(() => written.push('partial report'));
@@ -84,7 +84,7 @@ afterAll(() => {
 });
 
 describe('endProcess: a read that never returns does not keep the process alive', () => {
-  it('a process blocked reading a FIFO (a worker thread held for ever) ends on SIGTERM with status 143', async () => {
+  it('[signals/blocked-read] a process blocked reading a FIFO (a worker thread held for ever) ends on SIGTERM with status 143', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'payready-fifo-'));
     dirs.push(dir);
     const fifo = join(dir, 'fifo');

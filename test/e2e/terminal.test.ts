@@ -38,7 +38,7 @@ function inPty(command: string, size: { rows: number; cols: number }, cwd: strin
   });
 }
 
-describe('a terminal of zero rows and columns', () => {
+describe('[terminal/zero-size] a terminal of zero rows and columns', () => {
   it('is treated as no TTY: the run ends with plain lines and bounded output', async () => {
     const dir = tempDir();
     dirs.push(dir);

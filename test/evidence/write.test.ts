@@ -17,7 +17,7 @@ function dir(): string {
 }
 
 /** What a process ending the hard way (issue 12) leaves behind: synchronous writes, nothing half-done. */
-describe('writes for a process about to end', () => {
+describe('[signals/hard-deadline] writes for a process about to end', () => {
   it('salvageSync puts the interaction log in place, cut after its last whole line, with no temporary file left', async () => {
     const d = dir();
     const path = join(d, 'interactions.jsonl');

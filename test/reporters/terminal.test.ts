@@ -104,7 +104,7 @@ async function runOne(reporter: TerminalReporter, ms: number, during?: () => voi
   reporter.end(FIXED_REPORT);
 }
 
-describe('terminal reporter on a terminal of zero rows or columns (issue 12)', () => {
+describe('[terminal/zero-size] terminal reporter on a terminal of zero rows or columns (issue 12)', () => {
   for (const size of [
     { columns: 0, rows: 0 },
     { columns: 0, rows: 24 },
@@ -130,7 +130,7 @@ describe('terminal reporter on a terminal of zero rows or columns (issue 12)', (
   });
 });
 
-describe('terminal reporter heartbeat without a TTY (issue 12)', () => {
+describe('[terminal/heartbeat] terminal reporter heartbeat without a TTY (issue 12)', () => {
   function plain(): { stream: PassThrough; lines: () => string[] } {
     const stream = new PassThrough();
     let out = '';

@@ -6,7 +6,7 @@ const hex = (h: string): Buffer => Buffer.from(h.replace(/\s+/g, ''), 'hex');
 const utf16 = (text: string, order: 'le' | 'be'): Buffer => (order === 'le' ? Buffer.from(text, 'utf16le') : Buffer.from(text, 'utf16le').swap16());
 const LOG = '2026-01-15T10:00:00Z INFO api POST /v1/payments 201 12ms card=411111******1111\n'.repeat(20);
 
-describe('sniffText: what the start of a file says about it', () => {
+describe('[read/sniff] sniffText: what the start of a file says about it', () => {
   it.each<[string, Buffer, number, ReturnType<typeof sniffText>]>([
     ['plain ASCII', Buffer.from(LOG), 0, { kind: 'text', encoding: 'utf-8', bom: 0 }],
     ['UTF-8 with its BOM and accents', Buffer.from(`\ufeffcafé ${LOG}`), 0, { kind: 'text', encoding: 'utf-8', bom: 0 }],
