@@ -133,17 +133,18 @@ export async function openForScan(path: string, options: ReadOptions): Promise<O
       return { kind: 'text', encoding: 'utf-8', leadingNuls: 0, chunks: chunksFrom(first.done ? [] : [first.value], iterator, close, options.signal) };
     }
     const start = await skipLeadingNuls(first.value, iterator, options.signal);
-    if (!start) return { kind: 'text', encoding: 'utf-8', leadingNuls: 0, chunks: chunksFrom([], iterator, close, options.signal) };
+    if (!start.head) return { kind: 'text', encoding: 'utf-8', leadingNuls: start.offset, chunks: chunksFrom([], iterator, close, options.signal) };
     // Enough of the content to judge it, however small the chunks.
-    const head = [start.head];
-    let length = start.head.length;
+    const content = start.head;
+    const head = [content];
+    let length = content.length;
     while (length < BINARY_PROBE_BYTES) {
       const next = await iterator.next();
       if (next.done) break;
       head.push(next.value);
       length += next.value.length;
     }
-    const sniffed = sniffText(head.length === 1 ? start.head : Buffer.concat(head), start.offset);
+    const sniffed = sniffText(head.length === 1 ? content : Buffer.concat(head), start.offset);
     if (sniffed.kind === 'binary') {
       close();
       return { kind: 'binary' };
@@ -163,8 +164,8 @@ export async function openForScan(path: string, options: ReadOptions): Promise<O
 /** Zeros to compare chunks against (memcmp speed, not a loop over bytes). */
 let zeros: Buffer | undefined;
 
-/** Reads past the NUL bytes a file starts with; undefined when it holds nothing else. */
-async function skipLeadingNuls(first: Buffer, rest: AsyncIterator<Buffer>, signal?: AbortSignal): Promise<{ head: Buffer; offset: number } | undefined> {
+/** Reads past the NUL bytes a file starts with: the content from the first other byte (none when it holds nothing else), and where that is. */
+async function skipLeadingNuls(first: Buffer, rest: AsyncIterator<Buffer>, signal?: AbortSignal): Promise<{ head?: Buffer; offset: number }> {
   zeros ??= Buffer.alloc(64 * 1024);
   let offset = 0;
   let chunk = first;
@@ -180,7 +181,7 @@ async function skipLeadingNuls(first: Buffer, rest: AsyncIterator<Buffer>, signa
     offset += chunk.length;
     signal?.throwIfAborted();
     const next = await rest.next();
-    if (next.done) return undefined;
+    if (next.done) return { offset };
     chunk = next.value;
   }
 }

@@ -244,6 +244,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
     const { outcome } = await runCheck('pan-scan', { paths: ['app.log'] }, { baseDir: dir });
     expect(outcome.status).toBe('pass');
     expect(outcome.summary).toBe('no card numbers in 1 file, 0 B');
+    expect(outcome.measurements!.find((m) => m.name === 'files with leading NUL padding')?.value).toBe(1);
   });
 
   it('[pan/binary-listed] a binary file named directly is a warning that names it, not "no files matched"', async () => {
