@@ -92,6 +92,7 @@ export class TerminalReporter implements RunListener {
 
   private readonly onResize = (): void => {
     if (!this.spinner || hasSize(this.options.stream)) return;
+    this.options.stream.off('resize', this.onResize);
     this.spinner.stop();
     this.spinner = undefined;
     this.updateSpinner();
@@ -144,9 +145,9 @@ export class TerminalReporter implements RunListener {
 
   /** Stops the spinner (the cursor comes back) and every timer; the process may end right after. */
   abandon(): void {
+    if (this.spinner) this.options.stream.off('resize', this.onResize);
     this.spinner?.stop();
     this.spinner = undefined;
-    this.options.stream.off('resize', this.onResize);
     for (const timer of this.heartbeats.values()) clearInterval(timer);
     this.heartbeats.clear();
   }
