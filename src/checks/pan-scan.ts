@@ -94,7 +94,7 @@ export default defineCheck<PanScanParams>({
       { name: 'test card numbers', value: testPans, unit: 'count' },
     ];
     const values = { realPans, testPans, files: stats.files };
-    const scanned = describeScan(stats, true);
+    const scanned = describeScan(stats, 'name');
     const unreadable = unreadableNote(stats);
     const listed = findings.length;
     // Every file that was not scanned is named: a skipped file may be the one holding card numbers.
@@ -125,7 +125,7 @@ export default defineCheck<PanScanParams>({
       return { status: 'warn', summary: `no files matched ${params.paths.join(', ')}: point paths at the integration's logs`, measurements, values };
     }
     const gaps = [binaryNote(stats), unreadable].filter(Boolean).join('; ');
-    if (gaps) return { status: 'warn', summary: `no card numbers in ${describeScan(stats)}, but ${gaps}`, findings, measurements, values };
+    if (gaps) return { status: 'warn', summary: `no card numbers in ${describeScan(stats, 'omit')}, but ${gaps}`, findings, measurements, values };
     return { status: 'pass', summary: `no card numbers in ${scanned}`, measurements, values };
   },
 });

@@ -97,10 +97,10 @@ export function scanMeasurements(stats: ScanStats): Measurement[] {
 /** Binary files named in a summary at most (the findings list them all). */
 const NAMED_IN_SUMMARY = 3;
 
-/** `12 files, 3.4 MB` (and what was skipped; with `nameBinary`, which files) for a summary line. */
-export function describeScan(stats: ScanStats, nameBinary = false): string {
+/** `12 files, 3.4 MB` and what was skipped, for a summary line: binary files counted, named, or left to the caller to say. */
+export function describeScan(stats: ScanStats, binary: 'count' | 'name' | 'omit' = 'count'): string {
   const parts = [`${stats.files} ${stats.files === 1 ? 'file' : 'files'}`, formatBytes(stats.bytes)];
-  if (stats.binary.length > 0) parts.push(`${stats.binary.length} binary skipped${nameBinary ? ` (${listNames(stats.binary)})` : ''}`);
+  if (stats.binary.length > 0 && binary !== 'omit') parts.push(`${stats.binary.length} binary skipped${binary === 'name' ? ` (${listNames(stats.binary)})` : ''}`);
   if (stats.tooLarge > 0) parts.push(`${stats.tooLarge} too large skipped`);
   return parts.join(', ');
 }

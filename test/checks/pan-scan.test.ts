@@ -87,7 +87,7 @@ const cases: PanCase[] = [
     name: 'exclude leaves files out; a binary file left in is named and makes the result a warning',
     params: { paths: ['.'], exclude: ['real-*.log', '*.gz'], testCards: 'ignore' },
     status: 'warn',
-    summary: /^no card numbers in 2 files, .*1 binary skipped, but 1 file was skipped as binary and not scanned \(screenshot\.bin\): decompress or convert it to text, or leave it out with exclude$/,
+    summary: /^no card numbers in 2 files, [^,]+, but 1 file was skipped as binary and not scanned \(screenshot\.bin\): decompress or convert it to text, or leave it out with exclude$/,
     findings: [{ rule: 'scan/binary-skipped', level: 'note', file: 'screenshot.bin', message: /^not scanned: binary/ }],
   },
   {
@@ -253,7 +253,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
     writeFileSync(join(dir, 'payments.log'), Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0]), Buffer.from(' 4532015112830366 ')]));
     const { outcome } = await runCheck('pan-scan', { paths: ['payments.log'] }, { baseDir: dir });
     expect(outcome.status).toBe('warn');
-    expect(outcome.summary).toBe('no card numbers in 0 files, 0 B, 1 binary skipped, but 1 file was skipped as binary and not scanned (payments.log): decompress or convert it to text, or leave it out with exclude');
+    expect(outcome.summary).toBe('no card numbers in 0 files, 0 B, but 1 file was skipped as binary and not scanned (payments.log): decompress or convert it to text, or leave it out with exclude');
     expect(outcome.findings).toEqual([{ rule: 'scan/binary-skipped', level: 'note', file: 'payments.log', message: expect.stringMatching(/^not scanned: binary/) }]);
   });
 
