@@ -9,10 +9,12 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 } else {
   let interrupt;
   let cli;
+  let endProcess;
   try {
     // Listen for Ctrl-C before anything else loads, so an early interrupt still ends cleanly.
-    const { listenForInterrupt } = await import('../dist/cli/interrupt.js');
-    interrupt = listenForInterrupt();
+    const signals = await import('../dist/cli/interrupt.js');
+    endProcess = signals.endProcess;
+    interrupt = signals.listenForInterrupt();
     cli = await import('../dist/cli/main.js');
   } catch (err) {
     if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
@@ -21,5 +23,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   }
   const code = await cli.main(args, cli.processIo(interrupt));
   interrupt.dispose();
-  process.exit(code);
+  // After a signal, exit in a way no blocked read can hold up (see endProcess).
+  if (interrupt.received) await endProcess(interrupt.received, code);
+  else process.exit(code);
 }

@@ -1,6 +1,6 @@
 import { defineCheck, type Finding, type Outcome } from './types.js';
 import { isTestPan, maskPan } from '../scan/cards.js';
-import { describeScan, scanFiles, scanMeasurements, unreadableNote, where, type ScanStats } from '../scan/files.js';
+import { binaryFindings, describeScan, listNames, scanFiles, scanMeasurements, unreadableNote, where, type ScanStats } from '../scan/files.js';
 import { PAN_RULES, PanScanner } from '../scan/pan.js';
 import { ScanPathError } from '../scan/walk.js';
 
@@ -20,7 +20,7 @@ export interface PanScanParams {
 
 export default defineCheck<PanScanParams>({
   name: 'pan-scan',
-  description: 'No unmasked card numbers (Luhn-valid PANs in known IIN ranges) in logs or files, plain or gzipped; reported masked as first six/last four.',
+  description: 'No unmasked card numbers (Luhn-valid PANs in known IIN ranges) in logs or files, plain or gzipped, UTF-8 or UTF-16; reported masked as first six/last four.',
   // Full card numbers kept out of logs and files is PCI DSS (2.2.a). GDPR (2.2.b) is about
   // personal data, which a card-number scan does not look for.
   items: ['2.2.a'],
@@ -96,12 +96,15 @@ export default defineCheck<PanScanParams>({
       { name: 'test card numbers', value: testPans, unit: 'count' },
     ];
     const values = { realPans, testPans, files: stats.files };
-    const scanned = describeScan(stats);
+    const scanned = describeScan(stats, 'name');
     const unreadable = unreadableNote(stats);
+    const listed = findings.length;
+    // Every file that was not scanned is named: a skipped file may be the one holding card numbers.
+    findings.push(...binaryFindings(stats));
     const failing = first.real;
     const testFailing = testCards === 'fail' ? testPans : 0;
     const errors = realPans + testFailing;
-    const truncated = realPans + testPans > findings.length ? ` (first ${findings.length} listed)` : '';
+    const truncated = realPans + testPans > listed ? ` (first ${listed} listed)` : '';
     if (failing) {
       return {
         status: 'fail',
@@ -120,10 +123,19 @@ export default defineCheck<PanScanParams>({
         values,
       };
     }
-    if (stats.files === 0 && stats.unreadable.length === 0) {
+    if (stats.files === 0 && stats.unreadable.length === 0 && stats.binary.length === 0) {
       return { status: 'warn', summary: `no files matched ${params.paths.join(', ')}: point paths at the integration's logs`, measurements, values };
     }
-    if (unreadable) return { status: 'warn', summary: `no card numbers in ${scanned}, but ${unreadable}`, measurements, values };
+    const gaps = [binaryNote(stats), unreadable].filter(Boolean).join('; ');
+    if (gaps) return { status: 'warn', summary: `no card numbers in ${describeScan(stats, 'omit')}, but ${gaps}`, findings, measurements, values };
     return { status: 'pass', summary: `no card numbers in ${scanned}`, measurements, values };
   },
 });
+
+/** The files skipped as binary, for a summary; empty when there were none. */
+function binaryNote(stats: ScanStats): string {
+  const n = stats.binary.length;
+  if (n === 0) return '';
+  const it = n === 1 ? 'it' : 'them';
+  return `${n} ${n === 1 ? 'file was' : 'files were'} skipped as binary and not scanned (${listNames(stats.binary)}): decompress or convert ${it} to text, or leave ${it} out with exclude`;
+}

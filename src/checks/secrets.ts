@@ -136,7 +136,7 @@ export default defineCheck<SecretsParams>({
           // Ignored but tracked: the walk skipped it, yet a push publishes it.
           if (!scanned.has(file.path)) {
             const extra = await scanFiles([file.name], { ...options, gitignore: false }, visit);
-            stats = { ...stats, files: stats.files + extra.files, bytes: stats.bytes + extra.bytes, unreadable: [...stats.unreadable, ...extra.unreadable] };
+            stats = { ...stats, files: stats.files + extra.files, bytes: stats.bytes + extra.bytes, binary: [...stats.binary, ...extra.binary], utf16: stats.utf16 + extra.utf16, nulPadded: stats.nulPadded + extra.nulPadded, unreadable: [...stats.unreadable, ...extra.unreadable] };
           }
         }
       }

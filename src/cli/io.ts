@@ -6,7 +6,7 @@ import { SuiteError, formatSuiteError } from '../suite/errors.js';
 /** The process surfaces a command uses, injected so tests run commands in-process. */
 export interface Io {
   /** Standard output. */
-  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stdout: Writable & { isTTY?: boolean; columns?: number; rows?: number };
   /** Standard error. */
   stderr: Writable & { isTTY?: boolean };
   /** Standard input (questions `init` asks on a terminal); absent when there is none. */

@@ -3,6 +3,7 @@ import { isAbsolute, resolve, join } from 'node:path';
 import { EXIT, UsageError } from '../errors.js';
 import { VERSION, displayPath } from '../paths.js';
 import type { FailOn } from '../runner/report.js';
+import type { RunOutput } from '../runner/run.js';
 import type { Io } from './io.js';
 import type { Sandbox } from '../sandbox/index.js';
 import type { SigningKey } from '../evidence/sign.js';
@@ -52,7 +53,7 @@ export interface SessionOptions {
  * the exit code: 0 ready, 1 not ready, 130/143 interrupted.
  */
 export async function runSession(options: SessionOptions, io: Io): Promise<number> {
-  const [{ loadSuite }, { resolveEnvironment }, { runSuite }, { TerminalReporter }, { InteractionLog }, { Redactor }, reporters, writers, { writeOutputs }, { blockedOnlyBySetup }] = await Promise.all([
+  const [{ loadSuite }, { resolveEnvironment }, { runSuite }, { TerminalReporter, isLiveTerminal }, { InteractionLog }, { Redactor }, reporters, writers, { writeOutputs }, { blockedOnlyBySetup }] = await Promise.all([
     import('../suite/load.js'),
     import('../suite/resolve.js'),
     import('../runner/run.js'),
@@ -65,8 +66,12 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     import('../runner/report.js'),
   ]);
 
+  // Loaded now: a hard exit renders them with no event loop turn to import anything.
   const requested = await Promise.all(
-    parseReporters(options.reporters, reporters.reporterNames).map(async ({ name, path }) => ({ name, path: path ?? join(options.outDir, (await reporters.loadReporter(name)).defaultFile) })),
+    parseReporters(options.reporters, reporters.reporterNames).map(async ({ name, path }) => {
+      const reporter = await reporters.loadReporter(name);
+      return { name, path: path ?? join(options.outDir, reporter.defaultFile), reporter };
+    }),
   );
   if (options.signKeyPath && !options.evidencePath) throw new UsageError('--sign-key signs an evidence bundle: add --evidence PATH.tar.gz');
   const signingKey = options.evidencePath ? await loadSigningKey(options.signKeyPath, io) : undefined;
@@ -87,6 +92,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
 
   const env: Record<string, string | undefined> = { ...io.env };
   let sandbox: Sandbox | undefined;
+  let unregisterHardExit: (() => void) | undefined;
   try {
     if (environment.embedded) {
       const { startSandbox } = await import('../sandbox/index.js');
@@ -118,6 +124,28 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
 
     const terminal = options.quiet ? undefined : new TerminalReporter({ stream: io.stdout, env: io.env, verbose: options.verbose });
     await terminal?.prepare();
+    // If the process must end before this function returns (a second signal, or the graceful
+    // path still running 1.5 s after the first), the reports are written from the run as it
+    // stands, the interaction log is kept up to its last whole line, and no temporary file stays.
+    let current: (() => RunOutput) | undefined;
+    unregisterHardExit = interrupt.onHardExit(() => {
+      terminal?.abandon();
+      const run = current?.();
+      if (run) {
+        for (const { path, reporter } of requested) {
+          try {
+            writers.writeFileAtomicSync(resolve(io.cwd, path), run.redactor.redact(reporter.render(run.report, { interactions: run.interactions, artifacts: run.artifacts })));
+          } catch {
+            // one report that cannot be written does not stop the others
+          }
+        }
+      }
+      try {
+        log.salvageSync();
+      } finally {
+        writers.removeTemporariesSync();
+      }
+    });
     let output: Awaited<ReturnType<typeof runSuite>>;
     try {
       output = await runSuite(
@@ -134,15 +162,20 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
           toolVersion: VERSION,
           redactor,
           interactions,
+          snapshot: (snapshot) => {
+            current = snapshot;
+          },
           ...(options.verbose ? { debug: (line: string) => io.stderr.write(`debug: ${line}\n`) } : {}),
           // A person is there to sign in (authorization_code against a real provider) only on a TTY outside CI.
-          ...(io.stdout.isTTY && !io.env.CI ? { prompt: (message: string) => io.stderr.write(`\n${message}\n`) } : {}),
+          ...(isLiveTerminal(io.stdout) && !io.env.CI ? { prompt: (message: string) => io.stderr.write(`\n${message}\n`) } : {}),
         },
       );
     } catch (err) {
       await log.discard();
       throw err;
     }
+    const finished = output;
+    current = () => finished;
 
     await log.commit();
     const written = await writeOutputs(
@@ -161,6 +194,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     return output.report.verdict === 'NOT READY' ? EXIT.notReady : EXIT.ok;
   } finally {
     await sandbox?.close();
+    unregisterHardExit?.();
   }
 }
 

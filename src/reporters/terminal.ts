@@ -11,15 +11,23 @@ import { plural } from '../text.js';
 
 export { clean };
 
+/** The output stream, with what a TTY adds (`tty.WriteStream`). */
+export type TerminalStream = Writable & { isTTY?: boolean; columns?: number; rows?: number };
+
 /** How the terminal reporter behaves. */
 export interface TerminalOptions {
   /** Where lines go (stdout). */
-  stream: Writable & { isTTY?: boolean; columns?: number };
+  stream: TerminalStream;
   /** Process environment (CI, NO_COLOR, FORCE_COLOR). */
   env: Record<string, string | undefined>;
   /** Print assertion details under failing checks. */
   verbose?: boolean;
+  /** Without a spinner, a line for each check still running after this long, and again as often (ms; default 10 s, 0 for none). */
+  heartbeatMs?: number;
 }
+
+/** How long a check runs, off a live terminal, before a "still running" line says so. */
+export const HEARTBEAT_MS = 10_000;
 
 const LABEL: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERROR' };
 const SYMBOL: Record<Status, string> = { pass: '✔', fail: '✖', warn: '⚠', skip: '○', error: '!' };
@@ -34,8 +42,24 @@ interface Spinner {
 }
 
 /**
- * Live progress and the verdict block. A spinner only on a TTY and never under CI; plain lines
- * otherwise; no colour under NO_COLOR or without a TTY. Server-supplied text is stripped of
+ * True when `stream` is a terminal a spinner can draw on: a TTY with a size. A pseudo-terminal of
+ * zero rows or columns (`docker run -t`, `script` in CI) is not one: ora divides by the width
+ * and would clear an infinite number of lines, for ever.
+ */
+export function isLiveTerminal(stream: TerminalStream): boolean {
+  return Boolean(stream.isTTY) && hasSize(stream);
+}
+
+/** False when the terminal reports zero (or nonsense) rows or columns; an unknown size is fine (ora assumes 80). */
+function hasSize(stream: TerminalStream): boolean {
+  const ok = (n: number | undefined): boolean => n === undefined || (Number.isFinite(n) && n > 0);
+  return ok(stream.columns) && ok(stream.rows);
+}
+
+/**
+ * Live progress and the verdict block. A spinner only on a TTY that has a size and never under
+ * CI; plain lines otherwise, with a "still running" line for a long check, so a CI log never
+ * looks hung; no colour under NO_COLOR or without a TTY. Server-supplied text is stripped of
  * escape sequences so a hostile response cannot repaint the terminal.
  */
 export class TerminalReporter implements RunListener {
@@ -44,11 +68,13 @@ export class TerminalReporter implements RunListener {
   private spinner: Spinner | undefined;
   private readonly running = new Set<string>();
   private readonly progress = new Map<string, string>();
+  /** Off a live terminal: the "still running" timer of each running check. */
+  private readonly heartbeats = new Map<string, NodeJS.Timeout>();
   private idWidth = 12;
 
   constructor(private readonly options: TerminalOptions) {
     const { env, stream } = options;
-    const tty = Boolean(stream.isTTY);
+    const tty = isLiveTerminal(stream);
     const colour = env.FORCE_COLOR && env.FORCE_COLOR !== '0' ? 1 : tty && !('NO_COLOR' in env) ? 1 : 0;
     this.c = new Chalk({ level: colour as 0 | 1 });
     this.live = tty && !isCI(env);
@@ -60,7 +86,18 @@ export class TerminalReporter implements RunListener {
     const { default: ora } = await import('ora');
     // The decision is ours (from the env we were given), not ora's own look at process.env.
     this.spinner = ora({ stream: this.options.stream, discardStdin: false, isEnabled: true });
+    // A terminal resized to nothing mid-run: the spinner goes before it draws at that size
+    // ('resize' is emitted as soon as the new size is known, before any later render).
+    this.options.stream.on('resize', this.onResize);
   }
+
+  private readonly onResize = (): void => {
+    if (!this.spinner || hasSize(this.options.stream)) return;
+    this.options.stream.off('resize', this.onResize);
+    this.spinner.stop();
+    this.spinner = undefined;
+    this.updateSpinner();
+  };
 
   onRunStart({ suite, target, checks }: { suite: { name: string; file: string }; target: { name: string; baseUrl?: string; insecure: boolean }; checks: CheckSpec[] }): void {
     this.idWidth = Math.min(32, Math.max(12, ...checks.map((c) => c.id.length)));
@@ -73,11 +110,23 @@ export class TerminalReporter implements RunListener {
   onCheckStart(check: CheckSpec): void {
     this.running.add(check.id);
     this.updateSpinner();
+    const every = this.options.heartbeatMs ?? HEARTBEAT_MS;
+    if (!this.spinner && every > 0 && !this.heartbeats.has(check.id)) {
+      const started = performance.now();
+      const timer = setInterval(() => {
+        if (this.spinner) return; // a spinner shows it already
+        const progress = this.progress.get(check.id);
+        this.line(this.c.dim(`...    ${check.id} still running (${formatElapsed(performance.now() - started)})${progress ? `: ${progress}` : ''}`));
+      }, every);
+      // A heartbeat never keeps the process alive.
+      timer.unref();
+      this.heartbeats.set(check.id, timer);
+    }
   }
 
-  /** A long check's progress, shown in the spinner (a TTY only: off a TTY there is no spinner). */
+  /** A long check's progress: in the spinner on a TTY, in the "still running" lines otherwise. */
   onCheckProgress(checkId: string, update: ProgressUpdate): void {
-    if (!this.spinner || !this.running.has(checkId)) return;
+    if (!this.running.has(checkId)) return;
     const percent = update.fraction === undefined ? '' : ` ${Math.round(Math.min(1, Math.max(0, update.fraction)) * 100)}%`;
     this.progress.set(checkId, clean(`${update.message}${percent}`));
     this.updateSpinner();
@@ -86,6 +135,8 @@ export class TerminalReporter implements RunListener {
   onCheckEnd(result: CheckResult): void {
     this.running.delete(result.id);
     this.progress.delete(result.id);
+    clearInterval(this.heartbeats.get(result.id));
+    this.heartbeats.delete(result.id);
     this.line(this.formatResult(result));
     // The summary names the first failed assertion; list the others (all of them with --verbose).
     const failed = result.assertions.filter((a) => !a.passed);
@@ -93,9 +144,18 @@ export class TerminalReporter implements RunListener {
     this.updateSpinner();
   }
 
+  /** Stops the spinner (the cursor comes back) and every timer; the process may end right after. */
+  abandon(): void {
+    if (this.spinner) this.options.stream.off('resize', this.onResize);
+    this.spinner?.stop();
+    this.spinner = undefined;
+    for (const timer of this.heartbeats.values()) clearInterval(timer);
+    this.heartbeats.clear();
+  }
+
   /** The verdict block; `files` are the paths written (report, log, bundle). */
   end(report: Report, files: string[] = []): void {
-    this.spinner?.stop();
+    this.abandon();
     const s = report.summary;
     const counts = `${plural(report.results.length, 'check')}: ${s.pass} pass · ${s.fail} fail · ${s.error} error · ${s.warn} warn · ${s.skip} skip`;
     this.options.stream.write('\n');
@@ -168,6 +228,12 @@ export class TerminalReporter implements RunListener {
 /** True under a CI system (no spinner there). */
 export function isCI(env: Record<string, string | undefined>): boolean {
   return Boolean(env.CI && env.CI !== 'false' && env.CI !== '0') || Boolean(env.GITHUB_ACTIONS || env.GITLAB_CI || env.BUILDKITE || env.JENKINS_URL);
+}
+
+/** `20 s`, `2 min 5 s`. */
+function formatElapsed(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 120 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
 function formatMs(ms: number): string {

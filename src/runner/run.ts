@@ -82,6 +82,12 @@ export interface RunOptions extends Selection {
   loadType?: (name: string) => Promise<CheckType>;
   /** Validates resolved parameters (default: against the type's schema). */
   validate?: (type: CheckType, params: unknown) => Promise<{ ok: true; params: unknown } | { ok: false; message: string }>;
+  /**
+   * Receives, once the checks start, a function that returns the run as it stands: finished checks
+   * as they ended, the others skipped as interrupted, the report incomplete. For a process that
+   * must end before the run does (a second Ctrl-C, a check that ignores the abort).
+   */
+  snapshot?: (current: () => RunOutput) => void;
 }
 
 /** What a run produces: the report plus what does not belong in it (artifact bytes). */
@@ -119,7 +125,7 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
 
   const { included, skipped } = selectChecks(plan.suite.checks, options);
   const startedAt = clock.now();
-  const started = clock.monotonic();
+  const runStart = clock.monotonic();
   const results = new Map<string, CheckResult>();
   const artifacts = new Map<string, Artifact[]>();
   const captures: Record<string, Record<string, unknown>> = {};
@@ -134,12 +140,13 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
   for (const type of types.values()) await validate(type, {});
 
   emit('onRunStart', { suite: plan.suite, target: plan.target, checks: included });
+  const startedIds = new Set<string>();
 
-  const finish = (spec: CheckSpec, partial: Partial<CheckResult> & Pick<CheckResult, 'status' | 'summary'>, outcome?: Outcome): void => {
+  const resultOf = (spec: CheckSpec, partial: Partial<CheckResult> & Pick<CheckResult, 'status' | 'summary'>, outcome?: Outcome): CheckResult => {
     const waiver = spec.waiver ? waiverState(spec.waiver, clock.now()) : undefined;
     const failed = partial.status === 'fail' || partial.status === 'error';
     const expiredNote = waiver && !waiver.active && failed ? ` (waiver expired on ${waiver.expires}: it no longer counts)` : '';
-    const result: CheckResult = redactor.redactDeep({
+    return redactor.redactDeep({
       id: spec.id,
       type: spec.type,
       title: spec.title,
@@ -158,6 +165,10 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
       ...partial,
       summary: `${partial.summary}${expiredNote}`,
     });
+  };
+
+  const finish = (spec: CheckSpec, partial: Partial<CheckResult> & Pick<CheckResult, 'status' | 'summary'>, outcome?: Outcome): void => {
+    const result = resultOf(spec, partial, outcome);
     if (outcome?.artifacts?.length) {
       const stored = outcome.artifacts.map((a) => ({ ...a, data: typeof a.data === 'string' ? redactor.redact(a.data) : a.data }));
       artifacts.set(spec.id, stored);
@@ -174,6 +185,7 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
 
   const runOne = async (spec: CheckSpec): Promise<void> => {
     const type = types.get(spec.type)!;
+    startedIds.add(spec.id);
     const firstStart = clock.now().toISOString();
     const t0 = clock.monotonic();
     emit('onCheckStart', spec);
@@ -264,6 +276,43 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
     }
   };
 
+  const failOn = options.failOn ?? 'major';
+  const reportOf = (ordered: CheckResult[], incomplete: boolean): Report => {
+    const warnings: string[] = [];
+    if (plan.target.insecure) warnings.push(`TLS certificate verification is turned off for environment "${plan.target.name}" (insecure: true): results do not prove the certificate is valid.`);
+    return redactor.redactDeep({
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      tool: { name: 'payready', version: options.toolVersion },
+      suite: { name: plan.suite.name, title: plan.suite.title, file: plan.suite.file, sha256: plan.suite.sha256 },
+      environment: {
+        name: plan.target.name,
+        sandbox: plan.target.sandbox,
+        embedded: plan.embedded,
+        insecure: plan.target.insecure,
+        ...(plan.target.baseUrl ? { baseUrl: plan.target.baseUrl } : {}),
+        ...(plan.faults?.length ? { faults: plan.faults } : {}),
+      },
+      startedAt: startedAt.toISOString(),
+      finishedAt: clock.now().toISOString(),
+      durationMs: clock.monotonic() - runStart,
+      verdict: computeVerdict(ordered, failOn, incomplete),
+      failOn,
+      summary: countStatuses(ordered),
+      sections: scoreSections(ordered),
+      results: ordered,
+      warnings,
+      incomplete,
+    });
+  };
+  options.snapshot?.(() => {
+    const ordered = included.map(
+      (spec) =>
+        results.get(spec.id) ??
+        resultOf(spec, startedIds.has(spec.id) ? { status: 'skip', summary: 'interrupted before the check finished', skippedBy: 'interrupt' } : { status: 'skip', summary: 'not run: the run was interrupted', skippedBy: 'interrupt' }),
+    );
+    return { report: reportOf(ordered, true), artifacts, interactions, redactor };
+  });
+
   await schedule(included, {
     concurrency: Math.max(1, options.concurrency ?? 8),
     signal: runSignal,
@@ -290,33 +339,7 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
   await transport.close();
 
   const ordered = included.map((c) => results.get(c.id)!);
-  const failOn = options.failOn ?? 'major';
-  const warnings: string[] = [];
-  if (plan.target.insecure) warnings.push(`TLS certificate verification is turned off for environment "${plan.target.name}" (insecure: true): results do not prove the certificate is valid.`);
-  const report: Report = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'payready', version: options.toolVersion },
-    suite: { name: plan.suite.name, title: plan.suite.title, file: plan.suite.file, sha256: plan.suite.sha256 },
-    environment: {
-      name: plan.target.name,
-      sandbox: plan.target.sandbox,
-      embedded: plan.embedded,
-      insecure: plan.target.insecure,
-      ...(plan.target.baseUrl ? { baseUrl: plan.target.baseUrl } : {}),
-      ...(plan.faults?.length ? { faults: plan.faults } : {}),
-    },
-    startedAt: startedAt.toISOString(),
-    finishedAt: clock.now().toISOString(),
-    durationMs: clock.monotonic() - started,
-    verdict: computeVerdict(ordered, failOn, incomplete),
-    failOn,
-    summary: countStatuses(ordered),
-    sections: scoreSections(ordered),
-    results: ordered,
-    warnings,
-    incomplete,
-  };
-  return { report: redactor.redactDeep(report), artifacts, interactions, redactor };
+  return { report: reportOf(ordered, incomplete), artifacts, interactions, redactor };
 }
 
 interface Scheduler {

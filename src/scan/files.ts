@@ -23,10 +23,14 @@ export interface ScanOptions extends WalkOptions {
 export interface ScanStats {
   /** Text files scanned. */
   files: number;
-  /** Bytes scanned (after decompression). */
+  /** Bytes scanned (after decompression, and as UTF-8 for UTF-16 files). */
   bytes: number;
-  /** Files skipped as binary. */
-  binary: number;
+  /** Files skipped as binary, by display name. */
+  binary: string[];
+  /** Text files read as UTF-16 (decoded). */
+  utf16: number;
+  /** Text files that start with NUL padding (skipped). */
+  nulPadded: number;
   /** Files skipped for their size. */
   tooLarge: number;
   /** Files that could not be read, with the reason. */
@@ -38,7 +42,7 @@ export interface ScanStats {
 /** Scans every text file the patterns name; `visit` consumes the file's chunks and returns the bytes it read. */
 export async function scanFiles(patterns: readonly string[], options: ScanOptions, visit: (file: WalkedFile, chunks: AsyncGenerator<Buffer>) => Promise<void>): Promise<ScanStats> {
   const started = options.now();
-  const stats: ScanStats = { files: 0, bytes: 0, binary: 0, tooLarge: 0, unreadable: [], durationMs: 0 };
+  const stats: ScanStats = { files: 0, bytes: 0, binary: [], utf16: 0, nulPadded: 0, tooLarge: 0, unreadable: [], durationMs: 0 };
   for await (const file of walkFiles(patterns, options)) {
     options.signal?.throwIfAborted();
     if (options.maxFileBytes !== undefined && file.size > options.maxFileBytes) {
@@ -47,10 +51,12 @@ export async function scanFiles(patterns: readonly string[], options: ScanOption
     }
     const opened = await openForScan(file.path, { gunzip: options.gunzip, ...(options.signal ? { signal: options.signal } : {}) });
     if (opened.kind !== 'text') {
-      if (opened.kind === 'binary') stats.binary += 1;
+      if (opened.kind === 'binary') stats.binary.push(file.name);
       else stats.unreadable.push({ name: file.name, reason: opened.reason ?? 'unreadable' });
       continue;
     }
+    if (opened.encoding !== 'utf-8') stats.utf16 += 1;
+    if (opened.leadingNuls > 0) stats.nulPadded += 1;
     let bytes = 0;
     const source = opened.chunks;
     const counted = (async function* () {
@@ -81,18 +87,42 @@ export function scanMeasurements(stats: ScanStats): Measurement[] {
     { name: 'bytes scanned', value: stats.bytes, unit: 'B' },
     { name: 'scan time', value: stats.durationMs, unit: 'ms' },
     { name: 'throughput', value: seconds > 0 ? stats.bytes / 1e6 / seconds : 0, unit: 'MB/s' },
-    { name: 'binary files skipped', value: stats.binary, unit: 'count' },
+    { name: 'binary files skipped', value: stats.binary.length, unit: 'count' },
+    ...(stats.utf16 > 0 ? [{ name: 'UTF-16 files decoded', value: stats.utf16, unit: 'count' }] : []),
+    ...(stats.nulPadded > 0 ? [{ name: 'files with leading NUL padding', value: stats.nulPadded, unit: 'count' }] : []),
     ...(stats.tooLarge > 0 ? [{ name: 'large files skipped', value: stats.tooLarge, unit: 'count' }] : []),
     ...(stats.unreadable.length > 0 ? [{ name: 'unreadable files', value: stats.unreadable.length, unit: 'count' }] : []),
   ];
 }
 
-/** `12 files, 3.4 MB` (and what was skipped) for a summary line. */
-export function describeScan(stats: ScanStats): string {
+/** Binary files named in a summary at most (the findings list them all). */
+const NAMED_IN_SUMMARY = 3;
+
+/** `12 files, 3.4 MB` and what was skipped, for a summary line: binary files counted, named, or left to the caller to say. */
+export function describeScan(stats: ScanStats, binary: 'count' | 'name' | 'omit' = 'count'): string {
   const parts = [plural(stats.files, 'file'), formatBytes(stats.bytes)];
-  if (stats.binary > 0) parts.push(`${stats.binary} binary skipped`);
+  if (stats.binary.length > 0 && binary !== 'omit') parts.push(`${stats.binary.length} binary skipped${binary === 'name' ? ` (${listNames(stats.binary)})` : ''}`);
   if (stats.tooLarge > 0) parts.push(`${stats.tooLarge} too large skipped`);
   return parts.join(', ');
+}
+
+/** `a.bin, b.bin, c.bin and 4 more`. */
+export function listNames(names: readonly string[], max = NAMED_IN_SUMMARY): string {
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
+/** Binary files listed as findings at most (all are counted). */
+export const MAX_BINARY_FINDINGS = 1000;
+
+/** One note per file skipped as binary, so a reader sees exactly what was not scanned. */
+export function binaryFindings(stats: ScanStats): Finding[] {
+  return stats.binary.slice(0, MAX_BINARY_FINDINGS).map((file) => ({
+    rule: 'scan/binary-skipped',
+    level: 'note' as const,
+    message: 'not scanned: binary (NUL and control bytes near the start; not UTF-8, UTF-16 or NUL-padded text)',
+    file,
+  }));
 }
 
 /** `logs/app.log:12`. */

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -7,6 +7,16 @@ import { runCheck } from './harness.js';
 import { ROOT } from '../e2e/helpers.js';
 
 const LOGS = join(ROOT, 'fixtures/scan/logs');
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'payready-pan-'));
+  temps.push(dir);
+  return dir;
+}
 // Real-looking numbers planted in fixtures/scan/logs (Luhn-valid, known IIN ranges, not test cards).
 const REAL = ['4532015112830366', '5425233430109903', '371483105720212', '6011007731139423'];
 const TEST = ['4111111111111111', '4000000000000002', '378282246310005', '4242424242424242'];
@@ -16,7 +26,7 @@ interface PanCase {
   params: Record<string, unknown>;
   status: 'pass' | 'fail' | 'warn' | 'error';
   summary: RegExp;
-  findings?: { rule: string; level: string; file: string; line: number; column?: number; message: RegExp }[];
+  findings?: { rule: string; level: string; file: string; line?: number; column?: number; message: RegExp }[];
 }
 
 const cases: PanCase[] = [
@@ -62,10 +72,10 @@ const cases: PanCase[] = [
     ],
   },
   {
-    name: 'a folder is walked: .gz logs are decompressed, binary files skipped',
+    name: 'a folder is walked: .gz logs are decompressed, binary files skipped and named',
     params: { paths: ['.'] },
     status: 'fail',
-    summary: /^4 unmasked card numbers in 4 files, .*1 binary skipped.*first real-cards\.log:2/,
+    summary: /^4 unmasked card numbers in 4 files, .*1 binary skipped \(screenshot\.bin\).*first real-cards\.log:2/,
   },
   {
     name: 'a glob picks rotated logs only',
@@ -74,10 +84,17 @@ const cases: PanCase[] = [
     summary: /^1 unmasked card number in 1 file, .*first rotated-2026-01-14\.log\.gz:2 \(discover card number 601100\*{6}9423\)/,
   },
   {
-    name: 'exclude leaves files out',
+    name: 'exclude leaves files out; a binary file left in is named and makes the result a warning',
     params: { paths: ['.'], exclude: ['real-*.log', '*.gz'], testCards: 'ignore' },
+    status: 'warn',
+    summary: /^no card numbers in 2 files, [^,]+, but 1 file was skipped as binary and not scanned \(screenshot\.bin\): decompress or convert it to text, or leave it out with exclude$/,
+    findings: [{ rule: 'scan/binary-skipped', level: 'note', file: 'screenshot.bin', message: /^not scanned: binary/ }],
+  },
+  {
+    name: 'excluding the binary file too passes',
+    params: { paths: ['.'], exclude: ['real-*.log', '*.gz', '*.bin'], testCards: 'ignore' },
     status: 'pass',
-    summary: /^no card numbers in 2 files, .*1 binary skipped/,
+    summary: /^no card numbers in 2 files, [^,]+$/,
   },
   {
     name: 'a glob that matches nothing is a warning that says where to point',
@@ -103,7 +120,7 @@ describe('pan-scan check against fixture logs', () => {
         expect(outcome.findings).toHaveLength(c.findings.length);
         c.findings.forEach((want, i) => {
           const got = outcome.findings![i]!;
-          expect(got).toMatchObject({ rule: want.rule, level: want.level, file: want.file, line: want.line, ...(want.column ? { column: want.column } : {}) });
+          expect(got).toMatchObject({ rule: want.rule, level: want.level, file: want.file, ...(want.line ? { line: want.line } : {}), ...(want.column ? { column: want.column } : {}) });
           expect(got.message).toMatch(want.message);
         });
       }
@@ -125,7 +142,7 @@ describe('pan-scan check against fixture logs', () => {
   });
 
   it('finds a number split across read chunks and counts lines across them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'payready-pan-'));
+    const dir = tempDir();
     // 1 MiB chunks: put the number across the first boundary, after 40,000 lines.
     const filler = 'x'.repeat(25) + '\n';
     const lines = Math.floor((1024 * 1024 - 8) / filler.length);
@@ -138,12 +155,115 @@ describe('pan-scan check against fixture logs', () => {
   });
 
   it('a corrupt .gz is reported as unreadable, not as a crash', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'payready-pan-'));
+    const dir = tempDir();
     const good = gzipSync('line one\n');
     writeFileSync(join(dir, 'broken.log.gz'), Buffer.concat([good.subarray(0, 10), Buffer.from('not gzip at all')]));
     writeFileSync(join(dir, 'ok.log'), 'nothing here\n');
     const { outcome } = await runCheck('pan-scan', { paths: ['.'] }, { baseDir: dir });
     expect(outcome.status).toBe('warn');
     expect(outcome.summary).toMatch(/^no card numbers in .*, but could not read broken\.log\.gz \(not a valid gzip file\)$/);
+  });
+});
+
+// The planted real-looking number: line 3, column 11 of every variant below.
+const PLANTED = ['2026-01-15 INFO start', 'payment ok\tcafé € 👍', 'POST card=4532015112830366 cvc=123', 'done'].join('\r\n') + '\r\n';
+
+function utf16(text: string, order: 'le' | 'be', bom: boolean): Buffer {
+  const le = Buffer.from((bom ? '\ufeff' : '') + text, 'utf16le');
+  return order === 'le' ? le : Buffer.from(le).swap16();
+}
+
+// The first bytes of a PNG: signature, then the IHDR chunk (a 256x256 RGBA image).
+const PNG_HEADER = Buffer.from('89504e470d0a1a0a0000000d49484452000001000000010008060000005c72a866', 'hex');
+
+describe('pan-scan reads the logs real systems write (issue 12)', () => {
+  const variants: { name: string; bytes: () => Buffer; encoding?: string; padded?: boolean }[] = [
+    { name: '[pan/utf16] UTF-16LE with a byte-order mark (Windows services, PowerShell Out-File)', bytes: () => utf16(PLANTED, 'le', true), encoding: 'utf-16' },
+    { name: '[pan/utf16] UTF-16BE with a byte-order mark', bytes: () => utf16(PLANTED, 'be', true), encoding: 'utf-16' },
+    { name: '[pan/utf16] UTF-16LE without a byte-order mark (detected by its zero bytes)', bytes: () => utf16(PLANTED, 'le', false), encoding: 'utf-16' },
+    { name: '[pan/utf16] UTF-16BE without a byte-order mark (detected by its zero bytes)', bytes: () => utf16(PLANTED, 'be', false), encoding: 'utf-16' },
+    { name: '[pan/nul-padding] NUL padding before the text (logrotate copytruncate, the writer kept its offset)', bytes: () => Buffer.concat([Buffer.alloc(70_000), Buffer.from(PLANTED)]), padded: true },
+    { name: '[pan/nul-padding] NUL padding of more than one read chunk (1 MiB) before the text', bytes: () => Buffer.concat([Buffer.alloc(3 * 1024 * 1024 + 5), Buffer.from(PLANTED)]), padded: true },
+    { name: '[pan/nul-padding] [pan/utf16] NUL padding before UTF-16BE text (the padding ends inside the first code unit)', bytes: () => Buffer.concat([Buffer.alloc(4096), utf16(PLANTED, 'be', false)]), encoding: 'utf-16', padded: true },
+    { name: '[pan/nul-padding] [pan/utf16] NUL padding before UTF-16LE text with a byte-order mark', bytes: () => Buffer.concat([Buffer.alloc(4096), utf16(PLANTED, 'le', true)]), encoding: 'utf-16', padded: true },
+  ];
+  for (const v of variants) {
+    it(`${v.name}: the card number is found on its line, and naming the file scans it`, async () => {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'app.log'), v.bytes());
+      for (const paths of [['app.log'], ['.']]) {
+        const { outcome } = await runCheck('pan-scan', { paths }, { baseDir: dir });
+        expect(outcome.status, outcome.summary).toBe('fail');
+        expect(outcome.summary).toMatch(/^1 unmasked card number in 1 file, .*first app\.log:3 \(visa card number 453201\*{6}0366\)/);
+        expect(outcome.findings).toEqual([expect.objectContaining({ rule: 'pan/unmasked', file: 'app.log', line: 3, column: 11 })]);
+        const m = Object.fromEntries(outcome.measurements!.map((x) => [x.name, x.value]));
+        expect(m['binary files skipped']).toBe(0);
+        expect(m['UTF-16 files decoded'] ?? 0).toBe(v.encoding ? 1 : 0);
+        expect(m['files with leading NUL padding'] ?? 0).toBe(v.padded ? 1 : 0);
+        expect(JSON.stringify(outcome)).not.toContain('4532015112830366');
+      }
+    });
+  }
+
+  it('[pan/utf16] a gzipped UTF-16 log is decompressed and decoded', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'app.log.1.gz'), gzipSync(utf16(PLANTED, 'le', true)));
+    const { outcome } = await runCheck('pan-scan', { paths: ['*.gz'] }, { baseDir: dir });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.findings![0]).toMatchObject({ file: 'app.log.1.gz', line: 3, column: 11 });
+  });
+
+  it('[pan/utf16] line numbers stay right in a UTF-16 file of several read chunks, a number on each side of the boundaries', async () => {
+    const dir = tempDir();
+    const filler = 'GET /v1/payments/pay_x 200 12ms\n';
+    const lines = 40_000; // 1.3 MB of text, 2.6 MB as UTF-16: three 1 MiB chunks
+    const text = `${filler.repeat(lines)}card 4532015112830366\n${filler.repeat(lines)}card 5425233430109903\n`;
+    writeFileSync(join(dir, 'big.log'), utf16(text, 'le', false));
+    const { outcome } = await runCheck('pan-scan', { paths: ['big.log'] }, { baseDir: dir });
+    expect(outcome.findings!.map((f) => [f.line, f.column])).toEqual([
+      [lines + 1, 6],
+      [2 * lines + 2, 6],
+    ]);
+  });
+
+  it('[pan/nul-padding] a run of NUL bytes in the middle of a log (a hole a crash left) is passed over; numbers either side are found, none is made of the digits around it', async () => {
+    const dir = tempDir();
+    const text = Buffer.concat([Buffer.from('a 4532015112830366\nref 4532015112'), Buffer.alloc(20_000), Buffer.from('830366 tail\nb 5425233430109903\n')]);
+    writeFileSync(join(dir, 'holed.log'), text);
+    const { outcome } = await runCheck('pan-scan', { paths: ['holed.log'] }, { baseDir: dir });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.findings!.map((f) => [f.line, f.message])).toEqual([
+      [1, 'unmasked visa card number 453201******0366'],
+      [3, 'unmasked mastercard card number 542523******9903'],
+    ]);
+  });
+
+  it('[pan/nul-padding] a file of NUL bytes only (truncated, nothing written since) is scanned, not skipped', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'app.log'), Buffer.alloc(100_000));
+    const { outcome } = await runCheck('pan-scan', { paths: ['app.log'] }, { baseDir: dir });
+    expect(outcome.status).toBe('pass');
+    expect(outcome.summary).toBe('no card numbers in 1 file, 0 B');
+    expect(outcome.measurements!.find((m) => m.name === 'files with leading NUL padding')?.value).toBe(1);
+  });
+
+  it('[pan/binary-listed] a binary file named directly is a warning that names it, not "no files matched"', async () => {
+    const dir = tempDir();
+    // An ELF header: NUL and control bytes.
+    writeFileSync(join(dir, 'payments.log'), Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0]), Buffer.from(' 4532015112830366 ')]));
+    const { outcome } = await runCheck('pan-scan', { paths: ['payments.log'] }, { baseDir: dir });
+    expect(outcome.status).toBe('warn');
+    expect(outcome.summary).toBe('no card numbers in 0 files, 0 B, but 1 file was skipped as binary and not scanned (payments.log): decompress or convert it to text, or leave it out with exclude');
+    expect(outcome.findings).toEqual([{ rule: 'scan/binary-skipped', level: 'note', file: 'payments.log', message: expect.stringMatching(/^not scanned: binary/) }]);
+  });
+
+  it('[pan/binary-listed] every binary file is listed in the findings; the summary names the first three', async () => {
+    const dir = tempDir();
+    for (const name of ['a.bin', 'b.bin', 'c.bin', 'd.bin', 'e.bin']) writeFileSync(join(dir, name), PNG_HEADER);
+    writeFileSync(join(dir, 'ok.log'), 'nothing\n');
+    const { outcome } = await runCheck('pan-scan', { paths: ['.'] }, { baseDir: dir });
+    expect(outcome.status).toBe('warn');
+    expect(outcome.summary).toMatch(/5 files were skipped as binary and not scanned \(a\.bin, b\.bin, c\.bin and 2 more\)/);
+    expect(outcome.findings!.map((f) => f.file)).toEqual(['a.bin', 'b.bin', 'c.bin', 'd.bin', 'e.bin']);
   });
 });

@@ -88,7 +88,7 @@ describe('payready CLI', () => {
     expect(stackTraceIn(result.stderr)).toBeUndefined();
   });
 
-  it('SIGINT during a run writes a report marked incomplete and exits 130; SIGTERM exits 143', async () => {
+  it('[signals/blocked-check] SIGINT during a run writes a report marked incomplete and exits 130; SIGTERM exits 143', async () => {
     for (const [signal, code] of [
       ['SIGINT', 130],
       ['SIGTERM', 143],

@@ -111,12 +111,14 @@ describe('compliance checks end to end', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^FAIL\s+no-hardcoded-credentials\s+2\.1\s.*8 hard-coded credentials in \d+ files, .*first \.\.\/config\/settings\.yaml:4/m);
     expect(result.stdout).toMatch(/^FAIL\s+no-pan-in-logs\s+2\.2\s.*4 unmasked card numbers in 4 files, .*first \.\.\/logs\/real-cards\.log:2/m);
-    const sarif = JSON.parse(readFileSync(join(out, 'report.sarif'), 'utf8')) as { runs: { results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } } }[] }[] }[] };
-    const located = sarif.runs[0]!.results.map((r) => `${r.level} ${r.ruleId} ${r.locations[0]!.physicalLocation.artifactLocation.uri}:${r.locations[0]!.physicalLocation.region.startLine}`);
+    const sarif = JSON.parse(readFileSync(join(out, 'report.sarif'), 'utf8')) as { runs: { results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region?: { startLine: number } } }[] }[] }[] };
+    const located = sarif.runs[0]!.results.map((r) => `${r.level} ${r.ruleId} ${r.locations[0]!.physicalLocation.artifactLocation.uri}:${r.locations[0]!.physicalLocation.region?.startLine ?? '-'}`);
     expect(located).toContain('error payment/live-secret-key src/config.js:3');
     expect(located).toContain('note payment/test-secret-key test/fixtures/stripe.json:3');
     expect(located).toContain('error env-file/tracked .env:1');
     expect(located.filter((l) => l.includes(' pan/'))).toHaveLength(8);
+    // The file pan-scan could not read is in the SARIF too, as a note without a line.
+    expect(located.filter((l) => l.includes(' scan/binary-skipped '))).toEqual([expect.stringMatching(/^note scan\/binary-skipped \S*logs\/screenshot\.bin:-$/)]);
     const secrets = [...Object.values(PLANTED).filter((v) => !v.startsWith('-----')), ...Object.values(LITERALS)];
     const pans = ['4532015112830366', '5425233430109903', '371483105720212', '6011007731139423', '4111111111111111', '4242424242424242'];
     expectNowhere([...secrets, ...pans], result, out);

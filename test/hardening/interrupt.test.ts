@@ -44,7 +44,7 @@ async function interruptAt(delayMs: number, signal: NodeJS.Signals): Promise<'hi
 }
 
 describe('interrupted demo runs', () => {
-  it('SIGINT and SIGTERM at random moments leave a valid report, no temporary files, exit 130/143', async () => {
+  it('[signals/random-moments] SIGINT and SIGTERM at random moments leave a valid report, no temporary files, exit 130/143', async () => {
     const outcomes: string[] = [];
     for (let i = 0; i < 8; i++) {
       const delayMs = Math.floor(Math.random() * 150);

@@ -66,3 +66,112 @@ describe('terminal reporter', () => {
     expect(out).toMatch(/^Waived {5}payment-approve: PSP fixes async authorisation in release 42 \(approved by jane\.doe@example\.com, until 2027-01-31\)$/m);
   });
 });
+
+/** A fake terminal that refuses to grow past `limit` bytes (an endless redraw loop throws instead of hanging the test). */
+function fakeTerminal(size: { columns: number; rows: number }, limit = 1_000_000): { stream: PassThrough & { isTTY: boolean; columns: number; rows: number }; output: () => string } {
+  // The cursor moves write their escape codes, as tty.WriteStream's do, so the limit counts them.
+  const stream = Object.assign(new PassThrough(), {
+    isTTY: true,
+    ...size,
+    cursorTo: (x: number) => stream.write(`\u001b[${x + 1}G`),
+    clearLine: () => stream.write('\u001b[2K'),
+    moveCursor: (_dx: number, dy: number) => stream.write(dy < 0 ? `\u001b[${-dy}A` : ''),
+  });
+  let out = '';
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    out += String(chunk);
+    if (out.length > limit) throw new Error(`unbounded terminal output: ${out.length} bytes`);
+    return write(chunk, ...rest);
+  }) as typeof stream.write;
+  stream.resume();
+  return { stream, output: () => out };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const RESULT = FIXED_REPORT.results.find((r) => r.id === 'payments-require-auth')!;
+
+/** A run of one check on `stream`, the check running for `ms`. */
+async function runOne(reporter: TerminalReporter, ms: number, during?: () => void): Promise<void> {
+  await reporter.prepare();
+  const check = { id: RESULT.id } as CheckSpec;
+  reporter.onRunStart({ suite: { name: 'go-live', file: 'checks/go-live.yaml' }, target: { name: 'sandbox', insecure: false }, checks: [check] });
+  reporter.onCheckStart(check);
+  await sleep(ms / 2);
+  during?.();
+  await sleep(ms / 2);
+  reporter.onCheckEnd(RESULT);
+  reporter.end(FIXED_REPORT);
+}
+
+describe('[terminal/zero-size] terminal reporter on a terminal of zero rows or columns (issue 12)', () => {
+  for (const size of [
+    { columns: 0, rows: 0 },
+    { columns: 0, rows: 24 },
+    { columns: 80, rows: 0 },
+  ]) {
+    it(`${size.columns}x${size.rows} is treated as no TTY: plain lines, no escape codes, bounded output`, async () => {
+      const { stream, output } = fakeTerminal(size);
+      await runOne(new TerminalReporter({ stream, env: {}, heartbeatMs: 0 }), 400);
+      expect(output()).not.toContain('\u001b');
+      expect(output()).toMatch(/^FAIL {3}payments-require-auth/m);
+      expect(output().length).toBeLessThan(5_000);
+    });
+  }
+
+  it('a terminal resized to zero columns mid-run drops the spinner before it draws at that size', async () => {
+    const { stream, output } = fakeTerminal({ columns: 120, rows: 40 });
+    await runOne(new TerminalReporter({ stream, env: {}, heartbeatMs: 0 }), 400, () => {
+      stream.columns = 0;
+      stream.emit('resize');
+    });
+    expect(output()).toContain('running payments-require-auth'); // the spinner was there before
+    expect(output().length).toBeLessThan(20_000);
+  });
+});
+
+describe('[terminal/heartbeat] terminal reporter heartbeat without a TTY (issue 12)', () => {
+  function plain(): { stream: PassThrough; lines: () => string[] } {
+    const stream = new PassThrough();
+    let out = '';
+    stream.on('data', (d: Buffer) => (out += d.toString()));
+    return { stream, lines: () => out.split('\n') };
+  }
+
+  it('prints "still running" for a long check every interval, with its progress, and stops when it ends', async () => {
+    const { stream, lines } = plain();
+    const reporter = new TerminalReporter({ stream, env: { CI: 'true' }, heartbeatMs: 40 });
+    const check = { id: 'api-load' } as CheckSpec;
+    reporter.onRunStart({ suite: { name: 'go-live', file: 'checks/go-live.yaml' }, target: { name: 'sandbox', insecure: false }, checks: [check] });
+    reporter.onCheckStart(check);
+    await sleep(150);
+    reporter.onCheckProgress('api-load', { message: '1,200/2,000 requests', fraction: 0.6 });
+    await sleep(150);
+    reporter.onCheckEnd({ ...RESULT, id: 'api-load' });
+    const beats = lines().filter((l) => l.startsWith('...'));
+    expect(beats.length).toBeGreaterThanOrEqual(2);
+    for (const beat of beats) expect(beat).toMatch(/^\.\.\. {4}api-load still running \(\d+ s\)(: 1,200\/2,000 requests 60%)?$/);
+    expect(beats.at(-1)).toContain(': 1,200/2,000 requests 60%');
+    // One line per finished check, then silence.
+    expect(lines().filter((l) => /^FAIL {3}api-load/.test(l))).toHaveLength(1);
+    const count = lines().length;
+    await sleep(150);
+    expect(lines().length).toBe(count);
+    reporter.end(FIXED_REPORT);
+  });
+
+  it('prints no heartbeat for a check that ends within the interval, nor with the heartbeat off', async () => {
+    for (const heartbeatMs of [10_000, 0]) {
+      const { stream, lines } = plain();
+      const reporter = new TerminalReporter({ stream, env: { CI: 'true' }, heartbeatMs });
+      await runOne(reporter, 100);
+      expect(lines().filter((l) => l.startsWith('...'))).toEqual([]);
+    }
+  });
+
+  it('on a live terminal the spinner shows progress instead: no heartbeat lines', async () => {
+    const { stream, output } = fakeTerminal({ columns: 200, rows: 40 });
+    await runOne(new TerminalReporter({ stream, env: {}, heartbeatMs: 30 }), 200);
+    expect(output()).not.toContain('still running');
+  });
+});

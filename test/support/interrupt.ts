@@ -11,6 +11,8 @@ export function manualInterrupt(): Interrupt & { fire(signal: NodeJS.Signals): v
       return received;
     },
     onInterrupt: (listener) => void (received ? listener(received) : listeners.push(listener)),
+    // In-process runs are never ended the hard way.
+    onHardExit: () => () => undefined,
     dispose: () => undefined,
     fire(signal) {
       received = signal;

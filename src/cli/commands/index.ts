@@ -12,8 +12,14 @@ import schema from './schema.js';
 import validate from './validate.js';
 import verify from './verify.js';
 
+/** How a command ended, besides its exit code. */
+export interface ExitOptions {
+  /** A SIGINT/SIGTERM is how this command normally ends (a server): its code stands, not 130/143. */
+  stoppedBySignal?: boolean;
+}
+
 /** Registers one command on the program; its action stores an exit code through `setExit`. */
-export type RegisterCommand = (program: Command, io: Io, setExit: (code: number) => void) => void;
+export type RegisterCommand = (program: Command, io: Io, setExit: (code: number, options?: ExitOptions) => void) => void;
 
 /** Every command, in the order `--help` lists them. */
 export const commands: RegisterCommand[] = [run, demo, sandbox, validate, checks, coverage, verify, diff, merge, init, schema];

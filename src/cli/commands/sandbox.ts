@@ -72,11 +72,11 @@ const register: RegisterCommand = (program, io, setExit) => {
           '',
         ].join('\n'),
       );
-      // Ctrl-C is the normal way to stop a server: close cleanly and exit 0.
+      // Ctrl-C (or SIGTERM from a supervisor) is the normal way to stop a server: close cleanly and exit 0.
       await new Promise<void>((resolve) => io.interrupt.onInterrupt(() => resolve()));
       await sandbox.close();
       io.stdout.write('sandbox stopped\n');
-      setExit(EXIT.ok);
+      setExit(EXIT.ok, { stoppedBySignal: true });
     });
 };
 
