@@ -204,7 +204,7 @@ describe('oauth check with a person at the terminal', () => {
   });
 });
 
-describe('credentials go only to endpoints judged first (a hostile discovery document)', () => {
+describe('[oauth/secret-judged-first] credentials go only to endpoints judged first (a hostile discovery document)', () => {
   /** Every request a server received: method, path, Authorization header and body. */
   type Seen = { method: string; path: string; authorization: string | undefined; body: string };
   const SECRET = 'recorded-client-secret-0123456789';

@@ -54,7 +54,7 @@ describe('card numbers are masked in every output of a run', () => {
     expect(pansIn('411111******1111 pay_4111111111111111x 12.4111111111111111 1796602226123')).toEqual([]);
   });
 
-  it('demo --evidence: no file of the unpacked bundle, the reports, the log or the terminal holds a full card number', async () => {
+  it('[pan/masked-everywhere] demo --evidence: no file of the unpacked bundle, the reports, the log or the terminal holds a full card number', async () => {
     const dir = workDir();
     const run = await runCli(
       ['demo', '--skip', 'checkout-mobile', '--out', 'report', '--evidence', 'evidence.tar.gz', '--reporter', 'json', '--reporter', 'junit', '--reporter', 'markdown', '--reporter', 'html', '--reporter', 'sarif', '--verbose'],

@@ -12,7 +12,7 @@ const everyPrintable = fc
 const context = fc.string({ unit: fc.constantFrom(...PRINTABLE), maxLength: 12 });
 
 describe('Redactor', () => {
-  it('removes a secret of every printable ASCII character in every encoding it travels in, whatever surrounds it', () => {
+  it('[creds/encodings] removes a secret of every printable ASCII character in every encoding it travels in, whatever surrounds it', () => {
     fc.assert(
       fc.property(everyPrintable, context, context, (secret, before, after) => {
         const redactor = new Redactor();

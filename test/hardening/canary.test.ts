@@ -76,7 +76,7 @@ afterEach(() => {
 });
 
 describe('canary secrets', () => {
-  it('planted secrets of every printable ASCII character (client secret, API key, header value, captured token) and every token the sandbox issued appear in no byte written, in no encoding', async () => {
+  it('[creds/canary] planted secrets of every printable ASCII character (client secret, API key, header value, captured token) and every token the sandbox issued appear in no byte written, in no encoding', async () => {
     // Secrets holding every printable ASCII character, as the client secret (sent with HTTP Basic
     // and client_secret_post), an API key, the value of a header with an ordinary name, and an
     // access token a server hands out and the suite captures; plus two hand-written ones.

@@ -101,7 +101,7 @@ const sentCredentials = (headers: IncomingHttpHeaders): string[] =>
   ['authorization', 'cookie', 'proxy-authorization', 'x-api-key', 'x-auth-token', 'x-signature-context'].filter((name) => headers[name] !== undefined);
 
 describe('redirects keep credentials with their origin', () => {
-  it('a redirect to another port drops every credential header, by name or because it holds a registered secret, and says which', async () => {
+  it('[creds/redirect-origin] a redirect to another port drops every credential header, by name or because it holds a registered secret, and says which', async () => {
     const response = await send({ url: `${origin.a}/start?to=b`, headers: { ...CREDENTIALS, 'X-Trace': 'kept' }, maxRedirects: 3 });
     expect(response.status).toBe(200);
     expect(response.url).toBe(`${origin.b}/landing`);
@@ -126,7 +126,7 @@ describe('redirects keep credentials with their origin', () => {
     expect(sentCredentials(received.a[1]!.headers)).toEqual([]);
   });
 
-  it('a 307 or 308 that would re-send the body to another origin is refused; within the origin the body follows', async () => {
+  it('[creds/redirect-body] a 307 or 308 that would re-send the body to another origin is refused; within the origin the body follows', async () => {
     for (const status of [307, 308]) {
       const response = await send({ method: 'POST', url: `${origin.a}/pay?to=b&status=${status}`, json: { amount: 1000 }, maxRedirects: 3 });
       expect(response.status).toBe(status);
@@ -149,7 +149,7 @@ describe('redirects keep credentials with their origin', () => {
     expect(sentCredentials(received.b[0]!.headers)).toEqual([]);
   });
 
-  it('a redirect from https to plain http is refused, whatever the origin, and the http server hears nothing', async () => {
+  it('[creds/redirect-downgrade] a redirect from https to plain http is refused, whatever the origin, and the http server hears nothing', async () => {
     for (const to of ['a', 'b']) {
       const response = await send({ url: `${origin.s}/start?to=${to}`, headers: CREDENTIALS, maxRedirects: 3 });
       expect(response.status).toBe(302);

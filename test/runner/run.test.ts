@@ -263,7 +263,7 @@ describe('runner', () => {
     expect(report.results[0]!.summary).toBe('slept 0 ms, echo ["[REDACTED]","application/json"]');
   });
 
-  it('redacts a credential a server handed out in the values of a check, captured or not', async () => {
+  it('[creds/handed-out] redacts a credential a server handed out in the values of a check, captured or not', async () => {
     const token = 'tok/handed-out+by=server';
     const cookie = 'cookie-value-77ab91';
     const { report } = await run(

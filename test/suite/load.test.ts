@@ -229,7 +229,7 @@ checks:
     ]);
   });
 
-  it('refuses a capture not marked secret, a variable or an environment field flowing into a credential, located at the reference, with the fix', async () => {
+  it('[creds/capture-secret] refuses a capture not marked secret, a variable or an environment field flowing into a credential, located at the reference, with the fix', async () => {
     const source = `${HEAD}variables: { key: k-123456 }
 checks:
   - id: login
