@@ -25,6 +25,7 @@ async function checkTypesMarkdown(): Promise<string> {
   for (const t of types) {
     out.push('', `#### <a id="check-${t.name}"></a>\`${t.name}\``, '', t.description, '');
     if (t.movesMoney) out.push('Moves money: refused on an environment without `sandbox: true` unless the suite sets `allowLive: true`.', '');
+    else if (t.writesWhen) out.push(`Sends write requests ${t.writesWhen}: those are refused on an environment without \`sandbox: true\` unless the suite sets \`allowLive: true\`.`, '');
     out.push('| parameter | type | default | description |', '|---|---|---|---|');
     for (const p of describeParams(t.schema)) {
       out.push(`| \`${p.name}\`${p.required ? ' (required)' : ''} | ${cell(p.type)} | ${p.default !== undefined ? `\`${JSON.stringify(p.default)}\`` : ''} | ${cell(p.description)} |`);

@@ -51,6 +51,7 @@ function typeWords(schema: JsonSchema): string {
 export function renderCheckHelp(type: CheckType): string {
   const lines = [`${type.name} — ${type.description}`, `Proves guideline sections: ${type.sections.join(', ')}`];
   if (type.movesMoney) lines.push('Moves money: refused on a non-sandbox environment unless the suite sets allowLive: true.');
+  else if (type.writesWhen) lines.push(`Sends write requests ${type.writesWhen}: refused on a non-sandbox environment unless the suite sets allowLive: true.`);
   lines.push('', 'Parameters (with:):');
   const params = describeParams(type.schema);
   const width = Math.max(...params.map((p) => p.name.length), 4);

@@ -1,5 +1,6 @@
 import { assertion } from './assert.js';
 import { defineCheck, type Assertion, type Finding, type Outcome } from './types.js';
+import { METHOD_WRITES_WHEN, methodWrites } from './writes.js';
 import { NetError } from '../net/errors.js';
 import { pathLabel } from '../net/url.js';
 
@@ -43,6 +44,8 @@ export default defineCheck<HeadersParams>({
   name: 'headers',
   description: 'Security headers of a response: HSTS with a long max-age, Cache-Control: no-store on payment responses, X-Content-Type-Options: nosniff, no software version in Server or X-Powered-By.',
   sections: ['2.2', '2.3'],
+  writes: methodWrites,
+  writesWhen: METHOD_WRITES_WHEN,
   schema: {
     type: 'object',
     additionalProperties: false,

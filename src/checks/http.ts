@@ -1,6 +1,7 @@
 import { check, describeFailure, getPath, matcherSchema, assertion, parseMatcher, type Matcher } from './assert.js';
 import { errorBodyAssertions, errorBodySchema, type ErrorBodySpec } from './error-body.js';
 import { defineCheck, type Assertion, type Outcome } from './types.js';
+import { METHOD_WRITES_WHEN, methodWrites } from './writes.js';
 import { NetError } from '../net/errors.js';
 import { transcript } from '../net/transcript.js';
 import { pathLabel } from '../net/url.js';
@@ -42,6 +43,8 @@ export default defineCheck<HttpParams>({
   name: 'http',
   description: 'One HTTP request with assertions on status, headers, JSON body paths and response time; HTTPS-only and auth-required probes.',
   sections: ['1.1', '1.3', '6.2', '7.2'],
+  writes: methodWrites,
+  writesWhen: METHOD_WRITES_WHEN,
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -1,5 +1,6 @@
 import { assertion } from './assert.js';
 import { defineCheck, type Assertion, type Outcome } from './types.js';
+import { METHOD_WRITES_WHEN, methodWrites } from './writes.js';
 import { NetError, formatSeconds } from '../net/errors.js';
 import type { HttpResponse } from '../net/http.js';
 import { pathLabel } from '../net/url.js';
@@ -36,6 +37,8 @@ export default defineCheck<RateLimitParams>({
   name: 'ratelimit',
   description: 'A bounded burst (at most 1,000 requests and 30 s) must meet 429 with Retry-After no later than the declared limit, and a request after waiting Retry-After must succeed.',
   sections: ['2.3'],
+  writes: methodWrites,
+  writesWhen: METHOD_WRITES_WHEN,
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -2,6 +2,7 @@ import { assertion, check, describeFailure, matcherSchema, show, type Matcher } 
 import { errorBodyAssertions, errorBodySchema, type ErrorBodySpec } from './error-body.js';
 import { encodingAssertions, parseBody, roundTripAssertions, violationAssertions, type Exchange } from './schema-assert.js';
 import { defineCheck, type Artifact, type Assertion, type Finding, type Outcome } from './types.js';
+import { METHOD_WRITES_WHEN, methodWrites } from './writes.js';
 import { NetError } from '../net/errors.js';
 import type { HttpResponse } from '../net/http.js';
 import { transcript, urlPath } from '../net/transcript.js';
@@ -67,6 +68,8 @@ export default defineCheck<SchemaParams>({
   name: 'schema',
   description: 'Response conformance to a JSON Schema or an OpenAPI 3.0/3.1 operation (and the request body we send); JSON content type, UTF-8 charset and bytes, a non-ASCII round trip; clear error bodies.',
   sections: ['1.3', '6.2'],
+  writes: methodWrites,
+  writesWhen: METHOD_WRITES_WHEN,
   schema: {
     type: 'object',
     additionalProperties: false,

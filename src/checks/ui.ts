@@ -70,6 +70,9 @@ export default defineCheck<UiParams>({
   name: 'ui',
   description: 'The checkout page in headless Chromium at phone, tablet and laptop sizes: viewport meta, no sideways scrolling, tap targets, labelled card fields with autocomplete and a numeric keypad, a clear message for a declined card; one screenshot per viewport.',
   sections: ['6.1', '6.2'],
+  // It submits a card on the checkout page: against a live shop that is a real payment attempt.
+  writes: (params) => [{ method: 'a card submitted on the checkout form at', url: String(params.url ?? ''), param: 'card' in params ? 'card' : 'url' }],
+  writesWhen: 'always (it submits a card on the checkout form)',
   // A browser takes the CPU for seconds: beside the API checks it would skew their timings.
   runsLast: true,
   schema: {
