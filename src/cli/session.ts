@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { isAbsolute, resolve, join } from 'node:path';
 import { EXIT, UsageError } from '../errors.js';
 import { VERSION, displayPath } from '../paths.js';
@@ -7,6 +7,7 @@ import type { Io } from './io.js';
 import type { Sandbox } from '../sandbox/index.js';
 import type { SigningKey } from '../evidence/sign.js';
 import { didYouMean } from '../text.js';
+import { FILE_LIMITS, FileReadError, readRegularFile } from '../files.js';
 
 /** Everything `run` and `demo` take from the command line. */
 export interface SessionOptions {
@@ -189,10 +190,10 @@ async function loadSigningKey(path: string | undefined, io: Io): Promise<Signing
   if (!path) return ephemeralKey();
   let pem: Buffer;
   try {
-    pem = await readFile(resolve(io.cwd, path));
+    pem = await readRegularFile(resolve(io.cwd, path), FILE_LIMITS.key);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read --sign-key ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`);
+    if (err instanceof FileReadError) throw new UsageError(`cannot read --sign-key ${path}: ${err.message}`);
+    throw err;
   }
   try {
     return privateKeyFromPem(pem, io.env.PAYREADY_SIGN_KEY_PASSPHRASE);
