@@ -18,7 +18,18 @@ export function writeOf(method: unknown, url: unknown, param = 'method'): WriteR
 
 /** `writes` of a type whose one request is `with.method` to `with.url` (default GET). */
 export function methodWrites(params: Readonly<Record<string, unknown>>): WriteRequest[] {
-  return params.url === undefined ? [] : writeOf(params.method, params.url, params.method === undefined ? 'url' : 'method');
+  if (params.url === undefined || isTokenRequest(params)) return [];
+  return writeOf(params.method, params.url, params.method === undefined ? 'url' : 'method');
+}
+
+/**
+ * An OAuth 2.0 token request: a POST whose only body is a form carrying `grant_type`. It must be
+ * a POST (RFC 6749 section 3.2: "The client MUST use the HTTP "POST" method when making access
+ * token requests") and it obtains a token; it creates, captures or refunds nothing.
+ */
+function isTokenRequest(params: Readonly<Record<string, unknown>>): boolean {
+  const form = params.form;
+  return params.method === 'POST' && form !== null && typeof form === 'object' && 'grant_type' in form && params.json === undefined && params.body === undefined;
 }
 
 /** What `writesWhen` says for such a type. */

@@ -49,7 +49,25 @@ describe('payready init', () => {
     const production = { PAYREADY_PRODUCTION_BASE_URL: 'https://api.example.com', PAYREADY_PRODUCTION_HOST: 'api.example.com', PAYREADY_PRODUCTION_TOKEN_URL: 'https://api.example.com/oauth/token', PAYREADY_PRODUCTION_CHECKOUT_URL: 'https://shop.example.com/pay', PAYREADY_CLIENT_ID: 'id', PAYREADY_CLIENT_SECRET: 'secret' };
     expect(await expectValid(file, production)).toEqual(['sandbox', 'production']);
     const suite = await loadSuite(file, { env: {} });
+    // With a live environment (production) the writes are left out, and the suite says so.
+    expect(suite.checks.map((c) => c.id)).toEqual(['api-port-open', 'api-https', 'oauth-token', 'payments-require-auth', 'no-hardcoded-credentials', 'no-pan-in-logs']);
+    expect(text).toContain('refused on a live environment (production)');
+  });
+
+  it('a suite whose environments are all sandboxes also pays and submits the checkout; the token request is no write', async () => {
+    const dir = tempDir();
+    const { code } = await runInit(['--env', 'sandbox'], dir);
+    expect(code).toBe(0);
+    const file = join(dir, 'payready.yaml');
+    const suite = await loadSuite(file, { env: {} });
     expect(suite.checks.map((c) => c.type)).toEqual(['port', 'http', 'http', 'http', 'http', 'secrets', 'pan-scan', 'ui']);
+    expect(suite.checks.find((c) => c.id === 'payment-approve')?.with).toMatchObject({ method: 'POST' });
+    expect(suite.checks.find((c) => c.id === 'no-pan-in-logs')?.needs).toEqual(['payment-approve']);
+    // The token request stays valid against a live environment too (it obtains a token and moves no money).
+    const live = readFileSync(file, 'utf8').replace('    sandbox: true ', '    sandbox: false ').replace(/^ {4}embedded: true.*$/m, '    baseUrl: https://api.example.com\n    host: api.example.com\n    port: 443\n    tokenUrl: https://api.example.com/oauth/token\n    checkoutUrl: https://shop.example.com/pay\n    requestLog: logs\n    sourceDir: .');
+    const onlyToken = live.replace(/\n {2}- id: payments-require-auth[\s\S]*$/, '\n');
+    writeFileSync(join(dir, 'live.yaml'), onlyToken);
+    expect((await loadSuite(join(dir, 'live.yaml'), { env: { PAYREADY_CLIENT_ID: 'i', PAYREADY_CLIENT_SECRET: 's' } })).checks.map((c) => c.id)).toEqual(['api-port-open', 'api-https', 'oauth-token']);
   });
 
   it('flags describe a provider: base URL, api-key auth, checkout page, environments', async () => {
@@ -60,7 +78,9 @@ describe('payready init', () => {
     const text = readFileSync(file, 'utf8');
     expect(text).toContain('suite: shop');
     expect(text).toContain('    baseUrl: "https://sandbox.psp.example:8443"\n    host: "sandbox.psp.example"\n    port: 8443');
-    expect(text).toContain('X-API-Key: "${secrets.apiKey}"');
+    // The authenticated payment is a write, left out of a suite with a live environment.
+    expect(text).not.toContain('X-API-Key');
+    expect(text).toContain('refused on a live environment (live)');
     expect(text).toContain('apiKey: { env: PAYREADY_API_KEY }');
     expect(text).toContain('sourceDir: ".."');
     expect(text).toContain('requestLog: "var/log/*.log*"');
