@@ -22,6 +22,8 @@ export interface RefusedEntry {
 /** Caps on what a reader accepts: a bundle is untrusted input until verified. */
 const MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
 const MAX_ENTRIES = 100_000;
+/** What may follow the end-of-archive blocks: tar writers pad to a 10 KiB record; more is not a bundle. */
+const MAX_TRAILING_BYTES = 1024 * 1024;
 
 /**
  * A gzipped tar of `files`, byte-for-byte reproducible: entries in the order given, one mtime for
@@ -124,7 +126,7 @@ export async function scanTarGz(input: Readable, options: ScanOptions = {}): Pro
         const path = entry.path;
         if (settled) return entry.resume();
         // Known from the header, before a byte of it is unpacked.
-        if (entry.size > cap - unpacked) return stop(`${path} declares ${entry.size.toLocaleString('en-US')} bytes, more than the ${describeCap(cap)} left to read`);
+        if (entry.size > cap - unpacked) return stop(`${path} declares ${entry.size.toLocaleString('en-US')} bytes: the bundle would unpack to more than ${describeCap(cap)}`);
         const reason = count > MAX_ENTRIES ? 'too many entries' : unsafePath(path) ?? unsafeType(entry.type);
         if (reason || seen.has(path)) {
           refused.push({ path, reason: reason ?? 'duplicate entry: a later copy would replace the first when extracted' });
@@ -164,12 +166,18 @@ export async function scanTarGz(input: Readable, options: ScanOptions = {}): Pro
     });
     parser.on('end', () => finish());
     parser.on('error', (error: Error) => finish(new Error(`not a readable tar archive (${error.message})`)));
+    // Past the end-of-archive blocks the parser keeps every byte it is given (re-concatenated on each
+    // write): nothing after the end is passed to it, and only the padding a tar writer adds may follow.
+    let endedAt: number | undefined;
+    parser.on('eof', () => (endedAt ??= unpacked));
 
     gunzip.on('data', (chunk: Buffer) => {
       if (settled) return;
+      if (unpacked === 0 && (isCompressed(chunk) ?? false)) return finish(new Error('not a readable tar archive (compressed twice)'));
       unpacked += chunk.length;
       if (unpacked > cap) return stop(`the bundle unpacks to more than ${describeCap(cap)}`);
-      parser.write(chunk);
+      if (endedAt === undefined) parser.write(chunk);
+      else if (unpacked - endedAt > MAX_TRAILING_BYTES) stop(`more than ${describeCap(MAX_TRAILING_BYTES)} of data after the end of the archive`);
     });
     gunzip.on('end', () => {
       if (!settled) parser.end();
@@ -188,6 +196,12 @@ export async function readTarGz(bytes: Buffer): Promise<{ files: TarFile[]; refu
   const result = await scanTarGz(Readable.from([bytes]), { keep: () => MAX_TOTAL_BYTES });
   if (result.stopped) throw new Error(`not a readable .tar.gz (${result.stopped})`);
   return { files: result.entries.map((e) => ({ path: e.path, data: e.data ?? Buffer.alloc(0) })), refused: result.refused };
+}
+
+/** Gzip or zstd magic at the start of what should be a tar: the node-tar parser would unpack it again, past our count. */
+function isCompressed(chunk: Buffer): boolean | undefined {
+  if (chunk.length < 4) return undefined;
+  return (chunk[0] === 0x1f && chunk[1] === 0x8b) || (chunk[0] === 0x28 && chunk[1] === 0xb5 && chunk[2] === 0x2f && chunk[3] === 0xfd);
 }
 
 function describeCap(bytes: number): string {
