@@ -53,7 +53,7 @@ export async function writeOutputs(plan: OutputPlan, io: Io): Promise<{ reports:
     // `-` is standard output; a device or FIFO is written in place, a regular file replaced atomically.
     const target = path === '-' ? '-' : resolve(io.cwd, path);
     try {
-      await writers.writeFileAtomic(target, data, io);
+      await writers.writeFileAtomic(target, data, io, (p) => displayPath(p, io.cwd));
     } catch (err) {
       const why = writers.outputProblem(err);
       if (why === undefined) throw err;

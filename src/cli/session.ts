@@ -115,7 +115,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     const interactions = new InteractionLog();
     const logPath = options.logPath === '-' ? '-' : resolve(io.cwd, options.logPath ?? join(options.outDir, 'interactions.jsonl'));
     const logShown = `cannot write --log ${options.logPath ?? displayPath(logPath, io.cwd)}`;
-    const log = await asUsage(() => writers.openJsonl(logPath, redactor, { spoolDir: outDir, std: io }), logShown, writers.outputProblem);
+    const log = await asUsage(() => writers.openJsonl(logPath, redactor, { spoolDir: outDir, std: io, show: (p) => displayPath(p, io.cwd) }), logShown, writers.outputProblem);
     interactions.pipe((entry) => log.write(entry));
 
     const terminal = options.quiet ? undefined : new TerminalReporter({ stream: io.stdout, env: io.env, verbose: options.verbose });

@@ -48,7 +48,7 @@ export function tempPathFor(path: string): string {
  * Decides where `path` (absolute, or `-`) is written; creates its folder when it is a new file.
  * Throws OutputError for what cannot be written.
  */
-export async function placeOutput(path: string, std?: StdStreams): Promise<OutputPlace> {
+export async function placeOutput(path: string, std?: StdStreams, show?: (path: string) => string): Promise<OutputPlace> {
   if (std && STDOUT_NAMES.has(path)) return { kind: 'stream', stream: std.stdout };
   if (std && STDERR_NAMES.has(path)) return { kind: 'stream', stream: std.stderr };
   if (path === '-') throw new OutputError('"-" (standard output) is not available here');
@@ -57,7 +57,7 @@ export async function placeOutput(path: string, std?: StdStreams): Promise<Outpu
     link = await lstat(path);
   } catch (error) {
     if (code(error) !== 'ENOENT' && code(error) !== 'ENOTDIR') throw new OutputError(reason(error));
-    await ensureDir(dirname(path));
+    await ensureDir(dirname(path), show);
     return { kind: 'file', path };
   }
   let info = link;
@@ -98,8 +98,8 @@ export async function writeTo(place: OutputPlace, data: string | Uint8Array): Pr
 }
 
 /** Writes a file safely: atomically over a regular file or nothing, in place on a device or FIFO (see `placeOutput`). */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, std?: StdStreams): Promise<void> {
-  await writeTo(await placeOutput(path, std), data);
+export async function writeFileAtomic(path: string, data: string | Uint8Array, std?: StdStreams, show?: (path: string) => string): Promise<void> {
+  await writeTo(await placeOutput(path, std, show), data);
 }
 
 /**
@@ -157,11 +157,11 @@ const JSONL_FLUSH_MS = 100;
  * device, FIFO or standard output is spooled in `spoolDir` (the run's output folder) and copied
  * there on commit.
  */
-export async function openJsonl(path: string, redactor: Redactor, options: { spoolDir?: string; std?: StdStreams } = {}): Promise<JsonlWriter> {
-  const place = await placeOutput(path, options.std);
+export async function openJsonl(path: string, redactor: Redactor, options: { spoolDir?: string; std?: StdStreams; show?: (path: string) => string } = {}): Promise<JsonlWriter> {
+  const place = await placeOutput(path, options.std, options.show);
   const spoolDir = place.kind === 'file' ? dirname(place.path) : options.spoolDir;
   if (!spoolDir) throw new OutputError('it is not a regular file, and there is no folder to keep the log in until the run ends');
-  if (place.kind !== 'file') await ensureDir(spoolDir);
+  if (place.kind !== 'file') await ensureDir(spoolDir, options.show);
   const temp = tempPathFor(place.kind === 'file' ? place.path : join(spoolDir, 'interactions.jsonl'));
   const stream: WriteStream = createWriteStream(temp, { flags: 'w' });
   let pending = '';

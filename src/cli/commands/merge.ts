@@ -32,7 +32,7 @@ const register: RegisterCommand = (program, io, setExit) => {
       const written: string[] = [];
       for (const { path, text } of [{ path: raw.out, text: `${JSON.stringify(merged, null, 2)}\n` }, ...outputs.map((o) => ({ path: o.path, text: o.reporter.render(merged, {}) }))]) {
         try {
-          await writeFileAtomic(resolve(io.cwd, path), text);
+          await writeFileAtomic(resolve(io.cwd, path), text, undefined, (p) => displayPath(p, io.cwd));
         } catch (err) {
           const why = outputProblem(err);
           if (why === undefined) throw err;
