@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
@@ -56,6 +56,7 @@ describe('payready init', () => {
 
   it('a suite whose environments are all sandboxes also pays and submits the checkout; the token request is no write', async () => {
     const dir = tempDir();
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const { code } = await runInit(['--env', 'sandbox'], dir);
     expect(code).toBe(0);
     const file = join(dir, 'payready.yaml');
