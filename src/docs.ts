@@ -27,6 +27,7 @@ async function checkTypesMarkdown(): Promise<string> {
     out.push('', `#### <a id="check-${t.name}"></a>\`${t.name}\``, '', t.description, '');
     out.push(`Can evidence: ${t.items.map((id) => `${id} (${cell(GUIDELINE_ITEMS.find((item) => item.id === id)?.text ?? '')})`).join('; ')}.`, '');
     if (t.movesMoney) out.push('Moves money: refused on an environment without `sandbox: true` unless the suite sets `allowLive: true`.', '');
+    else if (t.writesWhen) out.push(`Sends write requests ${t.writesWhen}: those are refused on an environment without \`sandbox: true\` unless the suite sets \`allowLive: true\`.`, '');
     out.push('| parameter | type | default | description |', '|---|---|---|---|');
     for (const p of describeParams(t.schema)) {
       out.push(`| \`${p.name}\`${p.required ? ' (required)' : ''} | ${cell(p.type)} | ${p.default !== undefined ? `\`${JSON.stringify(p.default)}\`` : ''} | ${cell(p.description)} |`);

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { open, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { defineCheck, type Artifact, type Assertion, type Outcome, type Status } from './types.js';
 import { assertion } from './assert.js';
 import { plural } from '../text.js';
+import { FileReadError, readRegularFile } from '../files.js';
 
 /** One evidence file as written: a path, or `{ file, sha256 }` to pin its content. */
 type EvidenceEntry = string | { file: string; sha256?: string };
@@ -158,12 +159,12 @@ async function inspect(entry: { file: string; sha256?: string }, baseDir: string
     // Resolve links too: a link must not pull a file from elsewhere into the bundle.
     const real = await realpath(resolve(baseDir, entry.file));
     if (!isInside(await realpath(baseDir), real)) return { name, problem: { status: 'error', text: `${name} links outside the suite's folder` } };
-    bytes = await readCapped(real);
+    bytes = await readRegularFile(real, MAX_EVIDENCE_BYTES);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { name, problem: { status: 'fail', text: `evidence file ${name} is missing: add it or update the attestation` } };
-    if (code === 'EFBIG') return { name, problem: { status: 'error', text: `evidence file ${name} is larger than ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB: attach a summary and keep the original elsewhere` } };
-    return { name, problem: { status: 'error', text: `evidence file ${name} cannot be read (${code ?? 'unreadable'})` } };
+    const reason = err instanceof FileReadError ? err.reason : (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
+    if (reason === 'missing') return { name, problem: { status: 'fail', text: `evidence file ${name} is missing: add it or update the attestation` } };
+    if (reason === 'too-large') return { name, problem: { status: 'error', text: `evidence file ${name} is larger than ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB: attach a summary and keep the original elsewhere` } };
+    return { name, problem: { status: 'error', text: `evidence file ${name} cannot be read (${err instanceof FileReadError ? err.message : ((err as NodeJS.ErrnoException).code ?? 'unreadable')})` } };
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const text = asText(bytes);
@@ -187,18 +188,6 @@ async function inspect(entry: { file: string; sha256?: string }, baseDir: string
 function isInside(dir: string, path: string): boolean {
   const rel = relative(dir, path);
   return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
-}
-
-async function readCapped(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    if (info.size > MAX_EVIDENCE_BYTES) throw Object.assign(new Error('too large'), { code: 'EFBIG' });
-    return await handle.readFile();
-  } finally {
-    await handle.close();
-  }
 }
 
 /** UTF-8 text without NUL bytes is stored as text (and so redacted); anything else as bytes. */

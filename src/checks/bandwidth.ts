@@ -1,5 +1,6 @@
 import { assertion } from './assert.js';
 import { defineCheck, type Assertion, type Measurement, type Outcome } from './types.js';
+import { writeOf } from './writes.js';
 import { NetError, formatSeconds } from '../net/errors.js';
 import { formatBytes } from '../net/http.js';
 import { measureDownload, measureUpload, type Transfer, type TransferBounds } from '../net/transfer.js';
@@ -28,6 +29,10 @@ export default defineCheck<BandwidthParams>({
   description: 'Streamed download and upload throughput against a threshold (1 Mbps by default), bounded in bytes and seconds, measured after the first byte; constant memory.',
   // Throughput only: a port that answers says nothing about 1 Mbps, and 1 Mbps nothing about port 443.
   items: ['1.2.a'],
+  // The upload POSTs filler bytes to a URL the suite names: pointed at a capture or refund path by
+  // mistake, a provider that ignores an unreadable body would still act on it.
+  writes: (params) => (params.uploadUrl === undefined ? [] : writeOf('POST', params.uploadUrl, 'uploadUrl')),
+  writesWhen: 'with uploadUrl (the upload is a POST)',
   schema: {
     type: 'object',
     additionalProperties: false,

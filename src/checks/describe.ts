@@ -53,6 +53,7 @@ export function renderCheckHelp(type: CheckType): string {
   const lines = [`${type.name} — ${type.description}`, '', "Guideline items it can evidence (what proves: may name; without proves:, those of the check's section):"];
   for (const id of type.items) lines.push(`  ${id}  ${GUIDELINE_ITEMS.find((item) => item.id === id)?.text ?? ''}`.trimEnd());
   if (type.movesMoney) lines.push('Moves money: refused on a non-sandbox environment unless the suite sets allowLive: true.');
+  else if (type.writesWhen) lines.push(`Sends write requests ${type.writesWhen}: refused on a non-sandbox environment unless the suite sets allowLive: true.`);
   lines.push('', 'Parameters (with:):');
   const params = describeParams(type.schema);
   const width = Math.max(...params.map((p) => p.name.length), 4);

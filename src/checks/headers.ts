@@ -1,5 +1,6 @@
 import { assertion } from './assert.js';
 import { defineCheck, type Assertion, type Finding, type Outcome } from './types.js';
+import { METHOD_WRITES_WHEN, methodWrites } from './writes.js';
 import { NetError } from '../net/errors.js';
 import { pathLabel } from '../net/url.js';
 
@@ -46,6 +47,8 @@ export default defineCheck<HeadersParams>({
   // 2.2.a); no software version on show and nosniff are the hardening of 2.3.a a probe can see.
   // Rate limits and allowlists are not headers.
   items: ['1.1.b', '2.2.a', '2.3.a'],
+  writes: methodWrites,
+  writesWhen: METHOD_WRITES_WHEN,
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -2,6 +2,7 @@ import { check, describeFailure, getPath, matcherSchema, assertion, parseMatcher
 import { errorBodyAssertions, errorBodySchema, type ErrorBodySpec } from './error-body.js';
 import { defineCheck, type Assertion, type Outcome } from './types.js';
 import { NO_SUCH_PATH, noSuchPath } from './no-such-path.js';
+import { METHOD_WRITES_WHEN, methodWrites } from './writes.js';
 import { NetError } from '../net/errors.js';
 import { redirectNotes, withheldNote } from '../net/redirect.js';
 import { transcript } from '../net/transcript.js';
@@ -48,6 +49,8 @@ export default defineCheck<HttpParams>({
   // what to do (6.2.a, 6.2.b); a published data-processing document (7.2.b). Whether a policy is
   // strong (7.2.a) needs a person.
   items: ['1.1.a', '1.1.b', '1.3.a', '5.2.b', '6.2.a', '6.2.b', '7.2.b'],
+  writes: methodWrites,
+  writesWhen: METHOD_WRITES_WHEN,
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -1,5 +1,6 @@
 import { assertion } from './assert.js';
 import { defineCheck, type CheckContext, type Outcome } from './types.js';
+import { METHOD_WRITES_WHEN, methodWrites } from './writes.js';
 import { NetError } from '../net/errors.js';
 import { pathLabel } from '../net/url.js';
 
@@ -32,6 +33,8 @@ export default defineCheck<IpAllowlistParams>({
   description: 'A request from a source address outside the IP allowlist must be refused (403 or no connection) while one from an allowlisted address gets through.',
   // Only the allowlist: it says nothing about rate limits or patching.
   items: ['2.3.c'],
+  writes: methodWrites,
+  writesWhen: METHOD_WRITES_WHEN,
   schema: {
     type: 'object',
     additionalProperties: false,

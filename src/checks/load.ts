@@ -2,6 +2,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { assertion, describeFailure } from './assert.js';
 import { DEFAULT_THRESHOLDS, describePassed, evaluateThresholds, formatMetric, metricValue, parseThreshold, statsMeasurements, thresholdListSchema, type Threshold } from './thresholds.js';
 import { defineCheck, type CheckContext, type Outcome } from './types.js';
+import { METHOD_WRITES_WHEN, methodWrites } from './writes.js';
 import { NetError, toNetError } from '../net/errors.js';
 import { formatBytes } from '../net/http.js';
 import { EndpointStats, endpointTemplate, type Interaction } from '../runner/interactions.js';
@@ -49,6 +50,8 @@ export default defineCheck<LoadParams>({
   description: 'A bounded load phase against one endpoint (requests or duration, connections, optional arrival rate) with exact latency percentiles, judged by k6-style thresholds.',
   // KPIs measured under a load phase; like kpi, it cannot see the team's own logs (3.2.a).
   items: ['3.2.b'],
+  writes: methodWrites,
+  writesWhen: METHOD_WRITES_WHEN,
   // After the functional checks, so its traffic neither slows them down nor skews their timings.
   runsLast: true,
   schema: {

@@ -1,5 +1,6 @@
 import { assertion } from './assert.js';
 import { defineCheck, type Assertion, type Outcome } from './types.js';
+import { METHOD_WRITES_WHEN, methodWrites } from './writes.js';
 import { NetError, formatSeconds } from '../net/errors.js';
 import type { HttpResponse } from '../net/http.js';
 import { pathLabel } from '../net/url.js';
@@ -38,6 +39,8 @@ export default defineCheck<RateLimitParams>({
   description: 'A bounded burst (at most 1,000 requests and 30 s) must meet 429 no later than the declared limit; without Retry-After it is a warning, and with it a request after waiting Retry-After must succeed.',
   // Only the rate limit: a 429 says nothing about allowlists or patching.
   items: ['2.3.b'],
+  writes: methodWrites,
+  writesWhen: METHOD_WRITES_WHEN,
   schema: {
     type: 'object',
     additionalProperties: false,

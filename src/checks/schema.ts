@@ -3,6 +3,7 @@ import { errorBodyAssertions, errorBodySchema, errorFields, type ErrorBodySpec }
 import { NO_SUCH_PATH, noSuchPath } from './no-such-path.js';
 import { encodingAssertions, parseBody, roundTripAssertions, violationAssertions, type Exchange } from './schema-assert.js';
 import { defineCheck, type Artifact, type Assertion, type Finding, type Outcome } from './types.js';
+import { METHOD_WRITES_WHEN, methodWrites } from './writes.js';
 import { NetError } from '../net/errors.js';
 import type { HttpResponse } from '../net/http.js';
 import { transcript, urlPath } from '../net/transcript.js';
@@ -70,6 +71,8 @@ export default defineCheck<SchemaParams>({
   // JSON (1.3.a) in UTF-8 (1.3.b) and clear error bodies (6.2.a). Guidance a shopper can act on
   // (6.2.b) is the wording of a message, which an http expect or the ui check asserts.
   items: ['1.3.a', '1.3.b', '6.2.a'],
+  writes: methodWrites,
+  writesWhen: METHOD_WRITES_WHEN,
   schema: {
     type: 'object',
     additionalProperties: false,

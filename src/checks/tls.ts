@@ -1,10 +1,10 @@
 import { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { assertion } from './assert.js';
 import { defineCheck, type Artifact, type Assertion, type CheckContext, type Measurement, type Outcome } from './types.js';
 import { NetError } from '../net/errors.js';
+import { FILE_LIMITS, readRegularFile } from '../files.js';
 import { resolveAll } from '../net/tcp.js';
 import { TLS_VERSIONS, probeContext, probeHandshake, versionLabel, type Handshake, type HandshakeResult, type TlsVersion } from '../net/tls-probe.js';
 import { WEAK_CIPHER_CLASSES, WEAK_CIPHER_CLASS_NAMES, probeWeakClass, weakClassOfCipher, type WeakCipherClass, type WeakProbeResult } from '../net/weak-ciphers.js';
@@ -96,7 +96,8 @@ export default defineCheck<TlsParams>({
       extraCa = [...ctx.http.transport.trust.extraCa, ...(params.ca ? [await readCa(params.ca, ctx.baseDir)] : [])];
       address = (await resolveAll(params.host, ctx.http.transport.lookup, ctx.signal))[0]!.address;
     } catch (err) {
-      if (err instanceof NetError || err instanceof CaFileError) return { status: 'error', summary: `${label}: ${err.message}` };
+      if (err instanceof CaFileError) return { status: 'error', cause: 'setup', summary: `${label}: ${err.message}` };
+      if (err instanceof NetError) return { status: 'error', summary: `${label}: ${err.message}` };
       throw err;
     }
 
@@ -219,9 +220,10 @@ class CaFileError extends Error {}
 async function readCa(file: string, baseDir: string): Promise<string> {
   let text: string;
   try {
-    text = await readFile(resolve(baseDir, file), 'utf8');
+    // A regular file of at most 1 MiB: a FIFO or device named by mistake is refused, never waited on.
+    text = (await readRegularFile(resolve(baseDir, file), FILE_LIMITS.ca)).toString('utf8');
   } catch (err) {
-    throw new CaFileError(`cannot read the ca file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new CaFileError(`cannot read the ca file ${file}: ${(err as Error).message}`);
   }
   if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new CaFileError(`the ca file ${file} holds no PEM certificate`);
   return text;

@@ -189,6 +189,16 @@ export interface CheckContext {
   progress?(update: ProgressUpdate): void;
 }
 
+/** A write request a check would send: refused on a live target unless the suite says `allowLive: true`. */
+export interface WriteRequest {
+  /** The method, e.g. `POST`, or what is sent, e.g. `a card submitted on the checkout form at`. */
+  method: string;
+  /** The URL as given (unresolved at validation time). */
+  url: string;
+  /** The `with:` parameter that makes it a write (where validation errors point). */
+  param: string;
+}
+
 /** A check type: metadata next to behaviour, one module per type (like an ESLint rule). */
 export interface CheckType<P = Record<string, unknown>> {
   /** Registry key; equals the file name in `src/checks/`. */
@@ -207,6 +217,15 @@ export interface CheckType<P = Record<string, unknown>> {
   values?: Readonly<Record<string, string>>;
   /** Whether this check moves money (refused on a non-sandbox target unless `allowLive`). */
   movesMoney?: boolean;
+  /**
+   * The write requests these parameters would send (POST, PUT, PATCH, DELETE, a card form): each
+   * may move money, so each is refused on a non-sandbox target unless `allowLive`. Called by the
+   * loader with the parameters as written (`${...}` unresolved, defaults not applied: an
+   * unresolved method counts as a write) and by the runner with the resolved ones.
+   */
+  writes?(params: Readonly<Record<string, unknown>>): WriteRequest[];
+  /** When the type sends write requests, in words, for `payready checks` and the docs. */
+  writesWhen?: string;
   /**
    * Run after every other check of the suite, one at a time: KPIs over the run's interactions, and
    * work heavy enough to skew the timings of checks running beside it (a load phase, a browser).

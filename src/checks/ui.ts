@@ -72,6 +72,9 @@ export default defineCheck<UiParams>({
   // A simple checkout that works on phones (6.1), a decline message that is clear and says what
   // to do next (6.2).
   items: ['6.1.a', '6.1.b', '6.2.a', '6.2.b'],
+  // It submits a card on the checkout page: against a live shop that is a real payment attempt.
+  writes: (params) => [{ method: 'a card submitted on the checkout form at', url: String(params.url ?? ''), param: 'card' in params ? 'card' : 'url' }],
+  writesWhen: 'always (it submits a card on the checkout form)',
   // A browser takes the CPU for seconds: beside the API checks it would skew their timings.
   runsLast: true,
   schema: {

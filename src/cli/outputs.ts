@@ -1,4 +1,6 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
+import { readRegularFile } from '../files.js';
+import { MAX_SUITE_BYTES } from '../suite/yaml.js';
 import { basename, resolve } from 'node:path';
 import type { RunOutput } from '../runner/run.js';
 import type { Suite } from '../suite/types.js';
@@ -21,8 +23,8 @@ export interface OutputPlan {
   suite: Suite;
   /** File reporters and where each goes (relative to cwd). */
   reporters: { name: string; path: string }[];
-  /** The committed interaction log. */
-  logPath: string;
+  /** The committed interaction log's bytes (read when a bundle is written). */
+  interactions: () => Promise<Buffer>;
   /** `--evidence PATH` and the key to sign with. */
   evidence?: { path: string; key: SigningKey };
 }
@@ -48,19 +50,22 @@ export async function writeOutputs(plan: OutputPlan, io: Io): Promise<{ reports:
   };
 
   const write = async (path: string, data: string | Uint8Array): Promise<string> => {
-    const target = resolve(io.cwd, path);
+    // `-` is standard output; a device or FIFO is written in place, a regular file replaced atomically.
+    const target = path === '-' ? '-' : resolve(io.cwd, path);
     try {
-      await writers.writeFileAtomic(target, data);
+      await writers.writeFileAtomic(target, data, io, (p) => displayPath(p, io.cwd));
     } catch (err) {
-      throw new UsageError(`cannot write ${path}: ${fileError(err)}`);
+      const why = writers.outputProblem(err);
+      if (why === undefined) throw err;
+      throw new UsageError(`cannot write ${path}: ${why}`);
     }
-    return displayPath(target, io.cwd);
+    return path === '-' ? 'standard output' : displayPath(target, io.cwd);
   };
   const written: string[] = [];
   for (const { name, path } of plan.reporters) written.push(await write(path, await render(name)));
   if (io.env.GITHUB_STEP_SUMMARY) {
     // The job summary is a convenience: failing to append to it must not lose the reports.
-    await appendFile(io.env.GITHUB_STEP_SUMMARY, `${await render('markdown')}\n`).catch((err: unknown) => io.stderr.write(`warning: cannot append the summary to $GITHUB_STEP_SUMMARY: ${fileError(err)}\n`));
+    await appendFile(io.env.GITHUB_STEP_SUMMARY, `${await render('markdown')}\n`).catch((err: unknown) => io.stderr.write(`warning: cannot append the summary to $GITHUB_STEP_SUMMARY: ${writers.outputProblem(err) ?? 'unwritable'}\n`));
   }
   if (!evidence) return { reports: written };
 
@@ -71,18 +76,12 @@ export async function writeOutputs(plan: OutputPlan, io: Io): Promise<{ reports:
   const { bytes } = await buildBundle({
     report: output.report,
     reports,
-    interactions: await readFile(plan.logPath),
+    interactions: await plan.interactions(),
     artifacts: output.artifacts,
-    suiteSource: { name: basename(plan.suite.path), bytes: await readFile(plan.suite.path) },
+    suiteSource: { name: basename(plan.suite.path), bytes: await readRegularFile(plan.suite.path, MAX_SUITE_BYTES) },
     extra: [{ name: 'coverage.json', text: `${JSON.stringify(coverageOf(plan.suite, await registryTypeItems(plan.suite.checks)), null, 2)}\n`, mediaType: 'application/json' }],
     key: evidence.key,
     redactor: output.redactor,
   });
   return { reports: written, bundle: await write(evidence.path, bytes) };
-}
-
-function fileError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  const reasons: Record<string, string> = { EACCES: 'permission denied', EISDIR: 'it is a directory', ENOTDIR: 'a parent is not a directory', ENOENT: 'no such directory', EROFS: 'read-only file system', ENOSPC: 'no space left' };
-  return (code && reasons[code]) ?? code ?? 'unwritable';
 }

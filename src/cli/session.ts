@@ -1,4 +1,3 @@
-import { mkdir, readFile } from 'node:fs/promises';
 import { isAbsolute, resolve, join } from 'node:path';
 import { EXIT, UsageError } from '../errors.js';
 import { VERSION, displayPath } from '../paths.js';
@@ -8,6 +7,7 @@ import type { Io } from './io.js';
 import type { Sandbox } from '../sandbox/index.js';
 import type { SigningKey } from '../evidence/sign.js';
 import { didYouMean } from '../text.js';
+import { FILE_LIMITS, FileReadError, readRegularFile } from '../files.js';
 
 /** Everything `run` and `demo` take from the command line. */
 export interface SessionOptions {
@@ -74,6 +74,9 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     }),
   );
   if (options.signKeyPath && !options.evidencePath) throw new UsageError('--sign-key signs an evidence bundle: add --evidence PATH.tar.gz');
+  // Before anything loads or starts: a folder that cannot exist (under a file, under /proc) is a usage error at once.
+  const outDir = resolve(io.cwd, options.outDir);
+  await asUsage(() => writers.ensureDir(outDir, (p) => displayPath(p, io.cwd)), `cannot create --out ${options.outDir}`, writers.outputProblem);
   const signingKey = options.evidencePath ? await loadSigningKey(options.signKeyPath, io) : undefined;
   const suite = await loadSuite(options.suiteFile, { env: io.env, ...(options.env ? { environment: options.env } : {}), cwd: io.cwd, ...(options.suiteDisplay ? { displayName: options.suiteDisplay } : {}) });
   const envName = options.env ?? suite.defaultEnvironment;
@@ -108,8 +111,6 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     }
     const { target, secrets } = await resolveEnvironment(suite, envName, { env, ...(sandbox ? { embeddedFields: sandbox.targetFields() } : {}) });
 
-    const outDir = resolve(io.cwd, options.outDir);
-    await mkdir(outDir, { recursive: true });
     const redactor = new Redactor();
     // Declared secrets are redacted even when no check uses them: attestation evidence may quote them.
     for (const spec of Object.values(suite.secrets)) if ('env' in spec) redactor.add(env[spec.env]);
@@ -118,8 +119,9 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
       redactor.add(env.PAYREADY_EXPIRED_TOKEN);
     }
     const interactions = new InteractionLog();
-    const logPath = resolve(io.cwd, options.logPath ?? join(options.outDir, 'interactions.jsonl'));
-    const log = await writers.openJsonl(logPath, redactor);
+    const logPath = options.logPath === '-' ? '-' : resolve(io.cwd, options.logPath ?? join(options.outDir, 'interactions.jsonl'));
+    const logShown = `cannot write --log ${options.logPath ?? displayPath(logPath, io.cwd)}`;
+    const log = await asUsage(() => writers.openJsonl(logPath, redactor, { spoolDir: outDir, std: io, show: (p) => displayPath(p, io.cwd) }), logShown, writers.outputProblem);
     interactions.pipe((entry) => log.write(entry));
 
     const terminal = options.quiet ? undefined : new TerminalReporter({ stream: io.stdout, env: io.env, verbose: options.verbose });
@@ -177,11 +179,23 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     const finished = output;
     current = () => finished;
 
-    await log.commit();
-    const written = await writeOutputs(
-      { output, suite, reporters: requested, logPath, ...(options.evidencePath && signingKey ? { evidence: { path: options.evidencePath, key: signingKey } } : {}) },
-      io,
-    );
+    let written: Awaited<ReturnType<typeof writeOutputs>>;
+    try {
+      // A log that cannot be delivered (a FIFO nobody reads any more) must not cost the reports: they are written first.
+      const committed = asUsage(() => log.commit(), logShown, writers.outputProblem).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      const logError = await committed;
+      written = await writeOutputs(
+        { output, suite, reporters: requested, interactions: () => log.contents(), ...(options.evidencePath && signingKey ? { evidence: { path: options.evidencePath, key: signingKey } } : {}) },
+        io,
+      );
+      if (logError !== undefined) throw logError;
+    } finally {
+      // A log bound for a device or FIFO was kept in the output folder until the bundle read it.
+      await log.discard();
+    }
     terminal?.end(output.report, [...written.reports, displayPath(logPath, io.cwd), ...(written.bundle ? [written.bundle] : [])]);
     if (io.env.GITHUB_ACTIONS === 'true') {
       const { renderAnnotations } = await import('../reporters/github.js');
@@ -195,6 +209,17 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
   } finally {
     await sandbox?.close();
     unregisterHardExit?.();
+  }
+}
+
+/** Runs `work`; a file-system problem `describe` can word becomes a usage error starting with `what`. */
+async function asUsage<T>(work: () => Promise<T>, what: string, describe: (error: unknown) => string | undefined): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const why = describe(error);
+    if (why === undefined) throw error;
+    throw new UsageError(`${what}: ${why}`);
   }
 }
 
@@ -223,10 +248,10 @@ async function loadSigningKey(path: string | undefined, io: Io): Promise<Signing
   if (!path) return ephemeralKey();
   let pem: Buffer;
   try {
-    pem = await readFile(resolve(io.cwd, path));
+    pem = await readRegularFile(resolve(io.cwd, path), FILE_LIMITS.key);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read --sign-key ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`);
+    if (err instanceof FileReadError) throw new UsageError(`cannot read --sign-key ${path}: ${err.message}`);
+    throw err;
   }
   try {
     return privateKeyFromPem(pem, io.env.PAYREADY_SIGN_KEY_PASSPHRASE);

@@ -1,6 +1,6 @@
 import type { Measurement, Status } from '../checks/types.js';
 import type { CheckResult, Report, Verdict } from '../runner/report.js';
-import { clean, formatNumber } from '../reporters/common.js';
+import { clean, formatNumber, visible } from '../reporters/common.js';
 
 /** A check whose status changed between two runs. */
 export interface StatusChange {
@@ -136,23 +136,28 @@ function keyed(measurements: Measurement[]): Map<string, Measurement> {
   return out;
 }
 
-/** The diff as text, regressions first. */
+/**
+ * The diff as text, regressions first. Every value comes from the two report files: names and
+ * numbers are shown through `visible` (escapes shown, not acted on), summaries cleaned as the
+ * run's terminal shows them, so a crafted report cannot move the cursor or forge a line.
+ */
 export function renderDiff(diff: ReportDiff, names: { old: string; new: string }): string {
-  const lines = [`payready diff ${names.old} -> ${names.new}`];
-  lines.push(`verdict      ${diff.verdict.old} -> ${diff.verdict.new}${diff.verdict.regressed ? '  (regression)' : diff.verdict.old === diff.verdict.new ? '  (unchanged)' : '  (better)'}`);
+  const v = visible;
+  const lines = [`payready diff ${v(names.old)} -> ${v(names.new)}`];
+  lines.push(`verdict      ${v(diff.verdict.old)} -> ${v(diff.verdict.new)}${diff.verdict.regressed ? '  (regression)' : diff.verdict.old === diff.verdict.new ? '  (unchanged)' : '  (better)'}`);
   if (diff.suiteChanged) lines.push('note         the suite file changed between the runs (different SHA-256)');
-  const status = (c: StatusChange): string => `  ${`${c.now.toUpperCase()}${c.waived ? ' (waived)' : ''}`.padEnd(5)}  ${c.id} (${c.section}, ${c.severity}) was ${c.was}: ${clean(c.summary)}`;
+  const status = (c: StatusChange): string => `  ${`${v(String(c.now).toUpperCase())}${c.waived ? ' (waived)' : ''}`.padEnd(5)}  ${v(c.id)} (${v(c.section)}, ${v(c.severity)}) was ${v(c.was)}: ${clean(String(c.summary))}`;
   if (diff.newFailures.length) lines.push('', `New failures (${diff.newFailures.length}):`, ...diff.newFailures.map(status));
   const worse = diff.measurements.filter((m) => m.direction === 'worse');
   const rest = diff.measurements.filter((m) => m.direction !== 'worse');
   const measurement = (m: MeasurementChange): string =>
-    `  ${m.direction.padEnd(6)}  ${m.id}  ${m.name}: ${formatNumber(m.old)} -> ${formatNumber(m.new)} ${m.unit} (${m.percent === null ? 'from 0' : `${m.percent > 0 ? '+' : ''}${formatNumber(m.percent)}%`})`;
+    `  ${m.direction.padEnd(6)}  ${v(m.id)}  ${v(m.name)}: ${v(formatNumber(m.old))} -> ${v(formatNumber(m.new))} ${v(m.unit)} (${m.percent === null ? 'from 0' : `${m.percent > 0 ? '+' : ''}${v(formatNumber(m.percent))}%`})`;
   if (worse.length) lines.push('', `Measurements worse by more than ${diff.tolerancePercent}% (${worse.length}):`, ...worse.map(measurement));
   if (diff.fixed.length) lines.push('', `Fixed (${diff.fixed.length}):`, ...diff.fixed.map(status));
   if (rest.length) lines.push('', `Other measurements beyond ${diff.tolerancePercent}% (${rest.length}):`, ...rest.map(measurement));
   if (diff.changed.length) lines.push('', `Other status changes (${diff.changed.length}):`, ...diff.changed.map(status));
-  if (diff.added.length) lines.push('', `Checks added: ${diff.added.join(', ')}`);
-  if (diff.removed.length) lines.push('', `Checks removed: ${diff.removed.join(', ')}`);
+  if (diff.added.length) lines.push('', `Checks added: ${diff.added.map(v).join(', ')}`);
+  if (diff.removed.length) lines.push('', `Checks removed: ${diff.removed.map(v).join(', ')}`);
   lines.push('', diff.regressions > 0 ? `${diff.regressions} regression(s).` : 'No regressions.');
   return `${lines.join('\n')}\n`;
 }

@@ -1,16 +1,16 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { FILE_LIMITS, FileReadError, readRegularFile } from '../files.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../runner/report.js';
 
 /** Reads a report.json written by `payready run` (or `merge`); a clear usage error for anything else. */
 export async function loadReport(file: string, cwd: string): Promise<Report> {
   let text: string;
   try {
-    text = await readFile(resolve(cwd, file), 'utf8');
+    text = (await readRegularFile(resolve(cwd, file), FILE_LIMITS.report)).toString('utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable')}`);
+    if (err instanceof FileReadError) throw new UsageError(`cannot read ${file}: ${err.message}`);
+    throw err;
   }
   let value: unknown;
   try {

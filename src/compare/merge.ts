@@ -1,5 +1,5 @@
 import type { Status } from '../checks/types.js';
-import { clean } from '../reporters/common.js';
+import { visible } from '../reporters/common.js';
 import { countStatuses, REPORT_SCHEMA_VERSION, scoreSections, type CheckResult, type Report, type Vantage, type Verdict } from '../runner/report.js';
 
 const STATUS_RANK: Record<Status, number> = { pass: 0, skip: 1, warn: 2, error: 3, fail: 4 };
@@ -93,22 +93,25 @@ function mergeCheck(entries: { name: string; result: CheckResult }[], total: num
 
 /** A table of each check's status per vantage point, with the merged verdict. */
 export function renderMerge(report: Report): string {
+  // Ids, names, verdicts and warnings come from the report files: shown through `visible`, never raw.
   const vantages = report.vantages ?? [];
-  const idWidth = Math.max(5, ...report.results.map((r) => r.id.length));
-  const widths = vantages.map((v) => Math.max(6, v.name.length));
+  const ids = report.results.map((r) => visible(r.id));
+  const names = vantages.map((v) => visible(v.name));
+  const idWidth = Math.max(5, ...ids.map((id) => id.length));
+  const widths = names.map((name) => Math.max(6, name.length));
   const row = (first: string, cells: string[]): string => `${first.padEnd(idWidth)}  ${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd();
   const lines = [
-    `Merged ${vantages.length} reports: ${vantages.map((v) => `${v.name} ${v.verdict}`).join(', ')} -> ${report.verdict}`,
+    `Merged ${vantages.length} reports: ${vantages.map((v, i) => `${names[i]} ${visible(v.verdict)}`).join(', ')} -> ${visible(report.verdict)}`,
     '',
-    row('check', vantages.map((v) => v.name)),
-    ...report.results.map((r) => row(r.id, vantages.map((v) => label(r.vantages?.[v.name])))),
+    row('check', names),
+    ...report.results.map((r, index) => row(ids[index]!, vantages.map((v) => label(r.vantages?.[v.name])))),
   ];
-  for (const w of report.warnings) lines.push(`warning: ${clean(w)}`);
+  for (const w of report.warnings) lines.push(`warning: ${visible(w)}`);
   return `${lines.join('\n')}\n`;
 }
 
 function label(entry: { status: Status; waived: boolean } | undefined): string {
   if (!entry) return '-';
-  const text = entry.status === 'pass' ? 'pass' : entry.status.toUpperCase();
+  const text = entry.status === 'pass' ? 'pass' : visible(String(entry.status).toUpperCase());
   return entry.waived ? `${text}*` : text;
 }

@@ -1,7 +1,10 @@
 import type { KeyObject } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { MANIFEST, PUBLIC_KEY, SIGNATURE, sha256, type Manifest } from './bundle.js';
 import { KeyError, fingerprint, publicKeyFromPem, verifyBytes } from './sign.js';
-import { readTarGz, unsafePath } from './tar.js';
+import { scanTarGz, unsafePath, type ScanResult } from './tar.js';
+import { ajvFor } from '../schema/ajv.js';
 import { plural } from '../text.js';
 
 /** One thing wrong with a bundle, naming the file. */
@@ -30,28 +33,108 @@ export interface Verification {
   keySource: 'given' | 'embedded';
 }
 
+/** The fixed files kept in memory, with their caps: nothing else of a bundle is held at once. */
+const KEPT: Readonly<Record<string, number>> = { [MANIFEST]: 16 * 1024 * 1024, [SIGNATURE]: 1024, [PUBLIC_KEY]: 64 * 1024 };
+/** Unlisted bytes a bundle may hold past what its manifest declares before reading stops (added files are still named). */
+const UNDECLARED_SLACK = 1024 * 1024;
+
+const text = { type: 'string' } as const;
+const sha256Hex = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
+
+/**
+ * The shape `buildBundle` writes. A bundle is untrusted until verified: a manifest signed by
+ * whoever re-signed it may lack fields or hold other types, and is then a bundle that fails
+ * verification (naming the field), not a crash.
+ */
+const MANIFEST_SCHEMA = {
+  type: 'object',
+  required: ['format', 'formatVersion', 'tool', 'suite', 'environment', 'startedAt', 'finishedAt', 'host', 'verdict', 'incomplete', 'signature', 'files'],
+  properties: {
+    format: { const: 'payready-evidence' },
+    formatVersion: { type: 'integer', minimum: 1 },
+    tool: { type: 'object', required: ['name', 'version'], properties: { name: text, version: text } },
+    suite: { type: 'object', required: ['name', 'file', 'sha256'], properties: { name: text, title: text, file: text, sha256: sha256Hex, bundled: text } },
+    environment: { type: 'object', required: ['name'], properties: { name: text } },
+    startedAt: text,
+    finishedAt: text,
+    host: { type: 'object', required: ['hostname', 'platform', 'arch', 'node'], properties: { hostname: text, platform: text, release: text, arch: text, node: text, cpus: { type: 'number' }, memoryMiB: { type: 'number' } } },
+    verdict: { enum: ['READY', 'READY WITH WAIVERS', 'NOT READY'] },
+    incomplete: { type: 'boolean' },
+    signature: { type: 'object', required: ['algorithm', 'key', 'publicKeySha256'], properties: { algorithm: { const: 'Ed25519' }, key: { enum: ['provided', 'ephemeral'] }, publicKeySha256: sha256Hex } },
+    files: {
+      type: 'array',
+      maxItems: 100_000,
+      items: { type: 'object', required: ['path', 'sha256', 'bytes'], properties: { path: text, sha256: sha256Hex, bytes: { type: 'integer', minimum: 0 }, mediaType: text } },
+    },
+  },
+} as const;
+
+let manifestValidator: ValidateFunction | undefined;
+
+/** Why `value` is not a manifest payready writes, naming the first field at fault; undefined when it is one. */
+export function manifestProblem(value: unknown): string | undefined {
+  manifestValidator ??= ajvFor('2020-12').compile(MANIFEST_SCHEMA);
+  if (manifestValidator(value)) return undefined;
+  const error = (manifestValidator.errors ?? [])[0];
+  return error ? describeManifestError(error) : 'not a payready manifest';
+}
+
+function describeManifestError(error: ErrorObject): string {
+  const at = error.instancePath.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const field = (parts: string[]): string => parts.map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
+  if (error.keyword === 'required') return `field "${field([...at, String(error.params.missingProperty)])}" is missing`;
+  const name = at.length > 0 ? `field "${field(at)}"` : 'the manifest';
+  if (error.keyword === 'type') return `${name} must be ${error.params.type === 'integer' ? 'a whole number' : `a ${String(error.params.type)}`}`;
+  if (error.keyword === 'const' || error.keyword === 'enum') return `${name} has a value payready never writes`;
+  if (error.keyword === 'pattern') return `${name} is not a SHA-256 in hex`;
+  return `${name} ${error.message ?? 'is invalid'}`;
+}
+
 /**
  * Verifies a bundle offline: the Ed25519 signature of `manifest.json` (with `publicKeyPem` when
- * given, else the key inside the bundle), then every file against the manifest's SHA-256 and
- * size. Names each file added, missing or changed; refuses absolute paths, `..` and links.
+ * given, else the key inside the bundle), the manifest's shape, then every file against the
+ * manifest's SHA-256 and size. Names each file added, missing or changed; refuses absolute paths,
+ * `..` and links. The archive is read as a stream: memory stays bounded whatever it holds, and
+ * reading stops once it unpacks past what its manifest declares (or 1 GiB).
  */
-export async function verifyBundle(bytes: Buffer, options: { publicKeyPem?: string | Buffer } = {}): Promise<Verification> {
+export async function verifyBundle(input: Buffer | Readable, options: { publicKeyPem?: string | Buffer; maxUnpackedBytes?: number } = {}): Promise<Verification> {
   const given = options.publicKeyPem !== undefined ? publicKeyFromPem(options.publicKeyPem) : undefined;
   const keySource = given ? 'given' : 'embedded';
-  let archive: Awaited<ReturnType<typeof readTarGz>>;
+  const problems: BundleProblem[] = [];
+  let parsed: unknown;
+  let manifestError: string | undefined;
+  let archive: ScanResult;
   try {
-    archive = await readTarGz(bytes);
+    archive = await scanTarGz(Buffer.isBuffer(input) ? Readable.from([input]) : input, {
+      ...(options.maxUnpackedBytes ? { maxUnpackedBytes: options.maxUnpackedBytes } : {}),
+      keep: (path) => KEPT[path],
+      onKept: (entry, unpackedSoFar) => {
+        if (entry.path !== MANIFEST) return undefined;
+        try {
+          parsed = JSON.parse(entry.data.toString('utf8'));
+        } catch {
+          manifestError = 'not JSON';
+          return undefined;
+        }
+        manifestError = manifestProblem(parsed);
+        if (manifestError) return undefined;
+        // What the files it lists take in a tar (a header each, data padded to 512 bytes), plus room for a few files it does not list.
+        const declared = (parsed as Manifest).files.reduce((sum, f) => sum + 512 + Math.ceil(f.bytes / 512) * 512, 0);
+        return unpackedSoFar + declared + UNDECLARED_SLACK;
+      },
+    });
   } catch (err) {
     return { ok: false, problems: [{ kind: 'changed', file: '(bundle)', detail: (err as Error).message }], checked: 0, keySource };
   }
-  const problems: BundleProblem[] = archive.refused.map((r) => ({ kind: 'refused', file: r.path, detail: r.reason }));
-  const files = new Map(archive.files.map((f) => [f.path, f.data]));
+  for (const r of archive.refused) problems.push({ kind: 'refused', file: r.path, detail: r.reason });
+  if (archive.stopped) problems.push({ kind: 'refused', file: '(bundle)', detail: `stopped reading: ${archive.stopped}` });
+  const files = new Map(archive.entries.map((e) => [e.path, e]));
 
-  const manifestBytes = files.get(MANIFEST);
-  const signature = files.get(SIGNATURE);
-  const embeddedPem = files.get(PUBLIC_KEY);
+  const manifestBytes = files.get(MANIFEST)?.data;
+  const signature = files.get(SIGNATURE)?.data;
+  const embeddedPem = files.get(PUBLIC_KEY)?.data;
   for (const [name, data] of [[MANIFEST, manifestBytes], [SIGNATURE, signature]] as const) {
-    if (!data) problems.push({ kind: 'missing', file: name, detail: 'required to verify the bundle' });
+    if (!data && !archive.refused.some((r) => r.path === name)) problems.push({ kind: 'missing', file: name, detail: 'required to verify the bundle' });
   }
   if (!embeddedPem && !given) problems.push({ kind: 'missing', file: PUBLIC_KEY, detail: 'no public key in the bundle (pass --pubkey)' });
 
@@ -66,19 +149,14 @@ export async function verifyBundle(bytes: Buffer, options: { publicKeyPem?: stri
   const key = given ?? embedded;
   let manifest: Manifest | undefined;
   if (manifestBytes) {
-    try {
-      manifest = JSON.parse(manifestBytes.toString('utf8')) as Manifest;
-      if (manifest?.format !== 'payready-evidence' || !Array.isArray(manifest.files)) throw new Error('not a payready manifest');
-    } catch {
-      manifest = undefined;
-      problems.push({ kind: 'changed', file: MANIFEST, detail: 'not a readable payready manifest' });
-    }
+    if (manifestError) problems.push({ kind: 'changed', file: MANIFEST, detail: `not a payready manifest: ${manifestError}` });
+    else manifest = parsed as Manifest;
   }
 
   if (manifestBytes && signature && key) {
     const valid = verifyBytes(manifestBytes, signature, key);
     if (!valid) {
-      const recorded = manifest?.signature?.publicKeySha256;
+      const recorded = manifest?.signature.publicKeySha256;
       if (given && embedded && fingerprint(given) !== fingerprint(embedded)) {
         problems.push({ kind: 'signature', file: PUBLIC_KEY, detail: 'the bundle was signed with a different key than --pubkey' });
       } else if (!given && embedded && recorded && recorded !== fingerprint(embedded)) {
@@ -88,7 +166,7 @@ export async function verifyBundle(bytes: Buffer, options: { publicKeyPem?: stri
       }
     } else if (given && embedded && fingerprint(given) !== fingerprint(embedded)) {
       problems.push({ kind: 'changed', file: PUBLIC_KEY, detail: 'differs from --pubkey, which the signature matches' });
-    } else if (manifest && manifest.signature?.publicKeySha256 !== fingerprint(key)) {
+    } else if (manifest && manifest.signature.publicKeySha256 !== fingerprint(key)) {
       problems.push({ kind: 'changed', file: MANIFEST, detail: 'records another public key than the one that signed it' });
     }
   }
@@ -97,22 +175,21 @@ export async function verifyBundle(bytes: Buffer, options: { publicKeyPem?: stri
   if (manifest) {
     const listed = new Set<string>([MANIFEST, SIGNATURE, PUBLIC_KEY]);
     for (const entry of manifest.files) {
-      const path = String(entry?.path ?? '');
+      const path = entry.path;
       const unsafe = unsafePath(path);
       if (unsafe) {
         problems.push({ kind: 'refused', file: path, detail: `listed in the manifest with an unsafe path (${unsafe})` });
         continue;
       }
       listed.add(path);
-      const data = files.get(path);
-      if (!data) {
-        if (!archive.refused.some((r) => r.path === path)) problems.push({ kind: 'missing', file: path, detail: 'listed in the manifest but not in the bundle' });
+      const found = files.get(path);
+      if (!found) {
+        if (!archive.refused.some((r) => r.path === path) && !archive.stopped) problems.push({ kind: 'missing', file: path, detail: 'listed in the manifest but not in the bundle' });
         continue;
       }
       checked += 1;
-      const actual = sha256(data);
-      if (actual !== entry.sha256 || data.length !== entry.bytes) {
-        problems.push({ kind: 'changed', file: path, detail: `sha256 ${actual.slice(0, 16)}... (${plural(data.length, 'byte')}), manifest says ${String(entry.sha256).slice(0, 16)}... (${plural(Number(entry.bytes), 'byte')})` });
+      if (found.sha256 !== entry.sha256 || found.bytes !== entry.bytes) {
+        problems.push({ kind: 'changed', file: path, detail: `sha256 ${found.sha256.slice(0, 16)}... (${plural(found.bytes, 'byte')}), manifest says ${entry.sha256.slice(0, 16)}... (${plural(entry.bytes, 'byte')})` });
       }
     }
     for (const path of files.keys()) {

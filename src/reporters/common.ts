@@ -19,6 +19,24 @@ export function clean(text: string): string {
   return stripControl(text, false);
 }
 
+// C0 and C1 controls (escape sequences, carriage return, backspace), line and paragraph
+// separators, bidirectional overrides and isolates, the byte order mark: what can move the cursor,
+// rewrite a line or reorder what a reader sees.
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
+ * One value read from a file (a bundle's manifest, a report given to diff or merge), shown on a
+ * terminal: every control character visibly escaped (`\x1b`, `\r`, `\u202e`), never acted on
+ * and never silently dropped, so what is printed is what the file says. Non-strings as JSON.
+ */
+export function visible(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return text.replace(INVISIBLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** True for a fail or error at or above the gate that no active waiver excuses: it makes the run NOT READY. */
 export function isBlocking(result: CheckResult, report: Pick<Report, 'failOn'>): boolean {
   return (result.status === 'fail' || result.status === 'error') && gates(result.severity, report.failOn) && !result.waived;

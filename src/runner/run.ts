@@ -237,8 +237,15 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
       }
       const validated = await validate(type, params);
       if (!validated.ok) return { status: 'error', cause: 'setup', summary: `invalid parameters after interpolation: ${validated.message}` };
-      if (type.movesMoney && !plan.target.sandbox && !plan.suite.allowLive) {
-        return { status: 'error', cause: 'setup', summary: `refused: "${spec.type}" moves money and environment "${plan.target.name}" is not a sandbox (set allowLive: true in the suite to allow it)` };
+      if (!plan.target.sandbox && !plan.suite.allowLive) {
+        // The loader refused these already; resolved parameters (a method from ${vars.x}) are judged again here.
+        if (type.movesMoney) {
+          return { status: 'error', cause: 'setup', summary: `refused: "${spec.type}" moves money and environment "${plan.target.name}" is not a sandbox (set allowLive: true in the suite to allow it)` };
+        }
+        const write = type.writes?.(validated.params as Record<string, unknown>)[0];
+        if (write) {
+          return { status: 'error', cause: 'setup', summary: `refused: ${write.method} ${write.url} is a write request and environment "${plan.target.name}" is not a sandbox (set allowLive: true in the suite to allow it)` };
+        }
       }
       const ctx: CheckContext = {
         checkId: spec.id,

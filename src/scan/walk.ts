@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { lstat, readFile, readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { FILE_LIMITS, readRegularFile } from '../files.js';
 
 /**
  * The one file walker of the file scanners (`secrets`, `pan-scan`): files, folders and globs,
@@ -152,7 +153,8 @@ async function ancestorIgnores(root: string): Promise<IgnoreLayer[]> {
 async function ownIgnore(dir: string): Promise<IgnoreLayer[]> {
   let text: string;
   try {
-    text = await readFile(join(dir, '.gitignore'), 'utf8');
+    // A regular file only: a FIFO or device named .gitignore in a scanned tree is skipped, never waited on.
+    text = (await readRegularFile(join(dir, '.gitignore'), FILE_LIMITS.document)).toString('utf8');
   } catch {
     return [];
   }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { HttpClient } from '../net/http.js';
 import { NetError } from '../net/errors.js';
+import { FILE_LIMITS, FileReadError, readRegularFile } from '../files.js';
 import { ajvFor, dialectOf, schemaProblems, type Validator } from './ajv.js';
 import { OpenApiDocument } from './openapi.js';
 
@@ -35,10 +35,10 @@ export async function readSource(source: string, ctx: SourceContext): Promise<st
   }
   const path = isAbsolute(source) ? source : resolve(ctx.baseDir, source);
   try {
-    return await readFile(path, 'utf8');
+    return (await readRegularFile(path, FILE_LIMITS.document)).toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new SourceError(`could not read ${source}: ${code === 'ENOENT' ? 'no such file (paths are relative to the suite)' : (code ?? 'unreadable')}`);
+    if (!(error instanceof FileReadError)) throw error;
+    throw new SourceError(`could not read ${source}: ${error.reason === 'missing' ? 'no such file (paths are relative to the suite)' : error.message}`);
   }
 }
 

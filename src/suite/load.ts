@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { CheckType, Severity } from '../checks/types.js';
 import { describeErrors, suiteContext, type PathProblem } from './ajv-errors.js';
@@ -9,7 +8,8 @@ import { environmentFields, isSandbox, type RawCheck, type RawSuite } from './ra
 import { suiteValidator } from './schema.js';
 import { checkSemantics } from './semantic.js';
 import type { CaptureSpec, CheckSpec, EnvironmentSpec, Suite } from './types.js';
-import { assertSize, parseYaml, type SuiteDocument } from './yaml.js';
+import { MAX_SUITE_BYTES, assertSize, parseYaml, type SuiteDocument } from './yaml.js';
+import { FileReadError, readRegularFile } from '../files.js';
 
 /** Options of `loadSuite` and `parseSuite`. */
 export interface LoadOptions {
@@ -39,14 +39,11 @@ export async function loadSuite(file: string, options: LoadOptions = {}): Promis
   const path = resolve(options.cwd ?? process.cwd(), file);
   let bytes: Buffer;
   try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new SuiteError([{ message: `${display} is not a file` }]);
-    assertSize(display, info.size); // before reading: a huge file is refused, not loaded
-    bytes = await readFile(path);
-    assertSize(display, bytes.length);
+    // A regular file only, its size capped before and while reading: a huge file is refused, not loaded.
+    bytes = await readRegularFile(path, MAX_SUITE_BYTES);
   } catch (error) {
-    if (error instanceof SuiteError) throw error;
-    throw new SuiteError([{ message: `cannot read ${display}: ${fileErrorReason(error)}` }]);
+    if (error instanceof FileReadError && error.reason === 'too-large') assertSize(display, MAX_SUITE_BYTES + 1);
+    throw new SuiteError([{ message: `cannot read ${display}: ${error instanceof FileReadError ? error.message : 'unreadable'}` }]);
   }
   let source: string;
   try {
@@ -161,19 +158,6 @@ function normalizeCheck(check: RawCheck, defaults: NonNullable<RawSuite['default
   if (check.waiver) spec.waiver = check.waiver;
   if (check.proves) spec.proves = [...check.proves];
   return spec;
-}
-
-function fileErrorReason(error: unknown): string {
-  const code = error !== null && typeof error === 'object' && 'code' in error ? String(error.code) : '';
-  const reasons: Record<string, string> = {
-    ENOENT: 'no such file',
-    EACCES: 'permission denied',
-    EISDIR: 'it is a directory',
-    ENOTDIR: 'a parent is not a directory',
-    ELOOP: 'too many symbolic links',
-  };
-  // Never the raw message: it would print the absolute path the user did not write.
-  return reasons[code] ?? (code ? `error ${code}` : 'unreadable');
 }
 
 /** The `type:` values of a parsed suite's checks (whatever they are: the schema judges them). */

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Target } from '../checks/types.js';
 import { NUMERIC_TARGET_FIELDS, numberHint, shownValue, wholeNumber } from '../sandbox/embedded.js';
@@ -7,6 +6,7 @@ import { interpolate, InterpolationError, referencesIn } from './interpolate.js'
 import { walkStrings } from './references.js';
 import { suggestion } from './suggest.js';
 import type { EnvironmentSpec, Suite } from './types.js';
+import { FILE_LIMITS, FileReadError, formatLimit, readRegularFile } from '../files.js';
 
 /** Options of `resolveEnvironment`. */
 export interface ResolveOptions {
@@ -23,9 +23,6 @@ export interface ResolvedEnvironment {
   /** Secret values by name (only the secrets the suite's checks use). */
   secrets: Record<string, string>;
 }
-
-// Secrets and CA files are small; a bigger file is the wrong file.
-const MAX_SECRET_FILE_BYTES = 1024 * 1024;
 
 /**
  * Turns a suite environment into a Target: reads the secrets the checks use (from env or files
@@ -101,7 +98,7 @@ async function readSecrets(suite: Suite, names: Set<string>, env: Record<string,
       }
       values[name] = value;
     } else {
-      const text = await readSmallFile(suite, spec.file, `secret "${name}"`);
+      const text = await readSmallFile(suite, spec.file, `secret "${name}"`, FILE_LIMITS.secret);
       // Files written with `echo` end in a newline that is not part of the secret.
       const value = text.replace(/\r?\n$/, '');
       if (value === '') throw new SuiteError([{ message: `secret file ${spec.file} (secret "${name}") is empty` }]);
@@ -112,24 +109,25 @@ async function readSecrets(suite: Suite, names: Set<string>, env: Record<string,
 }
 
 async function readPem(suite: Suite, file: string, user: string): Promise<string> {
-  const text = await readSmallFile(suite, file, user);
+  const text = await readSmallFile(suite, file, user, FILE_LIMITS.ca);
   if (!text.includes('-----BEGIN CERTIFICATE-----')) {
     throw new SuiteError([{ message: `${file} (${user}) holds no PEM certificate`, hint: 'expected text starting with -----BEGIN CERTIFICATE-----' }]);
   }
   return text;
 }
 
-/** Reads a file named in the suite, relative to the suite's directory; errors name the file as written. */
-async function readSmallFile(suite: Suite, file: string, user: string): Promise<string> {
+/**
+ * Reads a file named in the suite (a secret, a CA), relative to the suite's directory: a regular
+ * file of at most `maxBytes` (a bigger one is the wrong file; a FIFO or device is refused, never
+ * waited on). Errors name the file as written.
+ */
+async function readSmallFile(suite: Suite, file: string, user: string, maxBytes: number): Promise<string> {
   const path = isAbsolute(file) ? file : resolve(suite.dir, file);
-  let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    return (await readRegularFile(path, maxBytes)).toString('utf8');
   } catch (error) {
-    const code = error !== null && typeof error === 'object' && 'code' in error ? String(error.code) : '';
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code ? `error ${code}` : 'unreadable';
-    throw new SuiteError([{ message: `cannot read ${file} (needed by ${user}): ${reason}`, hint: `paths are relative to the suite's directory` }]);
+    if (!(error instanceof FileReadError)) throw error;
+    if (error.reason === 'too-large') throw new SuiteError([{ message: `${file} (needed by ${user}) is larger than ${formatLimit(maxBytes)}`, hint: 'is this the right file?' }]);
+    throw new SuiteError([{ message: `cannot read ${file} (needed by ${user}): ${error.message}`, ...(error.reason === 'missing' ? { hint: `paths are relative to the suite's directory` } : {}) }]);
   }
-  if (bytes.length > MAX_SECRET_FILE_BYTES) throw new SuiteError([{ message: `${file} (needed by ${user}) is larger than 1 MB` }]);
-  return bytes.toString('utf8');
 }

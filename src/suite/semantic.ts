@@ -65,12 +65,24 @@ export function checkSemantics(input: SemanticInput): SemanticResult {
   const ids = raw.checks.map((check) => check.id);
   raw.checks.forEach((check, index) => {
     const type = types.get(check.type);
-    if (type?.movesMoney && chosen && !isSandbox(chosen.spec) && raw.allowLive !== true) {
+    // The guard is decided for the environment this run would use (--env, else the default), the
+    // one `run` validates against before anything is sent; `validate --env NAME` checks another.
+    const live = chosen && !isSandbox(chosen.spec) && raw.allowLive !== true ? chosen : undefined;
+    if (type?.movesMoney && live) {
       problems.push({
         path: ['checks', index, 'type'],
-        message: `check "${check.id}" moves money, and environment "${chosen.name}" is not a sandbox`,
+        message: `check "${check.id}" moves money, and environment "${live.name}" is not a sandbox`,
         hint: 'run it against a sandbox environment (--env <sandbox>), or write "allowLive: true" at the top of the suite (and set liveMaxAmount) to move real money',
       });
+    } else if (type?.writes && live) {
+      const write = type.writes(check.with ?? {})[0];
+      if (write) {
+        problems.push({
+          path: check.with && Object.hasOwn(check.with, write.param) ? ['checks', index, 'with', write.param] : ['checks', index, 'type'],
+          message: `check "${check.id}" (${check.type}) would send a write request, ${write.method} ${write.url}, to environment "${live.name}", which is not a sandbox`,
+          hint: `a write can move money on a live target: mark "${live.name}" "sandbox: true" if it is one, run against a sandbox (--env <sandbox>), use GET, or write "allowLive: true" at the top of the suite to send writes to a live target`,
+        });
+      }
     }
     if (type && check.proves) for (const problem of checkProves(check.proves, index, type)) problems.push(problem);
     if (type?.values) for (const problem of checkCaptures(check.capture ?? {}, index, check.type, Object.keys(type.values))) problems.push(problem);

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCheck, type CheckCase } from './harness.js';
 import { clientHello, parseServerResponse } from '../../src/net/weak-ciphers.js';
@@ -36,7 +40,7 @@ describe('tls check against the real sandbox', () => {
     { name: 'a servername the certificate names passes', params: { ...api, servername: 'localhost', verify: ['certificate'] }, status: 'pass', summary: /chain trusted/ },
     { name: 'a servername the certificate does not name fails', params: { ...api, servername: 'pay.example.org', verify: ['certificate'] }, status: 'fail', summary: /is for IP Address:127\.0\.0\.1, IP Address:0:0:0:0:0:0:0:1, DNS:localhost, not pay\.example\.org/ },
     { name: 'fault down: error, refused connection', faults: ['down'], params: api, status: 'error', summary: /^127\.0\.0\.1:\d+: connection refused by 127\.0\.0\.1:\d+$/ },
-    { name: 'a ca file that does not exist is an error', params: { ...api, ca: 'no-such-ca.pem' }, status: 'error', summary: /cannot read the ca file no-such-ca\.pem \(ENOENT\)/ },
+    { name: 'a ca file that does not exist is an error', params: { ...api, ca: 'no-such-ca.pem' }, status: 'error', summary: /cannot read the ca file no-such-ca\.pem: no such file/ },
   ];
   for (const c of cases) {
     it(c.name, async () => {
@@ -45,6 +49,21 @@ describe('tls check against the real sandbox', () => {
       expect(outcome.summary).toMatch(c.summary);
     });
   }
+
+  it('a ca file that is missing, a FIFO or a device is a setup error, never a hang', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payready-tls-ca-'));
+    try {
+      execFileSync('mkfifo', [join(dir, 'fifo.pem')]);
+      symlinkSync('/dev/zero', join(dir, 'zero.pem'));
+      for (const [file, reason] of [['missing.pem', 'no such file'], ['fifo.pem', 'it is a FIFO (named pipe); payready reads regular files only'], ['zero.pem', 'it is a character device; payready reads regular files only']]) {
+        const { outcome } = await runCheck('tls', { ...api, verify: ['certificate'], ca: join(dir, file!) });
+        expect(outcome).toMatchObject({ status: 'error', cause: 'setup' });
+        expect(outcome.summary).toContain(`cannot read the ca file ${join(dir, file!)}: ${reason}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('without the sandbox CA the chain is not trusted; `ca:` adds it; insecure turns the failure into a warning', async () => {
     const untrusted = await runCheck('tls', { ...api, verify: ['certificate'] }, { target: { ca: undefined } });

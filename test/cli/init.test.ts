@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -49,7 +49,26 @@ describe('payready init', () => {
     const production = { PAYREADY_PRODUCTION_BASE_URL: 'https://api.example.com', PAYREADY_PRODUCTION_HOST: 'api.example.com', PAYREADY_PRODUCTION_TOKEN_URL: 'https://api.example.com/oauth/token', PAYREADY_PRODUCTION_CHECKOUT_URL: 'https://shop.example.com/pay', PAYREADY_CLIENT_ID: 'id', PAYREADY_CLIENT_SECRET: 'secret' };
     expect(await expectValid(file, production)).toEqual(['sandbox', 'production']);
     const suite = await loadSuite(file, { env: {} });
+    // With a live environment (production) the writes are left out, and the suite says so.
+    expect(suite.checks.map((c) => c.id)).toEqual(['api-port-open', 'api-https', 'oauth-token', 'payments-require-auth', 'no-hardcoded-credentials', 'no-pan-in-logs']);
+    expect(text).toContain('refused on a live environment (production)');
+  });
+
+  it('a suite whose environments are all sandboxes also pays and submits the checkout; the token request is no write', async () => {
+    const dir = tempDir();
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const { code } = await runInit(['--env', 'sandbox'], dir);
+    expect(code).toBe(0);
+    const file = join(dir, 'payready.yaml');
+    const suite = await loadSuite(file, { env: {} });
     expect(suite.checks.map((c) => c.type)).toEqual(['port', 'http', 'http', 'http', 'http', 'secrets', 'pan-scan', 'ui']);
+    expect(suite.checks.find((c) => c.id === 'payment-approve')?.with).toMatchObject({ method: 'POST' });
+    expect(suite.checks.find((c) => c.id === 'no-pan-in-logs')?.needs).toEqual(['payment-approve']);
+    // The token request stays valid against a live environment too (it obtains a token and moves no money).
+    const live = readFileSync(file, 'utf8').replace('    sandbox: true ', '    sandbox: false ').replace(/^ {4}embedded: true.*$/m, '    baseUrl: https://api.example.com\n    host: api.example.com\n    port: 443\n    tokenUrl: https://api.example.com/oauth/token\n    checkoutUrl: https://shop.example.com/pay\n    requestLog: logs\n    sourceDir: .');
+    const onlyToken = live.replace(/\n {2}- id: payments-require-auth[\s\S]*$/, '\n');
+    writeFileSync(join(dir, 'live.yaml'), onlyToken);
+    expect((await loadSuite(join(dir, 'live.yaml'), { env: { PAYREADY_CLIENT_ID: 'i', PAYREADY_CLIENT_SECRET: 's' } })).checks.map((c) => c.id)).toEqual(['api-port-open', 'api-https', 'oauth-token']);
   });
 
   it('flags describe a provider: base URL, api-key auth, checkout page, environments', async () => {
@@ -60,7 +79,9 @@ describe('payready init', () => {
     const text = readFileSync(file, 'utf8');
     expect(text).toContain('suite: shop');
     expect(text).toContain('    baseUrl: "https://sandbox.psp.example:8443"\n    host: "sandbox.psp.example"\n    port: 8443');
-    expect(text).toContain('X-API-Key: "${secrets.apiKey}"');
+    // The authenticated payment is a write, left out of a suite with a live environment.
+    expect(text).not.toContain('X-API-Key');
+    expect(text).toContain('refused on a live environment (live)');
     expect(text).toContain('apiKey: { env: PAYREADY_API_KEY }');
     expect(text).toContain('sourceDir: ".."');
     expect(text).toContain('requestLog: "var/log/*.log*"');
@@ -69,15 +90,18 @@ describe('payready init', () => {
     expect(await expectValid(file, env)).toEqual(['test', 'live']);
   });
 
-  it('the ui check: always for the built-in sandbox (its own page), for a provider only with --checkout-url', async () => {
+  it('the ui check: for the built-in sandbox (its own page), for a provider only with --checkout-url; never beside a live environment (it submits a card)', async () => {
     const dir = tempDir();
     try {
       const has = (file: string) => /^ {2}- id: checkout-mobile\n {4}type: ui$/m.test(readFileSync(join(dir, file), 'utf8'));
-      expect((await runInit(['builtin.yaml'], dir)).code).toBe(0);
+      expect((await runInit(['builtin.yaml', '--env', 'sandbox'], dir)).code).toBe(0);
       expect(has('builtin.yaml')).toBe(true);
-      expect((await runInit(['provider.yaml', '--base-url', 'https://sandbox.psp.example'], dir)).code).toBe(0);
+      // The default environments include production: a card form submitted there is a write.
+      expect((await runInit(['with-live.yaml'], dir)).code).toBe(0);
+      expect(has('with-live.yaml')).toBe(false);
+      expect((await runInit(['provider.yaml', '--base-url', 'https://sandbox.psp.example', '--env', 'sandbox'], dir)).code).toBe(0);
       expect(has('provider.yaml')).toBe(false);
-      expect((await runInit(['shop.yaml', '--base-url', 'https://sandbox.psp.example', '--checkout-url', 'https://shop.example/pay'], dir)).code).toBe(0);
+      expect((await runInit(['shop.yaml', '--base-url', 'https://sandbox.psp.example', '--checkout-url', 'https://shop.example/pay', '--env', 'sandbox'], dir)).code).toBe(0);
       expect(has('shop.yaml')).toBe(true);
       const ignored = await runInit(['ignored.yaml', '--checkout-url', 'https://shop.example/pay'], dir);
       expect(ignored.code).toBe(2);

@@ -64,4 +64,17 @@ describe('payready diff', () => {
     expectMatchesFile(text, 'diff.txt');
     expect(text).not.toMatch(/\u001b|\u0007/);
   });
+
+  it('shows ids, sections and file names escaped: a crafted report cannot forge a line', () => {
+    const forged = structuredClone(FIXED_REPORT);
+    const fake = 'api\u001b[2K\r  FIXED  everything (1.1, blocker) was fail: ok\nNo regressions.';
+    const auth = forged.results.find((r) => r.id === 'payments-require-auth')!;
+    auth.id = fake;
+    auth.section = '1.1\u202e';
+    const text = renderDiff(diffReports(earlier(), forged), { old: 'old.json', new: 'new\rnew.json' });
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
+    expect(text).toContain('api\\x1b[2K\\x0d  FIXED  everything (1.1, blocker) was fail: ok\\x0aNo regressions. (1.1\\u202e, blocker)');
+    expect(text).toContain('payready diff old.json -> new\\x0dnew.json');
+    expect(text.split('\n').filter((line) => line === 'No regressions.' || line.startsWith('  FIXED  everything'))).toEqual([]);
+  });
 });

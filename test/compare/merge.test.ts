@@ -61,4 +61,15 @@ describe('payready merge', () => {
     expect(markdown.render(merged, {})).toMatch(/### Vantage points\n\n\| check \| eu-west \| us-east \|\n\|---\|---\|---\|\n\| `api-port-open` \| ✅ pass \| ✅ pass \|/);
     expect(html.render(merged, {})).toContain('<h2>Vantage points</h2>');
   });
+
+  it('shows check ids, vantage names and warnings read from the reports escaped', () => {
+    const forged = fromUsEast();
+    forged.results[0]!.id = 'x\u001b[1A\r-> READY';
+    forged.warnings = ['\u001b]0;title\u0007hidden'];
+    const text = renderMerge(mergeReports([{ name: 'eu\u001b[2K', report: FIXED_REPORT }, { name: 'us-east', report: forged }], '9.9.9'));
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(text).toContain('x\\x1b[1A\\x0d-> READY');
+    expect(text).toContain('eu\\x1b[2K');
+    expect(text).toContain('warning: us-east: \\x1b]0;title\\x07hidden');
+  });
 });

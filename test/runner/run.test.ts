@@ -3,6 +3,7 @@ import { runSuite, type RunOptions } from '../../src/runner/run.js';
 import { blockedOnlyBySetup } from '../../src/runner/report.js';
 import type { CheckType, Outcome, Status } from '../../src/checks/types.js';
 import type { CheckSpec, Suite } from '../../src/suite/types.js';
+import { methodWrites } from '../../src/checks/writes.js';
 
 /** A check type for runner tests: waits `ms` (honouring the abort signal) and returns `status`. */
 function sleeper(log: { id: string; event: 'start' | 'end'; at: number }[] = []): CheckType<{ ms?: number; status?: Status; values?: Record<string, unknown>; echo?: unknown; throws?: string; failTimes?: number }> {
@@ -281,5 +282,32 @@ describe('runner', () => {
     expect(text).not.toContain(Buffer.from(secret).toString('base64'));
     expect(text).not.toContain(encodeURIComponent(secret));
     expect(text).toContain('[REDACTED]');
+  });
+
+  it('refuses a write whose method only resolves at run time on a live target, before the check runs', async () => {
+    const calls: string[] = [];
+    const writer: CheckType = {
+      name: 'sleep',
+      description: 'test type that writes',
+      items: ['1.1.a'],
+      schema: { type: 'object' },
+      writes: methodWrites,
+      async run(params) {
+        calls.push(String(params.method));
+        return { status: 'pass', summary: 'sent' };
+      },
+    };
+    const live = { name: 'production', sandbox: false, insecure: false, fields: {} };
+    const runOn = (method: string, allowLive = false) =>
+      runSuite(
+        { suite: { ...suiteOf([spec('charge', { with: { method: '${vars.method}', url: 'https://pay.example/v1/payments' } })]), variables: { method }, allowLive }, target: live, embedded: false, secrets: {}, env: {} },
+        { toolVersion: '0.0.0-test', loadType: async () => writer, validate: async (_type, params) => ({ ok: true, params }) },
+      );
+    const refused = await runOn('POST');
+    expect(refused.report.results[0]).toMatchObject({ status: 'error', cause: 'setup', summary: 'refused: POST https://pay.example/v1/payments is a write request and environment "production" is not a sandbox (set allowLive: true in the suite to allow it)' });
+    expect(calls).toEqual([]);
+    expect((await runOn('GET')).report.results[0]?.status).toBe('pass');
+    expect((await runOn('PATCH', true)).report.results[0]?.status).toBe('pass');
+    expect(calls).toEqual(['GET', 'PATCH']);
   });
 });

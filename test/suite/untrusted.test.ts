@@ -111,7 +111,7 @@ describe('files', () => {
     );
     expect(messages).toEqual([
       'error: cannot read nope.yaml: no such file\n',
-      'error: folder.yaml is not a file\n',
+      'error: cannot read folder.yaml: it is a directory; payready reads regular files only\n',
       'error: latin1.yaml is not UTF-8 text\n  = help: save the suite as UTF-8\n',
     ]);
     for (const message of messages) expect(message).not.toContain(dir);

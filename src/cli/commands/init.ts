@@ -72,8 +72,14 @@ const register: RegisterCommand = (program, io, setExit) => {
       const sourceDir = relative(dirname(path), io.cwd) || '.';
       const text = renderSuite(answers, sourceDir);
       await selfCheck(text, path, answers.environments);
-      const { writeFileAtomic } = await import('../../evidence/write.js');
-      await writeFileAtomic(path, text);
+      const { writeFileAtomic, outputProblem } = await import('../../evidence/write.js');
+      try {
+        await writeFileAtomic(path, text);
+      } catch (err) {
+        const why = outputProblem(err);
+        if (why === undefined) throw err;
+        throw new UsageError(`cannot write ${shown}: ${why}`);
+      }
       io.stdout.write(nextSteps(answers, shown));
       setExit(EXIT.ok);
     });
@@ -225,6 +231,8 @@ export function renderSuite(a: Answers, sourceDir: string): string {
 }
 
 function checkLines(a: Answers, embedded: boolean): string[] {
+  // Every environment after the first is written with sandbox: false.
+  const live = a.environments.slice(1);
   const auth =
     a.auth === 'oauth2' ? 'Bearer ${checks.oauth-token.token}' : a.auth === 'bearer' ? 'Bearer ${secrets.apiKey}' : a.auth === 'api-key' ? '${secrets.apiKey}' : undefined;
   const authHeader = a.auth === 'api-key' ? 'X-API-Key' : 'Authorization';
@@ -276,6 +284,7 @@ function checkLines(a: Answers, embedded: boolean): string[] {
   }
   const payment = ['      json:', '        amount: { value: 1000, currency: EUR }', '        paymentMethod: { type: card, number: "4111111111111111", expiryMonth: 12, expiryYear: 2035, cvc: "737" }'];
   if (auth) {
+    // A read: safe against every environment, live ones included.
     lines.push(
       '',
       '  - id: payments-require-auth',
@@ -285,12 +294,16 @@ function checkLines(a: Answers, embedded: boolean): string[] {
       '    severity: blocker',
       '    needs: [api-port-open]',
       '    with:',
-      '      method: POST',
       '      url: ${target.baseUrl}/v1/payments      # your payment endpoint',
-      ...payment,
-      '        reference: payready-no-credentials',
       '      expect:',
       '        status: [401, 403]',
+    );
+  }
+  // Writes (a payment, a card submitted on the checkout) are refused on a live environment, so
+  // they are written only into a suite whose environments are all sandboxes.
+  const writes = live.length === 0;
+  if (auth && writes) {
+    lines.push(
       '',
       '  - id: payment-approve',
       '    type: http',
@@ -308,6 +321,14 @@ function checkLines(a: Answers, embedded: boolean): string[] {
       '        status: "2xx"',
     );
   }
+  if (!writes && (auth || embedded || a.checkoutUrl)) {
+    lines.push(
+      '',
+      `  # Left out: a test payment (POST \${target.baseUrl}/v1/payments) and the mobile checkout check (it`,
+      `  # submits a card). Both send writes, refused on a live environment (${live.join(', ')}) unless the suite says`,
+      '  # allowLive: true. Keep them in a suite for your sandboxes only: npx payready init sandbox.yaml --env sandbox',
+    );
+  }
   lines.push(
     '',
     '  - id: no-hardcoded-credentials',
@@ -323,12 +344,12 @@ function checkLines(a: Answers, embedded: boolean): string[] {
     '    title: The logs hold no full card numbers',
     '    section: "2.2"',
     '    severity: blocker',
-    ...(auth ? ['    needs: [payment-approve]'] : []),
+    ...(auth && writes ? ['    needs: [payment-approve]'] : []),
     '    with:',
     '      paths: [ "${target.requestLog}" ]',
   );
   // The built-in sandbox serves a checkout page; a provider's suite checks one only when given.
-  if (embedded || a.checkoutUrl) {
+  if (writes && (embedded || a.checkoutUrl)) {
     lines.push(
       '',
       '  - id: checkout-mobile',

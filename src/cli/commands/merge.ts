@@ -13,7 +13,7 @@ const register: RegisterCommand = (program, io, setExit) => {
     .option('--reporter <name=path>', 'also write the merged report in this format (junit, markdown, html); repeatable', collect, [])
     .action(async (specs: string[], raw: { out: string; reporter: string[] }) => {
       if (specs.length < 2) throw new UsageError('merge needs at least two reports', 'payready merge eu=eu/report.json us=us/report.json');
-      const [{ loadReport }, { mergeReports, renderMerge }, reporters, { writeFileAtomic }] = await Promise.all([
+      const [{ loadReport }, { mergeReports, renderMerge }, reporters, { writeFileAtomic, outputProblem }] = await Promise.all([
         import('../../compare/load-report.js'),
         import('../../compare/merge.js'),
         import('../../reporters/index.js'),
@@ -31,7 +31,13 @@ const register: RegisterCommand = (program, io, setExit) => {
       const merged = mergeReports(inputs, VERSION);
       const written: string[] = [];
       for (const { path, text } of [{ path: raw.out, text: `${JSON.stringify(merged, null, 2)}\n` }, ...outputs.map((o) => ({ path: o.path, text: o.reporter.render(merged, {}) }))]) {
-        await writeFileAtomic(resolve(io.cwd, path), text);
+        try {
+          await writeFileAtomic(resolve(io.cwd, path), text, undefined, (p) => displayPath(p, io.cwd));
+        } catch (err) {
+          const why = outputProblem(err);
+          if (why === undefined) throw err;
+          throw new UsageError(`cannot write ${path}: ${why}`);
+        }
         written.push(displayPath(resolve(io.cwd, path), io.cwd));
       }
       io.stdout.write(`${renderMerge(merged)}${written.map((w) => `Wrote ${w}\n`).join('')}`);
