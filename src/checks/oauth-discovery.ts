@@ -1,6 +1,6 @@
 import { assertion } from './assert.js';
 import type { Assertion } from './types.js';
-import { metadataUrls, netMessage, type Endpoints, type OAuthExchange } from './oauth-exchange.js';
+import { answered, metadataUrls, netMessage, type Endpoints, type OAuthExchange } from './oauth-exchange.js';
 
 /** Authorization server metadata as found, or why none was. */
 export type Discovery = { ok: true; url: string; metadata: Record<string, unknown> } | { ok: false; unreachable: boolean; message: string };
@@ -20,7 +20,7 @@ export async function discover(ex: OAuthExchange, issuer: string): Promise<Disco
     try {
       const response = await ex.get(url, { accept: 'application/json' });
       if (response.status === 200 && response.json) return { ok: true, url, metadata: response.json };
-      tried.push(`${url} -> ${response.status}`);
+      tried.push(`${url} -> ${answered(response)}`);
     } catch (error) {
       return { ok: false, unreachable: true, message: `could not fetch ${url}: ${netMessage(error)}` };
     }

@@ -135,8 +135,10 @@ export default defineCheck<OAuthParams>({
     // Discovery.
     let endpoints: Endpoints = { ...(params.issuer ? { issuer: params.issuer } : {}), ...(params.tokenUrl ? { token: params.tokenUrl } : {}), ...(params.authorizationUrl ? { authorization: params.authorizationUrl } : {}), ...(params.introspectionUrl ? { introspection: params.introspectionUrl } : {}), ...(params.revocationUrl ? { revocation: params.revocationUrl } : {}), ...(params.jwksUrl ? { jwks: params.jwksUrl } : {}) };
     let metadata: Record<string, unknown> | undefined;
+    let discoveryFailed: string | undefined;
     if (params.issuer) {
       const found = await discover(ex, params.issuer);
+      if (!found.ok) discoveryFailed = found.message;
       if (found.ok) {
         metadata = found.metadata;
         const match = issuerMatch(params.issuer, found);
@@ -151,7 +153,11 @@ export default defineCheck<OAuthParams>({
       endpoints = endpointsFrom(metadata, endpoints);
     } else notApplicable('discovery', 'no issuer given');
     const tokenUrl = endpoints.token;
-    if (!tokenUrl) return finish('error', 'no token endpoint: give tokenUrl, or an issuer whose metadata names one');
+    if (!tokenUrl) {
+      // What the server answered explains the missing endpoint better than its absence does.
+      if (discoveryFailed) return finish(wanted('discovery') ? 'fail' : 'error', `${discoveryFailed}: no token endpoint to go on (give tokenUrl, or fix the issuer's metadata)`);
+      return finish('error', 'no token endpoint: give tokenUrl, or an issuer whose metadata names one');
+    }
 
     // Credentials go only to endpoints judged first (issue 12): HTTPS, and the issuer's origin
     // unless the suite names the endpoint itself.

@@ -54,8 +54,10 @@ export const MATRIX: Record<string, MatrixRow> = {
     causes: each(['stall-body', 'drip', 'reset-mid-body', 'huge-body', ...ANSWERING], /timed out/),
   },
   oauth: {
-    params: { tokenUrl: '${target.baseUrl}/oauth/token', clientId: 'matrix-client', clientSecret: '${secrets.clientSecret}', prove: ['token'] },
-    causes: { 'malformed-json': /not a JSON object/, 'wrong-content-type': /not a JSON object \(text\/html\)/, 'redirect-loop': /a redirect/ },
+    // Discovery sends no credential: the check still talks to these plain-HTTP servers (a token
+    // request would rightly send nothing at all: a secret goes only to an HTTPS endpoint).
+    params: { issuer: '${target.baseUrl}', clientId: 'matrix-client', clientSecret: '${secrets.clientSecret}', prove: ['discovery'] },
+    causes: { 'malformed-json': /not a JSON object/, 'wrong-content-type': /text\/html body that is not a JSON object/, 'redirect-loop': /-> 302/ },
   },
   schema: {
     params: { url: '${target.baseUrl}/v1/payments/pay_1', status: 200 },
