@@ -1,7 +1,7 @@
 import type { FaultSet } from './faults.js';
 import type { GrantStore } from './grants.js';
 import type { IdempotencyStore } from './idempotency.js';
-import type { Pacing } from './pacing.js';
+import type { Pacing } from './transport/pacing.js';
 import type { PaymentStore } from './payment-store.js';
 import type { RequestLog } from './request-log.js';
 import type { TokenIssuer } from './tokens.js';

@@ -3,10 +3,10 @@ import { registerCheckoutRoutes } from './checkout.js';
 import type { SandboxContext } from './context.js';
 import { registerOAuthRoutes } from './oauth.js';
 import { registerPaymentRoutes } from './payments.js';
-import { registerRateLimitRoutes } from './rate-limit.js';
+import { registerRateLimitRoutes } from './transport/rate-limit.js';
 import { json } from './respond.js';
 import { Router } from './router.js';
-import { registerSpeedRoutes } from './speed.js';
+import { registerSpeedRoutes } from './transport/speed.js';
 
 /** Every endpoint of the sandbox; one line per area, each area in its own file. */
 export function buildRouter(ctx: SandboxContext): Router {

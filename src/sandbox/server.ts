@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
 import type { ReplyTransform } from './fault-replies.js';
-import { clientAddress, type Allowlist } from './allowlist.js';
+import { clientAddress, type Allowlist } from './transport/allowlist.js';
 import type { FaultSet } from './faults.js';
 import { ProblemError, problem, type Reply } from './respond.js';
 import type { RequestLog } from './request-log.js';

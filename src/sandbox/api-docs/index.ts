@@ -1,6 +1,6 @@
 import { checkoutArea } from './checkout.js';
 import { commonArea } from './common.js';
-import { networkArea } from './network.js';
+import { networkArea } from '../transport/openapi.js';
 import { oauthArea } from './oauth.js';
 import { paymentsArea } from './payments.js';
 import type { ApiArea, Doc } from './types.js';

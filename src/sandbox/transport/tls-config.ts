@@ -1,6 +1,6 @@
 import { DEFAULT_CIPHERS, type SecureVersion } from 'node:tls';
 import { validityAround, type ServerCertificateOptions } from './certs.js';
-import type { FaultSet } from './faults.js';
+import type { FaultSet } from '../faults.js';
 
 /** The only name the certificate carries under `wrong-host-cert`. */
 export const WRONG_HOSTNAME = 'api.example.com';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { FaultSet } from './faults.js';
-import { ProblemError } from './respond.js';
+import type { FaultSet } from '../faults.js';
+import { ProblemError } from '../respond.js';
 
 /** Request header asking the sandbox to hold its response this many milliseconds (timeout tests). */
 export const DELAY_HEADER = 'sandbox-delay';

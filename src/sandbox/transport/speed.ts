@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import type { SandboxContext } from './context.js';
-import { json, problem, type Reply } from './respond.js';
-import type { RouteRequest, Router } from './router.js';
+import type { SandboxContext } from '../context.js';
+import { json, problem, type Reply } from '../respond.js';
+import type { RouteRequest, Router } from '../router.js';
 
 /** Download endpoint: `GET /speed/down?bytes=N[&mbps=R]` streams N bytes (at R Mbps when given). */
 export const SPEED_DOWN_PATH = '/speed/down';
