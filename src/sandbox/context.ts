@@ -1,10 +1,10 @@
 import type { FaultSet } from './faults.js';
-import type { GrantStore } from './grants.js';
+import type { GrantStore } from './oauth/grants.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { Pacing } from './transport/pacing.js';
 import type { PaymentStore } from './payment-store.js';
 import type { RequestLog } from './request-log.js';
-import type { TokenIssuer } from './tokens.js';
+import type { TokenIssuer } from './oauth/tokens.js';
 import type { Webhooks } from './webhooks.js';
 
 /** An OAuth client the sandbox knows about. */

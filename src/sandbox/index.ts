@@ -10,10 +10,10 @@ import { LOOPBACK_HOSTNAMES, mintCertificateAuthority, mintServerCertificate } f
 import type { SandboxContext } from './context.js';
 import { replyTransform } from './fault-replies.js';
 import { FaultSet } from './faults.js';
-import { GrantStore } from './grants.js';
-import { AUTHORIZE_PATH, PAYMENT_SCOPES, TOKEN_PATH } from './oauth.js';
+import { GrantStore } from './oauth/grants.js';
+import { AUTHORIZE_PATH, PAYMENT_SCOPES, TOKEN_PATH } from './oauth/routes.js';
 import { CHECKOUT_PATH } from './checkout.js';
-import { writeSampleIntegration } from './integration.js';
+import { writeSampleIntegration } from './oauth/integration.js';
 import { IdempotencyStore } from './idempotency.js';
 import { TRANSACTION_CAPS, capInMinorUnits } from './limits.js';
 import { Pacing } from './transport/pacing.js';
@@ -24,7 +24,7 @@ import { buildRouter } from './routes.js';
 import { TrackedServer, apiListener, redirectListener, securityHeaders } from './server.js';
 import { DEFAULT_DOWNLOAD_BYTES, SPEED_DOWN_PATH, SPEED_UP_PATH } from './transport/speed.js';
 import { certificateOptions, tlsOptions } from './transport/tls-config.js';
-import { TokenIssuer, generateSigningKey } from './tokens.js';
+import { TokenIssuer, generateSigningKey } from './oauth/tokens.js';
 import { Webhooks } from './webhooks.js';
 
 export { FAULTS, UnknownFaultError, validateFaults, type FaultInfo } from './faults.js';

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { requireScope } from './bearer.js';
+import { requireScope } from './oauth/bearer.js';
 import type { SandboxContext } from './context.js';
 import { ProblemError } from './respond.js';
 

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FaultSet } from './faults.js';
+import type { FaultSet } from '../faults.js';
 
 /**
  * A small merchant integration the sandbox writes into its state folder, so the demo's `secrets`

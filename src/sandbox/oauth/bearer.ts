@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { SandboxContext } from './context.js';
-import { ProblemError } from './respond.js';
+import type { SandboxContext } from '../context.js';
+import { ProblemError } from '../respond.js';
 import { InvalidTokenError, type VerifiedToken } from './tokens.js';
 
 const REALM = 'payready-sandbox';

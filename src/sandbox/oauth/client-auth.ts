@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { mediaType, readBody } from './body.js';
-import type { DemoClient, SandboxContext } from './context.js';
-import { json, type Reply } from './respond.js';
+import { mediaType, readBody } from '../body.js';
+import type { DemoClient, SandboxContext } from '../context.js';
+import { json, type Reply } from '../respond.js';
 
 const REALM = 'payready-sandbox';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
