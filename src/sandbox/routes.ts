@@ -2,7 +2,7 @@ import { openApiDocument } from './api-docs/index.js';
 import { registerCheckoutRoutes } from './checkout.js';
 import type { SandboxContext } from './context.js';
 import { registerOAuthRoutes } from './oauth/routes.js';
-import { registerPaymentRoutes } from './payments.js';
+import { registerPaymentRoutes } from './payments/routes.js';
 import { registerRateLimitRoutes } from './transport/rate-limit.js';
 import { json } from './respond.js';
 import { Router } from './router.js';

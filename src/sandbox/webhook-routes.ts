@@ -1,6 +1,6 @@
 import { readJson } from './body.js';
 import type { SandboxContext } from './context.js';
-import { access } from './payment-access.js';
+import { access } from './payments/access.js';
 import { json, problem, validationProblem, type Reply } from './respond.js';
 import type { Router, RouteRequest } from './router.js';
 import { WEBHOOK_EVENTS, isLoopbackUrl } from './webhooks.js';

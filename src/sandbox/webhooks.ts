@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { signatureHeader } from '../net/webhook-signature.js';
 import type { FaultSet } from './faults.js';
-import type { Payment, Refund } from './payment-store.js';
+import type { Payment, Refund } from './payments/store.js';
 
 /** Events the sandbox sends. */
 export const WEBHOOK_EVENTS = ['payment.authorised', 'payment.declined', 'payment.captured', 'payment.refunded', 'payment.cancelled'] as const;

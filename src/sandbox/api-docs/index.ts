@@ -2,7 +2,7 @@ import { checkoutArea } from './checkout.js';
 import { commonArea } from './common.js';
 import { networkArea } from '../transport/openapi.js';
 import { oauthArea } from '../oauth/openapi.js';
-import { paymentsArea } from './payments.js';
+import { paymentsArea } from '../payments/openapi.js';
 import type { ApiArea, Doc } from './types.js';
 import { webhooksArea } from './webhooks.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FaultSet } from './faults.js';
-import { ProblemError, type Reply } from './respond.js';
+import type { FaultSet } from '../faults.js';
+import { ProblemError, type Reply } from '../respond.js';
 
 /** Request header carrying the client's key (draft-ietf-httpapi-idempotency-key-header). */
 export const IDEMPOTENCY_HEADER = 'idempotency-key';

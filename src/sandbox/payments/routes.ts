@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { formatMoney } from '../money.js';
-import { readJson } from './body.js';
+import { formatMoney } from '../../money.js';
+import { readJson } from '../body.js';
 import { DECLINE_MESSAGES, cardBrand, declineCodeFor } from './cards.js';
-import type { SandboxContext } from './context.js';
+import type { SandboxContext } from '../context.js';
 import { TRANSACTION_CAPS, capInMinorUnits } from './limits.js';
-import { registerPaymentActions } from './payment-actions.js';
-import { PAYMENTS_PATH, access, paymentNotFound } from './payment-access.js';
-import type { Payment } from './payment-store.js';
-import { validatePaymentRequest, type PaymentRequest } from './payment-validation.js';
-import { json, problem, validationProblem, type Reply } from './respond.js';
-import type { Router, RouteRequest } from './router.js';
-import { registerWebhookRoutes } from './webhook-routes.js';
+import { registerPaymentActions } from './actions.js';
+import { PAYMENTS_PATH, access, paymentNotFound } from './access.js';
+import type { Payment } from './store.js';
+import { validatePaymentRequest, type PaymentRequest } from './validation.js';
+import { json, problem, validationProblem, type Reply } from '../respond.js';
+import type { Router, RouteRequest } from '../router.js';
+import { registerWebhookRoutes } from '../webhook-routes.js';
 
-export { PAYMENTS_PATH } from './payment-access.js';
+export { PAYMENTS_PATH } from './access.js';
 
 /** Most payments one list request returns. */
 const MAX_LIST = 100;

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { formatMoney } from '../money.js';
-import { readOptionalJson } from './body.js';
-import type { SandboxContext } from './context.js';
-import type { Amount, Payment, PaymentStatus, Refund } from './payment-store.js';
-import { validateAmountRequest } from './payment-validation.js';
-import { PAYMENTS_PATH, access, paymentNotFound } from './payment-access.js';
-import { json, problem, validationProblem, type Reply } from './respond.js';
-import type { Router, RouteRequest } from './router.js';
+import { formatMoney } from '../../money.js';
+import { readOptionalJson } from '../body.js';
+import type { SandboxContext } from '../context.js';
+import type { Amount, Payment, PaymentStatus, Refund } from './store.js';
+import { validateAmountRequest } from './validation.js';
+import { PAYMENTS_PATH, access, paymentNotFound } from './access.js';
+import { json, problem, validationProblem, type Reply } from '../respond.js';
+import type { Router, RouteRequest } from '../router.js';
 
 type Action = (payment: Payment, amount: Amount | undefined, ctx: SandboxContext) => Reply;
 

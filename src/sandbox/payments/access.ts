@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { requireScope } from './oauth/bearer.js';
-import type { SandboxContext } from './context.js';
-import { ProblemError } from './respond.js';
+import { requireScope } from '../oauth/bearer.js';
+import type { SandboxContext } from '../context.js';
+import { ProblemError } from '../respond.js';
 
 /** Where payments live. */
 export const PAYMENTS_PATH = '/v1/payments';

@@ -1,4 +1,4 @@
-import { CURRENCY_EXPONENTS } from '../money.js';
+import { CURRENCY_EXPONENTS } from '../../money.js';
 
 /** Currencies the sandbox accepts: two of each exponent (0, 2 and 3 decimals) and a few more. */
 const ACCEPTED = ['BHD', 'CHF', 'EUR', 'GBP', 'JPY', 'KRW', 'KWD', 'SEK', 'USD'] as const;

@@ -1,6 +1,6 @@
-import { issuerOf } from '../scan/cards.js';
+import { issuerOf } from '../../scan/cards.js';
 
-export { luhnValid } from '../scan/cards.js';
+export { luhnValid } from '../../scan/cards.js';
 
 /** Why an issuer declined a test card. */
 export type DeclineCode = 'do_not_honor' | 'insufficient_funds' | 'expired_card' | 'stolen_card';
