@@ -5,7 +5,7 @@ import type { Pacing } from './transport/pacing.js';
 import type { PaymentStore } from './payments/store.js';
 import type { RequestLog } from './request-log.js';
 import type { TokenIssuer } from './oauth/tokens.js';
-import type { Webhooks } from './webhooks.js';
+import type { Webhooks } from './webhooks/delivery.js';
 
 /** An OAuth client the sandbox knows about. */
 export interface DemoClient {

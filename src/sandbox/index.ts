@@ -25,7 +25,7 @@ import { TrackedServer, apiListener, redirectListener, securityHeaders } from '.
 import { DEFAULT_DOWNLOAD_BYTES, SPEED_DOWN_PATH, SPEED_UP_PATH } from './transport/speed.js';
 import { certificateOptions, tlsOptions } from './transport/tls-config.js';
 import { TokenIssuer, generateSigningKey } from './oauth/tokens.js';
-import { Webhooks } from './webhooks.js';
+import { Webhooks } from './webhooks/delivery.js';
 
 export { FAULTS, UnknownFaultError, validateFaults, type FaultInfo } from './faults.js';
 

@@ -7,6 +7,7 @@ import { registerRateLimitRoutes } from './transport/rate-limit.js';
 import { json } from './respond.js';
 import { Router } from './router.js';
 import { registerSpeedRoutes } from './transport/speed.js';
+import { registerWebhookRoutes } from './webhooks/routes.js';
 
 /** Every endpoint of the sandbox; one line per area, each area in its own file. */
 export function buildRouter(ctx: SandboxContext): Router {
@@ -16,6 +17,7 @@ export function buildRouter(ctx: SandboxContext): Router {
   router.get('/openapi.json', () => ({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: document }));
   registerOAuthRoutes(router, ctx);
   registerPaymentRoutes(router, ctx);
+  registerWebhookRoutes(router, ctx);
   registerCheckoutRoutes(router, ctx);
   registerRateLimitRoutes(router, ctx);
   registerSpeedRoutes(router, ctx);

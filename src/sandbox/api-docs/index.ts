@@ -4,7 +4,7 @@ import { networkArea } from '../transport/openapi.js';
 import { oauthArea } from '../oauth/openapi.js';
 import { paymentsArea } from '../payments/openapi.js';
 import type { ApiArea, Doc } from './types.js';
-import { webhooksArea } from './webhooks.js';
+import { webhooksArea } from '../webhooks/openapi.js';
 
 /** Every area of the API; adding one is a file in this folder and a line here. */
 const AREAS: readonly ApiArea[] = [commonArea, oauthArea, paymentsArea, webhooksArea, checkoutArea, networkArea];

@@ -10,7 +10,6 @@ import type { Payment } from './store.js';
 import { validatePaymentRequest, type PaymentRequest } from './validation.js';
 import { json, problem, validationProblem, type Reply } from '../respond.js';
 import type { Router, RouteRequest } from '../router.js';
-import { registerWebhookRoutes } from '../webhook-routes.js';
 
 export { PAYMENTS_PATH } from './access.js';
 
@@ -132,11 +131,10 @@ async function listPayments({ req, url }: RouteRequest, ctx: SandboxContext): Pr
   return json(200, { data: ctx.payments.findByReference(reference, MAX_LIST) });
 }
 
-/** Create, list, read, capture, refund and cancel payments; webhook endpoints. */
+/** Create, list, read, capture, refund and cancel payments. */
 export function registerPaymentRoutes(router: Router, ctx: SandboxContext): void {
   router.post(PAYMENTS_PATH, (request) => createPayment(request, ctx));
   router.get(PAYMENTS_PATH, (request) => listPayments(request, ctx));
   router.get(`${PAYMENTS_PATH}/:id`, (request) => getPayment(request, ctx));
   registerPaymentActions(router, ctx);
-  registerWebhookRoutes(router, ctx);
 }

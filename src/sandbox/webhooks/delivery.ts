@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { signatureHeader } from '../net/webhook-signature.js';
-import type { FaultSet } from './faults.js';
-import type { Payment, Refund } from './payments/store.js';
+import { signatureHeader } from '../../net/webhook-signature.js';
+import type { FaultSet } from '../faults.js';
+import type { Payment, Refund } from '../payments/store.js';
 
 /** Events the sandbox sends. */
 export const WEBHOOK_EVENTS = ['payment.authorised', 'payment.declined', 'payment.captured', 'payment.refunded', 'payment.cancelled'] as const;

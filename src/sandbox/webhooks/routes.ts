@@ -1,9 +1,9 @@
-import { readJson } from './body.js';
-import type { SandboxContext } from './context.js';
-import { access } from './payments/access.js';
-import { json, problem, validationProblem, type Reply } from './respond.js';
-import type { Router, RouteRequest } from './router.js';
-import { WEBHOOK_EVENTS, isLoopbackUrl } from './webhooks.js';
+import { readJson } from '../body.js';
+import type { SandboxContext } from '../context.js';
+import { access } from '../payments/access.js';
+import { json, problem, validationProblem, type Reply } from '../respond.js';
+import type { Router, RouteRequest } from '../router.js';
+import { WEBHOOK_EVENTS, isLoopbackUrl } from './delivery.js';
 
 /** Where webhook receivers are registered. */
 export const WEBHOOK_ENDPOINTS_PATH = '/v1/webhook-endpoints';
