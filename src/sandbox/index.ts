@@ -12,7 +12,7 @@ import { replyTransform } from './fault-replies.js';
 import { FaultSet } from './faults.js';
 import { GrantStore } from './oauth/grants.js';
 import { AUTHORIZE_PATH, PAYMENT_SCOPES, TOKEN_PATH } from './oauth/routes.js';
-import { CHECKOUT_PATH } from './checkout.js';
+import { CHECKOUT_PATH } from './checkout/routes.js';
 import { writeSampleIntegration } from './oauth/integration.js';
 import { IdempotencyStore } from './payments/idempotency.js';
 import { TRANSACTION_CAPS, capInMinorUnits } from './payments/limits.js';

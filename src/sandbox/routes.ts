@@ -1,5 +1,5 @@
 import { openApiDocument } from './api-docs/index.js';
-import { registerCheckoutRoutes } from './checkout.js';
+import { registerCheckoutRoutes } from './checkout/routes.js';
 import type { SandboxContext } from './context.js';
 import { registerOAuthRoutes } from './oauth/routes.js';
 import { registerPaymentRoutes } from './payments/routes.js';

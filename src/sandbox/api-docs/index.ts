@@ -1,4 +1,4 @@
-import { checkoutArea } from './checkout.js';
+import { checkoutArea } from '../checkout/openapi.js';
 import { commonArea } from './common.js';
 import { networkArea } from '../transport/openapi.js';
 import { oauthArea } from '../oauth/openapi.js';

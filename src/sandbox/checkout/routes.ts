@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { readJson } from './body.js';
-import { BROKEN_CSS, BROKEN_JS, GOOD_CSS, GOOD_JS, brokenPage, goodPage, type Order } from './checkout-page.js';
-import type { SandboxContext } from './context.js';
-import { currencyDecimals } from './payments/currencies.js';
-import { validatePaymentRequest } from './payments/validation.js';
-import { chargeReply } from './payments/routes.js';
-import { problem, type FieldError, type Reply } from './respond.js';
-import type { Router, RouteRequest } from './router.js';
+import { readJson } from '../body.js';
+import { BROKEN_CSS, BROKEN_JS, GOOD_CSS, GOOD_JS, brokenPage, goodPage, type Order } from './page.js';
+import type { SandboxContext } from '../context.js';
+import { currencyDecimals } from '../payments/currencies.js';
+import { validatePaymentRequest } from '../payments/validation.js';
+import { chargeReply } from '../payments/routes.js';
+import { problem, type FieldError, type Reply } from '../respond.js';
+import type { Router, RouteRequest } from '../router.js';
 
 /** Where the hosted checkout page lives. */
 export const CHECKOUT_PATH = '/checkout';
