@@ -1,4 +1,4 @@
-import { openApiDocument } from './api-docs/index.js';
+import { openApiDocument } from './openapi/index.js';
 import { registerCheckoutRoutes } from './checkout/routes.js';
 import type { SandboxContext } from './context.js';
 import { registerOAuthRoutes } from './oauth/routes.js';

@@ -1,4 +1,4 @@
-import { jsonResponse, responseRef, type ApiArea, type Doc } from '../api-docs/types.js';
+import { jsonResponse, responseRef, type ApiArea, type Doc } from '../openapi/types.js';
 
 function asset(operationId: string, summary: string, mediaType: string): Doc {
   return { get: { operationId, tags: ['checkout'], summary, responses: { '200': { description: summary, content: { [mediaType]: { schema: { type: 'string' } } } } } } };

@@ -1,4 +1,4 @@
-import { jsonResponse, type ApiArea, type Doc } from '../api-docs/types.js';
+import { jsonResponse, type ApiArea, type Doc } from '../openapi/types.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 

@@ -1,12 +1,12 @@
 import { checkoutArea } from '../checkout/openapi.js';
-import { commonArea } from './common.js';
-import { networkArea } from '../transport/openapi.js';
 import { oauthArea } from '../oauth/openapi.js';
 import { paymentsArea } from '../payments/openapi.js';
-import type { ApiArea, Doc } from './types.js';
+import { networkArea } from '../transport/openapi.js';
 import { webhooksArea } from '../webhooks/openapi.js';
+import { commonArea } from './common.js';
+import type { ApiArea, Doc } from './types.js';
 
-/** Every area of the API; adding one is a file in this folder and a line here. */
+/** Every area of the API; each concern keeps its area in its own `openapi.ts`, listed here. */
 const AREAS: readonly ApiArea[] = [commonArea, oauthArea, paymentsArea, webhooksArea, checkoutArea, networkArea];
 
 /** The sandbox's OpenAPI 3.1 document for a sandbox served at `baseUrl`. */
