@@ -21,7 +21,7 @@ import { PaymentStore } from './payments/store.js';
 import { RequestLog } from './request-log.js';
 import { RATE_LIMIT_BURST, RATE_LIMIT_PATH } from './transport/rate-limit.js';
 import { buildRouter } from './routes.js';
-import { TrackedServer, apiListener, redirectListener, securityHeaders } from './server.js';
+import { SECURITY_HEADERS, TrackedServer, apiListener, redirectListener } from './server.js';
 import { DEFAULT_DOWNLOAD_BYTES, SPEED_DOWN_PATH, SPEED_UP_PATH } from './transport/speed.js';
 import { certificateOptions, tlsOptions } from './transport/tls-config.js';
 import { TokenIssuer, generateSigningKey } from './oauth/tokens.js';
@@ -199,19 +199,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await ctx.tokens.verify((await ctx.tokens.issue(clientId, PAYMENT_SCOPES)).accessToken);
     const expired = await tokens.issue(client.id, client.scopes, { issuedAt: Math.floor(Date.now() / 1000) - 2 * TOKEN_TTL_SECONDS, ttlSeconds: TOKEN_TTL_SECONDS });
     const listener = apiListener(buildRouter(ctx), {
-      headers: securityHeaders(faults),
-      ...(faults.has('open-allowlist') ? {} : { allowlist }),
+      ...faults.apply('apiPolicy', { headers: SECURITY_HEADERS, allowlist }),
       transform: replyTransform(faults),
       log: requestLog,
       delayFor: (req, pathname) => ctx.pacing.delayFor(req, pathname),
     });
     api.server.on('request', listener);
-    // `down`: the port was bound only to learn a number nobody else holds; closing it makes
-    // connects fail with ECONNREFUSED, as a firewalled or crashed API would.
-    if (faults.has('down')) await api.close();
-
-    // `plain-http`: the plain port answers with the API itself, unencrypted, instead of redirecting.
-    const redirect = new TrackedServer(createHttpServer(faults.has('plain-http') ? listener : redirectListener(baseUrl)));
+    if (faults.on('apiPortClosed')) await api.close();
+    const redirect = new TrackedServer(createHttpServer(faults.on('plainHttpServesApi') ? listener : redirectListener(baseUrl)));
     cleanups.push(() => redirect.close());
     const httpPort = await redirect.listen(options.httpPort ?? 0, bindHost);
     const httpUrl = urlFor('http', host, httpPort);

@@ -190,3 +190,19 @@ export const BROKEN_JS = `document.getElementById('payment-form').addEventListen
   document.getElementById('ok').textContent = 'OK ' + body.id;
 });
 `;
+
+/** One version of the hosted checkout: the page, its style sheet and its script. */
+export interface CheckoutPage {
+  /** The HTML page for an order. */
+  html: (order: Order) => string;
+  /** The style sheet (`/checkout/checkout.css`). */
+  css: string;
+  /** The script (`/checkout/checkout.js`). */
+  js: string;
+}
+
+/** The checkout that passes the `ui` check. */
+export const GOOD_CHECKOUT: CheckoutPage = { html: goodPage, css: GOOD_CSS, js: GOOD_JS };
+
+/** The `broken-checkout` version. */
+export const BROKEN_CHECKOUT: CheckoutPage = { html: brokenPage, css: BROKEN_CSS, js: BROKEN_JS };

@@ -73,6 +73,12 @@ export interface Payment {
   refunds: Refund[];
 }
 
+/**
+ * A payment as the API shows it. The same as `Payment` unless a fault changes its shape: the
+ * amount may then be a string and `createdAt` missing (`schema-drift`).
+ */
+export type PaymentView = Omit<Payment, 'amount' | 'createdAt'> & { amount: { value: number | string; currency: string }; createdAt?: string };
+
 /** Minor units a payment holds against its day's cap: authorised, or captured less refunded. */
 function capUse(payment: Payment): number {
   if (payment.status === 'authorised') return payment.amount.value;

@@ -49,7 +49,7 @@ export class TokenBuckets {
 
 function limited(request: RouteRequest, ctx: SandboxContext, buckets: TokenBuckets): Reply {
   const headers = { 'ratelimit-limit': String(buckets.capacity) };
-  if (ctx.faults.has('no-rate-limit')) return json(200, { limit: null, remaining: null }, headers);
+  if (ctx.faults.on('rateLimitOff')) return json(200, { limit: null, remaining: null }, headers);
   const taken = buckets.take(clientAddress(request.req));
   if (taken.allowed) return json(200, { limit: buckets.capacity, remaining: taken.remaining, refillPerSecond: buckets.refillPerSecond }, { ...headers, 'ratelimit-remaining': String(taken.remaining) });
   return problem({

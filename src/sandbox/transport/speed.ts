@@ -11,8 +11,6 @@ export const SPEED_UP_PATH = '/speed/up';
 export const DEFAULT_DOWNLOAD_BYTES = 10_000_000;
 /** Largest download a request may ask for. */
 export const MAX_DOWNLOAD_BYTES = 16 * 1024 ** 3;
-/** Rate of both directions under `slow-network`: 0.5 Mbps, half the guidelines' minimum. */
-export const SLOW_NETWORK_MBPS = 0.5;
 /** Highest rate `mbps=` may ask for (above it, ask for no limit). */
 export const MAX_MBPS = 100_000;
 
@@ -26,7 +24,7 @@ function badParameter(code: string, detail: string): Reply {
 
 /**
  * The rate (bytes per second) a request is served at: `mbps=` simulates a link of that speed for
- * a team's own tests, `slow-network` caps every transfer at 0.5 Mbps; undefined means unthrottled.
+ * a team's own tests, and a fault may slow it further (`slow-network`); undefined means unthrottled.
  */
 function rateOf(url: URL, ctx: SandboxContext): number | Reply | undefined {
   const raw = url.searchParams.get('mbps');
@@ -35,7 +33,7 @@ function rateOf(url: URL, ctx: SandboxContext): number | Reply | undefined {
     mbps = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
     if (!(mbps > 0 && mbps <= MAX_MBPS)) return badParameter('invalid_mbps', `mbps must be a number above 0 and at most ${MAX_MBPS}, got "${raw}".`);
   }
-  if (ctx.faults.has('slow-network')) mbps = Math.min(mbps ?? Infinity, SLOW_NETWORK_MBPS);
+  mbps = ctx.faults.apply('speedMbps', mbps);
   return mbps === undefined ? undefined : (mbps * 1e6) / 8;
 }
 
