@@ -1,5 +1,6 @@
 import { closest } from '../text.js';
 import type { Fault, FaultHooks, FlagHook, StepHook, StepOf } from './fault.js';
+import { OAUTH_FAULTS } from './oauth/faults.js';
 import { TRANSPORT_FAULTS } from './transport/faults.js';
 
 export type { Fault, FaultInfo } from './fault.js';
@@ -21,31 +22,10 @@ const UNMOVED_FAULTS: readonly Fault[] = [
     hooks: {},
   },
   {
-    name: 'hardcoded-secret',
-    description: "The sample merchant integration's configuration file holds the OAuth client secret in clear text.",
-    section: '2.1',
-    caughtBy: 'no-hardcoded-credentials',
-    hooks: {},
-  },
-  {
-    name: 'jwt-bad-signature',
-    description: 'Access tokens are signed with a key other than the one the JWKS publishes under their kid, so they cannot be verified.',
-    section: '1.1',
-    caughtBy: 'oauth-jwt',
-    hooks: {},
-  },
-  {
     name: 'latin1',
     description: 'JSON responses are encoded in ISO-8859-1 and labelled charset=iso-8859-1: non-ASCII text comes back mangled.',
     section: '1.3',
     caughtBy: 'json-utf8',
-    hooks: {},
-  },
-  {
-    name: 'no-auth',
-    description: 'Payments are accepted without a bearer token, or with any token at all.',
-    section: '1.1',
-    caughtBy: 'payments-require-auth',
     hooks: {},
   },
   {
@@ -64,20 +44,6 @@ const UNMOVED_FAULTS: readonly Fault[] = [
     hooks: {},
   },
   {
-    name: 'no-pkce',
-    description: 'The token endpoint ignores the PKCE code_verifier: a stolen authorization code works without it.',
-    section: '1.1',
-    caughtBy: 'oauth-pkce',
-    hooks: {},
-  },
-  {
-    name: 'oauth-accepts-bad-secret',
-    description: 'The token endpoint accepts any client secret for a known client id.',
-    section: '1.1',
-    caughtBy: 'oauth-errors',
-    hooks: {},
-  },
-  {
     name: 'opaque-errors',
     description: 'API errors are sent as a plain-text stack trace instead of problem+json with a message and a code.',
     section: '6.2',
@@ -93,25 +59,11 @@ const UNMOVED_FAULTS: readonly Fault[] = [
     hooks: {},
   },
   {
-    name: 'revocation-ignored',
-    description: 'The revocation endpoint answers 200 but the token stays active (introspection and the API still accept it).',
-    section: '1.1',
-    caughtBy: 'oauth-revocation',
-    hooks: {},
-  },
-  {
     name: 'schema-drift',
     description: 'Payment responses drift from the OpenAPI document: amount.value is a string and createdAt is missing.',
     section: '1.3',
     caughtBy: 'payment-schema',
     alsoFails: ['payment-approve', 'transaction-currency-exponent'],
-    hooks: {},
-  },
-  {
-    name: 'token-never-expires',
-    description: 'Access tokens carry no exp claim and the token response no expires_in: a leaked token works forever.',
-    section: '1.1',
-    caughtBy: 'oauth-token-lifetime',
     hooks: {},
   },
   {
@@ -124,7 +76,7 @@ const UNMOVED_FAULTS: readonly Fault[] = [
 ];
 
 /** Every fault switch, sorted by name; each concern declares its own in its `faults.ts`. */
-export const FAULTS: readonly Fault[] = [...TRANSPORT_FAULTS, ...UNMOVED_FAULTS].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+export const FAULTS: readonly Fault[] = [...OAUTH_FAULTS, ...TRANSPORT_FAULTS, ...UNMOVED_FAULTS].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 const FAULT_NAMES: readonly string[] = FAULTS.map((fault) => fault.name);
 

@@ -134,7 +134,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const [ca, signingKey, decoyKey] = await Promise.all([
     mintCertificateAuthority(),
     generateSigningKey(),
-    faults.has('jwt-bad-signature') ? generateSigningKey() : Promise.resolve(undefined),
+    faults.on('jwksDecoyKey') ? generateSigningKey() : Promise.resolve(undefined),
   ]);
   const hostnames = LOOPBACK_HOSTNAMES.includes(host) ? LOOPBACK_HOSTNAMES : [...LOOPBACK_HOSTNAMES, host];
   const serverCert = await mintServerCertificate(ca, certificateOptions(faults, hostnames));
@@ -172,7 +172,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       issuer: baseUrl,
       audience: `${baseUrl}/v1`,
       ttlSeconds: TOKEN_TTL_SECONDS,
-      neverExpires: faults.has('token-never-expires'),
+      neverExpires: faults.on('tokensNeverExpire'),
       ...(decoyKey ? { decoyKey } : {}),
     });
     const requestLog = new RequestLog(join(stateDir, 'requests.jsonl'), faults);

@@ -15,7 +15,7 @@ function bearerToken(req: IncomingMessage): string | undefined {
  * `ProblemError`. Returns undefined when the `no-auth` fault lets every request through.
  */
 export async function requireScope(req: IncomingMessage, ctx: SandboxContext, scope: string): Promise<VerifiedToken | undefined> {
-  if (ctx.faults.has('no-auth')) return undefined;
+  if (ctx.faults.on('bearerAuthOff')) return undefined;
   const token = bearerToken(req);
   if (token === undefined) {
     // RFC 6750 §3.1: a request without credentials gets the challenge but no error code.

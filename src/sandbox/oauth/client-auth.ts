@@ -82,8 +82,8 @@ function findClient(ctx: SandboxContext, credentials: ClientCredentials): DemoCl
   for (const client of ctx.clients) {
     const idMatches = sameSecret(credentials.id, client.id);
     const secretMatches = sameSecret(credentials.secret, client.secret);
-    // Fault `oauth-accepts-bad-secret`: a known client id is enough.
-    if (idMatches && (secretMatches || ctx.faults.has('oauth-accepts-bad-secret'))) found = client;
+    // Under `oauth-accepts-bad-secret` a known client id is enough.
+    if (idMatches && (secretMatches || ctx.faults.on('anyClientSecret'))) found = client;
   }
   return found;
 }

@@ -51,7 +51,7 @@ export async function writeSampleIntegration(dir: string, facts: IntegrationFact
   await mkdir(join(dir, 'src'), { recursive: true });
   await mkdir(join(dir, 'config'), { recursive: true });
   const config: Record<string, string> = { baseUrl: facts.baseUrl, tokenUrl: `${facts.baseUrl}/oauth/token`, clientId: facts.clientId };
-  if (faults.has('hardcoded-secret')) config.clientSecret = facts.clientSecret;
+  if (faults.on('secretInSampleConfig')) config.clientSecret = facts.clientSecret;
   await Promise.all([
     writeFile(join(dir, 'README.md'), '# Sample merchant integration\n\nWritten by the payready sandbox for the demo\'s `secrets` check. Run with\n`PAYREADY_CLIENT_SECRET` set (see `.env.example`).\n'),
     writeFile(join(dir, 'src', 'payments.js'), CLIENT_JS),

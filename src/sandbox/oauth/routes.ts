@@ -58,8 +58,8 @@ async function authorizationCodeGrant(ctx: SandboxContext, client: DemoClient, f
   if (grant === 'unknown' || grant === 'expired') return oauthError(400, 'invalid_grant', `The authorization code is ${grant === 'expired' ? 'expired' : 'unknown'}; start the authorization again.`);
   if (grant.clientId !== client.id) return oauthError(400, 'invalid_grant', 'The authorization code was issued to another client.');
   if (form.get('redirect_uri') !== grant.redirectUri) return oauthError(400, 'invalid_grant', 'redirect_uri must be the one sent in the authorization request.');
-  // Fault `no-pkce`: the verifier is not checked, so a stolen code works for anyone.
-  if (!ctx.faults.has('no-pkce')) {
+  // Unless a fault switches it off (`no-pkce`): then a stolen code works for anyone.
+  if (!ctx.faults.on('pkceOff')) {
     const verifier = form.get('code_verifier');
     if (!verifier) return oauthError(400, 'invalid_grant', 'code_verifier is missing: the authorization request carried a PKCE challenge (RFC 7636 §4.5).');
     if (!pkceMatches(verifier, grant.codeChallenge)) return oauthError(400, 'invalid_grant', 'code_verifier does not match the code_challenge of the authorization request.');
@@ -153,8 +153,8 @@ async function revoke(req: IncomingMessage, ctx: SandboxContext): Promise<Reply>
   if (!request.ok) return request.reply;
   const token = request.form.get('token');
   if (!token) return oauthError(400, 'invalid_request', 'The "token" parameter is missing.');
-  // Fault `revocation-ignored`: the endpoint says yes and does nothing.
-  if (ctx.faults.has('revocation-ignored')) return { status: 200, headers: NO_STORE };
+  // Under `revocation-ignored` the endpoint says yes and does nothing.
+  if (ctx.faults.on('revocationOff')) return { status: 200, headers: NO_STORE };
   if (!ctx.grants.revokeRefresh(token, request.client.id)) {
     const verified = await verifiedOrUndefined(ctx, token);
     // A client may only revoke its own tokens (§2.1); anything else is silently ignored.
