@@ -1,6 +1,7 @@
 import { closest } from '../text.js';
 import type { Fault, FaultHooks, FlagHook, StepHook, StepOf } from './fault.js';
 import { OAUTH_FAULTS } from './oauth/faults.js';
+import { PAYMENT_FAULTS } from './payments/faults.js';
 import { TRANSPORT_FAULTS } from './transport/faults.js';
 
 export type { Fault, FaultInfo } from './fault.js';
@@ -15,58 +16,6 @@ const UNMOVED_FAULTS: readonly Fault[] = [
     hooks: {},
   },
   {
-    name: 'cap-500',
-    description: 'A card payment above the per-transaction cap crashes the API: 500 instead of the documented 422 transaction_cap_exceeded.',
-    section: '3.1',
-    caughtBy: 'transaction-over-limit',
-    hooks: {},
-  },
-  {
-    name: 'latin1',
-    description: 'JSON responses are encoded in ISO-8859-1 and labelled charset=iso-8859-1: non-ASCII text comes back mangled.',
-    section: '1.3',
-    caughtBy: 'json-utf8',
-    hooks: {},
-  },
-  {
-    name: 'no-cap',
-    description: 'The per-transaction cap is not enforced: a card payment above it is authorised.',
-    section: '3.1',
-    caughtBy: 'transaction-over-limit',
-    hooks: {},
-  },
-  {
-    name: 'no-idempotency',
-    description: 'The Idempotency-Key header is ignored: a retried payment request charges the card again.',
-    section: '5.1',
-    caughtBy: 'transaction-idempotency',
-    alsoFails: ['transaction-timeout-retry'],
-    hooks: {},
-  },
-  {
-    name: 'opaque-errors',
-    description: 'API errors are sent as a plain-text stack trace instead of problem+json with a message and a code.',
-    section: '6.2',
-    caughtBy: 'error-messages',
-    alsoFails: ['transaction-over-limit', 'transaction-daily-cap', 'transaction-declines', 'transaction-refund-over', 'transaction-amount-bounds'],
-    hooks: {},
-  },
-  {
-    name: 'pan-in-logs',
-    description: 'The request log records full card numbers instead of first six/last four.',
-    section: '2.2',
-    caughtBy: 'no-pan-in-logs',
-    hooks: {},
-  },
-  {
-    name: 'schema-drift',
-    description: 'Payment responses drift from the OpenAPI document: amount.value is a string and createdAt is missing.',
-    section: '1.3',
-    caughtBy: 'payment-schema',
-    alsoFails: ['payment-approve', 'transaction-currency-exponent'],
-    hooks: {},
-  },
-  {
     name: 'webhook-bad-signature',
     description: 'Webhook deliveries are signed with the wrong key: their HMAC-SHA256 signature does not verify.',
     section: '5.2',
@@ -76,7 +25,7 @@ const UNMOVED_FAULTS: readonly Fault[] = [
 ];
 
 /** Every fault switch, sorted by name; each concern declares its own in its `faults.ts`. */
-export const FAULTS: readonly Fault[] = [...OAUTH_FAULTS, ...TRANSPORT_FAULTS, ...UNMOVED_FAULTS].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+export const FAULTS: readonly Fault[] = [...OAUTH_FAULTS, ...PAYMENT_FAULTS, ...TRANSPORT_FAULTS, ...UNMOVED_FAULTS].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 const FAULT_NAMES: readonly string[] = FAULTS.map((fault) => fault.name);
 

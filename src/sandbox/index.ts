@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { Allowlist, DEFAULT_ALLOWLIST } from './transport/allowlist.js';
 import { LOOPBACK_HOSTNAMES, mintCertificateAuthority, mintServerCertificate } from './transport/certs.js';
 import type { SandboxContext } from './context.js';
-import { replyTransform } from './fault-replies.js';
 import { FaultSet } from './faults.js';
 import { GrantStore } from './oauth/grants.js';
 import { AUTHORIZE_PATH, PAYMENT_SCOPES, TOKEN_PATH } from './oauth/routes.js';
@@ -200,7 +199,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const expired = await tokens.issue(client.id, client.scopes, { issuedAt: Math.floor(Date.now() / 1000) - 2 * TOKEN_TTL_SECONDS, ttlSeconds: TOKEN_TTL_SECONDS });
     const listener = apiListener(buildRouter(ctx), {
       ...faults.apply('apiPolicy', { headers: SECURITY_HEADERS, allowlist }),
-      transform: replyTransform(faults),
+      transform: (reply) => faults.apply('reply', reply),
       log: requestLog,
       delayFor: (req, pathname) => ctx.pacing.delayFor(req, pathname),
     });

@@ -1,6 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
-import type { ReplyTransform } from './fault-replies.js';
 import { clientAddress, type Allowlist } from './transport/allowlist.js';
 import { ProblemError, problem, type Reply } from './respond.js';
 import type { RequestLog } from './request-log.js';
@@ -124,7 +123,7 @@ function hold(res: ServerResponse, ms: number): Promise<void> {
 /** What the API listener applies around routing: headers and allowlist first, the features' hooks after. */
 export interface ApiHooks extends ApiPolicy {
   /** Reply-level faults (latin1, opaque-errors) change what is sent. */
-  transform?: ReplyTransform;
+  transform?: (reply: Reply) => Reply;
   /** The request log (pan-in-logs reads it). */
   log?: RequestLog;
   /** Added latency per request (latency option, slow-api, Sandbox-Delay). */

@@ -39,8 +39,8 @@ export class IdempotencyStore {
    */
   async run(req: IncomingMessage, clientId: string, body: unknown, handle: () => Promise<Reply> | Reply): Promise<Reply> {
     const key = keyOf(req);
-    // `no-idempotency`: the header is ignored, so a retried request is processed again.
-    if (key === undefined || this.faults.has('no-idempotency')) return handle();
+    // Unless a fault ignores the header (`no-idempotency`): then a retried request is processed again.
+    if (key === undefined || this.faults.on('idempotencyOff')) return handle();
     const scoped = `${clientId}\u0000${key}`;
     const fingerprint = fingerprintOf(req, body);
     const stored = this.entries.get(scoped);

@@ -6,7 +6,7 @@ import type { SandboxContext } from '../context.js';
 import { TRANSACTION_CAPS, capInMinorUnits } from './limits.js';
 import { registerPaymentActions } from './actions.js';
 import { PAYMENTS_PATH, access, paymentNotFound } from './access.js';
-import type { Payment } from './store.js';
+import type { Payment, PaymentView } from './store.js';
 import { validatePaymentRequest, type PaymentRequest } from './validation.js';
 import { json, problem, validationProblem, type Reply } from '../respond.js';
 import type { Router, RouteRequest } from '../router.js';
@@ -35,22 +35,21 @@ function newPayment(request: PaymentRequest): Payment {
   };
 }
 
-/** The per-transaction and daily caps (limits.ts), as the `no-cap` and `cap-500` faults allow. */
+/** The per-transaction and daily caps (limits.ts), as the active faults allow (`no-cap`, `cap-500`). */
 function capProblem(request: PaymentRequest, ctx: SandboxContext): Reply | undefined {
   const { value, currency } = request.amount;
   const method = request.method.type;
   const caps = TRANSACTION_CAPS[method];
   const perTransaction = capInMinorUnits(caps.perTransaction, currency);
-  if (value > perTransaction && !ctx.faults.has('no-cap')) {
-    // `cap-500`: the cap is enforced by crashing, which a client cannot tell from an outage.
-    if (ctx.faults.has('cap-500')) throw new Error('cap check failed');
-    return problem({
+  if (value > perTransaction && !ctx.faults.on('capOff')) {
+    const refusal = problem({
       status: 422,
       code: 'transaction_cap_exceeded',
       title: 'Amount over the per-transaction cap',
       detail: `${formatMoney(value, currency)} is above the ${formatMoney(perTransaction, currency)} cap for one ${method === 'card' ? 'card payment' : 'bank transfer'}; split the order into smaller payments or use another payment method.`,
       extra: { cap: { value: perTransaction, currency } },
     });
+    return ctx.faults.apply('overCapRefusal', refusal);
   }
   const daily = capInMinorUnits(caps.daily, currency);
   const used = ctx.payments.usedToday(method, currency);
@@ -67,14 +66,9 @@ function capProblem(request: PaymentRequest, ctx: SandboxContext): Reply | undef
   return undefined;
 }
 
-/**
- * A payment as the API shows it. Fault `schema-drift` makes it disagree with the OpenAPI
- * document the way a careless release does: the amount as a string, a required field dropped.
- */
-function present(payment: Payment, ctx: SandboxContext): Record<string, unknown> {
-  if (!ctx.faults.has('schema-drift')) return { ...payment };
-  const { createdAt: _dropped, ...rest } = payment;
-  return { ...rest, amount: { ...payment.amount, value: String(payment.amount.value) } };
+/** A payment as the API shows it (a fault may change its shape: `schema-drift`). */
+function present(payment: Payment, ctx: SandboxContext): PaymentView {
+  return ctx.faults.apply('paymentView', { ...payment });
 }
 
 /**
