@@ -1,31 +1,15 @@
 import { closest } from '../text.js';
 import type { Fault, FaultHooks, FlagHook, StepHook, StepOf } from './fault.js';
+import { CHECKOUT_FAULTS } from './checkout/faults.js';
 import { OAUTH_FAULTS } from './oauth/faults.js';
 import { PAYMENT_FAULTS } from './payments/faults.js';
 import { TRANSPORT_FAULTS } from './transport/faults.js';
+import { WEBHOOK_FAULTS } from './webhooks/faults.js';
 
 export type { Fault, FaultInfo } from './fault.js';
 
-// Faults not yet declared by their concern: handlers still ask for them by name (FaultSet.has).
-const UNMOVED_FAULTS: readonly Fault[] = [
-  {
-    name: 'broken-checkout',
-    description: 'The hosted checkout page is a fixed-width desktop layout with unlabeled card fields, tiny buttons and decline errors shown only in the browser console.',
-    section: '6.1',
-    caughtBy: 'checkout-mobile',
-    hooks: {},
-  },
-  {
-    name: 'webhook-bad-signature',
-    description: 'Webhook deliveries are signed with the wrong key: their HMAC-SHA256 signature does not verify.',
-    section: '5.2',
-    caughtBy: 'transaction-webhook',
-    hooks: {},
-  },
-];
-
 /** Every fault switch, sorted by name; each concern declares its own in its `faults.ts`. */
-export const FAULTS: readonly Fault[] = [...OAUTH_FAULTS, ...PAYMENT_FAULTS, ...TRANSPORT_FAULTS, ...UNMOVED_FAULTS].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+export const FAULTS: readonly Fault[] = [...CHECKOUT_FAULTS, ...OAUTH_FAULTS, ...PAYMENT_FAULTS, ...TRANSPORT_FAULTS, ...WEBHOOK_FAULTS].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 const FAULT_NAMES: readonly string[] = FAULTS.map((fault) => fault.name);
 
@@ -69,10 +53,6 @@ export class FaultSet {
     validateFaults(names);
     this.active = FAULTS.filter((fault) => names.includes(fault.name));
     this.hooks = this.active.map((fault) => (typeof fault.hooks === 'function' ? fault.hooks() : fault.hooks));
-  }
-
-  has(name: string): boolean {
-    return this.active.some((fault) => fault.name === name);
   }
 
   /** Active fault names in `FAULTS` order. */

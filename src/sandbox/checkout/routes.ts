@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readJson } from '../body.js';
-import { BROKEN_CSS, BROKEN_JS, GOOD_CSS, GOOD_JS, brokenPage, goodPage, type Order } from './page.js';
+import { GOOD_CHECKOUT, type Order } from './page.js';
 import type { SandboxContext } from '../context.js';
 import { currencyDecimals } from '../payments/currencies.js';
 import { validatePaymentRequest } from '../payments/validation.js';
@@ -83,12 +83,11 @@ async function pay({ req }: RouteRequest, ctx: SandboxContext): Promise<Reply> {
 
 /** The hosted checkout: the page, its script and style, and the endpoint it submits to. */
 export function registerCheckoutRoutes(router: Router, ctx: SandboxContext): void {
-  const broken = ctx.faults.has('broken-checkout');
+  const page = ctx.faults.apply('checkoutPage', GOOD_CHECKOUT);
   router.get(CHECKOUT_PATH, ({ url }) => {
-    const order = orderFrom(url);
-    return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP }, body: broken ? brokenPage(order) : goodPage(order) };
+    return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP }, body: page.html(orderFrom(url)) };
   });
-  router.get(`${CHECKOUT_PATH}/checkout.css`, () => asset(broken ? BROKEN_CSS : GOOD_CSS, 'text/css'));
-  router.get(`${CHECKOUT_PATH}/checkout.js`, () => asset(broken ? BROKEN_JS : GOOD_JS, 'text/javascript'));
+  router.get(`${CHECKOUT_PATH}/checkout.css`, () => asset(page.css, 'text/css'));
+  router.get(`${CHECKOUT_PATH}/checkout.js`, () => asset(page.js, 'text/javascript'));
   router.post(`${CHECKOUT_PATH}/pay`, (request) => pay(request, ctx));
 }

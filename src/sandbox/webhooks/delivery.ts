@@ -125,8 +125,8 @@ export class Webhooks {
 
   /** One attempt; resolves true on a 2xx answer, false on anything else. Never rejects. */
   private deliver(endpoint: WebhookEndpoint, body: string): Promise<boolean> {
-    // `webhook-bad-signature`: signed with a key nobody else has, so no receiver can verify it.
-    const secret = this.faults.has('webhook-bad-signature') ? randomBytes(24).toString('base64url') : endpoint.secret;
+    // A fault may sign with another key (`webhook-bad-signature`).
+    const secret = this.faults.apply('webhookSecret', endpoint.secret);
     return new Promise((resolve) => {
       const url = new URL(endpoint.url);
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
