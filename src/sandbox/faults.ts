@@ -1,6 +1,6 @@
 import { closest } from '../text.js';
-import type { Fault, FaultHooks, FlagHook, StepHook, StepOf } from './fault.js';
 import { CHECKOUT_FAULTS } from './checkout/faults.js';
+import type { Fault, FaultHooks, FlagHook, StepHook, StepOf } from './fault.js';
 import { OAUTH_FAULTS } from './oauth/faults.js';
 import { PAYMENT_FAULTS } from './payments/faults.js';
 import { TRANSPORT_FAULTS } from './transport/faults.js';

@@ -5,25 +5,25 @@ import { createServer as createHttpsServer } from 'node:https';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Allowlist, DEFAULT_ALLOWLIST } from './transport/allowlist.js';
-import { LOOPBACK_HOSTNAMES, mintCertificateAuthority, mintServerCertificate } from './transport/certs.js';
+import { CHECKOUT_PATH } from './checkout/routes.js';
 import type { SandboxContext } from './context.js';
 import { FaultSet } from './faults.js';
 import { GrantStore } from './oauth/grants.js';
-import { AUTHORIZE_PATH, PAYMENT_SCOPES, TOKEN_PATH } from './oauth/routes.js';
-import { CHECKOUT_PATH } from './checkout/routes.js';
 import { writeSampleIntegration } from './oauth/integration.js';
+import { AUTHORIZE_PATH, PAYMENT_SCOPES, TOKEN_PATH } from './oauth/routes.js';
+import { TokenIssuer, generateSigningKey } from './oauth/tokens.js';
 import { IdempotencyStore } from './payments/idempotency.js';
 import { TRANSACTION_CAPS, capInMinorUnits } from './payments/limits.js';
-import { Pacing } from './transport/pacing.js';
 import { PaymentStore } from './payments/store.js';
 import { RequestLog } from './request-log.js';
-import { RATE_LIMIT_BURST, RATE_LIMIT_PATH } from './transport/rate-limit.js';
 import { buildRouter } from './routes.js';
 import { SECURITY_HEADERS, TrackedServer, apiListener, redirectListener } from './server.js';
+import { Allowlist, DEFAULT_ALLOWLIST } from './transport/allowlist.js';
+import { LOOPBACK_HOSTNAMES, mintCertificateAuthority, mintServerCertificate } from './transport/certs.js';
+import { Pacing } from './transport/pacing.js';
+import { RATE_LIMIT_BURST, RATE_LIMIT_PATH } from './transport/rate-limit.js';
 import { DEFAULT_DOWNLOAD_BYTES, SPEED_DOWN_PATH, SPEED_UP_PATH } from './transport/speed.js';
 import { certificateOptions, tlsOptions } from './transport/tls-config.js';
-import { TokenIssuer, generateSigningKey } from './oauth/tokens.js';
 import { Webhooks } from './webhooks/delivery.js';
 
 export { FAULTS, UnknownFaultError, validateFaults, type FaultInfo } from './faults.js';
@@ -36,7 +36,7 @@ export interface SandboxOptions {
   port?: number;
   /** Plain-HTTP port that 301-redirects to the HTTPS base URL, default 0 (a free port). */
   httpPort?: number;
-  /** Fault names (see faults.ts); an unknown name throws `UnknownFaultError` before anything starts. */
+  /** Fault names (`FAULTS` in faults.ts); an unknown name throws `UnknownFaultError` before anything starts. */
   faults?: string[];
   /** Demo OAuth client id, default 'payready-demo'. */
   clientId?: string;

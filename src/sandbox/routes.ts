@@ -1,11 +1,11 @@
-import { openApiDocument } from './openapi/index.js';
 import { registerCheckoutRoutes } from './checkout/routes.js';
 import type { SandboxContext } from './context.js';
 import { registerOAuthRoutes } from './oauth/routes.js';
+import { openApiDocument } from './openapi/index.js';
 import { registerPaymentRoutes } from './payments/routes.js';
-import { registerRateLimitRoutes } from './transport/rate-limit.js';
 import { json } from './respond.js';
 import { Router } from './router.js';
+import { registerRateLimitRoutes } from './transport/rate-limit.js';
 import { registerSpeedRoutes } from './transport/speed.js';
 import { registerWebhookRoutes } from './webhooks/routes.js';
 

@@ -1,9 +1,9 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
-import { clientAddress, type Allowlist } from './transport/allowlist.js';
-import { ProblemError, problem, type Reply } from './respond.js';
 import type { RequestLog } from './request-log.js';
+import { ProblemError, problem, type Reply } from './respond.js';
 import type { Router } from './router.js';
+import { clientAddress, type Allowlist } from './transport/allowlist.js';
 
 /** Name sent in the `Server` header: no version, so nothing tells an attacker what to exploit. */
 export const SERVER_NAME = 'payready-sandbox';

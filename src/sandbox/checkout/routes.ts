@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readJson } from '../body.js';
-import { GOOD_CHECKOUT, type Order } from './page.js';
 import type { SandboxContext } from '../context.js';
 import { currencyDecimals } from '../payments/currencies.js';
-import { validatePaymentRequest } from '../payments/validation.js';
 import { chargeReply } from '../payments/routes.js';
+import { validatePaymentRequest } from '../payments/validation.js';
 import { problem, type FieldError, type Reply } from '../respond.js';
 import type { Router, RouteRequest } from '../router.js';
+import { GOOD_CHECKOUT, type Order } from './page.js';
 
 /** Where the hosted checkout page lives. */
 export const CHECKOUT_PATH = '/checkout';

@@ -1,7 +1,7 @@
 import type { SandboxContext } from '../context.js';
-import { oauthError } from './client-auth.js';
 import type { Reply } from '../respond.js';
 import type { RouteRequest } from '../router.js';
+import { oauthError } from './client-auth.js';
 
 // RFC 7636 §4.1: 43 to 128 characters of [A-Z a-z 0-9 - . _ ~]; S256 challenges are 43.
 const CHALLENGE_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { DemoClient, SandboxContext } from '../context.js';
-import { pkceMatches } from './grants.js';
-import { authorize } from './authorize.js';
-import { CLIENT_AUTH_METHODS, NO_STORE, authenticatedForm, oauthError } from './client-auth.js';
 import { json, type Reply } from '../respond.js';
 import type { Router } from '../router.js';
+import { authorize } from './authorize.js';
+import { CLIENT_AUTH_METHODS, NO_STORE, authenticatedForm, oauthError } from './client-auth.js';
+import { pkceMatches } from './grants.js';
 import { InvalidTokenError, type VerifiedToken } from './tokens.js';
 
 /** Scopes of the payments API. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { requireScope } from '../oauth/bearer.js';
 import type { SandboxContext } from '../context.js';
+import { requireScope } from '../oauth/bearer.js';
 import { ProblemError } from '../respond.js';
 
 /** Where payments live. */

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { formatMoney } from '../../money.js';
 import { readOptionalJson } from '../body.js';
 import type { SandboxContext } from '../context.js';
-import type { Amount, Payment, PaymentStatus, Refund } from './store.js';
-import { validateAmountRequest } from './validation.js';
-import { PAYMENTS_PATH, access, paymentNotFound } from './access.js';
 import { json, problem, validationProblem, type Reply } from '../respond.js';
 import type { Router, RouteRequest } from '../router.js';
+import { PAYMENTS_PATH, access, paymentNotFound } from './access.js';
+import type { Amount, Payment, PaymentStatus, Refund } from './store.js';
+import { validateAmountRequest } from './validation.js';
 
 type Action = (payment: Payment, amount: Amount | undefined, ctx: SandboxContext) => Reply;
 
@@ -41,7 +41,7 @@ const capture: Action = (payment, amount, ctx) => {
   const value = amount?.value ?? payment.amount.value;
   const updated = ctx.payments.update(payment.id, (p) => {
     p.status = 'captured';
-    // Capturing less releases the rest of the authorisation (see capUse in payment-store.ts).
+    // Capturing less releases the rest of the authorisation (see capUse in store.ts).
     p.capturedAmount = { value, currency: p.amount.currency };
   });
   if (!updated) throw paymentNotFound();

@@ -1,7 +1,7 @@
+import { jsonResponse, responseRef, type ApiArea, type Doc } from '../openapi/types.js';
 import { DECLINE_MESSAGES, TEST_CARDS } from './cards.js';
 import { CURRENCY_DECIMALS } from './currencies.js';
 import { TRANSACTION_CAPS } from './limits.js';
-import { jsonResponse, responseRef, type ApiArea, type Doc } from '../openapi/types.js';
 
 const declineCodes = Object.keys(DECLINE_MESSAGES);
 const testCards = TEST_CARDS.map((card) => `${card.number}: ${card.declineCode ?? 'approved'}`).join('; ');

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { formatMoney } from '../../money.js';
 import { readJson } from '../body.js';
-import { DECLINE_MESSAGES, cardBrand, declineCodeFor } from './cards.js';
 import type { SandboxContext } from '../context.js';
-import { TRANSACTION_CAPS, capInMinorUnits } from './limits.js';
-import { registerPaymentActions } from './actions.js';
-import { PAYMENTS_PATH, access, paymentNotFound } from './access.js';
-import type { Payment, PaymentView } from './store.js';
-import { validatePaymentRequest, type PaymentRequest } from './validation.js';
 import { json, problem, validationProblem, type Reply } from '../respond.js';
 import type { Router, RouteRequest } from '../router.js';
+import { PAYMENTS_PATH, access, paymentNotFound } from './access.js';
+import { registerPaymentActions } from './actions.js';
+import { DECLINE_MESSAGES, cardBrand, declineCodeFor } from './cards.js';
+import { TRANSACTION_CAPS, capInMinorUnits } from './limits.js';
+import type { Payment, PaymentView } from './store.js';
+import { validatePaymentRequest, type PaymentRequest } from './validation.js';
 
 export { PAYMENTS_PATH } from './access.js';
 

@@ -1,8 +1,8 @@
+import type { FieldError } from '../respond.js';
 import { luhnValid } from './cards.js';
 import { CURRENCY_DECIMALS, currencyDecimals } from './currencies.js';
 import { MAX_AMOUNT_MAJOR, capInMinorUnits } from './limits.js';
 import type { Amount } from './store.js';
-import type { FieldError } from '../respond.js';
 
 /** A card as sent by the client; lives only for the request, never stored. */
 export interface CardDetails {

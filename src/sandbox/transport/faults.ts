@@ -1,6 +1,6 @@
-import { SERVER_NAME } from '../server.js';
 import type { Fault } from '../fault.js';
 import type { Problem } from '../respond.js';
+import { SERVER_NAME } from '../server.js';
 
 /** The only name the certificate carries under `wrong-host-cert`. */
 export const WRONG_HOSTNAME = 'api.example.com';

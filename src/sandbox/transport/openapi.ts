@@ -1,5 +1,5 @@
-import { MAX_DOWNLOAD_BYTES, MAX_MBPS } from './speed.js';
 import { jsonResponse, responseRef, type ApiArea } from '../openapi/types.js';
+import { MAX_DOWNLOAD_BYTES, MAX_MBPS } from './speed.js';
 
 const mbpsParameter = {
   name: 'mbps',

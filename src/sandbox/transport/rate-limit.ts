@@ -1,7 +1,7 @@
 import type { SandboxContext } from '../context.js';
-import { clientAddress } from './allowlist.js';
 import { json, problem, type Reply } from '../respond.js';
 import type { RouteRequest, Router } from '../router.js';
+import { clientAddress } from './allowlist.js';
 
 /** The rate-limited endpoint: answers the caller's budget, and 429 once it is spent. */
 export const RATE_LIMIT_PATH = '/v1/rate-limit';

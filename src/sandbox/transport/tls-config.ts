@@ -1,6 +1,6 @@
 import { DEFAULT_CIPHERS, type SecureVersion } from 'node:tls';
-import { validityAround, type ServerCertificateOptions } from './certs.js';
 import type { FaultSet } from '../faults.js';
+import { validityAround, type ServerCertificateOptions } from './certs.js';
 
 /** TLS settings of the HTTPS API. */
 export interface SandboxTlsOptions {

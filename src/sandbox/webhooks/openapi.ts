@@ -1,5 +1,5 @@
-import { WEBHOOK_EVENTS } from './delivery.js';
 import { jsonResponse, responseRef, type ApiArea } from '../openapi/types.js';
+import { WEBHOOK_EVENTS } from './delivery.js';
 
 /** Register and remove webhook receivers (loopback URLs only). */
 export const webhooksArea: ApiArea = {
