@@ -2,7 +2,7 @@ import { loadAllCheckTypes } from './checks/index.js';
 import { describeParams, yamlLines } from './checks/describe.js';
 import { GUIDELINE_ITEMS, sectionsOf } from './guidelines.js';
 import { FAULTS } from './sandbox/faults.js';
-import { MAX_AMOUNT_MAJOR, TRANSACTION_CAPS } from './sandbox/limits.js';
+import { MAX_AMOUNT_MAJOR, TRANSACTION_CAPS } from './sandbox/payments/limits.js';
 import { SCENARIOS } from './checks/transaction/library.js';
 
 /**

@@ -1,11 +1,11 @@
 import type { FaultSet } from './faults.js';
-import type { GrantStore } from './grants.js';
-import type { IdempotencyStore } from './idempotency.js';
-import type { Pacing } from './pacing.js';
-import type { PaymentStore } from './payment-store.js';
+import type { GrantStore } from './oauth/grants.js';
+import type { TokenIssuer } from './oauth/tokens.js';
+import type { IdempotencyStore } from './payments/idempotency.js';
+import type { PaymentStore } from './payments/store.js';
 import type { RequestLog } from './request-log.js';
-import type { TokenIssuer } from './tokens.js';
-import type { Webhooks } from './webhooks.js';
+import type { Pacing } from './transport/pacing.js';
+import type { Webhooks } from './webhooks/delivery.js';
 
 /** An OAuth client the sandbox knows about. */
 export interface DemoClient {

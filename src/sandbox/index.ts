@@ -5,27 +5,26 @@ import { createServer as createHttpsServer } from 'node:https';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Allowlist, DEFAULT_ALLOWLIST } from './allowlist.js';
-import { LOOPBACK_HOSTNAMES, mintCertificateAuthority, mintServerCertificate } from './certs.js';
+import { CHECKOUT_PATH } from './checkout/routes.js';
 import type { SandboxContext } from './context.js';
-import { replyTransform } from './fault-replies.js';
 import { FaultSet } from './faults.js';
-import { GrantStore } from './grants.js';
-import { AUTHORIZE_PATH, PAYMENT_SCOPES, TOKEN_PATH } from './oauth.js';
-import { CHECKOUT_PATH } from './checkout.js';
-import { writeSampleIntegration } from './integration.js';
-import { IdempotencyStore } from './idempotency.js';
-import { TRANSACTION_CAPS, capInMinorUnits } from './limits.js';
-import { Pacing } from './pacing.js';
-import { PaymentStore } from './payment-store.js';
+import { GrantStore } from './oauth/grants.js';
+import { writeSampleIntegration } from './oauth/integration.js';
+import { AUTHORIZE_PATH, PAYMENT_SCOPES, TOKEN_PATH } from './oauth/routes.js';
+import { TokenIssuer, generateSigningKey } from './oauth/tokens.js';
+import { IdempotencyStore } from './payments/idempotency.js';
+import { TRANSACTION_CAPS, capInMinorUnits } from './payments/limits.js';
+import { PaymentStore } from './payments/store.js';
 import { RequestLog } from './request-log.js';
-import { RATE_LIMIT_BURST, RATE_LIMIT_PATH } from './rate-limit.js';
 import { buildRouter } from './routes.js';
-import { TrackedServer, apiListener, redirectListener, securityHeaders } from './server.js';
-import { DEFAULT_DOWNLOAD_BYTES, SPEED_DOWN_PATH, SPEED_UP_PATH } from './speed.js';
-import { certificateOptions, tlsOptions } from './tls-config.js';
-import { TokenIssuer, generateSigningKey } from './tokens.js';
-import { Webhooks } from './webhooks.js';
+import { SECURITY_HEADERS, TrackedServer, apiListener, redirectListener } from './server.js';
+import { Allowlist, DEFAULT_ALLOWLIST } from './transport/allowlist.js';
+import { LOOPBACK_HOSTNAMES, mintCertificateAuthority, mintServerCertificate } from './transport/certs.js';
+import { Pacing } from './transport/pacing.js';
+import { RATE_LIMIT_BURST, RATE_LIMIT_PATH } from './transport/rate-limit.js';
+import { DEFAULT_DOWNLOAD_BYTES, SPEED_DOWN_PATH, SPEED_UP_PATH } from './transport/speed.js';
+import { certificateOptions, tlsOptions } from './transport/tls-config.js';
+import { Webhooks } from './webhooks/delivery.js';
 
 export { FAULTS, UnknownFaultError, validateFaults, type FaultInfo } from './faults.js';
 
@@ -37,7 +36,7 @@ export interface SandboxOptions {
   port?: number;
   /** Plain-HTTP port that 301-redirects to the HTTPS base URL, default 0 (a free port). */
   httpPort?: number;
-  /** Fault names (see faults.ts); an unknown name throws `UnknownFaultError` before anything starts. */
+  /** Fault names (`FAULTS` in faults.ts); an unknown name throws `UnknownFaultError` before anything starts. */
   faults?: string[];
   /** Demo OAuth client id, default 'payready-demo'. */
   clientId?: string;
@@ -134,7 +133,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const [ca, signingKey, decoyKey] = await Promise.all([
     mintCertificateAuthority(),
     generateSigningKey(),
-    faults.has('jwt-bad-signature') ? generateSigningKey() : Promise.resolve(undefined),
+    faults.on('jwksDecoyKey') ? generateSigningKey() : Promise.resolve(undefined),
   ]);
   const hostnames = LOOPBACK_HOSTNAMES.includes(host) ? LOOPBACK_HOSTNAMES : [...LOOPBACK_HOSTNAMES, host];
   const serverCert = await mintServerCertificate(ca, certificateOptions(faults, hostnames));
@@ -172,7 +171,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       issuer: baseUrl,
       audience: `${baseUrl}/v1`,
       ttlSeconds: TOKEN_TTL_SECONDS,
-      neverExpires: faults.has('token-never-expires'),
+      neverExpires: faults.on('tokensNeverExpire'),
       ...(decoyKey ? { decoyKey } : {}),
     });
     const requestLog = new RequestLog(join(stateDir, 'requests.jsonl'), faults);
@@ -199,19 +198,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await ctx.tokens.verify((await ctx.tokens.issue(clientId, PAYMENT_SCOPES)).accessToken);
     const expired = await tokens.issue(client.id, client.scopes, { issuedAt: Math.floor(Date.now() / 1000) - 2 * TOKEN_TTL_SECONDS, ttlSeconds: TOKEN_TTL_SECONDS });
     const listener = apiListener(buildRouter(ctx), {
-      headers: securityHeaders(faults),
-      ...(faults.has('open-allowlist') ? {} : { allowlist }),
-      transform: replyTransform(faults),
+      ...faults.apply('apiPolicy', { headers: SECURITY_HEADERS, allowlist }),
+      transform: (reply) => faults.apply('reply', reply),
       log: requestLog,
       delayFor: (req, pathname) => ctx.pacing.delayFor(req, pathname),
     });
     api.server.on('request', listener);
-    // `down`: the port was bound only to learn a number nobody else holds; closing it makes
-    // connects fail with ECONNREFUSED, as a firewalled or crashed API would.
-    if (faults.has('down')) await api.close();
-
-    // `plain-http`: the plain port answers with the API itself, unencrypted, instead of redirecting.
-    const redirect = new TrackedServer(createHttpServer(faults.has('plain-http') ? listener : redirectListener(baseUrl)));
+    if (faults.on('apiPortClosed')) await api.close();
+    const redirect = new TrackedServer(createHttpServer(faults.on('plainHttpServesApi') ? listener : redirectListener(baseUrl)));
     cleanups.push(() => redirect.close());
     const httpPort = await redirect.listen(options.httpPort ?? 0, bindHost);
     const httpUrl = urlFor('http', host, httpPort);

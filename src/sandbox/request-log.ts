@@ -59,7 +59,7 @@ export class RequestLog {
   /** Records the card a request charged (handlers call this once the number is valid). */
   noteCard(req: IncomingMessage, digits: string): void {
     const entry = this.pending.get(req);
-    if (entry) entry.card = this.faults.has('pan-in-logs') ? digits : maskPan(digits);
+    if (entry) entry.card = this.faults.on('fullPanInLog') ? digits : maskPan(digits);
   }
 
   /**

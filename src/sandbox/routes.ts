@@ -1,12 +1,13 @@
-import { openApiDocument } from './api-docs/index.js';
-import { registerCheckoutRoutes } from './checkout.js';
+import { registerCheckoutRoutes } from './checkout/routes.js';
 import type { SandboxContext } from './context.js';
-import { registerOAuthRoutes } from './oauth.js';
-import { registerPaymentRoutes } from './payments.js';
-import { registerRateLimitRoutes } from './rate-limit.js';
+import { registerOAuthRoutes } from './oauth/routes.js';
+import { openApiDocument } from './openapi/index.js';
+import { registerPaymentRoutes } from './payments/routes.js';
 import { json } from './respond.js';
 import { Router } from './router.js';
-import { registerSpeedRoutes } from './speed.js';
+import { registerRateLimitRoutes } from './transport/rate-limit.js';
+import { registerSpeedRoutes } from './transport/speed.js';
+import { registerWebhookRoutes } from './webhooks/routes.js';
 
 /** Every endpoint of the sandbox; one line per area, each area in its own file. */
 export function buildRouter(ctx: SandboxContext): Router {
@@ -16,6 +17,7 @@ export function buildRouter(ctx: SandboxContext): Router {
   router.get('/openapi.json', () => ({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: document }));
   registerOAuthRoutes(router, ctx);
   registerPaymentRoutes(router, ctx);
+  registerWebhookRoutes(router, ctx);
   registerCheckoutRoutes(router, ctx);
   registerRateLimitRoutes(router, ctx);
   registerSpeedRoutes(router, ctx);

@@ -1,18 +1,18 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
-import type { ReplyTransform } from './fault-replies.js';
-import { clientAddress, type Allowlist } from './allowlist.js';
-import type { FaultSet } from './faults.js';
-import { ProblemError, problem, type Reply } from './respond.js';
 import type { RequestLog } from './request-log.js';
+import { ProblemError, problem, type Reply } from './respond.js';
 import type { Router } from './router.js';
+import { clientAddress, type Allowlist } from './transport/allowlist.js';
 
 /** Name sent in the `Server` header: no version, so nothing tells an attacker what to exploit. */
 export const SERVER_NAME = 'payready-sandbox';
 
-// What a payments API should send on every response (OWASP REST Security Cheat Sheet); a handler
-// that serves a page (the checkout, later) overrides the CSP in its own reply.
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+/**
+ * What a payments API should send on every response (OWASP REST Security Cheat Sheet); a handler
+ * that serves a page (the checkout) overrides the CSP in its own reply.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
   'x-content-type-options': 'nosniff',
   'cache-control': 'no-store',
@@ -21,20 +21,6 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
   server: SERVER_NAME,
 };
-
-// `weak-headers`: what a default framework setup sends: no HSTS, no nosniff, cacheable responses,
-// and the exact software versions an attacker would look up.
-const WEAK_HEADERS: Readonly<Record<string, string>> = {
-  'cache-control': 'public, max-age=3600',
-  'x-frame-options': 'DENY',
-  server: `${SERVER_NAME}/0.1.0 Node.js/${process.versions.node}`,
-  'x-powered-by': 'Express/4.17.1',
-};
-
-/** Headers sent on every API response, per fault. */
-export function securityHeaders(faults: FaultSet): Readonly<Record<string, string>> {
-  return faults.has('weak-headers') ? WEAK_HEADERS : SECURITY_HEADERS;
-}
 
 /** What the API listener applies to every request before routing. */
 export interface ApiPolicy {
@@ -137,7 +123,7 @@ function hold(res: ServerResponse, ms: number): Promise<void> {
 /** What the API listener applies around routing: headers and allowlist first, the features' hooks after. */
 export interface ApiHooks extends ApiPolicy {
   /** Reply-level faults (latin1, opaque-errors) change what is sent. */
-  transform?: ReplyTransform;
+  transform?: (reply: Reply) => Reply;
   /** The request log (pan-in-logs reads it). */
   log?: RequestLog;
   /** Added latency per request (latency option, slow-api, Sandbox-Delay). */

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mintCertificateAuthority, mintServerCertificate } from '../../src/sandbox/certs.js';
+import { mintCertificateAuthority, mintServerCertificate } from '../../src/sandbox/transport/certs.js';
 import { runCheck, type CheckCase } from './harness.js';
 
 const client = { clientId: '${secrets.clientId}', clientSecret: '${secrets.clientSecret}' };

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { mintCertificateAuthority, mintServerCertificate } from '../../src/sandbox/certs.js';
+import { mintCertificateAuthority, mintServerCertificate } from '../../src/sandbox/transport/certs.js';
 import { onFreePorts, requireProgram, startProcess } from './server-process.js';
 
 /**

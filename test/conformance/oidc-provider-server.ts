@@ -10,7 +10,7 @@ import { Redactor } from '../../src/evidence/redact.js';
 import { HttpTransport } from '../../src/net/http.js';
 import { InteractionLog } from '../../src/runner/interactions.js';
 import { systemClock } from '../../src/runner/run.js';
-import { mintCertificateAuthority, mintServerCertificate } from '../../src/sandbox/certs.js';
+import { mintCertificateAuthority, mintServerCertificate } from '../../src/sandbox/transport/certs.js';
 import { validateParams } from '../../src/suite/schema.js';
 
 /**

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { Redactor } from '../../src/evidence/redact.js';
 import { HttpTransport } from '../../src/net/http.js';
 import { isCredentialHeader, isCredentialName } from '../../src/net/credentials.js';
-import { mintCertificateAuthority, mintServerCertificate } from '../../src/sandbox/certs.js';
+import { mintCertificateAuthority, mintServerCertificate } from '../../src/sandbox/transport/certs.js';
 import { runCheck } from '../checks/harness.js';
 
 /** What one loopback server received. */

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { connect, type PeerCertificate } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintCertificateAuthority, mintServerCertificate, validityAround } from '../../src/sandbox/certs.js';
+import { mintCertificateAuthority, mintServerCertificate, validityAround } from '../../src/sandbox/transport/certs.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

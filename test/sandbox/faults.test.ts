@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS, FaultSet, UnknownFaultError, validateFaults } from '../../src/sandbox/faults.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { FLAKY_EVERY } from '../../src/sandbox/transport/faults.js';
 import { SandboxClient, paymentBody } from './helpers.js';
 
 function connectOutcome(host: string, port: number): Promise<string> {
@@ -35,9 +36,33 @@ describe('fault registry', () => {
   it('accepts known names and drops duplicates', () => {
     expect(() => validateFaults(['no-auth', 'down'])).not.toThrow();
     const set = new FaultSet(['no-auth', 'no-auth']);
-    expect(set.has('no-auth')).toBe(true);
-    expect(set.has('down')).toBe(false);
     expect(set.list()).toEqual(['no-auth']);
+    expect(set.on('bearerAuthOff')).toBe(true);
+    expect(set.on('apiPortClosed')).toBe(false);
+  });
+
+  it('lets every fault install the behaviour it declares, and nothing without a fault', () => {
+    const none = new FaultSet();
+    expect(none.on('bearerAuthOff')).toBe(false);
+    expect(none.apply('webhookSecret', 'whsec_x')).toBe('whsec_x');
+    for (const fault of FAULTS) {
+      const hooks = typeof fault.hooks === 'function' ? fault.hooks() : fault.hooks;
+      expect(Object.keys(hooks), fault.name).not.toHaveLength(0);
+    }
+  });
+
+  it('applies the steps of the active faults in registry order, whatever order they were named in', () => {
+    const set = new FaultSet(['wrong-host-cert', 'expired-cert']);
+    expect(set.list()).toEqual(['expired-cert', 'wrong-host-cert']);
+    expect(set.apply('certificate', { hostnames: ['127.0.0.1'], daysBefore: 1, daysAfter: 90 })).toEqual({ hostnames: ['api.example.com'], daysBefore: 120, daysAfter: -30 });
+  });
+
+  it('gives each sandbox its own state for faults that count requests', () => {
+    const first = new FaultSet(['flaky']);
+    const second = new FaultSet(['flaky']);
+    for (let i = 1; i < FLAKY_EVERY; i++) expect(first.apply('paymentRefusal', undefined)).toBeUndefined();
+    expect(first.apply('paymentRefusal', undefined)).toMatchObject({ status: 503, code: 'service_unavailable' });
+    expect(second.apply('paymentRefusal', undefined)).toBeUndefined();
   });
 
   it('rejects a misspelt name with a did-you-mean and the valid names', () => {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { FLAKY_EVERY, SLOW_API_DELAY_MS, SLOW_API_EVERY } from '../../src/sandbox/pacing.js';
+import { FLAKY_EVERY, SLOW_API_DELAY_MS, SLOW_API_EVERY } from '../../src/sandbox/transport/faults.js';
 import { SandboxClient, paymentBody } from './helpers.js';
 
 const started: { sandbox: Sandbox; client: SandboxClient }[] = [];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { TRANSACTION_CAPS, capInMinorUnits } from '../../src/sandbox/limits.js';
+import { TRANSACTION_CAPS, capInMinorUnits } from '../../src/sandbox/payments/limits.js';
 import { SandboxClient, paymentBody } from './helpers.js';
 
 let sandbox: Sandbox;

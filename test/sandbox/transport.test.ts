@@ -2,9 +2,9 @@ import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 import { Agent, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Allowlist } from '../../src/sandbox/allowlist.js';
+import { Allowlist } from '../../src/sandbox/transport/allowlist.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { TokenBuckets } from '../../src/sandbox/rate-limit.js';
+import { TokenBuckets } from '../../src/sandbox/transport/rate-limit.js';
 import { SandboxClient } from './helpers.js';
 
 const started: Sandbox[] = [];

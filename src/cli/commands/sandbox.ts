@@ -27,7 +27,7 @@ const register: RegisterCommand = (program, io, setExit) => {
         return;
       }
       validateFaults(raw.fault);
-      const [{ startSandbox }, { TRANSACTION_CAPS }, { Allowlist }] = await Promise.all([import('../../sandbox/index.js'), import('../../sandbox/limits.js'), import('../../sandbox/allowlist.js')]);
+      const [{ startSandbox }, { TRANSACTION_CAPS }, { Allowlist }] = await Promise.all([import('../../sandbox/index.js'), import('../../sandbox/payments/limits.js'), import('../../sandbox/transport/allowlist.js')]);
       try {
         if (raw.allow.length > 0) new Allowlist(raw.allow); // throws on an entry that is not an address or range
       } catch (err) {

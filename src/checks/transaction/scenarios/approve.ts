@@ -1,5 +1,5 @@
 import { show } from '../../assert.js';
-import { TEST_CARDS } from '../../../sandbox/cards.js';
+import { TEST_CARDS } from '../../../sandbox/payments/cards.js';
 import { detailOf, type DeclineCase, type Scenario, type ScenarioRun } from '../scenario.js';
 import { plural } from '../../../text.js';
 
