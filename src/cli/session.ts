@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { isAbsolute, resolve, join } from 'node:path';
 import { EXIT, UsageError } from '../errors.js';
 import { VERSION, displayPath } from '../paths.js';
-import type { FailOn } from '../runner/report.js';
+import type { FailOn } from '../model/report.js';
 import type { Io } from './io.js';
 import type { Sandbox } from '../sandbox/index.js';
 import type { SigningKey } from '../evidence/sign.js';
@@ -57,12 +57,12 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     import('../suite/resolve.js'),
     import('../runner/run.js'),
     import('../reporters/terminal.js'),
-    import('../runner/interactions.js'),
+    import('../model/interactions.js'),
     import('../evidence/redact.js'),
     import('../reporters/index.js'),
     import('../evidence/write.js'),
     import('./outputs.js'),
-    import('../runner/report.js'),
+    import('../model/report.js'),
   ]);
 
   const requested = await Promise.all(

@@ -1,4 +1,4 @@
-import type { CheckResult, Report } from '../runner/report.js';
+import type { CheckResult, Report } from '../model/report.js';
 import { GUIDELINE_SECTIONS } from '../suite/sections.js';
 import { assertionText, formatMeasurement, isBlocking, seconds, stripControl, waiverText } from './common.js';
 import type { FileReporter } from './types.js';

@@ -1,6 +1,6 @@
 import type { CheckType } from '../checks/types.js';
 import type { PathProblem } from './ajv-errors.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../model/duration.js';
 import { checkGraph } from './graph.js';
 import { isSandbox, type RawEnvironment, type RawSuite } from './raw.js';
 import { CUSTOM_FIELDS_KEY, ENVIRONMENT_KEYS } from './environment-keys.js';

@@ -1,4 +1,4 @@
-import { show } from '../../assert.js';
+import { show } from '../../../model/operators.js';
 import { TEST_CARDS } from '../../../sandbox/cards.js';
 import { detailOf, type DeclineCase, type Scenario, type ScenarioRun } from '../scenario.js';
 import { plural } from '../../../text.js';
