@@ -1,7 +1,7 @@
 import type { HttpClient } from '../net/http.js';
 import type { Redactor } from '../evidence/redact.js';
 import type { InteractionLog } from '../model/interactions.js';
-import type { Outcome } from '../model/outcome.js';
+import type { Outcome, ProgressUpdate } from '../model/outcome.js';
 
 /** A JSON Schema object (draft 2020-12), kept loose so schemas can be written as `as const` literals. */
 export type JsonSchema = { readonly [key: string]: unknown };
@@ -33,14 +33,6 @@ export interface Clock {
   now(): Date;
   /** Monotonic milliseconds with sub-millisecond precision. */
   monotonic(): number;
-}
-
-/** How far a long-running check is (a load phase), for live progress on a terminal. */
-export interface ProgressUpdate {
-  /** Short text, e.g. "1,200/2,000 requests, 4,321 req/s". */
-  message: string;
-  /** Share done, 0 to 1, when known. */
-  fraction?: number;
 }
 
 /** Everything a check type needs, injected by the runner. */

@@ -1,6 +1,7 @@
 /*
- * What a check concludes, in the words every part of a run shares: the runner judges and records
- * it, reporters and the evidence bundle render it, `diff` and `merge` compare it. Imports nothing.
+ * What a check concludes (and how far it is while it runs), in the words every part of a run
+ * shares: the runner judges and records it, reporters and the evidence bundle render it, `diff` and
+ * `merge` compare it. Imports nothing.
  */
 
 /** What a check concluded. `fail`: the target does not meet the requirement; `error`: the check could not decide. */
@@ -116,4 +117,12 @@ export interface Outcome {
   values?: Record<string, unknown>;
   /** Values that must be redacted everywhere from now on (tokens the check obtained). */
   secrets?: string[];
+}
+
+/** How far a long-running check is (a load phase), for live progress on a terminal. */
+export interface ProgressUpdate {
+  /** Short text, e.g. "1,200/2,000 requests, 4,321 req/s". */
+  message: string;
+  /** Share done, 0 to 1, when known. */
+  fraction?: number;
 }

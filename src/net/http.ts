@@ -3,10 +3,9 @@ import { rootCertificates, type SecureContext } from 'node:tls';
 import type { LookupFunction } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import { NetError, toNetError } from './errors.js';
-import type { NetErrorKind } from '../model/interactions.js';
+import { endpointTemplate, type NetErrorKind, type InteractionLog } from '../model/interactions.js';
 import { redirectStep, type RefusedRedirect } from './redirect.js';
 import { trustingContext } from './tls-context.js';
-import { endpointTemplate, type InteractionLog } from '../model/interactions.js';
 
 /** Default cap on a response body: a misbehaving server cannot exhaust memory. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;

@@ -1,11 +1,9 @@
 import type { Writable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { ProgressUpdate } from '../checks/types.js';
-import type { Status } from '../model/outcome.js';
+import type { ProgressUpdate, Status } from '../model/outcome.js';
 import type { CheckSpec } from '../suite/types.js';
 import type { RunListener } from '../runner/run.js';
-import type { CheckResult, Report, Verdict } from '../model/report.js';
-import { blockedOnlyBySetup, blockingResults } from '../model/report.js';
+import { blockedOnlyBySetup, blockingResults, type CheckResult, type Report, type Verdict } from '../model/report.js';
 import { describeFailure } from '../model/operators.js';
 import { clean, sectionScoreText, sectionState } from './common.js';
 import { plural } from '../text.js';

@@ -1,8 +1,8 @@
 import type { LookupFunction } from 'node:net';
 import { loadCheckType } from '../checks/index.js';
 import { getPath } from '../checks/assert.js';
-import type { CheckContext, CheckType, Clock, ProgressUpdate, Target } from '../checks/types.js';
-import type { Artifact, Outcome } from '../model/outcome.js';
+import type { CheckContext, CheckType, Clock, Target } from '../checks/types.js';
+import type { ProgressUpdate, Artifact, Outcome } from '../model/outcome.js';
 import { Redactor } from '../evidence/redact.js';
 import { credentialsIn } from '../net/credentials.js';
 import { HttpTransport } from '../net/http.js';

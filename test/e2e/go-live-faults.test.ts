@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ProgressUpdate } from '../../src/checks/types.js';
+import type { ProgressUpdate } from '../../src/model/outcome.js';
 import { InteractionLog, type Interaction } from '../../src/model/interactions.js';
 import { runSuite } from '../../src/runner/run.js';
 import { FAULTS, startSandbox } from '../../src/sandbox/index.js';
