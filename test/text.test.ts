@@ -4,7 +4,7 @@ import { nounFor, plural } from '../src/text.js';
 import { countsText } from '../src/reporters/common.js';
 import markdown from '../src/reporters/markdown.js';
 import { TerminalReporter } from '../src/reporters/terminal.js';
-import { scoreSections, type Report } from '../src/runner/report.js';
+import { scoreSections, type Report } from '../src/model/report.js';
 import type { CheckSpec } from '../src/suite/types.js';
 import { FIXED_REPORT } from './reporters/fixed-run.js';
 import { fixedContext } from './reporters/fixed-context.js';

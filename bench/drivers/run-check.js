@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { loadCheckType } from '../../dist/checks/index.js';
 import { Redactor } from '../../dist/evidence/redact.js';
 import { HttpTransport } from '../../dist/net/http.js';
-import { InteractionLog } from '../../dist/runner/interactions.js';
+import { InteractionLog } from '../../dist/model/interactions.js';
 
 const [typeName, paramsJson, caFile] = process.argv.slice(2);
 const type = await loadCheckType(typeName);

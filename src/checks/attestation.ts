@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { defineCheck, type Artifact, type Assertion, type Outcome, type Status } from './types.js';
-import { assertion } from './assert.js';
+import { defineCheck } from './types.js';
+import type { Artifact, Assertion, Outcome, Status } from '../model/outcome.js';
+import { assertion } from '../model/operators.js';
 import { plural } from '../text.js';
 import { FileReadError, readRegularFile } from '../files.js';
 

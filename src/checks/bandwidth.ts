@@ -1,5 +1,6 @@
-import { assertion } from './assert.js';
-import { defineCheck, type Assertion, type Measurement, type Outcome } from './types.js';
+import { assertion } from '../model/operators.js';
+import { defineCheck } from './types.js';
+import type { Assertion, Measurement, Outcome } from '../model/outcome.js';
 import { writeOf } from './writes.js';
 import { NetError, formatSeconds } from '../net/errors.js';
 import { formatBytes } from '../net/http.js';

@@ -1,5 +1,7 @@
-import { assertion, getPath, show } from './assert.js';
-import type { Assertion, JsonSchema } from './types.js';
+import { getPath } from './assert.js';
+import { assertion, show } from '../model/operators.js';
+import type { JsonSchema } from './types.js';
+import type { Assertion } from '../model/outcome.js';
 
 /** An error shape payready knows by name. */
 export type ErrorShape = 'rfc9457' | 'oauth' | 'stripe' | 'adyen';

@@ -1,6 +1,8 @@
-import { check, describeFailure, getPath, matcherSchema, assertion, parseMatcher, type Matcher } from './assert.js';
+import { check, getPath, matcherSchema, parseMatcher, type Matcher } from './assert.js';
+import { describeFailure, assertion } from '../model/operators.js';
 import { errorBodyAssertions, errorBodySchema, type ErrorBodySpec } from './error-body.js';
-import { defineCheck, type Assertion, type Outcome } from './types.js';
+import { defineCheck } from './types.js';
+import type { Assertion, Outcome } from '../model/outcome.js';
 import { NO_SUCH_PATH, noSuchPath } from './no-such-path.js';
 import { METHOD_WRITES_WHEN, methodWrites } from './writes.js';
 import { NetError } from '../net/errors.js';

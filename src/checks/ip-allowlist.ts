@@ -1,5 +1,6 @@
-import { assertion } from './assert.js';
-import { defineCheck, type CheckContext, type Outcome } from './types.js';
+import { assertion } from '../model/operators.js';
+import { defineCheck, type CheckContext } from './types.js';
+import type { Outcome } from '../model/outcome.js';
 import { METHOD_WRITES_WHEN, methodWrites } from './writes.js';
 import { NetError } from '../net/errors.js';
 import { pathLabel } from '../net/url.js';

@@ -1,7 +1,8 @@
-import { describeFailure } from './assert.js';
+import { describeFailure } from '../model/operators.js';
 import { DEFAULT_THRESHOLDS, describePassed, evaluateThresholds, metricValue, parseThreshold, statsMeasurements, thresholdListSchema, type Threshold } from './thresholds.js';
-import { defineCheck, type Assertion, type Measurement, type Outcome } from './types.js';
-import type { EndpointStats } from '../runner/interactions.js';
+import { defineCheck } from './types.js';
+import type { Assertion, Measurement, Outcome } from '../model/outcome.js';
+import type { EndpointStats } from '../model/interactions.js';
 import { closest, plural } from '../text.js';
 
 /** Parameters of the `kpi` check type. */

@@ -1,13 +1,14 @@
 import { Pool, type Dispatcher } from 'undici';
-import { assertion, describeFailure } from './assert.js';
+import { assertion, describeFailure } from '../model/operators.js';
 import { DEFAULT_THRESHOLDS, describePassed, evaluateThresholds, formatMetric, metricValue, parseThreshold, statsMeasurements, thresholdListSchema, type Threshold } from './thresholds.js';
-import { defineCheck, type CheckContext, type Outcome } from './types.js';
+import { defineCheck, type CheckContext } from './types.js';
+import type { Outcome } from '../model/outcome.js';
 import { METHOD_WRITES_WHEN, methodWrites } from './writes.js';
 import { NetError, toNetError } from '../net/errors.js';
 import { formatBytes } from '../net/http.js';
-import { EndpointStats, endpointTemplate, type Interaction } from '../runner/interactions.js';
-import { parseDuration } from '../suite/duration.js';
-import { DURATION } from '../suite/patterns.js';
+import { EndpointStats, endpointTemplate, type Interaction } from '../model/interactions.js';
+import { parseDuration } from '../model/duration.js';
+import { DURATION } from '../model/patterns.js';
 import { nounFor, plural } from '../text.js';
 
 /** Parameters of the `load` check type. */

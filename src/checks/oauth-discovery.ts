@@ -1,5 +1,5 @@
-import { assertion } from './assert.js';
-import type { Assertion } from './types.js';
+import { assertion } from '../model/operators.js';
+import type { Assertion } from '../model/outcome.js';
 import { answered, metadataUrls, netMessage, type Endpoints, type OAuthExchange } from './oauth-exchange.js';
 
 /** Authorization server metadata as found, or why none was. */

@@ -1,5 +1,5 @@
 import type { CheckContext } from './types.js';
-import { show } from './assert.js';
+import { show } from '../model/operators.js';
 import { NetError } from '../net/errors.js';
 import type { HttpResponse } from '../net/http.js';
 import { transcript } from '../net/transcript.js';

@@ -1,10 +1,10 @@
-import { assertion, show } from './assert.js';
+import { assertion, show } from '../model/operators.js';
 import type { Authorizer } from './oauth-authorize.js';
 import { answered, netMessage, type OAuthExchange, type OAuthResponse } from './oauth-exchange.js';
 import { decodeJwtToken } from './oauth-jwt.js';
 import { oauthErrorAssertions, probe, refreshAssertions } from './oauth-probes.js';
 import type { OAuthParams } from './oauth.js';
-import type { Assertion } from './types.js';
+import type { Assertion } from '../model/outcome.js';
 
 /**
  * The grants of the `oauth` check: obtaining the token its flow issues, and the probes that must

@@ -1,6 +1,6 @@
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, type JSONWebKeySet, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
-import { assertion, show } from './assert.js';
-import type { Assertion } from './types.js';
+import { assertion, show } from '../model/operators.js';
+import type { Assertion } from '../model/outcome.js';
 
 // Public-key algorithms only: a token signed with HMAC could be "verified" with the public key as
 // the HMAC secret by a careless resource server (algorithm confusion), and `none` is unsigned.

@@ -1,5 +1,5 @@
-import { assertion } from './assert.js';
-import type { Assertion } from './types.js';
+import { assertion } from '../model/operators.js';
+import type { Assertion } from '../model/outcome.js';
 import { answered, netMessage, type OAuthExchange, type OAuthResponse } from './oauth-exchange.js';
 import { urlPath } from '../net/transcript.js';
 

@@ -1,12 +1,13 @@
 import type { JSONWebKeySet } from 'jose';
-import { assertion, describeFailure, show } from './assert.js';
+import { assertion, describeFailure, show } from '../model/operators.js';
 import { Authorizer } from './oauth-authorize.js';
 import { discover, discoveryAssertions, endpointsFrom, issuerMatch } from './oauth-discovery.js';
 import { answered, OAuthExchange, type ClientAuth, type Endpoints } from './oauth-exchange.js';
 import { grantErrorAssertions, grantFailure, obtain, pkceAssertions } from './oauth-grants.js';
 import { decodeJwtToken, jwtAssertions, jwtExpiryAssertions } from './oauth-jwt.js';
 import { introspectionAssertions, oauthErrorAssertions, probe, refreshAssertions, resourceAssertions, revocationAssertions } from './oauth-probes.js';
-import { defineCheck, type Assertion, type Finding, type Outcome } from './types.js';
+import { defineCheck } from './types.js';
+import type { Assertion, Finding, Outcome } from '../model/outcome.js';
 
 /** The sub-proofs of the `oauth` check, in the order they run. */
 export const PROOFS = ['discovery', 'token', 'expiry', 'jwt', 'client-auth', 'grant-errors', 'pkce', 'refresh', 'resource', 'introspection', 'revocation'] as const;

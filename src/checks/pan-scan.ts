@@ -1,4 +1,5 @@
-import { defineCheck, type Finding, type Outcome } from './types.js';
+import { defineCheck } from './types.js';
+import type { Finding, Outcome } from '../model/outcome.js';
 import { isTestPan, maskPan } from '../scan/cards.js';
 import { binaryFindings, describeScan, listNames, scanFiles, scanMeasurements, unreadableNote, where, type ScanStats } from '../scan/files.js';
 import { PAN_RULES, PanScanner } from '../scan/pan.js';

@@ -1,5 +1,6 @@
-import { defineCheck, type Assertion, type Measurement, type Outcome } from './types.js';
-import { assertion } from './assert.js';
+import { defineCheck } from './types.js';
+import type { Assertion, Measurement, Outcome } from '../model/outcome.js';
+import { assertion } from '../model/operators.js';
 import { NetError } from '../net/errors.js';
 import { probeTcp, resolveAll, type ResolvedAddress } from '../net/tcp.js';
 

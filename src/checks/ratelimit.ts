@@ -1,5 +1,6 @@
-import { assertion } from './assert.js';
-import { defineCheck, type Assertion, type Outcome } from './types.js';
+import { assertion } from '../model/operators.js';
+import { defineCheck } from './types.js';
+import type { Assertion, Outcome } from '../model/outcome.js';
 import { METHOD_WRITES_WHEN, methodWrites } from './writes.js';
 import { NetError, formatSeconds } from '../net/errors.js';
 import type { HttpResponse } from '../net/http.js';

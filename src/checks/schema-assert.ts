@@ -1,5 +1,7 @@
-import { assertion, getPath, show } from './assert.js';
-import type { Artifact, Assertion, CheckContext, Operator } from './types.js';
+import { getPath } from './assert.js';
+import { assertion, show } from '../model/operators.js';
+import type { CheckContext } from './types.js';
+import type { Artifact, Assertion, Operator } from '../model/outcome.js';
 import { declaredCharset, decodeBody, isValidUtf8, utf8Hex } from '../net/charset.js';
 import { NetError } from '../net/errors.js';
 import { redirectStep } from '../net/redirect.js';

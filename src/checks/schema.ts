@@ -1,8 +1,10 @@
-import { assertion, check, describeFailure, matcherSchema, show, type Matcher } from './assert.js';
+import { check, matcherSchema, type Matcher } from './assert.js';
+import { assertion, describeFailure, show } from '../model/operators.js';
 import { errorBodyAssertions, errorBodySchema, errorFields, type ErrorBodySpec } from './error-body.js';
 import { NO_SUCH_PATH, noSuchPath } from './no-such-path.js';
 import { encodingAssertions, parseBody, roundTripAssertions, violationAssertions, type Exchange } from './schema-assert.js';
-import { defineCheck, type Artifact, type Assertion, type Finding, type Outcome } from './types.js';
+import { defineCheck } from './types.js';
+import type { Artifact, Assertion, Finding, Outcome } from '../model/outcome.js';
 import { METHOD_WRITES_WHEN, methodWrites } from './writes.js';
 import { NetError } from '../net/errors.js';
 import type { HttpResponse } from '../net/http.js';
@@ -11,7 +13,7 @@ import { bareMediaType, type Operation, type OpenApiDocument } from '../schema/o
 import { SourceError, loadJsonSchema, loadOpenApi } from '../schema/load.js';
 import type { Validator } from '../schema/ajv.js';
 import { toViolations, type Violation } from '../schema/violations.js';
-import { SINGLE_REFERENCE } from '../suite/patterns.js';
+import { SINGLE_REFERENCE } from '../model/patterns.js';
 import { closest, plural } from '../text.js';
 
 /** The default non-ASCII text of a round trip: Latin-1, Latin Extended-A, CJK and an emoji (4 UTF-8 bytes). */

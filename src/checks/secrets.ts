@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import picomatch from 'picomatch';
-import { defineCheck, type Finding, type Outcome } from './types.js';
+import { defineCheck } from './types.js';
+import type { Finding, Outcome } from '../model/outcome.js';
 import { describeScan, scanFiles, scanMeasurements, unreadableNote, where, type ScanStats } from '../scan/files.js';
 import { isEnvFile, trackedFiles } from '../scan/git.js';
 import { readLines } from '../scan/read.js';

@@ -1,7 +1,8 @@
-import { THRESHOLD } from '../suite/patterns.js';
-import type { EndpointStats } from '../runner/interactions.js';
-import { assertion } from './assert.js';
-import type { Assertion, JsonSchema, Measurement, Operator } from './types.js';
+import { THRESHOLD } from '../model/patterns.js';
+import type { EndpointStats } from '../model/interactions.js';
+import { assertion } from '../model/operators.js';
+import type { JsonSchema } from './types.js';
+import type { Assertion, Measurement, Operator } from '../model/outcome.js';
 import { plural } from '../text.js';
 
 /**

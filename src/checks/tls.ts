@@ -1,8 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { assertion } from './assert.js';
-import { defineCheck, type Artifact, type Assertion, type CheckContext, type Measurement, type Outcome } from './types.js';
+import { assertion } from '../model/operators.js';
+import { defineCheck, type CheckContext } from './types.js';
+import type { Artifact, Assertion, Measurement, Outcome } from '../model/outcome.js';
 import { NetError } from '../net/errors.js';
 import { FILE_LIMITS, readRegularFile } from '../files.js';
 import { resolveAll } from '../net/tcp.js';

@@ -1,5 +1,6 @@
-import { describeFailure } from './assert.js';
-import { defineCheck, type Outcome } from './types.js';
+import { describeFailure } from '../model/operators.js';
+import { defineCheck } from './types.js';
+import type { Outcome } from '../model/outcome.js';
 import { NetError } from '../net/errors.js';
 import { LiveAmountError, NoSuchPathError, PaymentsApi, TokenError, type ApiAuth } from './transaction/api.js';
 import { SCENARIOS } from './transaction/library.js';

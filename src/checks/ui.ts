@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
-import { assertion } from './assert.js';
-import { defineCheck, type Artifact, type Assertion, type CheckContext, type Finding, type Measurement, type Outcome } from './types.js';
+import { assertion } from '../model/operators.js';
+import { defineCheck, type CheckContext } from './types.js';
+import type { Artifact, Assertion, Finding, Measurement, Outcome } from '../model/outcome.js';
 import { inspectPage, liveMessage, type FieldFacts, type PageFacts } from './ui-audit.js';
 import { CHROMIUM_INSTALL_HINT, findChromium, launchChromium, routeThrough, type FailedLoad } from '../net/browser.js';
 

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve, join } from 'node:path';
 import { EXIT, UsageError } from '../errors.js';
 import { VERSION, displayPath } from '../paths.js';
-import type { FailOn } from '../runner/report.js';
+import type { FailOn } from '../model/report.js';
 import type { RunOutput } from '../runner/run.js';
 import type { Io } from './io.js';
 import type { Sandbox } from '../sandbox/index.js';
@@ -58,12 +58,12 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     import('../suite/resolve.js'),
     import('../runner/run.js'),
     import('../reporters/terminal.js'),
-    import('../runner/interactions.js'),
+    import('../model/interactions.js'),
     import('../evidence/redact.js'),
     import('../reporters/index.js'),
     import('../evidence/write.js'),
     import('./outputs.js'),
-    import('../runner/report.js'),
+    import('../model/report.js'),
   ]);
 
   // Loaded now: a hard exit renders them with no event loop turn to import anything.

@@ -1,5 +1,5 @@
-import type { Measurement, Status } from '../checks/types.js';
-import type { CheckResult, Report, Verdict } from '../runner/report.js';
+import type { Measurement, Status } from '../model/outcome.js';
+import type { CheckResult, Report, Verdict } from '../model/report.js';
 import { clean, formatNumber, visible } from '../reporters/common.js';
 
 /** A check whose status changed between two runs. */

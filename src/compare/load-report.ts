@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { FILE_LIMITS, FileReadError, readRegularFile } from '../files.js';
-import { REPORT_SCHEMA_VERSION, type Report } from '../runner/report.js';
+import { REPORT_SCHEMA_VERSION, type Report } from '../model/report.js';
 
 /** Reads a report.json written by `payready run` (or `merge`); a clear usage error for anything else. */
 export async function loadReport(file: string, cwd: string): Promise<Report> {

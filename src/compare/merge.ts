@@ -1,6 +1,6 @@
-import type { Status } from '../checks/types.js';
+import type { Status } from '../model/outcome.js';
 import { visible } from '../reporters/common.js';
-import { countStatuses, REPORT_SCHEMA_VERSION, scoreSections, type CheckResult, type Report, type Vantage, type Verdict } from '../runner/report.js';
+import { countStatuses, REPORT_SCHEMA_VERSION, scoreSections, type CheckResult, type Report, type Vantage, type Verdict } from '../model/report.js';
 
 const STATUS_RANK: Record<Status, number> = { pass: 0, skip: 1, warn: 2, error: 3, fail: 4 };
 const VERDICT_RANK: Record<Verdict, number> = { READY: 0, 'READY WITH WAIVERS': 1, 'NOT READY': 2 };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
-import type { Artifact } from '../checks/types.js';
-import type { Report } from '../runner/report.js';
+import type { Artifact } from '../model/outcome.js';
+import type { Report } from '../model/report.js';
 import type { Redactor } from './redact.js';
 import { fingerprint, publicKeyPem, signBytes, type SigningKey } from './sign.js';
 import { packTarGz, unsafePath, type TarFile } from './tar.js';

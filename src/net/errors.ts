@@ -1,17 +1,4 @@
-/** Why a network operation could not complete, in a form a summary line can name. */
-export type NetErrorKind =
-  | 'refused'
-  | 'dns'
-  | 'timeout'
-  | 'tls'
-  | 'reset'
-  | 'closed'
-  | 'aborted'
-  | 'too-large'
-  | 'redirects'
-  | 'protocol'
-  | 'unreachable'
-  | 'other';
+import type { NetErrorKind } from '../model/interactions.js';
 
 /** A network failure with its cause in words (never a stack trace). */
 export class NetError extends Error {

@@ -2,10 +2,10 @@ import { setMaxListeners } from 'node:events';
 import { rootCertificates, type SecureContext } from 'node:tls';
 import type { LookupFunction } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
-import { NetError, toNetError, type NetErrorKind } from './errors.js';
+import { NetError, toNetError } from './errors.js';
+import { endpointTemplate, type NetErrorKind, type InteractionLog } from '../model/interactions.js';
 import { redirectStep, type RefusedRedirect } from './redirect.js';
 import { trustingContext } from './tls-context.js';
-import { endpointTemplate, type InteractionLog } from '../runner/interactions.js';
 
 /** Default cap on a response body: a misbehaving server cannot exhaust memory. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;

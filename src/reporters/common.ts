@@ -1,6 +1,6 @@
-import type { Assertion, Measurement, Status } from '../checks/types.js';
-import { describeFailure } from '../checks/assert.js';
-import { gates, type CheckResult, type Report, type SectionScore } from '../runner/report.js';
+import type { Assertion, Measurement, Status } from '../model/outcome.js';
+import { describeFailure } from '../model/operators.js';
+import { gates, type CheckResult, type Report, type SectionScore } from '../model/report.js';
 import { plural } from '../text.js';
 
 /*

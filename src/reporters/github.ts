@@ -1,4 +1,4 @@
-import type { Report } from '../runner/report.js';
+import type { Report } from '../model/report.js';
 import { clean, countsText, isBlocking, waiverText } from './common.js';
 
 /** Where a check is written in the suite, for an annotation on the right line. */

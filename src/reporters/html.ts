@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Artifact } from '../checks/types.js';
-import type { InteractionLog } from '../runner/interactions.js';
-import type { CheckResult, Report } from '../runner/report.js';
-import { GUIDELINE_SECTIONS } from '../suite/sections.js';
+import type { Artifact } from '../model/outcome.js';
+import type { InteractionLog } from '../model/interactions.js';
+import type { CheckResult, Report } from '../model/report.js';
+import { GUIDELINE_SECTIONS } from '../guidelines.js';
 import { assertionText, countsText, formatMeasurement, formatNumber, gateText, isBlocking, problemsFirst, sectionScoreText, shortValue, stripControl, waiverText } from './common.js';
 import { latencySvg } from './svg.js';
 import type { FileReporter, RenderContext } from './types.js';

@@ -1,5 +1,5 @@
-import type { CheckResult, Report } from '../runner/report.js';
-import { GUIDELINE_SECTIONS } from '../suite/sections.js';
+import type { CheckResult, Report } from '../model/report.js';
+import { GUIDELINE_SECTIONS } from '../guidelines.js';
 import { assertionText, clean, countsText, formatMeasurement, gateText, isBlocking, problemsFirst, sectionScoreText, sectionState, waiverText } from './common.js';
 import type { FileReporter } from './types.js';
 import { plural } from '../text.js';

@@ -1,11 +1,9 @@
 import type { Writable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { ProgressUpdate, Status } from '../checks/types.js';
-import type { CheckSpec } from '../suite/types.js';
+import type { ProgressUpdate, Status } from '../model/outcome.js';
 import type { RunListener } from '../runner/run.js';
-import type { CheckResult, Report, Verdict } from '../runner/report.js';
-import { blockedOnlyBySetup, blockingResults } from '../runner/report.js';
-import { describeFailure } from '../checks/assert.js';
+import { blockedOnlyBySetup, blockingResults, type CheckResult, type Report, type Verdict } from '../model/report.js';
+import { describeFailure } from '../model/operators.js';
 import { clean, sectionScoreText, sectionState } from './common.js';
 import { plural } from '../text.js';
 
@@ -99,7 +97,7 @@ export class TerminalReporter implements RunListener {
     this.updateSpinner();
   };
 
-  onRunStart({ suite, target, checks }: { suite: { name: string; file: string }; target: { name: string; baseUrl?: string; insecure: boolean }; checks: CheckSpec[] }): void {
+  onRunStart({ suite, target, checks }: { suite: { name: string; file: string }; target: { name: string; baseUrl?: string; insecure: boolean }; checks: { id: string }[] }): void {
     this.idWidth = Math.min(32, Math.max(12, ...checks.map((c) => c.id.length)));
     const where = target.baseUrl ? ` (${target.baseUrl})` : '';
     this.line(`${this.c.bold('payready')} · suite ${suite.name} (${suite.file}) · environment ${target.name}${where} · ${plural(checks.length, 'check')}`);
@@ -107,7 +105,7 @@ export class TerminalReporter implements RunListener {
     this.spinner?.start();
   }
 
-  onCheckStart(check: CheckSpec): void {
+  onCheckStart(check: { id: string }): void {
     this.running.add(check.id);
     this.updateSpinner();
     const every = this.options.heartbeatMs ?? HEARTBEAT_MS;

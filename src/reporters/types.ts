@@ -1,6 +1,6 @@
-import type { Artifact } from '../checks/types.js';
-import type { InteractionLog } from '../runner/interactions.js';
-import type { Report } from '../runner/report.js';
+import type { Artifact } from '../model/outcome.js';
+import type { InteractionLog } from '../model/interactions.js';
+import type { Report } from '../model/report.js';
 
 /** What a file reporter may draw on besides the report model. */
 export interface RenderContext {

@@ -1,7 +1,8 @@
 import type { LookupFunction } from 'node:net';
 import { loadCheckType } from '../checks/index.js';
 import { getPath } from '../checks/assert.js';
-import type { Artifact, CheckContext, CheckType, Clock, Outcome, ProgressUpdate, Target } from '../checks/types.js';
+import type { CheckContext, CheckType, Clock, Target } from '../checks/types.js';
+import type { ProgressUpdate, Artifact, Outcome } from '../model/outcome.js';
 import { Redactor } from '../evidence/redact.js';
 import { credentialsIn } from '../net/credentials.js';
 import { HttpTransport } from '../net/http.js';
@@ -10,7 +11,7 @@ import { interpolate } from '../suite/interpolate.js';
 import { credentialEnvNames } from '../suite/secrets.js';
 import { validateParams } from '../suite/schema.js';
 import type { CheckSpec, Suite } from '../suite/types.js';
-import { InteractionLog } from './interactions.js';
+import { InteractionLog } from '../model/interactions.js';
 import {
   REPORT_SCHEMA_VERSION,
   computeVerdict,
@@ -20,7 +21,7 @@ import {
   type CheckResult,
   type FailOn,
   type Report,
-} from './report.js';
+} from '../model/report.js';
 import { selectChecks, type Selection } from './select.js';
 import { sleep } from '../sleep.js';
 

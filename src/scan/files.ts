@@ -1,4 +1,4 @@
-import type { Finding, Measurement } from '../checks/types.js';
+import type { Finding, Measurement } from '../model/outcome.js';
 import { formatBytes } from '../net/http.js';
 import { describeReadError, openForScan } from './read.js';
 import { walkFiles, type WalkOptions, type WalkedFile } from './walk.js';

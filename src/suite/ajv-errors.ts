@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { HOLDS_REFERENCE, PATTERN_NAMES, SINGLE_REFERENCE } from './patterns.js';
+import { HOLDS_REFERENCE, PATTERN_NAMES, SINGLE_REFERENCE } from '../model/patterns.js';
 import { environmentKeyHint } from './environment-keys.js';
 import { suggestion } from './suggest.js';
 import { plural } from '../text.js';

@@ -1,4 +1,4 @@
-import { EMBEDDED_TARGET_FIELD_DOCS, EMBEDDED_TARGET_FIELDS } from '../sandbox/embedded.js';
+import { EMBEDDED_TARGET_FIELD_DOCS, EMBEDDED_TARGET_FIELDS } from './embedded.js';
 import { closest } from '../text.js';
 
 /*

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
-import type { CheckType, Severity } from '../checks/types.js';
+import type { CheckType } from '../checks/types.js';
+import type { Severity } from '../model/outcome.js';
 import { describeErrors, suiteContext, type PathProblem } from './ajv-errors.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../model/duration.js';
 import { SuiteError, type SuiteProblem } from './errors.js';
 import { environmentFields, isSandbox, type RawCheck, type RawSuite } from './raw.js';
 import { suiteValidator } from './schema.js';

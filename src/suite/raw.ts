@@ -1,6 +1,7 @@
-import type { Severity } from '../checks/types.js';
+import type { Severity } from '../model/outcome.js';
 import { CUSTOM_FIELDS_KEY, ENVIRONMENT_FLAGS } from './environment-keys.js';
-import type { SecretSpec, Waiver } from './types.js';
+import type { SecretSpec } from './types.js';
+import type { Waiver } from '../model/report.js';
 
 /*
  * The suite as written, once it has passed the suite schema: these types restate that schema

@@ -1,4 +1,4 @@
-import { EMBEDDED_ENV_NAMES, EMBEDDED_TARGET_FIELDS, NUMERIC_TARGET_FIELDS, numberHint, shownValue, wholeNumber } from '../sandbox/embedded.js';
+import { EMBEDDED_ENV_NAMES, EMBEDDED_TARGET_FIELDS, NUMERIC_TARGET_FIELDS, numberHint, shownValue, wholeNumber } from './embedded.js';
 import type { PathProblem } from './ajv-errors.js';
 import { lookupPath, NAMESPACES, parseTemplate, type Reference } from './interpolate.js';
 import { environmentFields, type RawEnvironment, type RawSuite } from './raw.js';

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Target } from '../checks/types.js';
-import { NUMERIC_TARGET_FIELDS, numberHint, shownValue, wholeNumber } from '../sandbox/embedded.js';
+import { NUMERIC_TARGET_FIELDS, numberHint, shownValue, wholeNumber } from './embedded.js';
 import { SuiteError } from './errors.js';
 import { interpolate, InterpolationError, referencesIn } from './interpolate.js';
 import { walkStrings } from './references.js';

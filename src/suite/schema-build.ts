@@ -1,8 +1,7 @@
 import type { CheckType, JsonSchema } from '../checks/types.js';
-import { SEVERITIES } from '../checks/types.js';
-import { DURATION, ENVIRONMENT_NAME, HOLDS_REFERENCE, IDENTIFIER, KEBAB_CASE, SINGLE_REFERENCE } from './patterns.js';
-import { GUIDELINE_SECTIONS } from './sections.js';
-import { GUIDELINE_ITEMS } from '../guidelines.js';
+import { SEVERITIES } from '../model/outcome.js';
+import { DURATION, ENVIRONMENT_NAME, HOLDS_REFERENCE, IDENTIFIER, KEBAB_CASE, SINGLE_REFERENCE } from '../model/patterns.js';
+import { GUIDELINE_SECTIONS, GUIDELINE_ITEMS } from '../guidelines.js';
 import { CUSTOM_FIELDS_KEY, TARGET_FIELD_DOCS, TARGET_FIELDS } from './environment-keys.js';
 
 /** `$id` of the suite schema (what `payready schema` prints and editors cache). */

@@ -1,10 +1,10 @@
 import type { CheckType } from '../checks/types.js';
 import type { PathProblem } from './ajv-errors.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../model/duration.js';
 import { checkGraph } from './graph.js';
 import { isSandbox, type RawEnvironment, type RawSuite } from './raw.js';
 import { CUSTOM_FIELDS_KEY, ENVIRONMENT_KEYS } from './environment-keys.js';
-import { EMBEDDED_TARGET_FIELDS } from '../sandbox/embedded.js';
+import { EMBEDDED_TARGET_FIELDS } from './embedded.js';
 import { checkReferences, type ChosenEnvironment } from './references.js';
 import { MAX_TIMEOUT_MS } from './schema-build.js';
 import { GUIDELINE_ITEMS } from '../guidelines.js';

@@ -1,4 +1,5 @@
-import type { Severity } from '../checks/types.js';
+import type { Severity } from '../model/outcome.js';
+import type { Waiver } from '../model/report.js';
 
 /** A place in a suite file (1-based line and column). */
 export interface SourceLocation {
@@ -27,16 +28,6 @@ export interface EnvironmentSpec {
   ca: string[];
   /** Every other field (baseUrl, host, port, ...), raw. */
   fields: Record<string, unknown>;
-}
-
-/** An accepted exception on a check. */
-export interface Waiver {
-  /** Why the failure is accepted. */
-  reason: string;
-  /** Who approved it. */
-  approvedBy: string;
-  /** ISO date (YYYY-MM-DD) after which the waiver no longer counts. */
-  expires: string;
 }
 
 /** A value a later check may use as `${checks.<id>.<name>}`. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { describeFailure } from '../../src/checks/assert.js';
+import { describeFailure } from '../../src/model/operators.js';
 import { errorBodyAssertions, errorFields, type ErrorBodySpec } from '../../src/checks/error-body.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STATUSES } from '../../src/checks/types.js';
+import { STATUSES } from '../../src/model/outcome.js';
 import { FAULTS } from '../../src/sandbox/faults.js';
 import { runCheck } from './harness.js';
 

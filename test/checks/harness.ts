@@ -1,9 +1,10 @@
 import { afterAll } from 'vitest';
-import type { CheckContext, CheckType, Clock, Outcome, Target } from '../../src/checks/types.js';
+import type { CheckContext, CheckType, Clock, Target } from '../../src/checks/types.js';
+import type { Outcome } from '../../src/model/outcome.js';
 import { loadCheckType } from '../../src/checks/index.js';
 import { Redactor } from '../../src/evidence/redact.js';
 import { HttpTransport } from '../../src/net/http.js';
-import { InteractionLog } from '../../src/runner/interactions.js';
+import { InteractionLog } from '../../src/model/interactions.js';
 import { systemClock } from '../../src/runner/run.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { validateParams } from '../../src/suite/schema.js';

@@ -75,7 +75,7 @@ describe('http check against the real sandbox', () => {
   }
 
   it('marks an error status the suite asks for as expected in the interaction log (KPIs count it as intended)', async () => {
-    const { InteractionLog } = await import('../../src/runner/interactions.js');
+    const { InteractionLog } = await import('../../src/model/interactions.js');
     const interactions = new InteractionLog();
     const lines: { status?: number; expected?: boolean }[] = [];
     interactions.pipe((entry) => lines.push(entry));

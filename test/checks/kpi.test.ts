@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InteractionLog } from '../../src/runner/interactions.js';
+import { InteractionLog } from '../../src/model/interactions.js';
 import { runCheck } from './harness.js';
 
 const auth = { clientId: '${secrets.clientId}', clientSecret: '${secrets.clientSecret}' };

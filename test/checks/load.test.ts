@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCheck, sandboxWith, type CheckCase } from './harness.js';
 import { SandboxClient } from '../sandbox/helpers.js';
-import type { ProgressUpdate } from '../../src/checks/types.js';
+import type { ProgressUpdate } from '../../src/model/outcome.js';
 
 /** A token from the sandbox with `faults` (the payments API needs one). */
 async function tokenFor(faults: string[]): Promise<string> {

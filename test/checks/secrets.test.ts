@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { runCheck } from './harness.js';
 import { LITERALS, PLANTED, plantRepo } from '../scan/plant.js';
 import { ROOT } from '../e2e/helpers.js';
-import type { Outcome } from '../../src/checks/types.js';
+import type { Outcome } from '../../src/model/outcome.js';
 
 /** Every planted value must stay out of the outcome: only masks and fingerprints leave the check. */
 function expectNoPlantedValue(outcome: Outcome): void {

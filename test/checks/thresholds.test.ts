@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateThresholds, parseThreshold } from '../../src/checks/thresholds.js';
-import { EndpointStats } from '../../src/runner/interactions.js';
+import { EndpointStats } from '../../src/model/interactions.js';
 
 describe('threshold grammar', () => {
   const valid: [string, { metric: string; kind: string; operator: string; limit: number }][] = [

@@ -79,7 +79,7 @@ describe('transaction check against the real sandbox', () => {
 
   it('marks provoked refusals as expected in the interaction log, and cleans up after itself', async () => {
     const log: { endpoint: string; status?: number; expected?: boolean }[] = [];
-    const { InteractionLog } = await import('../../src/runner/interactions.js');
+    const { InteractionLog } = await import('../../src/model/interactions.js');
     const interactions = new InteractionLog();
     interactions.pipe((entry) => log.push(entry));
     const { outcome } = await runCheck('transaction', { scenario: 'over-limit', ...auth, ...caps, reference: 'cleanup-test' }, { interactions });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffReports, renderDiff } from '../../src/compare/diff.js';
-import type { CheckResult, Report } from '../../src/runner/report.js';
+import type { CheckResult, Report } from '../../src/model/report.js';
 import { FIXED_REPORT } from '../reporters/fixed-run.js';
 import { expectMatchesFile } from '../reporters/expected.js';
 

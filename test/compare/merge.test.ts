@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeReports, renderMerge } from '../../src/compare/merge.js';
 import html from '../../src/reporters/html.js';
 import markdown from '../../src/reporters/markdown.js';
-import type { Report } from '../../src/runner/report.js';
+import type { Report } from '../../src/model/report.js';
 import { FIXED_REPORT } from '../reporters/fixed-run.js';
 import { expectMatchesFile } from '../reporters/expected.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Outcome } from '../../src/checks/types.js';
+import type { Outcome } from '../../src/model/outcome.js';
 import { cliEnv, runCli, stackTraceIn } from '../e2e/helpers.js';
 import { CLIENT_SCOPES, NOT_OWNED_SCOPE, OIDC_PROVIDERS, RESOURCE, installedVersion, runOAuthCheck, startOidcProvider, type OidcServer } from './oidc-provider-server.js';
 

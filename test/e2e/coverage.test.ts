@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GUIDELINE_SECTIONS } from '../../src/suite/sections.js';
+import { GUIDELINE_SECTIONS } from '../../src/guidelines.js';
 import { runCli, stackTraceIn, tempDir } from './helpers.js';
 
 describe('payready coverage', () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ProgressUpdate } from '../../src/checks/types.js';
-import { InteractionLog, type Interaction } from '../../src/runner/interactions.js';
+import type { ProgressUpdate } from '../../src/model/outcome.js';
+import { InteractionLog, type Interaction } from '../../src/model/interactions.js';
 import { runSuite } from '../../src/runner/run.js';
 import { FAULTS, startSandbox } from '../../src/sandbox/index.js';
 import { loadSuite } from '../../src/suite/load.js';

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Report } from '../../src/runner/report.js';
+import type { Report } from '../../src/model/report.js';
 import { cliEnv, ROOT, runCli, spawnCli, stackTraceIn, tempDir } from './helpers.js';
 
 /**

@@ -5,7 +5,7 @@ import { parseSuite } from '../../src/suite/load.js';
 import { resolveEnvironment } from '../../src/suite/resolve.js';
 import { runSuite } from '../../src/runner/run.js';
 import json from '../../src/reporters/json.js';
-import type { Report } from '../../src/runner/report.js';
+import type { Report } from '../../src/model/report.js';
 import { HOSTILE_DESCRIPTIONS, HOSTILE_KINDS, startHostile, type Hostile, type HostileKind } from '../support/hostile.js';
 import { applySections } from '../../src/docs.js';
 

@@ -1,5 +1,5 @@
-import type { Artifact } from '../../src/checks/types.js';
-import { InteractionLog } from '../../src/runner/interactions.js';
+import type { Artifact } from '../../src/model/outcome.js';
+import { InteractionLog } from '../../src/model/interactions.js';
 import type { RenderContext } from '../../src/reporters/types.js';
 
 /** A 1x1 PNG, the smallest screenshot there is. */

@@ -1,4 +1,4 @@
-import type { CheckResult, Report } from '../../src/runner/report.js';
+import type { CheckResult, Report } from '../../src/model/report.js';
 import { FIXED_REPORT } from './fixed-run.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Report } from '../../src/runner/report.js';
+import type { Report } from '../../src/model/report.js';
 
 /**
  * One fixed run result (frozen clock) every reporter test renders: a mix of statuses, a waived

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import junit, { escapeXml } from '../../src/reporters/junit.js';
 import { FIXED_REPORT } from './fixed-run.js';
-import type { Report } from '../../src/runner/report.js';
+import type { Report } from '../../src/model/report.js';
 import { fixedContext } from './fixed-context.js';
 import { expectMatchesFile } from './expected.js';
 

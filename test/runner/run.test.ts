@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runSuite, type RunOptions } from '../../src/runner/run.js';
-import { blockedOnlyBySetup } from '../../src/runner/report.js';
-import type { CheckType, Outcome, Status } from '../../src/checks/types.js';
+import { blockedOnlyBySetup } from '../../src/model/report.js';
+import type { CheckType } from '../../src/checks/types.js';
+import type { Outcome, Status } from '../../src/model/outcome.js';
 import type { CheckSpec, Suite } from '../../src/suite/types.js';
 import { methodWrites } from '../../src/checks/writes.js';
 

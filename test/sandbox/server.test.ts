@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMBEDDED_TARGET_FIELDS } from '../../src/sandbox/embedded.js';
+import { EMBEDDED_TARGET_FIELDS } from '../../src/suite/embedded.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { SandboxClient } from './helpers.js';
 

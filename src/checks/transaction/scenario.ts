@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { assertion, show } from '../assert.js';
-import type { Assertion, CheckContext, Operator } from '../types.js';
+import { assertion, show } from '../../model/operators.js';
+import type { CheckContext } from '../types.js';
+import type { Assertion, Operator } from '../../model/outcome.js';
 import { formatMoney } from '../../money.js';
 import { errorFields } from '../error-body.js';
 import { answered, type ApiResult, type CallOptions, type PaymentsApi } from './api.js';

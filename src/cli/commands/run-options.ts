@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { FAIL_ON_VALUES, type FailOn } from '../../runner/report.js';
+import { FAIL_ON_VALUES, type FailOn } from '../../model/report.js';
 // The registry module only lists names and lazy imports: reading it loads no reporter.
 import { reporterNames } from '../../reporters/index.js';
 import { byteSize, collect, positiveInt } from '../io.js';

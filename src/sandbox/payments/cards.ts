@@ -1,26 +1,8 @@
 import { issuerOf } from '../../scan/cards.js';
+import { TEST_CARDS, type DeclineCode } from '../../providers/test-cards.js';
 
 export { luhnValid } from '../../scan/cards.js';
-
-/** Why an issuer declined a test card. */
-export type DeclineCode = 'do_not_honor' | 'insufficient_funds' | 'expired_card' | 'stolen_card';
-
-/** A card number with a known outcome. */
-export interface TestCard {
-  /** The PAN (Luhn-valid, test range). */
-  number: string;
-  /** Decline reason; absent for a card that is approved. */
-  declineCode?: DeclineCode;
-}
-
-/** Card numbers the sandbox answers predictably; any other Luhn-valid number is approved. */
-export const TEST_CARDS: readonly TestCard[] = [
-  { number: '4111111111111111' },
-  { number: '4000000000000002', declineCode: 'do_not_honor' },
-  { number: '4000000000009995', declineCode: 'insufficient_funds' },
-  { number: '4000000000000069', declineCode: 'expired_card' },
-  { number: '4000000000009979', declineCode: 'stolen_card' },
-];
+export { TEST_CARDS, type DeclineCode } from '../../providers/test-cards.js';
 
 /**
  * What to tell the shopper for each decline. A stolen card gets the generic sentence on purpose:

@@ -1,9 +1,9 @@
-import { show } from '../../assert.js';
-import { TEST_CARDS } from '../../../sandbox/payments/cards.js';
+import { show } from '../../../model/operators.js';
+import { TEST_CARDS } from '../../../providers/test-cards.js';
 import { detailOf, type DeclineCase, type Scenario, type ScenarioRun } from '../scenario.js';
 import { plural } from '../../../text.js';
 
-/** The sandbox's documented test cards for each decline (the default `declines:`). */
+/** The provider's documented test cards for each decline (the default `declines:`). */
 export const DEFAULT_DECLINES: readonly DeclineCase[] = TEST_CARDS.flatMap((card) => (card.declineCode ? [{ card: card.number, code: card.declineCode }] : []));
 
 /** "1000 EUR" for a well-formed amount object, its JSON otherwise (so "1000" as a string shows). */

@@ -1,4 +1,4 @@
-import { show } from '../../assert.js';
+import { show } from '../../../model/operators.js';
 import { CLIENT_ERRORS } from '../api.js';
 import type { Scenario, ScenarioRun } from '../scenario.js';
 import { expectAmount } from './approve.js';

@@ -1,5 +1,19 @@
 import { Histogram } from './histogram.js';
-import type { NetErrorKind } from '../net/errors.js';
+
+/** Why a network operation could not complete, in a form a summary line can name. */
+export type NetErrorKind =
+  | 'refused'
+  | 'dns'
+  | 'timeout'
+  | 'tls'
+  | 'reset'
+  | 'closed'
+  | 'aborted'
+  | 'too-large'
+  | 'redirects'
+  | 'protocol'
+  | 'unreachable'
+  | 'other';
 
 /** One API call made during a run (one JSONL line of the interaction log). */
 export interface Interaction {

@@ -1,6 +1,9 @@
-import type { Assertion, Cause, Finding, Measurement, Severity, Status } from '../checks/types.js';
-import { SEVERITIES } from '../checks/types.js';
-import type { Waiver } from '../suite/types.js';
+import { SEVERITIES, type Assertion, type Cause, type Finding, type Measurement, type Severity, type Status } from './outcome.js';
+
+/*
+ * The report model every output is rendered from (terminal, files, evidence, `diff`, `merge`), and
+ * the pure functions that judge it: gates, verdict, section scores.
+ */
 
 /** Version of the JSON report model; bumped on any incompatible change. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -21,6 +24,16 @@ export interface ArtifactRef {
   bytes: number;
   /** What it shows. */
   description?: string;
+}
+
+/** An accepted exception on a check. */
+export interface Waiver {
+  /** Why the failure is accepted. */
+  reason: string;
+  /** Who approved it. */
+  approvedBy: string;
+  /** ISO date (YYYY-MM-DD) after which the waiver no longer counts. */
+  expires: string;
 }
 
 /** A waiver as it applied to this run. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Histogram } from '../../src/runner/histogram.js';
-import { EndpointStats, InteractionLog, type Interaction } from '../../src/runner/interactions.js';
+import { Histogram } from '../../src/model/histogram.js';
+import { EndpointStats, InteractionLog, type Interaction } from '../../src/model/interactions.js';
 
 /** Nearest-rank percentile of exact samples. */
 function exact(samples: number[], p: number): number {

@@ -1,6 +1,7 @@
 /**
- * Regular expressions (as JSON Schema `pattern` strings) shared by the suite schema and the
- * error rewriter, which names each one in words instead of printing the expression.
+ * Regular expressions (as JSON Schema `pattern` strings) for the values a suite writes: the suite
+ * schema and the check types' parameter schemas both use them (which is why they live in the model,
+ * below both), and the error rewriter names each one in words instead of printing the expression.
  */
 
 /** Check ids and suite names: `oauth-token`. */

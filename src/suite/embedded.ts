@@ -1,6 +1,7 @@
 /**
  * What the built-in sandbox provides to a suite environment marked `embedded: true`, declared
- * here (without importing the sandbox) so that `validate` can check references cheaply.
+ * with the suite (which never imports the sandbox) so that `validate` can check references
+ * cheaply; test/sandbox/server.test.ts holds the sandbox to this list.
  */
 
 /** Environment variables the embedded sandbox fills when they are not set (its demo credentials). */
