@@ -127,12 +127,20 @@ describe('compliance checks end to end', () => {
 
   it('init writes a suite that runs READY against the built-in sandbox', async () => {
     const dir = tempDir();
+    // Default environments (sandbox, production): the writes (a test payment, the checkout form) are left out.
     const init = await runCli(['init'], { cwd: dir });
     expect(init.code).toBe(0);
     expect(init.stdout).toMatch(/^Wrote payready\.yaml/);
-    const validate = await runCli(['validate', 'payready.yaml'], { cwd: dir });
-    expect(validate).toMatchObject({ code: 0, stdout: 'ok  payready.yaml  (8 checks, suite payments)\n' });
-    const run = await runCli(['run', 'payready.yaml', '--skip', 'checkout-mobile'], { cwd: dir });
+    expect(await runCli(['validate', 'payready.yaml'], { cwd: dir })).toMatchObject({ code: 0, stdout: 'ok  payready.yaml  (6 checks, suite payments)\n' });
+    const withLive = await runCli(['run', 'payready.yaml'], { cwd: dir });
+    expect(withLive.stdout).toMatch(/^READY\s/m);
+    expect(withLive.code, withLive.stdout).toBe(0);
+    // Every environment a sandbox: the test payment and the checkout check are in too.
+    const init2 = await runCli(['init', 'sandbox-only.yaml', '--env', 'sandbox'], { cwd: dir });
+    expect(init2.code).toBe(0);
+    const validate = await runCli(['validate', 'sandbox-only.yaml'], { cwd: dir });
+    expect(validate).toMatchObject({ code: 0, stdout: 'ok  sandbox-only.yaml  (8 checks, suite sandbox-only)\n' });
+    const run = await runCli(['run', 'sandbox-only.yaml', '--skip', 'checkout-mobile'], { cwd: dir });
     expect(run.stdout).toMatch(/^READY\s/m);
     expect(run.code, run.stdout).toBe(0);
   });
