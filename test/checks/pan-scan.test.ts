@@ -1,21 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { runCheck } from './harness.js';
+import { checkTable, runCheck, type CheckCase } from './harness.js';
 import { ROOT } from '../e2e/helpers.js';
+import { tempDir } from '../support/temp.js';
 
 const LOGS = join(ROOT, 'fixtures/scan/logs');
 // Real-looking numbers planted in fixtures/scan/logs (Luhn-valid, known IIN ranges, not test cards).
 const REAL = ['4532015112830366', '5425233430109903', '371483105720212', '6011007731139423'];
 const TEST = ['4111111111111111', '4000000000000002', '378282246310005', '4242424242424242'];
 
-interface PanCase {
-  name: string;
-  params: Record<string, unknown>;
-  status: 'pass' | 'fail' | 'warn' | 'error';
-  summary: RegExp;
+interface PanCase extends CheckCase {
   findings?: { rule: string; level: string; file: string; line: number; column?: number; message: RegExp }[];
 }
 
@@ -94,11 +90,9 @@ const cases: PanCase[] = [
 ];
 
 describe('pan-scan check against fixture logs', () => {
-  for (const c of cases) {
-    it(c.name, async () => {
-      const { outcome } = await runCheck('pan-scan', c.params, { baseDir: LOGS });
-      expect(outcome.status, outcome.summary).toBe(c.status);
-      expect(outcome.summary).toMatch(c.summary);
+  checkTable('pan-scan', cases, {
+    options: () => ({ baseDir: LOGS }),
+    assert: ({ outcome }, c) => {
       if (c.findings) {
         expect(outcome.findings).toHaveLength(c.findings.length);
         c.findings.forEach((want, i) => {
@@ -110,8 +104,8 @@ describe('pan-scan check against fixture logs', () => {
       // Never the full number, anywhere in the outcome.
       const text = JSON.stringify(outcome);
       for (const pan of [...REAL, ...TEST]) expect(text).not.toContain(pan);
-    });
-  }
+    },
+  });
 
   it('reports files, bytes and throughput as measurements', async () => {
     const { outcome } = await runCheck('pan-scan', { paths: ['.'] }, { baseDir: LOGS });
@@ -125,7 +119,7 @@ describe('pan-scan check against fixture logs', () => {
   });
 
   it('finds a number split across read chunks and counts lines across them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'payready-pan-'));
+    const dir = tempDir('payready-pan-');
     // 1 MiB chunks: put the number across the first boundary, after 40,000 lines.
     const filler = 'x'.repeat(25) + '\n';
     const lines = Math.floor((1024 * 1024 - 8) / filler.length);
@@ -138,7 +132,7 @@ describe('pan-scan check against fixture logs', () => {
   });
 
   it('a corrupt .gz is reported as unreadable, not as a crash', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'payready-pan-'));
+    const dir = tempDir('payready-pan-');
     const good = gzipSync('line one\n');
     writeFileSync(join(dir, 'broken.log.gz'), Buffer.concat([good.subarray(0, 10), Buffer.from('not gzip at all')]));
     writeFileSync(join(dir, 'ok.log'), 'nothing here\n');
