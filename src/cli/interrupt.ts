@@ -1,10 +1,12 @@
 /**
- * SIGINT/SIGTERM caught from the first moment of the process (bin/payready.js installs this before
- * loading anything), so an interrupt at any point of a run still ends with a report marked
- * incomplete and exit 130/143 instead of the default abrupt death.
+ * SIGINT/SIGTERM/SIGHUP caught from the first moment of the process (bin/payready.js installs this
+ * before loading anything), so an interrupt at any point of a run still ends with a report marked
+ * incomplete and exit 130/143/129 instead of the default abrupt death. SIGHUP is a closed terminal
+ * (the window running `payready sandbox`): dying of it would leave the sandbox's temp folder, its
+ * CA file and request log, behind.
  */
 export interface Interrupt {
-  /** Aborts when the first SIGINT or SIGTERM arrives. */
+  /** Aborts when the first SIGINT, SIGTERM or SIGHUP arrives. */
   readonly signal: AbortSignal;
   /** Which signal arrived, if any. */
   readonly received: NodeJS.Signals | undefined;
@@ -14,7 +16,9 @@ export interface Interrupt {
   dispose(): void;
 }
 
-/** Listens for SIGINT and SIGTERM on `target` (the process). */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Listens for SIGINT, SIGTERM and SIGHUP on `target` (the process). */
 export function listenForInterrupt(target: Pick<NodeJS.Process, 'on' | 'off'> = process): Interrupt {
   const controller = new AbortController();
   const listeners: ((signal: NodeJS.Signals) => void)[] = [];
@@ -25,8 +29,7 @@ export function listenForInterrupt(target: Pick<NodeJS.Process, 'on' | 'off'> = 
     controller.abort();
     for (const listener of listeners) listener(signal);
   };
-  target.on('SIGINT', handler);
-  target.on('SIGTERM', handler);
+  for (const signal of SIGNALS) target.on(signal, handler);
   return {
     signal: controller.signal,
     get received() {
@@ -37,8 +40,7 @@ export function listenForInterrupt(target: Pick<NodeJS.Process, 'on' | 'off'> = 
       else listeners.push(listener);
     },
     dispose() {
-      target.off('SIGINT', handler);
-      target.off('SIGTERM', handler);
+      for (const signal of SIGNALS) target.off(signal, handler);
     },
   };
 }
