@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { afterAll, expect, inject } from 'vitest';
 
 /**
@@ -11,7 +11,9 @@ import { afterAll, expect, inject } from 'vitest';
  * 'stack'`), so it runs last.
  */
 const testFile = relative(process.cwd(), expect.getState().testPath ?? 'unknown-file');
-const own = mkdtempSync(join(inject('tempRoot') ?? tmpdir(), `${testFile.replace(/^test\//, '').replace(/[\\/]/g, '-')}-`));
+// Short on purpose: Chromium puts a Unix socket under TMPDIR, and a socket path longer than 107
+// bytes makes it abort ("Socket path too long").
+const own = mkdtempSync(join(inject('tempRoot') ?? tmpdir(), `${basename(testFile).replace(/\.test\.[cm]?[jt]s$/, '').slice(0, 12)}-`));
 const previous = process.env['TMPDIR'];
 process.env['TMPDIR'] = own;
 
