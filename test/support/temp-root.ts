@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -17,7 +17,10 @@ declare module 'vitest' {
  * fails the run, and is removed.
  */
 export default function setup(project: TestProject): () => void {
-  const root = mkdtempSync(join(tmpdir(), 'payready-tests-'));
+  // The shorter of the temp dir and /tmp: Chromium aborts when the Unix socket it makes under
+  // TMPDIR has a path over 107 bytes (103 on macOS, whose temp dir alone is about 50).
+  const base = [tmpdir(), '/tmp'].filter((dir) => existsSync(dir)).sort((a, b) => a.length - b.length)[0] ?? tmpdir();
+  const root = mkdtempSync(join(base, 'payready-tests-'));
   project.provide('tempRoot', root);
   return () => {
     const left = readdirSync(root);
