@@ -10,6 +10,8 @@ export const EXIT = {
   sigint: 130,
   /** Interrupted by SIGTERM. */
   sigterm: 143,
+  /** Interrupted by SIGHUP (the terminal closed). */
+  sighup: 129,
 } as const;
 
 /** A mistake in how the command was called; the CLI prints the message and exits 2. */

@@ -3,7 +3,7 @@ import { assertion } from '../model/operators.js';
 import { defineCheck, type CheckContext } from './types.js';
 import type { Artifact, Assertion, Finding, Measurement, Outcome } from '../model/outcome.js';
 import { inspectPage, liveMessage, type FieldFacts, type PageFacts } from './ui-audit.js';
-import { CHROMIUM_INSTALL_HINT, findChromium, launchChromium, routeThrough, type FailedLoad } from '../net/browser.js';
+import { CHROMIUM_INSTALL_HINT, findChromium, launchChromium, routeThrough, type FailedLoad, type LaunchedBrowser } from '../net/browser.js';
 
 /** The card the check pays with: one the provider declines. */
 interface TestCardParams {
@@ -114,9 +114,9 @@ export default defineCheck<UiParams>({
       return { status: 'skip', summary: `${params.browser ? `no browser at ${params.browser}` : 'Chromium is not installed'}: ${CHROMIUM_INSTALL_HINT}` };
     }
     const started = ctx.clock.monotonic();
-    let browser: Browser;
+    let launched: LaunchedBrowser;
     try {
-      browser = await launchChromium(executable, ctx.signal, ctx.timeoutMs);
+      launched = await launchChromium(executable, ctx.signal, ctx.timeoutMs);
     } catch (err) {
       return { status: 'error', summary: `Chromium (${executable}) did not start: ${firstLine(err)}` };
     }
@@ -125,13 +125,13 @@ export default defineCheck<UiParams>({
     const failures: FailedLoad[] = [];
     try {
       // The viewports load side by side (one context each): the waits for a message overlap.
-      const visits = await Promise.all((params.viewports ?? DEFAULT_VIEWPORTS).map((label) => visit(browser, label, params, ctx, failures)));
+      const visits = await Promise.all((params.viewports ?? DEFAULT_VIEWPORTS).map((label) => visit(launched.browser, label, params, ctx, failures)));
       for (const run of visits) {
         if ('error' in run) return { status: 'error', summary: run.error, measurements };
         runs.push(run);
       }
     } finally {
-      await browser.close().catch(() => undefined);
+      await launched.close();
     }
     return conclude(runs, failures, params, measurements);
   },

@@ -1,7 +1,9 @@
 /**
- * SIGINT/SIGTERM caught from the first moment of the process (bin/payready.js installs this before
- * loading anything), so an interrupt at any point of a run still ends with a report marked
- * incomplete and exit 130/143 instead of the default abrupt death.
+ * SIGINT/SIGTERM/SIGHUP caught from the first moment of the process (bin/payready.js installs this
+ * before loading anything), so an interrupt at any point of a run still ends with a report marked
+ * incomplete and exit 130/143/129 instead of the default abrupt death. SIGHUP is a closed terminal
+ * (the window running `payready sandbox`): dying of it would leave the sandbox's temp folder, its
+ * CA file and request log, behind.
  *
  * The first signal aborts the run and lets the command finish gracefully (running checks are
  * aborted, every report written). That path gets a deadline: if it has not ended the process
@@ -10,7 +12,7 @@
  * writes of what the run knows so far) and ends the process with the signal's status anyway.
  */
 export interface Interrupt {
-  /** Aborts when the first SIGINT or SIGTERM arrives. */
+  /** Aborts when the first SIGINT, SIGTERM or SIGHUP arrives. */
   readonly signal: AbortSignal;
   /** Which signal arrived, if any. */
   readonly received: NodeJS.Signals | undefined;
@@ -40,12 +42,14 @@ export interface InterruptOptions {
 /** The graceful path's time after a first signal: the whole exit stays within two seconds. */
 export const GRACE_MS = 1_500;
 
-/** The exit status for a signal: 130 for SIGINT, 143 for SIGTERM (128 + its number, as shells report). */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** The exit status for a signal: 130 for SIGINT, 129 for SIGHUP, 143 for SIGTERM (128 + its number, as shells report). */
 export function exitCodeFor(signal: NodeJS.Signals): number {
-  return signal === 'SIGINT' ? 130 : 143;
+  return signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143;
 }
 
-/** Listens for SIGINT and SIGTERM on the process (or `options.target`). */
+/** Listens for SIGINT, SIGTERM and SIGHUP on the process (or `options.target`). */
 export function listenForInterrupt(options: InterruptOptions = {}): Interrupt {
   const target = options.target ?? process;
   const graceMs = options.graceMs ?? GRACE_MS;
@@ -83,8 +87,7 @@ export function listenForInterrupt(options: InterruptOptions = {}): Interrupt {
     controller.abort();
     for (const listener of listeners) listener(signal);
   };
-  target.on('SIGINT', handler);
-  target.on('SIGTERM', handler);
+  for (const signal of SIGNALS) target.on(signal, handler);
   return {
     signal: controller.signal,
     get received() {
@@ -100,8 +103,7 @@ export function listenForInterrupt(options: InterruptOptions = {}): Interrupt {
     },
     dispose() {
       clearTimeout(deadline);
-      target.off('SIGINT', handler);
-      target.off('SIGTERM', handler);
+      for (const signal of SIGNALS) target.off(signal, handler);
     },
   };
 }

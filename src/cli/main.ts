@@ -29,7 +29,7 @@ Start here:
   npx payready demo                      run the go-live suite against the built-in sandbox
   npx payready run checks/go-live.yaml --env sandbox
 
-Exit codes: 0 ready, 1 not ready, 2 usage or suite error (or a run blocked only by setup errors), 130/143 interrupted.`,
+Exit codes: 0 ready, 1 not ready, 2 usage or suite error (or a run blocked only by setup errors), 130/143/129 interrupted.`,
     );
   for (const command of commands) command(program, io, setExit);
   return program;

@@ -203,7 +203,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
       io.stdout.write(renderAnnotations(output.report, locations));
     }
 
-    if (interrupt.received) return interrupt.received === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+    if (interrupt.received) return interrupt.received === 'SIGTERM' ? EXIT.sigterm : interrupt.received === 'SIGHUP' ? EXIT.sighup : EXIT.sigint;
     if (blockedOnlyBySetup(output.report)) return EXIT.usage;
     return output.report.verdict === 'NOT READY' ? EXIT.notReady : EXIT.ok;
   } finally {

@@ -41,17 +41,30 @@ export async function findChromium(explicit?: string): Promise<string | undefine
   return undefined;
 }
 
+/** A running Chromium and the one way to close it. */
+export interface LaunchedBrowser {
+  browser: Browser;
+  /**
+   * Closes the browser; resolves once Chromium has exited and its temporary profile is removed.
+   * Safe to call again: Playwright's own `browser.close()` waits for that only the first time.
+   */
+  close(): Promise<void>;
+}
+
 /** Starts headless Chromium (a fresh temporary profile each time); closes it when `signal` aborts. */
-export async function launchChromium(executablePath: string, signal: AbortSignal, timeoutMs: number): Promise<Browser> {
+export async function launchChromium(executablePath: string, signal: AbortSignal, timeoutMs: number): Promise<LaunchedBrowser> {
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs });
-  const close = (): void => {
-    browser.close().catch(() => undefined);
-  };
-  if (signal.aborted) close();
-  else signal.addEventListener('abort', close, { once: true });
-  browser.once('disconnected', () => signal.removeEventListener('abort', close));
-  return browser;
+  // payready handles SIGINT/SIGTERM/SIGHUP itself (the run's signal closes the browser below).
+  // Playwright's own handlers would race that close, killing Chromium before it removes its temp
+  // folder and, on SIGINT, exiting the process before the partial report is written.
+  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= browser.close().catch(() => undefined));
+  const onAbort = (): void => void close();
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  browser.once('disconnected', () => signal.removeEventListener('abort', onAbort));
+  return { browser, close };
 }
 
 // Hop-by-hop and encoding headers: the transport sets its own, and bodies reach the browser decoded.
@@ -75,9 +88,17 @@ export async function routeThrough(context: BrowserContext, http: HttpClient, fa
   await context.route('**/*', async (route: Route) => {
     const request = route.request();
     const url = new URL(request.url());
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return route.continue();
+    // Every Playwright call here fails once the browser is closed (the check was stopped while the
+    // page was loading); a route callback that rejects would crash the process.
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return route.continue().catch(() => undefined);
+    let requestHeaders: Record<string, string>;
+    try {
+      requestHeaders = await request.allHeaders();
+    } catch {
+      return route.abort('failed').catch(() => undefined);
+    }
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(await request.allHeaders())) {
+    for (const [name, value] of Object.entries(requestHeaders)) {
       if (!DROPPED_REQUEST_HEADERS.has(name.toLowerCase()) && !name.startsWith(':')) headers[name] = value;
     }
     const body = request.postDataBuffer();

@@ -106,6 +106,12 @@ export interface RunOutput {
 export const systemClock: Clock = { now: () => new Date(), monotonic: () => performance.now() };
 
 const MAX_BACKOFF_MS = 5_000;
+/**
+ * How long a finished run waits for checks it stopped waiting for (interrupted or timed out) to
+ * clean up after themselves: a browser closing removes its temp profile, which the process
+ * exiting under it would leave behind. A check that ignores its signal does not hold the run longer.
+ */
+const CLEANUP_GRACE_MS = 5_000;
 
 /** Runs a suite: order from `needs`, bounded concurrency, per-check timeouts and retries. */
 export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunOutput> {
@@ -125,6 +131,8 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
   const debug = (line: string): void => options.debug?.(redactor.redact(line));
 
   const { included, skipped } = selectChecks(plan.suite.checks, options);
+  /** Runs of checks the run stopped waiting for (aborted): still cleaning up. */
+  const abandoned: Promise<unknown>[] = [];
   const startedAt = clock.now();
   const runStart = clock.monotonic();
   const results = new Map<string, CheckResult>();
@@ -274,7 +282,10 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
         if (signal.aborted) onAbort();
         else signal.addEventListener('abort', onAbort, { once: true });
       });
-      return await Promise.race([type.run(validated.params as never, ctx), aborted]);
+      const running = type.run(validated.params as never, ctx);
+      const outcome = await Promise.race([running, aborted]);
+      if (signal.aborted) abandoned.push(running.catch(() => undefined));
+      return outcome;
     } catch (err) {
       debug(`${spec.id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (controller.signal.aborted && !runSignal.aborted) return { status: 'error', summary: `timed out after ${formatSeconds(spec.timeoutMs)}` };
@@ -343,6 +354,11 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
   const incomplete = runSignal.aborted;
   for (const spec of included) {
     if (!results.has(spec.id)) finish(spec, { status: 'skip', summary: 'not run: the run was interrupted', skippedBy: 'interrupt' });
+  }
+  if (abandoned.length > 0) {
+    const cleanedUp = new AbortController();
+    void Promise.all(abandoned).then(() => cleanedUp.abort());
+    await sleep(CLEANUP_GRACE_MS, cleanedUp.signal);
   }
   await transport.close();
 

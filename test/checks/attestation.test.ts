@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { runCheck, type CheckCase } from './harness.js';
+import { checkTable, runCheck, type CheckCase } from './harness.js';
 import { TEMPLATE_MARKER } from '../../src/checks/attestation.js';
+import { tempDir } from '../support/temp.js';
 
 // Frozen "today" so expiry cases do not drift with the calendar.
 const clock = { now: () => new Date('2026-11-29T12:00:00Z'), monotonic: () => performance.now() };
-const dir = mkdtempSync(join(tmpdir(), 'payready-attest-'));
+const dir = tempDir('payready-attest-');
 mkdirSync(join(dir, 'evidence'));
 const POLICY = '# Backup policy\nDaily full backups at 02:00 UTC; restore tested 2026-11-20.\n';
 writeFileSync(join(dir, 'evidence', 'backup.md'), POLICY);
 writeFileSync(join(dir, 'evidence', 'dr.md'), '# DR plan\nRTO 1 h, RPO 5 min.\n');
 writeFileSync(join(dir, 'evidence', 'template.md'), `# Backups\n<!-- ${TEMPLATE_MARKER}: replace me -->\n`);
 writeFileSync(join(dir, 'evidence', 'scan.pdf'), Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0xfe]));
-const outside = mkdtempSync(join(tmpdir(), 'payready-outside-'));
+const outside = tempDir('payready-outside-');
 writeFileSync(join(outside, 'secret.txt'), 'not evidence');
 symlinkSync(join(outside, 'secret.txt'), join(dir, 'evidence', 'link.md'));
 const sha = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
@@ -42,13 +42,7 @@ const cases: (CheckCase & { live?: boolean })[] = [
 ];
 
 describe('attestation check type', () => {
-  for (const c of cases) {
-    it(c.name, async () => {
-      const { outcome } = await runCheck('attestation', c.params, { baseDir: dir, clock, ...(c.live ? { target: { sandbox: false, name: 'production' } } : {}) });
-      expect(outcome.status, outcome.summary).toBe(c.status);
-      expect(outcome.summary).toMatch(c.summary);
-    });
-  }
+  checkTable('attestation', cases, { options: (c) => ({ baseDir: dir, clock, ...(c.live ? { target: { sandbox: false, name: 'production' } } : {}) }) });
 
   it('turns the evidence files into artifacts: text as text (so it is redacted), binary as bytes', async () => {
     const { outcome } = await runCheck('attestation', { ...base, evidence: ['evidence/backup.md', 'evidence/scan.pdf'] }, { baseDir: dir, clock });

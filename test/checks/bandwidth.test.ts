@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
-import { runCheck, type CheckCase } from './harness.js';
+import { checkTable, runCheck, type CheckCase } from './harness.js';
 
 describe('bandwidth check against the real sandbox', () => {
   const both = { downloadUrl: '${target.downloadUrl}', uploadUrl: '${target.uploadUrl}' };
@@ -19,13 +19,7 @@ describe('bandwidth check against the real sandbox', () => {
     { name: 'a download URL that answers 404 is an error', params: { downloadUrl: '${target.baseUrl}/speed/nowhere' }, status: 'error', summary: /^download from 127\.0\.0\.1:\d+: https:\/\/127\.0\.0\.1:\d+\/speed\/nowhere answered 404, not a download$/ },
     { name: 'fault down: error, refused', faults: ['down'], params: both, status: 'error', summary: /^download from 127\.0\.0\.1:\d+: connection refused by 127\.0\.0\.1:\d+$/ },
   ];
-  for (const c of cases) {
-    it(c.name, async () => {
-      const { outcome } = await runCheck('bandwidth', c.params, { faults: c.faults });
-      expect(outcome.status, outcome.summary).toBe(c.status);
-      expect(outcome.summary).toMatch(c.summary);
-    });
-  }
+  checkTable('bandwidth', cases);
 
   it('a simulated 2 Mbps link (mbps=) fails a 10 Mbps minimum both ways, and names both rates', async () => {
     // The server paces both directions, so neither can be measured faster than 2 Mbps; only the

@@ -1,4 +1,4 @@
-import { afterAll } from 'vitest';
+import { expect } from 'vitest';
 import type { CheckContext, CheckType, Clock, Target } from '../../src/checks/types.js';
 import type { Outcome } from '../../src/model/outcome.js';
 import { loadCheckType } from '../../src/checks/index.js';
@@ -6,33 +6,17 @@ import { Redactor } from '../../src/evidence/redact.js';
 import { HttpTransport } from '../../src/net/http.js';
 import { InteractionLog } from '../../src/model/interactions.js';
 import { systemClock } from '../../src/runner/run.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 import { validateParams } from '../../src/suite/schema.js';
 import { interpolate } from '../../src/suite/interpolate.js';
+import { sandboxWith } from '../support/sandbox.js';
+import { table } from '../support/table.js';
 
 /**
- * Layer 1 of the tests: a check type run against a REAL sandbox (one per fault set,
- * started on first use and closed after the file), through the same parameter validation and
- * context the runner gives it. No mocks.
+ * Layer 1 of the tests: a check type run against a REAL sandbox (one per fault set, started on
+ * first use and closed after the file: test/support/sandbox.ts), through the same parameter
+ * validation and context the runner gives it. No mocks.
  */
-const sandboxes = new Map<string, Promise<Sandbox>>();
-
-afterAll(async () => {
-  const all = await Promise.all(sandboxes.values());
-  sandboxes.clear();
-  await Promise.all(all.map((s) => s.close()));
-});
-
-/** The sandbox with exactly these faults switched on (shared within a test file). */
-export function sandboxWith(faults: string[] = []): Promise<Sandbox> {
-  const key = [...faults].sort().join(',');
-  let started = sandboxes.get(key);
-  if (!started) {
-    started = startSandbox({ faults });
-    sandboxes.set(key, started);
-  }
-  return started;
-}
 
 /** One table row: a check type, its parameters (with `${target.x}` references), sandbox faults and what must come out. */
 export interface CheckCase {
@@ -40,8 +24,11 @@ export interface CheckCase {
   name: string;
   /** Sandbox faults switched on. */
   faults?: string[];
-  /** `with:` parameters; `${target.x}` are the sandbox's fields, `${secrets.x}` its client credentials and expired token. */
-  params: Record<string, unknown>;
+  /**
+   * `with:` parameters; `${target.x}` are the sandbox's fields, `${secrets.x}` its client credentials
+   * and expired token. A function is called when the test runs (e.g. to get a fresh token).
+   */
+  params: Record<string, unknown> | (() => Promise<Record<string, unknown>>);
   /** Expected status. */
   status: Outcome['status'];
   /** Pattern the summary must match. */
@@ -60,27 +47,41 @@ export interface CaseRun {
   interactions: InteractionLog;
 }
 
+/** How runCheck runs a check type. */
+export interface RunOptions {
+  faults?: string[];
+  baseDir?: string;
+  clock?: Clock;
+  prompt?: (message: string) => void;
+  timeoutMs?: number;
+  target?: Partial<Target>;
+  /** A log shared between runs (a kpi check reads what earlier checks recorded). */
+  interactions?: InteractionLog;
+  /** Check id recorded in the interaction log (default `test-<type>`). */
+  checkId?: string;
+  /** Cap on amounts for a live (non-sandbox) target. */
+  liveMaxAmount?: number;
+  /** Receives progress updates. */
+  progress?: CheckContext['progress'];
+}
+
+/**
+ * One test per row: runs `typeName` with the row's parameters against the sandbox with its faults
+ * and asserts the row's status and summary. `options` adds what every row runs with, `assert` the
+ * table's own checks of each result.
+ */
+export function checkTable<C extends CheckCase>(typeName: string, cases: readonly C[], more: { options?: (c: C) => RunOptions; assert?: (run: CaseRun, c: C) => void } = {}): void {
+  table(cases, (c) => c.name, async (c) => {
+    const params = typeof c.params === 'function' ? await c.params() : c.params;
+    const run = await runCheck(typeName, params, { faults: c.faults, ...(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {}), ...more.options?.(c) });
+    expect(run.outcome.status, run.outcome.summary).toBe(c.status);
+    expect(run.outcome.summary).toMatch(c.summary);
+    more.assert?.(run, c);
+  });
+}
+
 /** Runs one check type with `params` against the sandbox with `faults`. */
-export async function runCheck(
-  typeName: string,
-  params: Record<string, unknown>,
-  options: {
-    faults?: string[];
-    baseDir?: string;
-    clock?: Clock;
-    prompt?: (message: string) => void;
-    timeoutMs?: number;
-    target?: Partial<Target>;
-    /** A log shared between runs (a kpi check reads what earlier checks recorded). */
-    interactions?: InteractionLog;
-    /** Check id recorded in the interaction log (default `test-<type>`). */
-    checkId?: string;
-    /** Cap on amounts for a live (non-sandbox) target. */
-    liveMaxAmount?: number;
-    /** Receives progress updates. */
-    progress?: CheckContext['progress'];
-  } = {},
-): Promise<CaseRun> {
+export async function runCheck(typeName: string, params: Record<string, unknown>, options: RunOptions = {}): Promise<CaseRun> {
   const sandbox = await sandboxWith(options.faults);
   const type: CheckType = await loadCheckType(typeName);
   const fields = { ...sandbox.targetFields(), clientId: sandbox.clientId, clientSecret: sandbox.clientSecret };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCheck, type CheckCase } from './harness.js';
+import { checkTable, runCheck, type CheckCase } from './harness.js';
 import { httpServer } from './servers.js';
 
 describe('headers check against the real sandbox', () => {
@@ -16,13 +16,7 @@ describe('headers check against the real sandbox', () => {
     { name: 'a stricter HSTS minimum fails', params: { url: '${target.baseUrl}/health', minHstsMaxAge: 63072000 }, status: 'fail', summary: /Strict-Transport-Security "max-age=31536000; includeSubDomains" has a max-age below 63072000 s: send max-age=31536000$/ },
     { name: 'fault down: error', faults: ['down'], params: { url: '${target.baseUrl}/health' }, status: 'error', summary: /connection refused/ },
   ];
-  for (const c of cases) {
-    it(c.name, async () => {
-      const { outcome } = await runCheck('headers', c.params, { faults: c.faults });
-      expect(outcome.status, outcome.summary).toBe(c.status);
-      expect(outcome.summary).toMatch(c.summary);
-    });
-  }
+  checkTable('headers', cases);
 
   it('lists each weak header as a finding', async () => {
     const { outcome } = await runCheck('headers', { url: '${target.baseUrl}/health' }, { faults: ['weak-headers'] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCheck, type CheckCase } from './harness.js';
+import { checkTable, runCheck, type CheckCase } from './harness.js';
 import { httpServer } from './servers.js';
 
 describe('ip-allowlist check against the real sandbox', () => {
@@ -12,13 +12,7 @@ describe('ip-allowlist check against the real sandbox', () => {
     { name: 'a source address this machine does not have is an error', params: { ...probe, sourceAddress: '192.0.2.10' }, status: 'error', summary: /^GET \/health: cannot send from 192\.0\.2\.10: .*EADDRNOTAVAIL.*\(is it an address of this machine\?\)$/ },
     { name: 'fault down: error', faults: ['down'], params: probe, status: 'error', summary: /connection refused/ },
   ];
-  for (const c of cases) {
-    it(c.name, async () => {
-      const { outcome } = await runCheck('ip-allowlist', c.params, { faults: c.faults });
-      expect(outcome.status, outcome.summary).toBe(c.status);
-      expect(outcome.summary).toMatch(c.summary);
-    });
-  }
+  checkTable('ip-allowlist', cases);
 });
 
 describe('ip-allowlist check against a server that drops outside connections', () => {

@@ -1,17 +1,12 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { runCheck, sandboxWith, type CheckCase } from './harness.js';
-import { SandboxClient } from '../sandbox/helpers.js';
+import { checkTable, runCheck, type CheckCase } from './harness.js';
+import { useSandbox } from '../support/sandbox.js';
 import type { ProgressUpdate } from '../../src/model/outcome.js';
 
 /** A token from the sandbox with `faults` (the payments API needs one). */
 async function tokenFor(faults: string[]): Promise<string> {
-  const client = new SandboxClient(await sandboxWith(faults));
-  try {
-    return await client.token();
-  } finally {
-    await client.close();
-  }
+  return (await useSandbox(faults)).client.token();
 }
 
 const cases: CheckCase[] = [
@@ -55,15 +50,11 @@ const cases: CheckCase[] = [
 ];
 
 describe('load check against the real sandbox', () => {
-  for (const c of cases) {
-    it(c.name, async () => {
-      const { outcome, interactions } = await runCheck('load', c.params, { faults: c.faults, checkId: 'load-test' });
-      expect(outcome.status, outcome.summary).toBe(c.status);
-      expect(outcome.summary).toMatch(c.summary);
-      // Every request of the phase is in the interaction log, with its exact latency.
-      expect(interactions.forCheck('load-test')?.requests).toBe(outcome.values?.['requests']);
-    });
-  }
+  checkTable('load', cases, {
+    options: () => ({ checkId: 'load-test' }),
+    // Every request of the phase is in the interaction log, with its exact latency.
+    assert: ({ outcome, interactions }) => expect(interactions.forCheck('load-test')?.requests).toBe(outcome.values?.['requests']),
+  });
 
   it('fault flaky: the 503 share is counted as error frequency', async () => {
     const token = await tokenFor(['flaky']);

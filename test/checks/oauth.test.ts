@@ -3,7 +3,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mintCertificateAuthority, mintServerCertificate } from '../../src/sandbox/transport/certs.js';
-import { runCheck, type CheckCase } from './harness.js';
+import { checkTable, runCheck, type CheckCase } from './harness.js';
+import { sandboxWith } from '../support/sandbox.js';
 
 const client = { clientId: '${secrets.clientId}', clientSecret: '${secrets.clientSecret}' };
 const issuer = { issuer: '${target.issuer}', ...client };
@@ -116,13 +117,7 @@ const cases: CheckCase[] = [
 ];
 
 describe('oauth check against the real sandbox', () => {
-  for (const c of cases) {
-    it(c.name, async () => {
-      const { outcome } = await runCheck('oauth', c.params, { faults: c.faults });
-      expect(outcome.summary).toMatch(c.summary);
-      expect(outcome.status, outcome.summary).toBe(c.status);
-    });
-  }
+  checkTable('oauth', cases);
 
   it('the suite\'s own credentials refused (invalid_client) are a setup error quoting the server, never printing the credentials', async () => {
     const { outcome, sandbox } = await runCheck('oauth', { ...issuer, clientSecret: 'not-the-secret' });
@@ -173,7 +168,6 @@ describe('oauth check against the real sandbox', () => {
 describe('oauth check with a person at the terminal', () => {
   it('prints the sign-in URL and completes the flow when the browser comes back to the loopback listener', async () => {
     const { Agent, request } = await import('undici');
-    const { sandboxWith } = await import('./harness.js');
     const sandbox = await sandboxWith([]);
     const agent = new Agent({ connect: { ca: sandbox.caPem } });
     const prompts: string[] = [];

@@ -1,31 +1,18 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { runCheck } from './harness.js';
+import { checkTable, runCheck, type CheckCase } from './harness.js';
 import { ROOT } from '../e2e/helpers.js';
+import { tempDir } from '../support/temp.js';
 
 const LOGS = join(ROOT, 'fixtures/scan/logs');
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'payready-pan-'));
-  temps.push(dir);
-  return dir;
-}
 // Real-looking numbers planted in fixtures/scan/logs (Luhn-valid, known IIN ranges, not test cards).
 const REAL = ['4532015112830366', '5425233430109903', '371483105720212', '6011007731139423'];
 const TEST = ['4111111111111111', '4000000000000002', '378282246310005', '4242424242424242'];
 
-interface PanCase {
-  name: string;
-  params: Record<string, unknown>;
-  status: 'pass' | 'fail' | 'warn' | 'error';
-  summary: RegExp;
+interface PanCase extends CheckCase {
   findings?: { rule: string; level: string; file: string; line?: number; column?: number; message: RegExp }[];
 }
 
@@ -111,11 +98,9 @@ const cases: PanCase[] = [
 ];
 
 describe('pan-scan check against fixture logs', () => {
-  for (const c of cases) {
-    it(c.name, async () => {
-      const { outcome } = await runCheck('pan-scan', c.params, { baseDir: LOGS });
-      expect(outcome.status, outcome.summary).toBe(c.status);
-      expect(outcome.summary).toMatch(c.summary);
+  checkTable('pan-scan', cases, {
+    options: () => ({ baseDir: LOGS }),
+    assert: ({ outcome }, c) => {
       if (c.findings) {
         expect(outcome.findings).toHaveLength(c.findings.length);
         c.findings.forEach((want, i) => {
@@ -127,8 +112,8 @@ describe('pan-scan check against fixture logs', () => {
       // Never the full number, anywhere in the outcome.
       const text = JSON.stringify(outcome);
       for (const pan of [...REAL, ...TEST]) expect(text).not.toContain(pan);
-    });
-  }
+    },
+  });
 
   it('reports files, bytes and throughput as measurements', async () => {
     const { outcome } = await runCheck('pan-scan', { paths: ['.'] }, { baseDir: LOGS });
@@ -142,7 +127,7 @@ describe('pan-scan check against fixture logs', () => {
   });
 
   it('finds a number split across read chunks and counts lines across them', async () => {
-    const dir = tempDir();
+    const dir = tempDir('payready-pan-');
     // 1 MiB chunks: put the number across the first boundary, after 40,000 lines.
     const filler = 'x'.repeat(25) + '\n';
     const lines = Math.floor((1024 * 1024 - 8) / filler.length);
@@ -155,7 +140,7 @@ describe('pan-scan check against fixture logs', () => {
   });
 
   it('a corrupt .gz is reported as unreadable, not as a crash', async () => {
-    const dir = tempDir();
+    const dir = tempDir('payready-pan-');
     const good = gzipSync('line one\n');
     writeFileSync(join(dir, 'broken.log.gz'), Buffer.concat([good.subarray(0, 10), Buffer.from('not gzip at all')]));
     writeFileSync(join(dir, 'ok.log'), 'nothing here\n');
@@ -189,7 +174,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
   ];
   for (const v of variants) {
     it(`${v.name}: the card number is found on its line, and naming the file scans it`, async () => {
-      const dir = tempDir();
+      const dir = tempDir('payready-pan-');
       writeFileSync(join(dir, 'app.log'), v.bytes());
       for (const paths of [['app.log'], ['.']]) {
         const { outcome } = await runCheck('pan-scan', { paths }, { baseDir: dir });
@@ -206,7 +191,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
   }
 
   it('[pan/utf16] a gzipped UTF-16 log is decompressed and decoded', async () => {
-    const dir = tempDir();
+    const dir = tempDir('payready-pan-');
     writeFileSync(join(dir, 'app.log.1.gz'), gzipSync(utf16(PLANTED, 'le', true)));
     const { outcome } = await runCheck('pan-scan', { paths: ['*.gz'] }, { baseDir: dir });
     expect(outcome.status).toBe('fail');
@@ -214,7 +199,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
   });
 
   it('[pan/utf16] line numbers stay right in a UTF-16 file of several read chunks, a number on each side of the boundaries', async () => {
-    const dir = tempDir();
+    const dir = tempDir('payready-pan-');
     const filler = 'GET /v1/payments/pay_x 200 12ms\n';
     const lines = 40_000; // 1.3 MB of text, 2.6 MB as UTF-16: three 1 MiB chunks
     const text = `${filler.repeat(lines)}card 4532015112830366\n${filler.repeat(lines)}card 5425233430109903\n`;
@@ -227,7 +212,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
   });
 
   it('[pan/nul-padding] a run of NUL bytes in the middle of a log (a hole a crash left) is passed over; numbers either side are found, none is made of the digits around it', async () => {
-    const dir = tempDir();
+    const dir = tempDir('payready-pan-');
     const text = Buffer.concat([Buffer.from('a 4532015112830366\nref 4532015112'), Buffer.alloc(20_000), Buffer.from('830366 tail\nb 5425233430109903\n')]);
     writeFileSync(join(dir, 'holed.log'), text);
     const { outcome } = await runCheck('pan-scan', { paths: ['holed.log'] }, { baseDir: dir });
@@ -239,7 +224,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
   });
 
   it('[pan/nul-padding] a file of NUL bytes only (truncated, nothing written since) is scanned, not skipped', async () => {
-    const dir = tempDir();
+    const dir = tempDir('payready-pan-');
     writeFileSync(join(dir, 'app.log'), Buffer.alloc(100_000));
     const { outcome } = await runCheck('pan-scan', { paths: ['app.log'] }, { baseDir: dir });
     expect(outcome.status).toBe('pass');
@@ -248,7 +233,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
   });
 
   it('[pan/binary-listed] a binary file named directly is a warning that names it, not "no files matched"', async () => {
-    const dir = tempDir();
+    const dir = tempDir('payready-pan-');
     // An ELF header: NUL and control bytes.
     writeFileSync(join(dir, 'payments.log'), Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0]), Buffer.from(' 4532015112830366 ')]));
     const { outcome } = await runCheck('pan-scan', { paths: ['payments.log'] }, { baseDir: dir });
@@ -258,7 +243,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
   });
 
   it('[pan/binary-listed] every binary file is listed in the findings; the summary names the first three', async () => {
-    const dir = tempDir();
+    const dir = tempDir('payready-pan-');
     for (const name of ['a.bin', 'b.bin', 'c.bin', 'd.bin', 'e.bin']) writeFileSync(join(dir, name), PNG_HEADER);
     writeFileSync(join(dir, 'ok.log'), 'nothing\n');
     const { outcome } = await runCheck('pan-scan', { paths: ['.'] }, { baseDir: dir });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LookupFunction } from 'node:net';
-import { runCheck, type CheckCase } from './harness.js';
+import { checkTable, runCheck, type CheckCase } from './harness.js';
 
 async function closedPort(): Promise<number> {
   const { createServer } = await import('node:net');
@@ -18,13 +18,7 @@ describe('port check against the real sandbox', () => {
     { name: 'fault down: the API port refuses connections', faults: ['down'], params: { host: '${target.host}', ports: ['${target.port}'] }, status: 'fail', summary: /^127\.0\.0\.1: port \d+: connection refused by 127\.0\.0\.1:\d+$/ },
     { name: 'a port expected closed that is open fails', params: { host: '${target.host}', ports: [{ port: '${target.port}', expect: 'closed' }] }, status: 'fail', summary: /port \d+ is open but must be closed/ },
   ];
-  for (const c of cases) {
-    it(c.name, async () => {
-      const { outcome } = await runCheck('port', c.params, { faults: c.faults });
-      expect(outcome.status, outcome.summary).toBe(c.status);
-      expect(outcome.summary).toMatch(c.summary);
-    });
-  }
+  checkTable('port', cases);
 
   it('a closed loopback port expected closed passes', async () => {
     const port = await closedPort();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { runCheck, type CheckCase } from './harness.js';
+import { checkTable, runCheck, type CheckCase } from './harness.js';
 import { httpServer } from './servers.js';
 import { parseRetryAfter } from '../../src/checks/ratelimit.js';
 
@@ -28,13 +28,7 @@ describe('ratelimit check against the real sandbox', () => {
     },
     { name: 'fault down: error', faults: ['down'], params: { url: '${target.rateLimitUrl}' }, status: 'error', summary: /burst stopped after \d+ requests: connection refused/ },
   ];
-  for (const c of cases) {
-    it(c.name, async () => {
-      const { outcome } = await runCheck('ratelimit', c.params, { faults: c.faults });
-      expect(outcome.status, outcome.summary).toBe(c.status);
-      expect(outcome.summary).toMatch(c.summary);
-    });
-  }
+  checkTable('ratelimit', cases);
 });
 
 /** A server that limits after `limit` requests, answering 429 with `retryAfter` (or none). */

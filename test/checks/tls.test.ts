@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCheck, type CheckCase } from './harness.js';
+import { checkTable, runCheck, type CheckCase } from './harness.js';
 import { clientHello, parseServerResponse } from '../../src/net/weak-ciphers.js';
 
 // The same check against servers we did not write (openssl s_server, nginx): test/conformance/.
@@ -42,13 +42,7 @@ describe('tls check against the real sandbox', () => {
     { name: 'fault down: error, refused connection', faults: ['down'], params: api, status: 'error', summary: /^127\.0\.0\.1:\d+: connection refused by 127\.0\.0\.1:\d+$/ },
     { name: 'a ca file that does not exist is an error', params: { ...api, ca: 'no-such-ca.pem' }, status: 'error', summary: /cannot read the ca file no-such-ca\.pem: no such file/ },
   ];
-  for (const c of cases) {
-    it(c.name, async () => {
-      const { outcome } = await runCheck('tls', c.params, { faults: c.faults });
-      expect(outcome.status, outcome.summary).toBe(c.status);
-      expect(outcome.summary).toMatch(c.summary);
-    });
-  }
+  checkTable('tls', cases);
 
   it('a ca file that is missing, a FIFO or a device is a setup error, never a hang', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'payready-tls-ca-'));

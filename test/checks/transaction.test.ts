@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { runCheck, type CheckCase } from './harness.js';
-import { SandboxClient } from '../sandbox/helpers.js';
+import { checkTable, runCheck, type CheckCase } from './harness.js';
+import { SandboxClient } from '../support/sandbox.js';
 import { Redactor } from '../../src/evidence/redact.js';
 
 /** The check gets its own token with the sandbox's client credentials (the harness's secrets). */
@@ -53,13 +53,7 @@ const cases: CheckCase[] = [
 ];
 
 describe('transaction check against the real sandbox', () => {
-  for (const c of cases) {
-    it(c.name, async () => {
-      const { outcome } = await runCheck('transaction', c.params, { faults: c.faults, timeoutMs: 20_000 });
-      expect(outcome.status, outcome.summary).toBe(c.status);
-      expect(outcome.summary).toMatch(c.summary);
-    });
-  }
+  checkTable('transaction', cases, { options: () => ({ timeoutMs: 20_000 }) });
 
   it('keeps every exchange as a transcript, card numbers masked (by the run\'s redactor), tokens never shown', async () => {
     const { outcome, interactions } = await runCheck('transaction', { scenario: 'approve', ...auth });

@@ -88,10 +88,11 @@ describe('payready CLI', () => {
     expect(stackTraceIn(result.stderr)).toBeUndefined();
   });
 
-  it('[signals/blocked-check] SIGINT during a run writes a report marked incomplete and exits 130; SIGTERM exits 143', async () => {
+  it('[signals/blocked-check] SIGINT during a run writes a report marked incomplete and exits 130; SIGTERM exits 143, SIGHUP 129', async () => {
     for (const [signal, code] of [
       ['SIGINT', 130],
       ['SIGTERM', 143],
+      ['SIGHUP', 129],
     ] as const) {
       // A server that accepts connections and never answers keeps the second check running.
       const sockets: import('node:net').Socket[] = [];

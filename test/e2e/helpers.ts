@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+import { tempDir as supportTempDir } from '../support/temp.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'payready.js');
@@ -15,9 +16,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A fresh temporary folder for a test's outputs. */
+/** A fresh temporary folder for a test's outputs, removed after the test file. */
 export function tempDir(prefix = 'payready-e2e-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return supportTempDir(prefix);
 }
 
 /** Environment for the CLI: CI-like (no TTY, no colour), no inherited payready variables. */
@@ -27,6 +28,16 @@ export function cliEnv(extra: Record<string, string> = {}): Record<string, strin
   return { ...env, CI: 'true', NO_COLOR: '1', ...extra };
 }
 
+/** CLI processes still running; a test that timed out leaves its CLI behind. */
+const running = new Map<ChildProcess, Promise<CliResult>>();
+
+// Stops what is still running after the file with SIGTERM (the CLI then stops its sandbox and
+// removes its temp files, as on Ctrl-C), so nothing outlives the test file that started it.
+afterAll(async () => {
+  for (const child of running.keys()) child.kill('SIGTERM');
+  await Promise.all(running.values());
+});
+
 /** Spawns `bin/payready.js args...` and collects its output. */
 export function spawnCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env ?? cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -35,6 +46,8 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: Record<s
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  running.set(child, done);
+  void done.then(() => running.delete(child));
   return { child, done };
 }
 

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliEnv, runCli, spawnCli, stackTraceIn, tempDir } from './helpers.js';
 
@@ -104,5 +104,26 @@ describe('payready sandbox + payready run against it', () => {
     const stopped = await server.done;
     expect(stopped.code).toBe(0);
     expect(stopped.stdout).toMatch(/sandbox stopped/);
+  });
+
+  it('stopped by SIGINT, SIGTERM or SIGHUP (its terminal closed), it removes its temp folder, CA file included', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      const server = spawnCli(['sandbox']);
+      let printed = '';
+      await new Promise<void>((resolve) => {
+        server.child.stdout!.on('data', (d: Buffer) => {
+          printed += d.toString();
+          if (printed.includes('Press Ctrl-C')) resolve();
+        });
+        void server.done.then(() => resolve());
+      });
+      const caFile = /CA certificate\s+(\S+)/.exec(printed)?.[1] ?? '';
+      expect(existsSync(caFile), printed).toBe(true);
+      server.child.kill(signal);
+      const stopped = await server.done;
+      expect(stopped, signal).toMatchObject({ code: 0, signal: null });
+      expect(stopped.stdout).toMatch(/sandbox stopped/);
+      expect(existsSync(dirname(caFile)), `${signal}: ${dirname(caFile)} is left behind`).toBe(false);
+    }
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Header, Pack, ReadEntry, type HeaderData } from 'tar';
@@ -13,6 +12,7 @@ import { readTarGz, type TarFile } from '../../src/evidence/tar.js';
 import { verifyBundle } from '../../src/evidence/verify.js';
 import { FIXED_REPORT } from '../reporters/fixed-run.js';
 import { fixedContext } from '../reporters/fixed-context.js';
+import { tempDir } from '../support/temp.js';
 
 const HOST = { hostname: 'ci-runner', platform: 'linux', release: '6.1', arch: 'x64', node: 'v20.20.2', cpus: 2, memoryMiB: 4096 };
 const teamPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -89,7 +89,7 @@ describe('evidence bundle', () => {
 
   it('the signature is plain Ed25519 over manifest.json: openssl verifies it too', async () => {
     const { bytes } = await buildBundle(input());
-    const dir = mkdtempSync(join(tmpdir(), 'payready-openssl-'));
+    const dir = tempDir('payready-openssl-');
     for (const f of (await readTarGz(bytes)).files.slice(0, 3)) writeFileSync(join(dir, f.path), f.data);
     const run = spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', 'public-key.pem', '-rawin', '-in', 'manifest.json', '-sigfile', 'manifest.sig'], { cwd: dir, encoding: 'utf8' });
     expect(run.error).toBeUndefined();

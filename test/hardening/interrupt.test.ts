@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnCli, stackTraceIn, tempDir } from '../e2e/helpers.js';
+import { cliEnv, spawnCli, stackTraceIn, tempDir } from '../e2e/helpers.js';
 
 /**
  * SIGINT or SIGTERM at random moments of a demo run (issue 8): a valid report.json, marked
@@ -52,5 +52,26 @@ describe('interrupted demo runs', () => {
     }
     // A machine fast enough to finish before most signals would make this test vacuous.
     expect(outcomes.filter((o) => o.startsWith('hit')).length, outcomes.join(', ')).toBeGreaterThanOrEqual(4);
+  }, 120_000);
+
+  it('SIGINT while the browser is open: Chromium and the sandbox are closed and their temp folders removed before exit', async () => {
+    // The CLI's own temp dir, short: Chromium aborts when its socket path under it passes 107 bytes.
+    const tmp = tempDir('t-');
+    const dir = tempDir();
+    const { child, done } = spawnCli(['demo', '--only', 'checkout-mobile', '--out', 'out'], { cwd: dir, env: cliEnv({ TMPDIR: tmp }) });
+    // The browser is up once the sandbox's request log shows it loading the checkout page.
+    const browsing = (): boolean => {
+      const sandbox = readdirSync(tmp).find((f) => f.startsWith('payready-sandbox-'));
+      return sandbox !== undefined && existsSync(join(tmp, sandbox, 'requests.jsonl')) && readFileSync(join(tmp, sandbox, 'requests.jsonl'), 'utf8').includes('/checkout');
+    };
+    let exited = false;
+    void done.then(() => (exited = true));
+    while (!browsing() && !exited) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(exited, 'the run ended before the browser loaded the page').toBe(false);
+    expect(readdirSync(tmp).some((f) => f.startsWith('playwright_chromiumdev_profile-'))).toBe(true);
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code, result.stderr).toBe(130);
+    expect(readdirSync(tmp)).toEqual([]);
   }, 120_000);
 });

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -8,6 +7,7 @@ import html from '../../src/reporters/html.js';
 import { FIXED_REPORT } from './fixed-run.js';
 import { fixedContext, PNG_1X1 } from './fixed-context.js';
 import { expectMatchesFile } from './expected.js';
+import { tempDir } from '../support/temp.js';
 
 // The system Chromium (Debian package; .ci/run installs it). Nothing is downloaded.
 const CHROMIUM = process.env.PAYREADY_CHROMIUM ?? '/usr/bin/chromium';
@@ -22,7 +22,7 @@ afterAll(async () => {
 
 /** Opens an HTML file in headless Chromium at a phone-sized viewport; returns what a reader would see and every console error. */
 async function open(page: string, width = 375): Promise<{ errors: string[]; requests: string[]; text: string; overflow: number; scripts: number; images: number }> {
-  const file = join(mkdtempSync(join(tmpdir(), 'payready-html-')), 'report.html');
+  const file = join(tempDir('payready-html-'), 'report.html');
   writeFileSync(file, page);
   const context = await browser.newContext({ viewport: { width, height: 800 } });
   const tab = await context.newPage();

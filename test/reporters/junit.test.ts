@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import junit, { escapeXml } from '../../src/reporters/junit.js';
@@ -9,12 +8,13 @@ import { FIXED_REPORT } from './fixed-run.js';
 import type { Report } from '../../src/model/report.js';
 import { fixedContext } from './fixed-context.js';
 import { expectMatchesFile } from './expected.js';
+import { tempDir } from '../support/temp.js';
 
 const XSD = fileURLToPath(new URL('../../fixtures/reference/junit.xsd', import.meta.url));
 
 /** Validates XML against the JUnit schema Jenkins and GitLab read, with xmllint (Debian libxml2-utils; .ci/run installs it). */
 function xmllint(xml: string): { status: number | null; output: string } {
-  const file = join(mkdtempSync(join(tmpdir(), 'payready-junit-')), 'junit.xml');
+  const file = join(tempDir('payready-junit-'), 'junit.xml');
   writeFileSync(file, xml);
   const run = spawnSync('xmllint', ['--noout', '--schema', XSD, file], { encoding: 'utf8' });
   if (run.error) throw new Error(`xmllint is needed to validate JUnit output: apt-get install libxml2-utils (${run.error.message})`);

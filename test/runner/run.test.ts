@@ -169,6 +169,30 @@ describe('runner', () => {
     expect(report.results[1]!.summary).toBe('not run: the run was interrupted');
   });
 
+  it('after an interrupt, waits for a stopped check to finish cleaning up (a browser removing its profile) before it returns', async () => {
+    let cleanedUp = false;
+    const tidy: CheckType = {
+      name: 'tidy',
+      description: 'cleans up after its signal aborts',
+      items: ['1.1.a'],
+      schema: {},
+      run: (_params, ctx) =>
+        new Promise<Outcome>((resolve) => {
+          ctx.signal.addEventListener('abort', () => {
+            setTimeout(() => {
+              cleanedUp = true;
+              resolve({ status: 'pass', summary: 'cleaned up' });
+            }, 200);
+          });
+        }),
+    };
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 30);
+    const { report } = await run([spec('browser')], tidy as CheckType<never>, { signal: controller.signal });
+    expect(report.results[0]).toMatchObject({ status: 'skip', skippedBy: 'interrupt', summary: 'interrupted before the check finished' });
+    expect(cleanedUp).toBe(true);
+  });
+
   it('passes captured values to later checks and redacts secret captures everywhere', async () => {
     const token = 'tok_7Hq2xVw9sLmP4kRz';
     const { report } = await run(

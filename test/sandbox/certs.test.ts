@@ -1,20 +1,12 @@
 import { X509Certificate } from 'node:crypto';
 import { connect, type PeerCertificate } from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mintCertificateAuthority, mintServerCertificate, validityAround } from '../../src/sandbox/transport/certs.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { sandboxWith } from '../support/sandbox.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-
-afterAll(async () => {
-  await sandbox.close();
-});
+const sandbox = await sandboxWith();
 
 interface Handshake {
   authorized: boolean;

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { SandboxClient, paymentBody } from './helpers.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { paymentBody, useSandbox } from '../support/sandbox.js';
 
 const future = `12/${String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0')}`;
 
@@ -10,19 +10,8 @@ function logLines(sandbox: Sandbox): Record<string, unknown>[] {
   return readFileSync(sandbox.requestLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-describe('sandbox hosted checkout, request log and sample integration', () => {
-  let sandbox: Sandbox;
-  let client: SandboxClient;
-  let faulty: Sandbox;
-  let faultyClient: SandboxClient;
-  beforeAll(async () => {
-    [sandbox, faulty] = await Promise.all([startSandbox(), startSandbox({ faults: ['pan-in-logs', 'hardcoded-secret', 'broken-checkout'] })]);
-    client = new SandboxClient(sandbox);
-    faultyClient = new SandboxClient(faulty);
-  });
-  afterAll(async () => {
-    await Promise.all([sandbox.close(), faulty.close()]);
-  });
+describe('sandbox hosted checkout, request log and sample integration', async () => {
+  const [{ sandbox, client }, { sandbox: faulty, client: faultyClient }] = await Promise.all([useSandbox(), useSandbox(['pan-in-logs', 'hardcoded-secret', 'broken-checkout'])]);
 
   it('serves a mobile page with labelled, autocompleting card fields under a CSP that allows only its own files', async () => {
     const page = await client.send('/checkout?amount=1000&currency=JPY');

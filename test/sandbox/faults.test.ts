@@ -1,10 +1,10 @@
 import { connect } from 'node:net';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FAULTS, FaultSet, UnknownFaultError, validateFaults } from '../../src/sandbox/faults.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox } from '../../src/sandbox/index.js';
+import { SandboxClient, paymentBody, sandboxWith, useSandbox } from '../support/sandbox.js';
 import { FLAKY_EVERY } from '../../src/sandbox/transport/faults.js';
-import { SandboxClient, paymentBody } from './helpers.js';
 
 function connectOutcome(host: string, port: number): Promise<string> {
   return new Promise((resolve) => {
@@ -88,16 +88,8 @@ describe('fault registry', () => {
   });
 });
 
-describe('fault no-auth', () => {
-  let sandbox: Sandbox;
-  let client: SandboxClient;
-
-  beforeAll(async () => {
-    client = await SandboxClient.start({ faults: ['no-auth'] });
-    sandbox = client.sandbox;
-  });
-
-  afterAll(() => client.close());
+describe('fault no-auth', async () => {
+  const { sandbox, client } = await useSandbox(['no-auth']);
 
   it('accepts a payment without a token', async () => {
     expect(sandbox.faults).toEqual(['no-auth']);
@@ -117,16 +109,8 @@ describe('fault no-auth', () => {
   });
 });
 
-describe('fault down', () => {
-  let sandbox: Sandbox;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ faults: ['down'] });
-  });
-
-  afterAll(async () => {
-    await sandbox.close();
-  });
+describe('fault down', async () => {
+  const sandbox = await sandboxWith(['down']);
 
   it('refuses connections to the API port', async () => {
     expect(sandbox.port).toBeGreaterThan(0);
@@ -148,14 +132,8 @@ describe('fault down', () => {
 });
 
 describe('response faults: schema-drift, latin1, opaque-errors', () => {
-  const started: Sandbox[] = [];
-  afterAll(async () => {
-    await Promise.all(started.map((s) => s.close()));
-  });
   async function clientWith(fault: string): Promise<SandboxClient> {
-    const sandbox = await startSandbox({ faults: [fault] });
-    started.push(sandbox);
-    return new SandboxClient(sandbox);
+    return (await useSandbox([fault])).client;
   }
 
   it('schema-drift: the amount comes back as a string and createdAt is gone, on create and on read', async () => {
@@ -166,7 +144,6 @@ describe('response faults: schema-drift, latin1, opaque-errors', () => {
     expect(created.json()).not.toHaveProperty('createdAt');
     const read = await client.send(`/v1/payments/${String(created.json()['id'])}`, { token });
     expect(read.json()).not.toHaveProperty('createdAt');
-    await client.close();
   });
 
   it('latin1: JSON labelled ISO-8859-1, with characters outside Latin-1 lost', async () => {
@@ -184,7 +161,6 @@ describe('response faults: schema-drift, latin1, opaque-errors', () => {
     expect(JSON.parse(bytes.toString('latin1'))).toMatchObject({ reference: 'Zoë ?ukasz ?? ?' });
     // "ë" is one byte (0xEB) in ISO-8859-1, which is not valid UTF-8.
     expect(bytes.includes(Buffer.from([0x5a, 0x6f, 0xeb]))).toBe(true);
-    await client.close();
   });
 
   it('opaque-errors: a problem becomes a plain-text stack trace with the same status and headers', async () => {
@@ -197,7 +173,6 @@ describe('response faults: schema-drift, latin1, opaque-errors', () => {
     // OAuth errors keep their RFC 6749 JSON: they are a protocol, not an API error page.
     const token = await client.send('/oauth/token', { form: { grant_type: 'password' }, headers: { authorization: client.basicAuth() } });
     expect(token.json()).toMatchObject({ error: 'unsupported_grant_type' });
-    await client.close();
   });
 });
 

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { SandboxClient, type TestResponse } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { useSandbox, type SandboxClient, type TestResponse } from '../support/sandbox.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
 
@@ -29,16 +28,8 @@ function tokenForm(client: SandboxClient, form: Record<string, string>): Promise
   return client.send('/oauth/token', { form, headers: { authorization: client.basicAuth() } });
 }
 
-describe('authorization_code with PKCE, refresh rotation, introspection, revocation', () => {
-  let sandbox: Sandbox;
-  let client: SandboxClient;
-
-  beforeAll(async () => {
-    client = await SandboxClient.start();
-    sandbox = client.sandbox;
-  });
-
-  afterAll(() => client.close());
+describe('authorization_code with PKCE, refresh rotation, introspection, revocation', async () => {
+  const { sandbox, client } = await useSandbox();
 
   it('the authorize endpoint redirects at once with a code, the state and the issuer (RFC 9207)', async () => {
     const { challenge } = pkce();
@@ -158,21 +149,14 @@ describe('authorization_code with PKCE, refresh rotation, introspection, revocat
 });
 
 describe('OAuth faults', () => {
-  const started: Sandbox[] = [];
-  afterAll(async () => {
-    await Promise.all(started.map((s) => s.close()));
-  });
   async function with_(fault: string): Promise<SandboxClient> {
-    const sandbox = await startSandbox({ faults: [fault] });
-    started.push(sandbox);
-    return new SandboxClient(sandbox);
+    return (await useSandbox([fault])).client;
   }
 
   it('oauth-accepts-bad-secret: any secret works for a known client id', async () => {
     const client = await with_('oauth-accepts-bad-secret');
     const response = await client.send('/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: client.basicAuth(client.sandbox.clientId, 'wrong') } });
     expect(response.status).toBe(200);
-    await client.close();
   });
 
   it('no-pkce: a code is redeemed with a wrong verifier', async () => {
@@ -180,7 +164,6 @@ describe('OAuth faults', () => {
     const code = await codeFor(client, pkce().challenge);
     const response = await tokenForm(client, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: pkce().verifier });
     expect(response.status).toBe(200);
-    await client.close();
   });
 
   it('token-never-expires: no expires_in, no exp, and the API still takes the token', async () => {
@@ -191,7 +174,6 @@ describe('OAuth faults', () => {
     const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
     expect(claims['exp']).toBeUndefined();
     expect((await client.send('/v1/payments/pay_000000000000000000000000', { token })).status).toBe(404);
-    await client.close();
   });
 
   it('jwt-bad-signature: the JWKS publishes another key under the token’s kid; the API itself still verifies', async () => {
@@ -201,7 +183,6 @@ describe('OAuth faults', () => {
     const jwks = (await client.send('/.well-known/jwks.json')).json();
     await expect(jwtVerify(token, createLocalJWKSet(jwks as never))).rejects.toThrow(/signature verification failed/);
     expect((await client.send('/v1/payments/pay_000000000000000000000000', { token })).status).toBe(404);
-    await client.close();
   });
 
   it('revocation-ignored: 200, and the token stays active', async () => {
@@ -210,6 +191,5 @@ describe('OAuth faults', () => {
     const basic = { authorization: client.basicAuth() };
     expect((await client.send('/oauth/revoke', { form: { token }, headers: basic })).status).toBe(200);
     expect((await client.send('/oauth/introspect', { form: { token }, headers: basic })).json()).toMatchObject({ active: true });
-    await client.close();
   });
 });

@@ -1,17 +1,8 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { SandboxClient, type TestRequest } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { useSandbox, type TestRequest } from '../support/sandbox.js';
 
-let sandbox: Sandbox;
-let client: SandboxClient;
-
-beforeAll(async () => {
-  client = await SandboxClient.start();
-  sandbox = client.sandbox;
-});
-
-afterAll(() => client.close());
+const { sandbox, client } = await useSandbox();
 
 function tokenRequest(form: Record<string, string>, headers: Record<string, string> = {}): TestRequest {
   return { form, headers };

@@ -1,27 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildRouter } from '../../src/sandbox/routes.js';
 import { FaultSet } from '../../src/sandbox/faults.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
 import { OpenApiDocument, bareMediaType } from '../../src/schema/openapi.js';
 import { toViolations } from '../../src/schema/violations.js';
-import { SandboxClient, paymentBody, type TestRequest, type TestResponse } from './helpers.js';
+import { paymentBody, useSandbox, type TestRequest, type TestResponse } from '../support/sandbox.js';
 
 /**
  * The sandbox's /openapi.json must describe exactly what it serves: every route has an operation
  * (and the reverse), and real responses to real requests validate against the document.
  */
-let sandbox: Sandbox;
-let client: SandboxClient;
-let doc: OpenApiDocument;
-
-beforeAll(async () => {
-  client = await SandboxClient.start();
-  sandbox = client.sandbox;
-  doc = OpenApiDocument.parse((await client.send('/openapi.json')).text);
-});
-
-afterAll(() => client.close());
+const { sandbox, client } = await useSandbox();
+const doc = OpenApiDocument.parse((await client.send('/openapi.json')).text);
 
 function violationsOf(method: string, path: string, response: TestResponse): string[] {
   const op = doc.byRequest(method, new URL(path, sandbox.baseUrl).pathname);

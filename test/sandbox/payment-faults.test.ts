@@ -1,23 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
 import { FLAKY_EVERY, SLOW_API_DELAY_MS, SLOW_API_EVERY } from '../../src/sandbox/transport/faults.js';
-import { SandboxClient, paymentBody } from './helpers.js';
-
-const started: { sandbox: Sandbox; client: SandboxClient }[] = [];
+import { paymentBody, useSandbox, type SandboxClient } from '../support/sandbox.js';
 
 async function sandboxWith(fault: string): Promise<{ client: SandboxClient; token: string }> {
-  const sandbox = await startSandbox({ faults: [fault] });
-  const client = new SandboxClient(sandbox);
-  started.push({ sandbox, client });
+  const { client } = await useSandbox([fault]);
   return { client, token: await client.token() };
 }
-
-afterAll(async () => {
-  for (const { sandbox, client } of started) {
-    await client.close();
-    await sandbox.close();
-  }
-});
 
 const overCap = { amount: { value: 1_500_000, currency: 'EUR' } };
 

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
+import { startSandbox } from '../../src/sandbox/index.js';
 import { TRANSACTION_CAPS, capInMinorUnits } from '../../src/sandbox/payments/limits.js';
-import { SandboxClient, paymentBody } from './helpers.js';
+import { SandboxClient, paymentBody, useSandbox } from '../support/sandbox.js';
 
-let sandbox: Sandbox;
-let client: SandboxClient;
-let token: string;
-
-beforeAll(async () => {
-  client = await SandboxClient.start();
-  sandbox = client.sandbox;
-  token = await client.token();
-});
-
-afterAll(() => client.close());
+const { client } = await useSandbox();
+const token = await client.token();
 
 const IBAN = 'DE89370400440532013000';
 

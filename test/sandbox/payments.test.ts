@@ -1,19 +1,9 @@
 import { SignJWT, generateKeyPair } from 'jose';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { SandboxClient, paymentBody } from './helpers.js';
+import { describe, expect, it, vi } from 'vitest';
+import { paymentBody, useSandbox } from '../support/sandbox.js';
 
-let sandbox: Sandbox;
-let client: SandboxClient;
-let token: string;
-
-beforeAll(async () => {
-  client = await SandboxClient.start();
-  sandbox = client.sandbox;
-  token = await client.token();
-});
-
-afterAll(() => client.close());
+const { sandbox, client } = await useSandbox();
+const token = await client.token();
 
 describe('payments authentication', () => {
   it('refuses a payment without a token: 401 problem with a Bearer challenge', async () => {

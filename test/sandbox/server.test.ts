@@ -5,20 +5,12 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { Agent, request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EMBEDDED_TARGET_FIELDS } from '../../src/suite/embedded.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { SandboxClient } from './helpers.js';
+import { startSandbox } from '../../src/sandbox/index.js';
+import { SandboxClient, useSandbox } from '../support/sandbox.js';
 
-let sandbox: Sandbox;
-let client: SandboxClient;
-
-beforeAll(async () => {
-  client = await SandboxClient.start();
-  sandbox = client.sandbox;
-});
-
-afterAll(() => client.close());
+const { sandbox, client } = await useSandbox();
 
 describe('sandbox server', () => {
   it('answers /health with JSON', async () => {

@@ -1,25 +1,16 @@
 import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 import { Agent, request } from 'undici';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Allowlist } from '../../src/sandbox/transport/allowlist.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 import { TokenBuckets } from '../../src/sandbox/transport/rate-limit.js';
-import { SandboxClient } from './helpers.js';
+import { clientFor, freshSandbox, type SandboxClient } from '../support/sandbox.js';
 
-const started: Sandbox[] = [];
-const clients: SandboxClient[] = [];
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await Promise.all(started.map((s) => s.close()));
-});
-
+/** A sandbox of its own for each call (rate limits and pacing start fresh), closed after the file. */
 async function sandboxWith(faults: string[] = [], allowlist?: string[]): Promise<{ sandbox: Sandbox; client: SandboxClient }> {
-  const sandbox = await startSandbox({ faults, ...(allowlist ? { allowlist } : {}) });
-  started.push(sandbox);
-  const client = new SandboxClient(sandbox);
-  clients.push(client);
-  return { sandbox, client };
+  const sandbox = await freshSandbox({ faults, ...(allowlist ? { allowlist } : {}) });
+  return { sandbox, client: clientFor(sandbox) };
 }
 
 /** The protocol a TLS handshake with exactly `version` gets, or the error code. */

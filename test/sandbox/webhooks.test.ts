@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/net/webhook-signature.js';
-import { SandboxClient, paymentBody } from './helpers.js';
+import { paymentBody, useSandbox } from '../support/sandbox.js';
 
 interface Delivery {
   path: string;
@@ -59,26 +58,13 @@ function eventFor(paymentId: string, type: string) {
   return (event: Record<string, unknown>): boolean => event['type'] === type && (event['data'] as { payment: { id: string } }).payment.id === paymentId;
 }
 
-describe('webhooks', () => {
-  let sandbox: Sandbox;
-  let client: SandboxClient;
-  let token: string;
-  let receiver: Receiver;
-  let url: string;
+describe('webhooks', async () => {
+  const { client } = await useSandbox();
+  const token = await client.token();
+  const receiver = new Receiver();
+  const url = await receiver.listen();
 
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-    client = new SandboxClient(sandbox);
-    token = await client.token();
-    receiver = new Receiver();
-    url = await receiver.listen();
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await sandbox.close();
-    await receiver.close();
-  });
+  afterAll(() => receiver.close());
 
   it('registers a loopback receiver and returns its signing secret once', async () => {
     const response = await client.send('/v1/webhook-endpoints', { json: { url: `${url}/register` }, token });
@@ -135,8 +121,7 @@ describe('webhooks', () => {
 
 describe('fault webhook-bad-signature', () => {
   it('signs deliveries with a key the receiver does not have', async () => {
-    const sandbox = await startSandbox({ faults: ['webhook-bad-signature'] });
-    const client = new SandboxClient(sandbox);
+    const { client } = await useSandbox(['webhook-bad-signature']);
     const receiver = new Receiver();
     try {
       const token = await client.token();
@@ -146,8 +131,6 @@ describe('fault webhook-bad-signature', () => {
       const check = verifySignature(String(delivery.headers['payready-signature']), delivery.body, String(registered.json()['secret']));
       expect(check).toMatchObject({ ok: false, problem: 'mismatch' });
     } finally {
-      await client.close();
-      await sandbox.close();
       await receiver.close();
     }
   });

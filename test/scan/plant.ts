@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../e2e/helpers.js';
+import { tempDir } from '../support/temp.js';
 
 /**
  * Fake credentials in the formats the `secrets` check knows, assembled from parts here so that no
@@ -25,10 +26,11 @@ export const LITERALS = { settingsSecret: 'q8ZtW3vN5kR1xB7yL2mPfH4s', envKey: 'Z
 /**
  * Copies `fixtures/scan/<name>` into a temporary folder with the `<<plant:NAME>>` markers filled
  * in, adds what cannot be committed (node_modules, a binary file) and, with `git: true`, makes it
- * a repository that tracks everything, `.env` included (force-added past its .gitignore).
+ * a repository that tracks everything, `.env` included (force-added past its .gitignore). The folder
+ * is removed after the test file.
  */
 export function plantRepo(name: string, options: { git?: boolean } = {}): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'payready-secrets-')), name);
+  const dir = join(tempDir('payready-secrets-'), name);
   cpSync(join(ROOT, 'fixtures/scan', name), dir, { recursive: true });
   fill(dir);
   mkdirSync(join(dir, 'node_modules/some-sdk'), { recursive: true });

@@ -1,5 +1,63 @@
 import { Agent, request } from 'undici';
+import { afterAll } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+
+/**
+ * Real sandboxes for a test file, and an HTTPS client for each. Everything started here is closed
+ * after the file: this module's afterAll is registered on the file that imports it.
+ *
+ *   const { sandbox, client } = await useSandbox();            // the file's sandbox, no faults
+ *   const { client } = await useSandbox(['no-auth']);           // the one with these faults
+ *   const own = await freshSandbox({ latencyMs: 200 });         // a sandbox of its own (fresh state)
+ */
+const shared = new Map<string, Promise<Sandbox>>();
+const started: Promise<Sandbox>[] = [];
+const clients = new Map<Sandbox, SandboxClient>();
+
+afterAll(async () => {
+  await Promise.all([...clients.values()].map((c) => c.close()));
+  clients.clear();
+  shared.clear();
+  const sandboxes = await Promise.allSettled(started.splice(0));
+  await Promise.all(sandboxes.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+});
+
+/** A sandbox of its own, with fresh state, closed after the test file. */
+export function freshSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const sandbox = startSandbox(options);
+  started.push(sandbox);
+  return sandbox;
+}
+
+/**
+ * The sandbox with exactly these faults, started on first use and shared by every test of the
+ * file that asks for the same faults (state such as payments and tokens carries over).
+ */
+export function sandboxWith(faults: string[] = []): Promise<Sandbox> {
+  const key = [...new Set(faults)].sort().join(',');
+  let sandbox = shared.get(key);
+  if (!sandbox) {
+    sandbox = freshSandbox({ faults });
+    shared.set(key, sandbox);
+  }
+  return sandbox;
+}
+
+/** The client for `sandbox` (one per sandbox, closed after the test file). */
+export function clientFor(sandbox: Sandbox): SandboxClient {
+  let client = clients.get(sandbox);
+  if (!client) {
+    client = new SandboxClient(sandbox);
+    clients.set(sandbox, client);
+  }
+  return client;
+}
+
+/** The shared sandbox with these faults (see sandboxWith) and its client. */
+export async function useSandbox(faults: string[] = []): Promise<{ sandbox: Sandbox; client: SandboxClient }> {
+  const sandbox = await sandboxWith(faults);
+  return { sandbox, client: clientFor(sandbox) };
+}
 
 /** A response read to its end. */
 export interface TestResponse {
@@ -35,14 +93,6 @@ function flatHeaders(headers: Record<string, string | string[] | undefined>): Re
 
 /** An HTTPS client for one sandbox that trusts only its CA, with verification on. */
 export class SandboxClient {
-  /** Starts a sandbox and a client for it; `close()` then stops both. */
-  static async start(options?: SandboxOptions): Promise<SandboxClient> {
-    const client = new SandboxClient(await startSandbox(options));
-    client.ownsSandbox = true;
-    return client;
-  }
-
-  private ownsSandbox = false;
   readonly agent: Agent;
 
   constructor(readonly sandbox: Sandbox) {
@@ -97,7 +147,6 @@ export class SandboxClient {
 
   async close(): Promise<void> {
     await this.agent.close();
-    if (this.ownsSandbox) await this.sandbox.close();
   }
 }
 
