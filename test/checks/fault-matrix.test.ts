@@ -9,7 +9,7 @@ import { runCheck } from './harness.js';
  */
 const TYPES: Record<string, Record<string, unknown>> = {
   tls: { host: '${target.host}', port: '${target.port}', httpsOnly: true, httpPort: '${target.httpPort}' },
-  bandwidth: { downloadUrl: '${target.downloadUrl}', uploadUrl: '${target.uploadUrl}', maxBytes: 2_000_000, maxSeconds: 0.3 },
+  bandwidth: { downloadUrl: '${target.downloadUrl}', uploadUrl: '${target.uploadUrl}', maxBytes: 2_000_000, maxSeconds: 2 },
   headers: { url: '${target.baseUrl}/health' },
   ratelimit: { url: '${target.rateLimitUrl}', expectLimit: '${target.rateLimit}', checkRecovery: false },
   'ip-allowlist': { url: '${target.baseUrl}/health', sourceAddress: '${target.outsideAddress}' },
