@@ -56,6 +56,20 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
   return spawnCli(args, options).done;
 }
 
+/**
+ * Runs the CLI to completion, killing it after `killAfterMs`: a hang or a spin then fails the
+ * test instead of outliving it.
+ */
+export async function runCliBounded(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}, killAfterMs = 25_000): Promise<CliResult> {
+  const { child, done } = spawnCli(args, options);
+  const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  try {
+    return await done;
+  } finally {
+    clearTimeout(killer);
+  }
+}
+
 /** Every file under `dir`, recursively, with its bytes. */
 export function filesUnder(dir: string): { path: string; bytes: Buffer }[] {
   const out: { path: string; bytes: Buffer }[] = [];

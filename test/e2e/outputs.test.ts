@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnCli, stackTraceIn, tempDir, type CliResult } from './helpers.js';
+import { runCliBounded, stackTraceIn, tempDir, type CliResult } from './helpers.js';
 
 /*
  * Where `run` writes: --out must be a folder that can exist (else a usage error, at once), and
@@ -35,15 +35,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the CLI in the temp folder; a child still alive after 25 s is killed (a hang or a spin fails the test, it does not outlive it). */
-async function cli(args: string[]): Promise<CliResult> {
-  const { child, done } = spawnCli(args, { cwd: dir });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-  try {
-    return await done;
-  } finally {
-    clearTimeout(killer);
-  }
+/** Runs the CLI in the temp folder; a hang or a spin fails the test, it does not outlive it. */
+function cli(args: string[]): Promise<CliResult> {
+  return runCliBounded(args, { cwd: dir });
 }
 
 describe('--out and outputs that are not regular files', () => {

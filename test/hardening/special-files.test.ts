@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnCli, stackTraceIn, tempDir, type CliResult } from '../e2e/helpers.js';
+import { runCliBounded, stackTraceIn, tempDir, type CliResult } from '../e2e/helpers.js';
 
 /*
  * Files a user names (a secret `file:`, an environment's `ca:`, --sign-key, --pubkey, the bundle
@@ -24,15 +24,9 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI in the temp folder; a child still alive after 25 s is killed (a hang fails the test, it does not outlive it). */
-async function cli(args: string[]): Promise<CliResult> {
-  const { child, done } = spawnCli(args, { cwd: dir });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-  try {
-    return await done;
-  } finally {
-    clearTimeout(killer);
-  }
+/** Runs the CLI in the temp folder; a hang or a spin fails the test, it does not outlive it. */
+function cli(args: string[]): Promise<CliResult> {
+  return runCliBounded(args, { cwd: dir });
 }
 
 /** A suite whose environment reads `ca` and whose one check uses a secret read from `secretFile`. */
