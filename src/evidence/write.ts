@@ -212,7 +212,7 @@ export async function openJsonl(path: string, redactor: Redactor, options: { spo
   const flush = (): void => {
     clearTimeout(timer);
     timer = undefined;
-    if (pending === '' || stream.closed) return;
+    if (pending === '' || stream.closed || stream.destroyed) return;
     stream.write(pending);
     pending = '';
   };
@@ -260,6 +260,8 @@ export async function openJsonl(path: string, redactor: Redactor, options: { spo
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      // Writes still queued fail once the stream is gone: that is the point, not an error to raise.
+      stream.on('error', () => undefined);
       stream.destroy();
       try {
         truncateToLastLine(temp);

@@ -62,7 +62,8 @@ describe('checks/go-live.yaml under the payment faults', () => {
     expect(summary('no-idempotency', 'transaction-idempotency')).toMatch(/^idempotency-replay: same Idempotency-Key charged twice: pay_[0-9a-f]+ and pay_[0-9a-f]+/);
     expect(summary('no-idempotency', 'transaction-timeout-retry')).toMatch(/the retry after a timeout charged twice: pay_[0-9a-f]+ and pay_[0-9a-f]+$/);
     expect(summary('webhook-bad-signature', 'transaction-webhook')).toMatch(/has a bad signature: the HMAC-SHA256/);
-    expect(summary('slow-api', 'api-kpis')).toMatch(/^overall p95 is 2\.\d+ s, not below 1\.5 s$/);
+    // The p95 leads; on a busy machine other latency thresholds may break too ("(and N more)").
+    expect(summary('slow-api', 'api-kpis')).toMatch(/^overall p95 is 2\.\d+ s, not below 1\.5 s( \(and \d+ more\))?$/);
     expect(summary('flaky', 'api-load')).toMatch(/errorRate is \d+(\.\d+)?%, not below 1% \(\d+ of 500 calls failed: 503 x\d+\)/);
   }, 120_000);
 });

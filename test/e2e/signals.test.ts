@@ -145,13 +145,21 @@ describe('signals end the CLI whatever it is doing', () => {
     }
   }, 90_000);
 
-  it('[signals/hard-deadline] a graceful path that cannot finish (an append to a FIFO nobody reads) is cut 1.5 s after SIGTERM: status 143, the partial report written, no temporary file', async () => {
+  /**
+   * A run whose check waits on a server that never answers, and whose graceful stop cannot finish:
+   * its GitHub step summary is a FIFO nobody reads.
+   */
+  async function runStuckOnSummary(): Promise<{ run: ReturnType<typeof spawnCli>; cwd: string; sockets: Socket[] }> {
     const { port, sockets } = await silentServer();
     const cwd = dir();
     hangingSuite(cwd, port);
     const fifo = join(cwd, 'summary.fifo');
     execFileSync('mkfifo', [fifo]);
-    const run = spawnCli(['run', 'hang.yaml', '--out', 'out'], { cwd, env: cliEnv({ GITHUB_STEP_SUMMARY: fifo }) });
+    return { run: spawnCli(['run', 'hang.yaml', '--out', 'out'], { cwd, env: cliEnv({ GITHUB_STEP_SUMMARY: fifo }) }), cwd, sockets };
+  }
+
+  it('[signals/hard-deadline] a graceful path that cannot finish (an append to a FIFO nobody reads) is cut 1.5 s after SIGTERM: status 143, the partial report written, no temporary file', async () => {
+    const { run, cwd, sockets } = await runStuckOnSummary();
     await until('the request that never gets an answer', () => sockets.length >= 1);
     run.child.kill('SIGTERM');
     const result = await ended(run);
@@ -172,12 +180,7 @@ describe('signals end the CLI whatever it is doing', () => {
   }, 60_000);
 
   it('[signals/second-signal] a second signal ends the process at once, with the first signal\'s status and the partial report', async () => {
-    const { port, sockets } = await silentServer();
-    const cwd = dir();
-    hangingSuite(cwd, port);
-    const fifo = join(cwd, 'summary.fifo');
-    execFileSync('mkfifo', [fifo]);
-    const run = spawnCli(['run', 'hang.yaml', '--out', 'out'], { cwd, env: cliEnv({ GITHUB_STEP_SUMMARY: fifo }) });
+    const { run, cwd, sockets } = await runStuckOnSummary();
     let stderr = '';
     run.child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     await until('the request that never gets an answer', () => sockets.length >= 1);
