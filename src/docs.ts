@@ -1,5 +1,5 @@
 import { loadAllCheckTypes } from './checks/index.js';
-import { describeParams, yamlLines } from './checks/describe.js';
+import { describeParams, yamlLines } from './checks/shared/describe.js';
 import { GUIDELINE_ITEMS, sectionsOf } from './guidelines.js';
 import { FAULTS } from './sandbox/faults.js';
 import { MAX_AMOUNT_MAJOR, TRANSACTION_CAPS } from './sandbox/payments/limits.js';

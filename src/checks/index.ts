@@ -3,25 +3,25 @@ import type { CheckType } from './types.js';
 /**
  * The registry: the only place that lists check types. Sorted; each entry is imported lazily so
  * `payready --version` loads none of them. The suite schema, `payready checks` and the docs are
- * generated from here. Adding a type: its file in this folder and one line below.
+ * generated from here. Adding a type: its folder here (see headers/ for the shape) and one line below.
  */
 const registry = {
-  attestation: () => import('./attestation.js'),
-  bandwidth: () => import('./bandwidth.js'),
-  headers: () => import('./headers.js'),
-  http: () => import('./http.js'),
-  'ip-allowlist': () => import('./ip-allowlist.js'),
-  kpi: () => import('./kpi.js'),
-  load: () => import('./load.js'),
-  oauth: () => import('./oauth.js'),
-  'pan-scan': () => import('./pan-scan.js'),
-  port: () => import('./port.js'),
-  ratelimit: () => import('./ratelimit.js'),
-  schema: () => import('./schema.js'),
-  secrets: () => import('./secrets.js'),
-  tls: () => import('./tls.js'),
-  transaction: () => import('./transaction.js'),
-  ui: () => import('./ui.js'),
+  attestation: () => import('./attestation/index.js'),
+  bandwidth: () => import('./bandwidth/index.js'),
+  headers: () => import('./headers/index.js'),
+  http: () => import('./http/index.js'),
+  'ip-allowlist': () => import('./ip-allowlist/index.js'),
+  kpi: () => import('./kpi/index.js'),
+  load: () => import('./load/index.js'),
+  oauth: () => import('./oauth/index.js'),
+  'pan-scan': () => import('./pan-scan/index.js'),
+  port: () => import('./port/index.js'),
+  ratelimit: () => import('./ratelimit/index.js'),
+  schema: () => import('./schema/index.js'),
+  secrets: () => import('./secrets/index.js'),
+  tls: () => import('./tls/index.js'),
+  transaction: () => import('./transaction/index.js'),
+  ui: () => import('./ui/index.js'),
 } as const satisfies Record<string, () => Promise<{ default: CheckType<never> }>>;
 
 /** A registered check type name. */

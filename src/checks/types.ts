@@ -2,6 +2,8 @@ import type { HttpClient } from '../net/http.js';
 import type { Redactor } from '../evidence/redact.js';
 import type { InteractionLog } from '../model/interactions.js';
 import type { Outcome, ProgressUpdate } from '../model/outcome.js';
+import type { Messages } from '../model/messages.js';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 
 /** A JSON Schema object (draft 2020-12), kept loose so schemas can be written as `as const` literals. */
 export type JsonSchema = { readonly [key: string]: unknown };
@@ -82,10 +84,17 @@ export interface WriteRequest {
 
 /** A check type: metadata next to behaviour, one module per type (like an ESLint rule). */
 export interface CheckType<P = Record<string, unknown>> {
-  /** Registry key; equals the file name in `src/checks/`. */
+  /** Registry key; equals the folder name in `src/checks/`. */
   name: string;
+  /** A few words naming what the type checks, e.g. `Security headers` (the title of its doc page). */
+  title?: string;
   /** One line on what the type proves. */
   description: string;
+  /**
+   * Every summary and finding message the type can produce (id -> status, template, fix). Results
+   * carry the id and its data (`Outcome.message`); the type's doc page lists them with their fixes.
+   */
+  messages?: Messages;
   /**
    * Guideline items (ids from src/guidelines.ts, e.g. `2.1.a`) a check of this type can evidence.
    * A check proves only these: its `proves:` may name no other, and without `proves:` it proves
@@ -118,7 +127,21 @@ export interface CheckType<P = Record<string, unknown>> {
   run(params: P, ctx: CheckContext): Promise<Outcome>;
 }
 
-/** Identity helper that keeps a check type's parameter type attached to its schema. */
-export function defineCheck<P>(type: CheckType<P>): CheckType<P> {
+/**
+ * The parameters a schema describes, after validation: a property with a `default` is always
+ * present (the runner validates with ajv `useDefaults`, so defaults are stated once, in the schema).
+ */
+export type ParamsOf<S extends JSONSchema> = FromSchema<S>;
+
+/**
+ * Defines a check type: its metadata, messages table and `run`, whose parameters are typed from the
+ * schema (`run.ts` declares `type Params = ParamsOf<typeof meta.schema>`; write the schema `as const`).
+ */
+export function defineCheck<P>(type: CheckType<P> & { title: string; messages: Messages }): CheckType<P> {
+  return type;
+}
+
+/** MIGRATION ONLY (removed when every type is a folder of the new shape): the old hand-typed form. */
+export function legacyCheck<P>(type: CheckType<P>): CheckType<P> {
   return type;
 }

@@ -4,6 +4,8 @@
  * `merge` compare it. Imports nothing.
  */
 
+import type { MessageRef } from './messages.js';
+
 /** What a check concluded. `fail`: the target does not meet the requirement; `error`: the check could not decide. */
 export type Status = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
 
@@ -103,6 +105,8 @@ export interface Outcome {
   status: Status;
   /** One line a person can act on, e.g. "TLS 1.0 accepted: disable TLS 1.0 and 1.1 on api.example.com:443". */
   summary: string;
+  /** Which entry of the check type's messages table `summary` was made from, and its values. */
+  message?: MessageRef;
   /** With `status: 'error'`: `setup` when the suite's own configuration, not the target, stopped the check. */
   cause?: Cause;
   /** Comparisons made, in order. */

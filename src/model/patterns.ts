@@ -20,7 +20,7 @@ export const HOLDS_REFERENCE = '\\$\\{';
 /**
  * A k6-style KPI threshold (`p95 < 300ms`, `p(99) <= 1s`, `errorRate < 1%`, `successRate > 99%`,
  * `requests >= 100`, `rps > 500`): a latency in ms/s/us (ms when no unit), a rate as a percentage
- * or a fraction, a count, or requests per second. Parsed by src/checks/thresholds.ts.
+ * or a fraction, a count, or requests per second. Parsed by src/checks/shared/thresholds.ts.
  */
 export const THRESHOLD =
   '^\\s*(?:(?:p[0-9]{1,2}(?:\\.[0-9]+)?|p\\([0-9]{1,2}(?:\\.[0-9]+)?\\)|med|avg|mean|min|max)\\s*(?:<=|>=|==|!=|<|>)\\s*[0-9]+(?:\\.[0-9]+)?\\s*(?:us|ms|s)?' +

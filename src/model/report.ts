@@ -1,4 +1,5 @@
 import { SEVERITIES, type Assertion, type Cause, type Finding, type Measurement, type Severity, type Status } from './outcome.js';
+import type { MessageRef } from './messages.js';
 
 /*
  * The report model every output is rendered from (terminal, files, evidence, `diff`, `merge`), and
@@ -60,6 +61,8 @@ export interface CheckResult {
   status: Status;
   /** One actionable line. */
   summary: string;
+  /** The messages-table entry `summary` was made from (its type's id and values), when the check gave one. */
+  message?: MessageRef;
   /** With status `error`: `setup` when the suite's own configuration stopped the check (see `Cause`). */
   cause?: Cause;
   /** ISO time the first attempt started (absent when never started). */

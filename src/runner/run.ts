@@ -1,6 +1,6 @@
 import type { LookupFunction } from 'node:net';
 import { loadCheckType } from '../checks/index.js';
-import { getPath } from '../checks/assert.js';
+import { getPath } from '../checks/shared/assert.js';
 import type { CheckContext, CheckType, Clock, Target } from '../checks/types.js';
 import type { ProgressUpdate, Artifact, Outcome } from '../model/outcome.js';
 import { Redactor } from '../evidence/redact.js';
@@ -171,6 +171,8 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
       waived: Boolean(waiver?.active && failed),
       ...(waiver ? { waiver } : {}),
       ...(partial.status === 'error' && outcome?.cause ? { cause: outcome.cause } : {}),
+      // The message id travels with the summary it made (not when the runner reworded it).
+      ...(outcome?.message && partial.summary === outcome.summary ? { message: outcome.message } : {}),
       ...partial,
       summary: `${partial.summary}${expiredNote}`,
     });

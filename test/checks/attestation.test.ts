@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { checkTable, runCheck, type CheckCase } from './harness.js';
-import { TEMPLATE_MARKER } from '../../src/checks/attestation.js';
+import { TEMPLATE_MARKER } from '../../src/checks/attestation/index.js';
 import { tempDir } from '../support/temp.js';
 
 // Frozen "today" so expiry cases do not drift with the calendar.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { describeFailure } from '../../src/model/operators.js';
-import { errorBodyAssertions, errorFields, type ErrorBodySpec } from '../../src/checks/error-body.js';
+import { errorBodyAssertions, errorFields, type ErrorBodySpec } from '../../src/checks/shared/error-body.js';
 
 /**
  * Guideline 6.2 on real error bodies: each provider's published examples must be judged clear,

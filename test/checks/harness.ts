@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { CheckContext, CheckType, Clock, Target } from '../../src/checks/types.js';
 import type { Outcome } from '../../src/model/outcome.js';
+import { formatMessage } from '../../src/model/messages.js';
 import { loadCheckType } from '../../src/checks/index.js';
 import { Redactor } from '../../src/evidence/redact.js';
 import { HttpTransport } from '../../src/net/http.js';
@@ -31,8 +32,12 @@ export interface CheckCase {
   params: Record<string, unknown> | (() => Promise<Record<string, unknown>>);
   /** Expected status. */
   status: Outcome['status'];
-  /** Pattern the summary must match. */
-  summary: RegExp;
+  /** Id of the type's message the summary must be made from (see the type's `messages.ts`). */
+  message?: string;
+  /** Values the message must carry (a subset of `outcome.message.data`). */
+  data?: Record<string, unknown>;
+  /** Pattern the summary must match (for a type not yet on a messages table, or to show the words). */
+  summary?: RegExp;
   /** Check timeout (ms), default 10 s. */
   timeoutMs?: number;
 }
@@ -75,9 +80,27 @@ export function checkTable<C extends CheckCase>(typeName: string, cases: readonl
     const params = typeof c.params === 'function' ? await c.params() : c.params;
     const run = await runCheck(typeName, params, { faults: c.faults, ...(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {}), ...more.options?.(c) });
     expect(run.outcome.status, run.outcome.summary).toBe(c.status);
-    expect(run.outcome.summary).toMatch(c.summary);
+    if (c.message === undefined && c.summary === undefined) throw new Error(`case "${c.name}" asserts neither a message id nor a summary`);
+    if (c.message !== undefined) expect(run.outcome.message?.id, run.outcome.summary).toBe(c.message);
+    if (c.data !== undefined) expect(run.outcome.message?.data).toMatchObject(c.data);
+    if (c.summary !== undefined) expect(run.outcome.summary).toMatch(c.summary);
     more.assert?.(run, c);
   });
+}
+
+/**
+ * A type on a messages table says every summary from it: the outcome names an entry whose statuses
+ * include the outcome's and whose template, filled with the outcome's data, is the summary.
+ */
+export function expectFromTable(type: CheckType, outcome: Outcome): void {
+  if (!type.messages) return;
+  const ref = outcome.message;
+  expect(ref, `${type.name}: summary "${outcome.summary}" carries no message id`).toBeDefined();
+  const entry = type.messages[ref!.id];
+  expect(entry, `${type.name}: message "${ref!.id}" is not in its messages table`).toBeDefined();
+  const statuses: readonly string[] = typeof entry!.status === 'string' ? [entry!.status] : entry!.status;
+  expect(statuses, `${type.name}: message "${ref!.id}" is not declared for ${outcome.status}`).toContain(outcome.status);
+  expect(outcome.summary).toBe(formatMessage(entry!.text, ref!.data));
 }
 
 /** Runs one check type with `params` against the sandbox with `faults`. */
@@ -113,6 +136,7 @@ export async function runCheck(typeName: string, params: Record<string, unknown>
       log: { debug: () => undefined },
       ...(options.prompt ? { prompt: options.prompt } : {}),
     });
+    expectFromTable(type, outcome);
     return { outcome, sandbox, interactions };
   } finally {
     await transport.close();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkTable, runCheck, type CheckCase } from './harness.js';
 import { httpServer } from './servers.js';
-import { parseRetryAfter } from '../../src/checks/ratelimit.js';
+import { parseRetryAfter } from '../../src/checks/ratelimit/index.js';
 
 describe('ratelimit check against the real sandbox', () => {
   const cases: CheckCase[] = [

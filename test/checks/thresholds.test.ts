@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateThresholds, parseThreshold } from '../../src/checks/thresholds.js';
+import { evaluateThresholds, parseThreshold } from '../../src/checks/shared/thresholds.js';
 import { EndpointStats } from '../../src/model/interactions.js';
 
 describe('threshold grammar', () => {

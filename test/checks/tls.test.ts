@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkTable, runCheck, type CheckCase } from './harness.js';
-import { clientHello, parseServerResponse } from '../../src/net/weak-ciphers.js';
+import { clientHello, parseServerResponse } from '../../src/checks/tls/weak-ciphers.js';
 
 // The same check against servers we did not write (openssl s_server, nginx): test/conformance/.
 const api = { host: '${target.host}', port: '${target.port}' };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../checks/harness.js';
 import { opensslVersion, sServer, selfSigned } from './openssl.js';
-import { signatureAlgorithmOf } from '../../src/net/x509.js';
+import { signatureAlgorithmOf } from '../../src/checks/tls/x509.js';
 
 /**
  * The `tls` check against `openssl s_server` (Debian `openssl`): each row is a server

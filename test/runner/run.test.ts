@@ -4,7 +4,7 @@ import { blockedOnlyBySetup } from '../../src/model/report.js';
 import type { CheckType } from '../../src/checks/types.js';
 import type { Outcome, Status } from '../../src/model/outcome.js';
 import type { CheckSpec, Suite } from '../../src/suite/types.js';
-import { methodWrites } from '../../src/checks/writes.js';
+import { methodWrites } from '../../src/checks/shared/writes.js';
 
 /** A check type for runner tests: waits `ms` (honouring the abort signal) and returns `status`. */
 function sleeper(log: { id: string; event: 'start' | 'end'; at: number }[] = []): CheckType<{ ms?: number; status?: Status; values?: Record<string, unknown>; echo?: unknown; throws?: string; failTimes?: number }> {

@@ -11,6 +11,8 @@ const notRun = async (): Promise<never> => {
 /** A money-moving type (no shipped type moves money yet). */
 export const payType = defineCheck({
   name: 'pay',
+  title: 'Test type pay',
+  messages: {},
   description: 'Creates a payment.',
   items: ['3.1.a', '3.1.b'],
   movesMoney: true,
@@ -31,6 +33,8 @@ export const payType = defineCheck({
 /** A type with a parameter annotated `x-secret` (nested, and reached through `$ref`). */
 export const loginType = defineCheck({
   name: 'login',
+  title: 'Test type login',
+  messages: {},
   description: 'Logs in.',
   items: ['1.1.a', '1.1.b', '1.1.c'],
   schema: {
@@ -58,6 +62,8 @@ export const loginType = defineCheck({
 /** A minimal `http`-like type, so these tests do not depend on the shipped type's parameters. */
 export const fetchType = defineCheck({
   name: 'fetch',
+  title: 'Test type fetch',
+  messages: {},
   description: 'One request.',
   items: ['1.1.a', '1.1.b', '1.3.a', '5.2.b'],
   schema: {

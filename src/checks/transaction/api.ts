@@ -4,8 +4,8 @@ import { NetError } from '../../net/errors.js';
 import type { HttpResponse } from '../../net/http.js';
 import { transcript } from '../../net/transcript.js';
 import { formatMoney } from '../../money.js';
-import { errorFields } from '../error-body.js';
-import { NO_SUCH_PATH, noSuchPath } from '../no-such-path.js';
+import { errorFields } from '../shared/error-body.js';
+import { NO_SUCH_PATH, noSuchPath } from '../shared/no-such-path.js';
 import { sleep } from '../../sleep.js';
 
 /**

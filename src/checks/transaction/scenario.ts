@@ -3,7 +3,7 @@ import { assertion, show } from '../../model/operators.js';
 import type { CheckContext } from '../types.js';
 import type { Assertion, Operator } from '../../model/outcome.js';
 import { formatMoney } from '../../money.js';
-import { errorFields } from '../error-body.js';
+import { errorFields } from '../shared/error-body.js';
 import { answered, type ApiResult, type CallOptions, type PaymentsApi } from './api.js';
 
 /** Names of the scenarios in the library. */

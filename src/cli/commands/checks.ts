@@ -13,7 +13,7 @@ const register: RegisterCommand = (program, io, setExit) => {
         if (!registry.isCheckType(name)) {
           throw new UsageError(`unknown check type "${name}"${didYouMean(name, registry.checkTypeNames)}`, `check types: ${registry.checkTypeNames.join(', ')}`);
         }
-        const { renderCheckHelp } = await import('../../checks/describe.js');
+        const { renderCheckHelp } = await import('../../checks/shared/describe.js');
         io.stdout.write(renderCheckHelp(await registry.loadCheckType(name)));
         setExit(EXIT.ok);
         return;
