@@ -60,6 +60,7 @@ describe(`nginx ${version} (Debian nginx-light)`, () => {
     it('legacy: ssl_protocols TLSv1 TLSv1.1 TLSv1.2 at @SECLEVEL=0 fails naming TLS 1.0 and TLS 1.1', async () => {
       const { outcome } = await tls('legacyTls');
       expect(outcome.status, outcome.summary).toBe('fail');
+      expect(outcome.message).toMatchObject({ id: 'weak', data: { firstId: 'legacyVersions', more: '' } });
       expect(outcome.summary).toMatch(/^TLS 1\.0 and TLS 1\.1 accepted on 127\.0\.0\.1:\d+: disable TLS 1\.0 and TLS 1\.1 \(accept TLS 1\.2 and newer only\)$/);
       expect(outcome.values?.versions).toEqual(['TLSv1', 'TLSv1.1', 'TLSv1.2']);
     });
@@ -67,6 +68,7 @@ describe(`nginx ${version} (Debian nginx-light)`, () => {
     it("Debian's nginx.conf line (TLSv1 to TLSv1.3) with nginx's default ciphers: OpenSSL 3 completes no TLS 1.0/1.1 handshake, so it passes", async () => {
       const { outcome } = await tls('debianTls');
       expect(outcome.status, outcome.summary).toBe('pass');
+      expect(outcome.message?.id).toBe('secure');
       expect(outcome.summary).toMatch(/^127\.0\.0\.1:\d+: TLS 1\.2, TLS 1\.3 only; TLS_AES_256_GCM_SHA384 with X25519, no weak suites; chain trusted, ec prime256v1 ecdsa-with-SHA256, \d+ days to expiry$/);
       const facts = JSON.parse(String(outcome.artifacts?.find((a) => a.name === 'handshake.json')?.data));
       expect(facts.versions.TLSv1).toMatch(/^refused: /);
@@ -76,6 +78,7 @@ describe(`nginx ${version} (Debian nginx-light)`, () => {
     it('modern: ssl_protocols TLSv1.2 TLSv1.3 passes', async () => {
       const { outcome } = await tls('modernTls');
       expect(outcome.status, outcome.summary).toBe('pass');
+      expect(outcome.message?.id).toBe('secure');
       expect(outcome.summary).toMatch(/^127\.0\.0\.1:\d+: TLS 1\.2, TLS 1\.3 only; TLS_AES_256_GCM_SHA384 with X25519, no weak suites; chain trusted, ec prime256v1 ecdsa-with-SHA256, \d+ days to expiry$/);
       expect(outcome.values?.versions).toEqual(['TLSv1.2', 'TLSv1.3']);
     });
