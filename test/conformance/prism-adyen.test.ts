@@ -93,6 +93,7 @@ describe("Stoplight Prism serving Adyen Checkout v71: Adyen's real error bodies 
   it.each([400, 401, 403, 422, 500])('POST /payments -> %i: the documented ServiceError is a clear error (http, problem: true)', async (status) => {
     const { outcome } = await runCheck('http', { method: 'POST', url: `${prism.url}/payments`, headers: { ...apiKey, Prefer: `code=${status}` }, json: cardPayment['value'], expect: { status, problem: true } });
     expect(outcome.status, outcome.summary).toBe('pass');
+    expect(outcome.message?.id).toBe('answered');
     const shape = outcome.assertions?.find((a) => a.name === 'error shape');
     expect(shape?.actual).toBe('adyen');
   });
@@ -106,12 +107,14 @@ describe("Stoplight Prism serving Adyen Checkout v71: Adyen's real error bodies 
   it('a request without the API key gets Adyen\'s 401 (errorCode "000"), a clear error', async () => {
     const { outcome } = await runCheck('http', { method: 'POST', url: `${prism.url}/payments`, json: cardPayment['value'], expect: { status: 401, problem: true } });
     expect(outcome.status, outcome.summary).toBe('pass');
+    expect(outcome.message?.id).toBe('answered');
     expect((outcome.values?.['body'] as Node)['errorCode']).toBe('000');
   });
 
   it("Prism's own 404 (application/problem+json) is a clear error", async () => {
     const { outcome } = await runCheck('http', { url: `${prism.url}/v1/payments`, expect: { status: 404, problem: 'rfc9457' } });
     expect(outcome.status, outcome.summary).toBe('pass');
+    expect(outcome.message?.id).toBe('answered');
   });
 });
 
@@ -163,6 +166,7 @@ describe("Stoplight Prism serving Adyen Checkout v71: the suite's own mistakes a
   it('an http check on a path the document has for another method only (405) is a setup error', async () => {
     const { outcome } = await runCheck('http', { url: `${prism.url}/payments`, headers: apiKey, expect: { status: 200 } });
     expect(outcome.status, outcome.summary).toBe('error');
+    expect(outcome.message?.id).toBe('noSuchPath');
     expect(outcome.cause).toBe('setup');
     expect(outcome.summary).toMatch(/^GET \/payments: GET http:\/\/127\.0\.0\.1:\d+\/payments answered 405 \(".*"\): the API has \/payments but not for GET: check the URL/);
   });
