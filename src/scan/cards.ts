@@ -1,3 +1,5 @@
+import type { IinRow } from './pan-kernel.js';
+
 /**
  * Card-number facts shared by the sandbox (which validates what it is sent) and the `pan-scan`
  * check (which looks for numbers that should never have been written down): Luhn, issuer ranges,
@@ -48,6 +50,15 @@ const IIN_RANGES: readonly IinRange[] = [
   range('diners', '38', '39', [14, 15, 16, 17, 18, 19]),
   range('unionpay', '62', '62', SIXTEEN_TO_NINETEEN),
 ];
+
+/** The IIN table in numbers, for the PAN scanner's kernel (same rows, same order: first match wins). */
+export const IIN_ROWS: readonly IinRow[] = IIN_RANGES.map((r) => ({
+  brand: r.brand,
+  prefixLength: r.from.length,
+  low: Number(r.from),
+  high: Number(r.to),
+  lengths: r.lengths.reduce((bits, n) => bits | (1 << n), 0),
+}));
 
 /**
  * Test card numbers published by the schemes and the major payment providers (Stripe, Adyen,

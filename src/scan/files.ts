@@ -39,44 +39,54 @@ export interface ScanStats {
   durationMs: number;
 }
 
+/** Counters of a scan that has read nothing yet. */
+export function emptyScanStats(): ScanStats {
+  return { files: 0, bytes: 0, binary: [], utf16: 0, nulPadded: 0, tooLarge: 0, unreadable: [], durationMs: 0 };
+}
+
 /** Scans every text file the patterns name; `visit` consumes the file's chunks and returns the bytes it read. */
 export async function scanFiles(patterns: readonly string[], options: ScanOptions, visit: (file: WalkedFile, chunks: AsyncGenerator<Buffer>) => Promise<void>): Promise<ScanStats> {
   const started = options.now();
-  const stats: ScanStats = { files: 0, bytes: 0, binary: [], utf16: 0, nulPadded: 0, tooLarge: 0, unreadable: [], durationMs: 0 };
+  const stats = emptyScanStats();
   for await (const file of walkFiles(patterns, options)) {
     options.signal?.throwIfAborted();
     if (options.maxFileBytes !== undefined && file.size > options.maxFileBytes) {
       stats.tooLarge += 1;
       continue;
     }
-    const opened = await openForScan(file.path, { gunzip: options.gunzip, ...(options.signal ? { signal: options.signal } : {}) });
-    if (opened.kind !== 'text') {
-      if (opened.kind === 'binary') stats.binary.push(file.name);
-      else stats.unreadable.push({ name: file.name, reason: opened.reason ?? 'unreadable' });
-      continue;
-    }
-    if (opened.encoding !== 'utf-8') stats.utf16 += 1;
-    if (opened.leadingNuls > 0) stats.nulPadded += 1;
-    let bytes = 0;
-    const source = opened.chunks;
-    const counted = (async function* () {
-      for await (const chunk of source) {
-        bytes += chunk.length;
-        yield chunk;
-      }
-    })();
-    try {
-      await visit(file, counted);
-    } catch (err) {
-      if (options.signal?.aborted) throw err;
-      // A corrupt .gz or a file removed mid-scan: note it, keep what was found, go on.
-      stats.unreadable.push({ name: file.name, reason: describeReadError(err) });
-    }
-    stats.files += 1;
-    stats.bytes += bytes;
+    await scanFile(file, options, stats, visit);
   }
   stats.durationMs = options.now() - started;
   return stats;
+}
+
+/** Opens one walked file, skips it when binary or unreadable, and streams it to `visit`, counting into `stats`. */
+export async function scanFile(file: WalkedFile, options: ScanOptions, stats: ScanStats, visit: (file: WalkedFile, chunks: AsyncGenerator<Buffer>) => Promise<void>): Promise<void> {
+  const opened = await openForScan(file.path, { gunzip: options.gunzip, ...(options.signal ? { signal: options.signal } : {}) });
+  if (opened.kind !== 'text') {
+    if (opened.kind === 'binary') stats.binary.push(file.name);
+    else stats.unreadable.push({ name: file.name, reason: opened.reason ?? 'unreadable' });
+    return;
+  }
+  if (opened.encoding !== 'utf-8') stats.utf16 += 1;
+  if (opened.leadingNuls > 0) stats.nulPadded += 1;
+  let bytes = 0;
+  const source = opened.chunks;
+  const counted = (async function* () {
+    for await (const chunk of source) {
+      bytes += chunk.length;
+      yield chunk;
+    }
+  })();
+  try {
+    await visit(file, counted);
+  } catch (err) {
+    if (options.signal?.aborted) throw err;
+    // A corrupt .gz or a file removed mid-scan: note it, keep what was found, go on.
+    stats.unreadable.push({ name: file.name, reason: describeReadError(err) });
+  }
+  stats.files += 1;
+  stats.bytes += bytes;
 }
 
 /** The measurements every file scanner reports. */

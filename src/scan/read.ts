@@ -107,6 +107,17 @@ export function sniffText(head: Uint8Array, offset = 0): Sniffed {
   return { kind: 'text', encoding: 'utf-8', bom: 0 };
 }
 
+/** Bytes of the start of a file `isPlainStart` needs (fewer when the file is shorter). */
+export const PLAIN_PROBE_BYTES = BINARY_PROBE_BYTES;
+
+/**
+ * True when a file starting with `head` is read as it is, byte for byte (no NUL byte near the
+ * start, no UTF-16 byte-order mark): the common case, which needs no decoding or skipping.
+ */
+export function isPlainStart(head: Uint8Array): boolean {
+  return !head.subarray(0, BINARY_PROBE_BYTES).includes(0) && !utf16Bom(head);
+}
+
 /** The UTF-16 byte-order mark `head` starts with, if any. */
 function utf16Bom(head: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
@@ -129,7 +140,7 @@ export async function openForScan(path: string, options: ReadOptions): Promise<O
   try {
     first = await iterator.next();
     // The common case, unchanged: no NUL byte and no byte-order mark at the start.
-    if (first.done || (!first.value.subarray(0, BINARY_PROBE_BYTES).includes(0) && !utf16Bom(first.value))) {
+    if (first.done || isPlainStart(first.value)) {
       return { kind: 'text', encoding: 'utf-8', leadingNuls: 0, chunks: chunksFrom(first.done ? [] : [first.value], iterator, close, options.signal) };
     }
     const start = await skipLeadingNuls(first.value, iterator, options.signal);

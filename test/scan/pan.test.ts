@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { isTestPan, luhnValid, maskPan, panBrand } from '../../src/scan/cards.js';
 import { PanScanner, maskPans, type PanHit } from '../../src/scan/pan.js';
+import { ReferencePanScanner } from './pan-reference.js';
 
 function scan(text: string, chunkSize = text.length || 1): PanHit[] {
   const hits: PanHit[] = [];
@@ -89,6 +91,52 @@ describe('streaming PAN scanner', () => {
     const long = 'x'.repeat(3 * 1024 * 1024);
     const hits = scan(`a\r\n${long}\r\nb 4532015112830366\r\n`, 65536);
     expect(hits).toEqual([{ digits: '4532015112830366', brand: 'visa', line: 3, column: 3, offset: 3 + long.length + 2 + 2 }]);
+  });
+});
+
+describe('the fast loop finds exactly what the byte-by-byte state machine finds', () => {
+  function reference(bytes: Buffer, chunkSize: number): PanHit[] {
+    const hits: PanHit[] = [];
+    const scanner = new ReferencePanScanner((hit) => hits.push(hit));
+    for (let i = 0; i < bytes.length; i += chunkSize) scanner.feed(bytes.subarray(i, i + chunkSize));
+    scanner.end();
+    return hits;
+  }
+
+  function fast(bytes: Buffer, chunkSize: number): PanHit[] {
+    const hits: PanHit[] = [];
+    const scanner = new PanScanner((hit) => hits.push(hit));
+    for (let i = 0; i < bytes.length; i += chunkSize) scanner.feed(bytes.subarray(i, i + chunkSize));
+    scanner.end();
+    return hits;
+  }
+
+  // Pieces log lines are made of, card numbers among them, glued together at random.
+  const piece = fc.oneof(
+    fc.constantFrom('4532015112830366', '4532 0151 1283 0366', '3714-831057-20212', '6799990100000000019', '4111111111111111', '38520000023237', '5425233430109903'),
+    fc.constantFrom(' ', '  ', '-', '\n', '\r\n', '.', '=', 'x', 'pay_', 'ab', '*', '411111******1111', '2026-01-15T10:00:00.123Z', '20260115104512873'),
+    fc.stringMatching(/^[0-9]{1,24}$/),
+    fc.stringMatching(/^[0-9 a-f-]{1,30}$/),
+  );
+
+  it('on random log-like text cut into random chunks', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 80 }), fc.integer({ min: 1, max: 64 }), (pieces, chunkSize) => {
+        const bytes = Buffer.from(pieces.join(''), 'latin1');
+        const expected = reference(bytes, bytes.length || 1);
+        expect(fast(bytes, bytes.length || 1)).toEqual(expected);
+        expect(fast(bytes, chunkSize)).toEqual(expected);
+      }),
+      { numRuns: 400, seed: 17 },
+    );
+  });
+
+  it('on long runs of digits and separators (tables of numbers, the run and group caps)', () => {
+    const text = `${'4532 0151 1283 0366 '.repeat(40)}\n${'1234-'.repeat(300)}4532015112830366\n${'9'.repeat(5000)} 4532015112830366\n`;
+    const bytes = Buffer.from(text, 'latin1');
+    const expected = reference(bytes, bytes.length);
+    expect(expected.length).toBeGreaterThan(30);
+    for (const size of [1, 13, 100, 4096, bytes.length]) expect(fast(bytes, size)).toEqual(expected);
   });
 });
 

@@ -1,0 +1,322 @@
+/**
+ * The card-number detector's inner loop, bytes in and located PANs out. `panKernel` is
+ * self-contained on purpose: it imports nothing and refers to nothing outside its own body, because
+ * the scan pool (pan-pool.ts) runs its source text (`Function.prototype.toString`) in each worker
+ * thread. The main thread and the workers thus run the same code, so their findings cannot drift.
+ *
+ * A candidate is a run of digits in which single spaces or dashes may separate groups
+ * (`4111 1111 1111 1111`, `4111-1111-1111-1111`). A run of 13 to 19 digits is checked whole; a
+ * longer grouped run (`ref 2024 4111 1111 1111 1111`) is checked window by window along its
+ * group boundaries. A hit is Luhn-valid and in a known IIN range with a length that range uses.
+ *
+ * Speed comes from not looking at most bytes: a card number is at least 13 digits, so it fills at
+ * least 13 consecutive bytes that are digits, spaces or dashes. The fast loop samples every 13th
+ * byte; only where a sample is such a byte is the stretch around it measured, and only a stretch
+ * holding 13 digits or more goes through the exact state machine (which the old scanner ran on
+ * every byte). Luhn and the IIN table run on the digit bytes of those runs, before any string is
+ * made. Line numbers come from counting line breaks (memchr, through `Buffer#indexOf`) in the
+ * stretch before a hit, and in the rest of each chunk at its end.
+ */
+
+/** One IIN range in numbers: the first `prefixLength` digits lie in [low, high]; `lengths` has bit n set for each valid PAN length n. */
+export interface IinRow {
+  /** Card scheme, e.g. `visa`. */
+  brand: string;
+  /** How many leading digits the range is about (1 to 6). */
+  prefixLength: number;
+  /** Lowest prefix of the range, as a number. */
+  low: number;
+  /** Highest prefix of the range, as a number. */
+  high: number;
+  /** Bit n set when n digits is a valid length in the range. */
+  lengths: number;
+}
+
+/** A card number found by the kernel. */
+export interface KernelHit {
+  /** The digits without separators. */
+  digits: string;
+  /** Card scheme, e.g. `visa`. */
+  brand: string;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column (bytes) of the first digit. */
+  column: number;
+  /** Byte offset of the first digit from the start of everything fed. */
+  offset: number;
+}
+
+/** What `panKernel` returns: a streaming scanner class. */
+export interface KernelScannerClass {
+  new (onHit: (hit: KernelHit) => void): KernelScanner;
+}
+
+/** A streaming scanner: `feed()` chunks in order, then `end()`. */
+export interface KernelScanner {
+  /** Bytes fed so far. */
+  readonly bytes: number;
+  /** Line breaks seen so far (the line being read is `lines + 1`). */
+  readonly lines: number;
+  /** Scans the next chunk. */
+  feed(chunk: Uint8Array): void;
+  /** Ends the input (a number on the last line without a line break is still checked). */
+  end(): void;
+}
+
+/** Builds the scanner class for an IIN table (first matching row wins). Self-contained: see the file comment. */
+export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
+  const MIN_DIGITS = 13;
+  const MAX_DIGITS = 19;
+  // A grouped run this long is a table of numbers; it is checked so far and then started afresh.
+  const MAX_RUN_DIGITS = 256;
+  const MAX_GROUPS = 128;
+  const NEWLINE = 10;
+  // RUN: 1 for a digit, 2 for a space or dash (what a candidate is made of), 0 for any other byte.
+  const RUN = new Uint8Array(256);
+  for (let c = 48; c <= 57; c++) RUN[c] = 1;
+  RUN[32] = 2;
+  RUN[45] = 2;
+  const LETTER = new Uint8Array(256);
+  for (let c = 65; c <= 90; c++) {
+    LETTER[c] = 1;
+    LETTER[c + 32] = 1;
+  }
+  const DOUBLED = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
+  const table = rows.map((r) => ({ ...r }));
+
+  class Scanner implements KernelScanner {
+    private readonly digits = new Uint8Array(MAX_RUN_DIGITS);
+    private readonly groupStart = new Int32Array(MAX_GROUPS); // index into `digits`
+    private readonly groupOffset = new Float64Array(MAX_GROUPS);
+    private runLength = 0;
+    private groups = 0;
+    private afterSeparator = false;
+    /** Inside a group too long to be a card number, or one glued to a letter (an id, a token). */
+    private skipping = false;
+    /** The byte before the current one was an ASCII letter (kept across chunks). */
+    private prevLetter = false;
+    /** Digits in the current group. */
+    private groupLength = 0;
+    /** Line breaks counted so far. */
+    private newlines = 0;
+    /** Absolute byte offset where the line being counted starts. */
+    private lineStart = 0;
+    /** Absolute byte offset of the chunk being fed (the bytes before it once it is done). */
+    private base = 0;
+    private chunk: Buffer | undefined;
+    /** Line breaks in `chunk` before this index are counted. */
+    private counted = 0;
+
+    constructor(private readonly onHit: (hit: KernelHit) => void) {}
+
+    get bytes(): number {
+      return this.base;
+    }
+
+    get lines(): number {
+      return this.newlines;
+    }
+
+    feed(input: Uint8Array): void {
+      const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+      const n = chunk.length;
+      this.chunk = chunk;
+      this.counted = 0;
+      let i = 0;
+      // A run that started in the previous chunk is finished byte by byte.
+      if (this.runLength > 0 || this.skipping) i = this.exact(chunk, 0);
+      while (i < n) {
+        // Here no run is open and `prevLetter` describes byte i - 1. Sample every 13th byte.
+        // A sample can be part of a card number when it is a digit, or a space or dash between two
+        // digits (a separator always is).
+        let p = i + MIN_DIGITS - 1;
+        for (; p < n; p += MIN_DIGITS) {
+          const v = RUN[chunk[p]!]!;
+          if (v === 1 || (v === 2 && RUN[chunk[p - 1]!] === 1 && RUN[chunk[p + 1]!] === 1)) break;
+        }
+        if (p >= n) {
+          // No card number ends in this chunk any more; one may start in the stretch of digits,
+          // spaces and dashes the chunk ends with, and go on in the next chunk.
+          let q = n;
+          while (q > i && RUN[chunk[q - 1]!] !== 0) q -= 1;
+          if (q > i) this.prevLetter = LETTER[chunk[q - 1]!] === 1;
+          if (q < n) this.exact(chunk, q);
+          break;
+        }
+        // The stretch of digits, spaces and dashes around the sample: [q, r).
+        let q = p;
+        while (q > i && RUN[chunk[q - 1]!] !== 0) q -= 1;
+        let r = q;
+        let digits = 0;
+        while (r < n) {
+          const v = RUN[chunk[r]!]!;
+          if (v === 0) break;
+          digits += v & 1;
+          r += 1;
+        }
+        if (digits < MIN_DIGITS && r < n) {
+          // Too few digits for a card number, and byte r ends the stretch.
+          this.prevLetter = LETTER[chunk[r]!] === 1;
+          i = r + 1;
+          continue;
+        }
+        if (q > i) this.prevLetter = LETTER[chunk[q - 1]!] === 1;
+        i = this.exact(chunk, q);
+      }
+      this.countLines(n);
+      this.base += n;
+      this.chunk = undefined;
+    }
+
+    end(): void {
+      if (this.runLength > 0) this.endRun(this.runLength, this.groups);
+      this.runLength = 0;
+      this.groups = 0;
+      this.afterSeparator = false;
+      this.skipping = false;
+      this.prevLetter = false;
+    }
+
+    /**
+     * The state machine, byte by byte from `from`, until it has passed a byte that is not a digit,
+     * space or dash (after which no run is open); returns the index after that byte, or the
+     * chunk's length. The state lives in locals inside the loop (V8 keeps them in registers).
+     */
+    private exact(chunk: Buffer, from: number): number {
+      const digits = this.digits;
+      const groupStart = this.groupStart;
+      const groupOffset = this.groupOffset;
+      let runLength = this.runLength;
+      let groups = this.groups;
+      let afterSeparator = this.afterSeparator;
+      let skipping = this.skipping;
+      let prevLetter = this.prevLetter;
+      let groupLength = this.groupLength;
+      const base = this.base;
+      const n = chunk.length;
+      let i = from;
+      for (; i < n; i++) {
+        const c = chunk[i]!;
+        const kind = RUN[c]!;
+        if (kind === 1) {
+          if (skipping) continue;
+          if (runLength === 0 && prevLetter) {
+            // Digits glued to a letter belong to an identifier (pay_3f8a3894...), not a card number.
+            skipping = true;
+            continue;
+          }
+          if (runLength === 0 || afterSeparator) {
+            if (groups === MAX_GROUPS || runLength + MAX_DIGITS > MAX_RUN_DIGITS) {
+              this.endRun(runLength, groups);
+              runLength = 0;
+              groups = 0;
+            }
+            groupStart[groups] = runLength;
+            groupOffset[groups] = base + i;
+            groups += 1;
+            groupLength = 0;
+            afterSeparator = false;
+          } else if (groupLength === MAX_DIGITS) {
+            // A group of 20+ digits (an id, a hash) is no part of a card number: check the groups
+            // before it, then skip it to its end.
+            this.endRun(groupStart[groups - 1]!, groups - 1);
+            runLength = 0;
+            groups = 0;
+            skipping = true;
+            continue;
+          }
+          digits[runLength] = c;
+          runLength += 1;
+          groupLength += 1;
+          continue;
+        }
+        if (kind === 2 && runLength > 0 && !afterSeparator) {
+          afterSeparator = true;
+          prevLetter = false;
+          continue;
+        }
+        const letter = LETTER[c] === 1;
+        skipping = false;
+        if (runLength > 0) {
+          // A letter right after the last digit makes the run part of an identifier too.
+          if (runLength >= MIN_DIGITS && !(letter && !afterSeparator)) this.endRun(runLength, groups);
+          runLength = 0;
+          groups = 0;
+          afterSeparator = false;
+        }
+        prevLetter = letter;
+        if (kind === 0) {
+          i += 1;
+          break;
+        }
+      }
+      this.runLength = runLength;
+      this.groups = groups;
+      this.afterSeparator = afterSeparator;
+      this.skipping = skipping;
+      this.prevLetter = prevLetter;
+      this.groupLength = groupLength;
+      return i;
+    }
+
+    /** Checks a finished run of `total` digits in `groups` groups. */
+    private endRun(total: number, groups: number): void {
+      if (total < MIN_DIGITS) return;
+      if (total <= MAX_DIGITS && this.report(0, total, 0)) return;
+      if (groups < 2) return;
+      // Windows of whole groups: a PAN written in groups starts and ends on group boundaries.
+      for (let first = 0; first < groups; first++) {
+        const from = this.groupStart[first]!;
+        for (let last = first; last < groups; last++) {
+          const to = last + 1 < groups ? this.groupStart[last + 1]! : total;
+          const length = to - from;
+          if (length > MAX_DIGITS) break;
+          if (length >= MIN_DIGITS && !(first === 0 && to === total) && this.report(from, to, first)) {
+            first = last; // continue after the number found
+            break;
+          }
+        }
+      }
+    }
+
+    /** Luhn, then the IIN table, on digit bytes; a string is made only for a hit. */
+    private report(from: number, to: number, group: number): boolean {
+      const digits = this.digits;
+      let sum = 0;
+      for (let k = to - 1, odd = false; k >= from; k--, odd = !odd) {
+        const d = digits[k]! - 48;
+        sum += odd ? DOUBLED[d]! : d;
+      }
+      if (sum % 10 !== 0) return false;
+      const length = to - from;
+      let brand: string | undefined;
+      for (const row of table) {
+        let prefix = 0;
+        for (let k = 0; k < row.prefixLength; k++) prefix = prefix * 10 + digits[from + k]! - 48;
+        if (prefix >= row.low && prefix <= row.high && (row.lengths >>> length) & 1) {
+          brand = row.brand;
+          break;
+        }
+      }
+      if (brand === undefined) return false;
+      const offset = this.groupOffset[group]!;
+      this.countLines(offset - this.base);
+      this.onHit({ digits: String.fromCharCode(...digits.subarray(from, to)), brand, line: this.newlines + 1, column: offset - this.lineStart + 1, offset });
+      return true;
+    }
+
+    /** Counts the line breaks of the current chunk before index `to` (a negative `to`: a run carried over, on the current line). */
+    private countLines(to: number): void {
+      const chunk = this.chunk;
+      if (!chunk || to <= this.counted) return;
+      let p = chunk.indexOf(NEWLINE, this.counted);
+      while (p !== -1 && p < to) {
+        this.newlines += 1;
+        this.lineStart = this.base + p + 1;
+        p = chunk.indexOf(NEWLINE, p + 1);
+      }
+      this.counted = to;
+    }
+  }
+  return Scanner;
+}
