@@ -84,6 +84,16 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
   const DOUBLED = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
   const table = rows.map((r) => ({ ...r }));
 
+  /** Luhn (mod 10) over the digit bytes bytes[from, to). */
+  function luhn(bytes: Uint8Array, from: number, to: number): boolean {
+    let sum = 0;
+    for (let k = to - 1, odd = false; k >= from; k--, odd = !odd) {
+      const d = bytes[k]! - 48;
+      sum += odd ? DOUBLED[d]! : d;
+    }
+    return sum % 10 === 0;
+  }
+
   class Scanner implements KernelScanner {
     private readonly digits = new Uint8Array(MAX_RUN_DIGITS);
     private readonly groupStart = new Int32Array(MAX_GROUPS); // index into `digits`
@@ -161,6 +171,26 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
           continue;
         }
         if (q > i) this.prevLetter = LETTER[chunk[q - 1]!] === 1;
+        if (r < n) {
+          // One block of digits with at most spaces or dashes around it, the common candidate (an
+          // order or PSP reference followed by a space): checked here as the state machine would
+          // check it. Glued to a letter, or over 19 digits long, it is an identifier.
+          let a = q;
+          while (RUN[chunk[a]!] === 2) a += 1;
+          let e = a;
+          while (RUN[chunk[e]!] === 1) e += 1;
+          if (e - a === digits) {
+            const glued = (a === q && this.prevLetter) || (e === r && LETTER[chunk[r]!] === 1);
+            if (!glued && digits <= MAX_DIGITS && luhn(chunk, a, e)) {
+              this.digits.set(chunk.subarray(a, e));
+              this.groupOffset[0] = this.base + a;
+              this.report(0, digits, 0);
+            }
+            this.prevLetter = LETTER[chunk[r]!] === 1;
+            i = r + 1;
+            continue;
+          }
+        }
         i = this.exact(chunk, q);
       }
       this.countLines(n);
@@ -282,12 +312,7 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
     /** Luhn, then the IIN table, on digit bytes; a string is made only for a hit. */
     private report(from: number, to: number, group: number): boolean {
       const digits = this.digits;
-      let sum = 0;
-      for (let k = to - 1, odd = false; k >= from; k--, odd = !odd) {
-        const d = digits[k]! - 48;
-        sum += odd ? DOUBLED[d]! : d;
-      }
-      if (sum % 10 !== 0) return false;
+      if (!luhn(digits, from, to)) return false;
       const length = to - from;
       let brand: string | undefined;
       for (const row of table) {
