@@ -142,7 +142,7 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
         let p = i + MIN_DIGITS - 1;
         for (; p < n; p += MIN_DIGITS) {
           const v = RUN[chunk[p]!]!;
-          if (v === 1 || (v === 2 && RUN[chunk[p - 1]!] === 1 && RUN[chunk[p + 1]!] === 1)) break;
+          if (v === 1 || (v === 2 && RUN[chunk[p - 1]!] === 1 && p + 1 < n && RUN[chunk[p + 1]!] === 1)) break;
         }
         if (p >= n) {
           // No card number ends in this chunk any more; one may start in the stretch of digits,

@@ -52,7 +52,7 @@ export interface Piece {
 }
 
 /** What scanning a piece found. */
-export interface PieceResult {
+interface PieceResult {
   /** Hits with line numbers and offsets relative to the piece. */
   hits: PanHit[];
   /** Line breaks in the piece. */
@@ -76,7 +76,7 @@ interface PieceFs {
  * Scans one piece with `buffer` as read buffer. Self-contained like `panKernel` (its source runs
  * in the workers): no references outside its body but its parameters and Node's globals.
  */
-export function scanPiece(fsm: PieceFs, Scanner: KernelScannerClass, piece: Piece, buffer: Buffer): PieceResult {
+function scanPiece(fsm: PieceFs, Scanner: KernelScannerClass, piece: Piece, buffer: Buffer): PieceResult {
   const hits: PanHit[] = [];
   const fd = fsm.openSync(piece.path, 'r');
   try {
