@@ -1,4 +1,4 @@
-// Budgets: pan-scan reads plain logs at >= 0.5x `grep -cE '[0-9]{16}'` on the same file and at
+// Budgets (docs/performance.md, issue 17): pan-scan reads plain logs at >= 0.5x `grep -cE '[0-9]{16}'` on the same file and at
 // >= 300 MB/s, whole process each, with peak RSS under 150 MB (constant memory: it must not grow
 // with the file). Two logs: the bench's 500 MB access log (generated once into bench/.work/, never
 // committed) and 240 MB of realistic payment lines (ISO timestamps, order and PSP references with
