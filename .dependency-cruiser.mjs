@@ -83,6 +83,17 @@ export default {
       to: { pathNot: '^src/model/' },
     },
     {
+      name: 'redaction-only-at-the-exit',
+      comment:
+        'redaction-only-at-the-exit: only the run\'s exit (src/runner/exit.ts) uses the redactor (src/evidence/redact.ts). ' +
+        'Everything a run shows or writes (events, debug lines, artifacts, the report, interaction-log lines, rendered reports, ' +
+        'bundle files) leaves through the exit already redacted, so writers redact nothing themselves and no output can be missed ' +
+        'by a place that forgot to. Route the data through RunExit instead of importing the redactor.',
+      severity: 'error',
+      from: { pathNot: '^src/(runner/exit|evidence/redact)\\.ts$' },
+      to: { path: '^src/evidence/redact\\.ts$' },
+    },
+    {
       name: 'no-folder-cycle',
       comment:
         'no-folder-cycle: no cycle between the folders of src/ (checks -> net -> checks, even through several folders or ' +

@@ -1,5 +1,4 @@
 import type { HttpClient } from '../net/http.js';
-import type { Redactor } from '../evidence/redact.js';
 import type { InteractionLog } from '../model/interactions.js';
 import type { Outcome, ProgressUpdate } from '../model/outcome.js';
 import type { Messages } from '../model/messages.js';
@@ -24,7 +23,7 @@ export interface Target {
   fields: Record<string, unknown>;
 }
 
-/** Debug log of a check; lines are redacted and only shown with `--verbose`. */
+/** Debug log of a check; lines leave through the run's exit (redacted) and are only shown with `--verbose`. */
 export interface CheckLog {
   debug(message: string): void;
 }
@@ -55,8 +54,6 @@ export interface CheckContext {
   allowLive: boolean;
   /** Largest amount (minor units) a money-moving check may use against a live target. */
   liveMaxAmount?: number;
-  /** The run's redactor (read-only use: checks hand secrets back through `Outcome.secrets`). */
-  redact: Redactor;
   /** Every API interaction recorded so far in this run. */
   interactions: InteractionLog;
   /** Clock. */

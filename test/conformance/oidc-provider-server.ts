@@ -7,7 +7,6 @@ import { exportJWK, generateKeyPair } from 'jose';
 import type { Target } from '../../src/checks/types.js';
 import type { Outcome } from '../../src/model/outcome.js';
 import { loadCheckType } from '../../src/checks/index.js';
-import { Redactor } from '../../src/evidence/redact.js';
 import { HttpTransport } from '../../src/net/http.js';
 import { InteractionLog } from '../../src/model/interactions.js';
 import { systemClock } from '../../src/runner/run.js';
@@ -138,7 +137,6 @@ export async function runOAuthCheck(server: OidcServer, params: Record<string, u
       target,
       baseDir: process.cwd(),
       allowLive: false,
-      redact: new Redactor(),
       interactions,
       clock: systemClock,
       log: { debug: () => undefined },
