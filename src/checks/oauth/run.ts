@@ -208,15 +208,19 @@ export async function run(params: Params, ctx: CheckContext): Promise<Outcome> {
     if (failed.length > 0) return finish('fail', 'weak', { first: describeFailure(failed[0]!), more: failed.length > 1 ? ` (and ${failed.length - 1} more)` : '' }, { values, measurements });
     const host = new URL(tokenUrl).host;
     if (warnings.length > 0) return finish('warn', 'limited', { host, warnings: warnings.join('; ') }, { values, measurements });
-    const proven = passSummary(assertions, findings, { flow, kind: decoded ? `${typeof decoded.header.alg === 'string' ? decoded.header.alg : 'unsigned'} JWT` : 'opaque token', expiresIn: String(body.expires_in), expiredToken: Boolean(params.expiredToken) });
-    return finish('pass', 'proven', { host, proven }, { values, measurements });
+    const { proven, proofs } = passSummary(assertions, findings, { flow, kind: decoded ? `${typeof decoded.header.alg === 'string' ? decoded.header.alg : 'unsigned'} JWT` : 'opaque token', expiresIn: String(body.expires_in), expiredToken: Boolean(params.expiredToken) });
+    return finish('pass', 'proven', { host, proven, proofs }, { values, measurements });
   } finally {
     await authorizer?.close();
   }
 }
 
-/** What a passing check proved, in the order the proofs run: "metadata matches the issuer, ...; expires in 3600 s". */
-function passSummary(assertions: readonly Assertion[], findings: readonly Finding[], facts: { flow: string; kind: string; expiresIn: string; expiredToken: boolean }): string {
+/**
+ * What a passing check proved, in the order the proofs run: in words (`proven`: "metadata matches
+ * the issuer, ...; expires in 3600 s") and as the sub-proofs' names (`proofs`: "discovery token
+ * expiry", for tools and tests).
+ */
+function passSummary(assertions: readonly Assertion[], findings: readonly Finding[], facts: { flow: string; kind: string; expiresIn: string; expiredToken: boolean }): { proven: string; proofs: string } {
   const { flow, kind } = facts;
   const names = new Set(assertions.map((a) => a.name));
   const seen = new Set(assertions.map((a) => a.name.split(':')[0] ?? ''));
@@ -238,6 +242,6 @@ function passSummary(assertions: readonly Assertion[], findings: readonly Findin
     introspection: say.text('provenIntrospection'),
     revocation: say.text('provenRevocation'),
   };
-  const proven = PROOFS.filter((proof) => seen.has(proof)).map((proof) => phrases[proof]);
-  return proven.join('; ') || say.text('provenNothing', { flow });
+  const proofs = PROOFS.filter((proof) => seen.has(proof));
+  return { proven: proofs.map((proof) => phrases[proof]).join('; ') || say.text('provenNothing', { flow }), proofs: proofs.join(' ') };
 }
