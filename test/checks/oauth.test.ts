@@ -139,6 +139,19 @@ const cases: CheckCase[] = [
     message: 'metadataUnreachable',
     data: { url: 'https://127.0.0.1:1/.well-known/oauth-authorization-server', cause: expect.stringMatching(/connection refused/) },
   },
+  {
+    name: 'neither an issuer nor a tokenUrl: an error saying what to give',
+    params: { ...client },
+    status: 'error',
+    message: 'noTokenEndpoint',
+  },
+  {
+    name: 'an issuer without metadata: a fail quoting what each well-known URL answered',
+    params: { issuer: '${target.baseUrl}/no-such-issuer', ...client },
+    status: 'fail',
+    message: 'metadataMissingNoToken',
+    data: { issuer: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/no-such-issuer$/), tried: expect.stringMatching(/oauth-authorization-server\/no-such-issuer -> 404 .*openid-configuration -> 404/) },
+  },
 ];
 
 describe('oauth check against the real sandbox', () => {
