@@ -7,6 +7,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import type { Target } from '../../src/checks/types.js';
 import type { Outcome } from '../../src/model/outcome.js';
 import { loadCheckType } from '../../src/checks/index.js';
+import { expectFromTable } from '../checks/harness.js';
 import { Redactor } from '../../src/evidence/redact.js';
 import { HttpTransport } from '../../src/net/http.js';
 import { InteractionLog } from '../../src/model/interactions.js';
@@ -130,7 +131,7 @@ export async function runOAuthCheck(server: OidcServer, params: Record<string, u
   const timeoutMs = 20_000;
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    return await type.run(validated.params as never, {
+    const outcome = await type.run(validated.params as never, {
       checkId: 'conformance-oauth',
       signal,
       timeoutMs,
@@ -143,6 +144,9 @@ export async function runOAuthCheck(server: OidcServer, params: Record<string, u
       clock: systemClock,
       log: { debug: () => undefined },
     });
+    // The summary is an entry of the type's messages table, filled with the data the outcome carries.
+    expectFromTable(type, outcome);
+    return outcome;
   } finally {
     await transport.close();
   }
