@@ -10,6 +10,7 @@ import { webhookMessages } from './scenarios/webhook.js';
 
 /** What the run itself can end with, whatever the scenario. */
 export const runMessages = {
+  // data.firstId is the message id of the first failed assertion (its text is data.first).
   failed: {
     status: 'fail',
     text: '{scenario}: {first}{more}',

@@ -54,7 +54,7 @@ export async function run(params: Params, ctx: CheckContext): Promise<Outcome> {
   };
   const named = { scenario: scenario.name };
   if (error) return say.outcome('error', error.id, { ...named, ...error.data }, rest);
-  if (failed.length > 0) return say.outcome('fail', 'failed', { ...named, first: describeFailure(failed[0]!), more: failed.length > 1 ? ` (and ${failed.length - 1} more)` : '' }, rest);
+  if (failed.length > 0) return say.outcome('fail', 'failed', { ...named, first: describeFailure(failed[0]!), firstId: steps.messageOf(failed[0]!) ?? '', more: failed.length > 1 ? ` (and ${failed.length - 1} more)` : '' }, rest);
   // A scenario stops only after a failed assertion, so one that neither failed nor passed is a bug.
   if (!passed) throw new Error(`scenario ${scenario.name} stopped without a failed assertion`);
   return say.outcome('pass', passed.id, { ...named, ...passed.data }, rest);

@@ -69,12 +69,32 @@ export const stepMessages = {
   },
 } as const satisfies Messages;
 
-const say = messenger(stepMessages);
+const say = sayer(stepMessages);
+
+/** An assertion's words: the id of its message in the type's table, and the filled text. */
+export interface Said {
+  /** The message id. */
+  id: TransactionMessageId;
+  /** Its text with the data filled in. */
+  text: string;
+}
+
+/**
+ * Binds a table of this folder (the steps' or a scenario file's): `const say = sayer(approveMessages)`,
+ * then `say('notAuthorised', { ... })` gives the id and text an assertion records.
+ */
+export function sayer<M extends Messages>(table: M): (id: keyof M & string, data?: MessageData) => Said {
+  const words = messenger(table);
+  // Every table of the folder is spread into the type's table (messages.ts), so its ids are the type's.
+  return (id, data) => ({ id: id as TransactionMessageId, text: words.text(id, data) });
+}
 
 /** What a scenario works with. */
 export class ScenarioRun {
   /** Comparisons made, in order. */
   readonly assertions: Assertion[] = [];
+  /** The message id of each assertion's words (the report keeps only the text). */
+  private readonly said = new Map<Assertion, TransactionMessageId>();
   /** Values for `capture:`. */
   readonly values: Record<string, unknown> = {};
   /** Secrets the scenario obtained (a webhook signing secret), redacted everywhere. */
@@ -95,11 +115,17 @@ export class ScenarioRun {
     this.reference = `${params.reference}-${params.scenario}-${randomBytes(4).toString('hex')}`;
   }
 
-  /** Records a comparison; returns whether it held. */
-  expect(name: string, operator: Operator, expected: unknown, actual: unknown, message: string): boolean {
-    const a = assertion(name, operator, expected, actual, message);
+  /** Records a comparison, worded by `said` should it fail; returns whether it held. */
+  expect(name: string, operator: Operator, expected: unknown, actual: unknown, said: Said | undefined): boolean {
+    const a = assertion(name, operator, expected, actual, said?.text);
     this.assertions.push(a);
+    if (said) this.said.set(a, said.id);
     return a.passed;
+  }
+
+  /** The message id a recorded assertion is worded by. */
+  messageOf(a: Assertion): TransactionMessageId | undefined {
+    return this.said.get(a);
   }
 
   /**
@@ -109,10 +135,10 @@ export class ScenarioRun {
   require(what: string, result: ApiResult, statuses: readonly number[]): Record<string, unknown> {
     if (result.status === undefined) throw unanswered(what, result);
     if ((result.status === 401 || result.status === 403) && !statuses.includes(result.status)) throw new ScenarioError('noAccess', { what, answer: answered(result) });
-    if (!this.expect(`${what} status`, 'in', [...statuses], result.status, say.text('stepStatus', { what, answer: answered(result), expected: statuses.join(' or '), detail: detailOf(result) }))) throw new StopScenario();
+    if (!this.expect(`${what} status`, 'in', [...statuses], result.status, say('stepStatus', { what, answer: answered(result), expected: statuses.join(' or '), detail: detailOf(result) }))) throw new StopScenario();
     if (result.body === undefined) {
       const contentType = String(result.headers['content-type'] ?? 'no Content-Type');
-      this.expect(`${what} body`, 'type', 'object', 'text', say.text('stepNotJson', { what, answer: answered(result), contentType }));
+      this.expect(`${what} body`, 'type', 'object', 'text', say('stepNotJson', { what, answer: answered(result), contentType }));
       throw new StopScenario();
     }
     return result.body;
@@ -194,12 +220,12 @@ export class ScenarioRun {
       '4xx',
       status >= 400 && status < 500 ? '4xx' : status,
       status >= 500
-        ? say.text('refusalServerError', { what, status, detail: detailOf(result) })
-        : say.text('refusalAccepted', { what, status, payment: typeof result.body?.['id'] === 'string' ? `, ${result.body['id']}` : '' }),
+        ? say('refusalServerError', { what, status, detail: detailOf(result) })
+        : say('refusalAccepted', { what, status, payment: typeof result.body?.['id'] === 'string' ? `, ${result.body['id']}` : '' }),
     );
     if (!refused) return false;
-    const ok = this.expect(`${what} reason`, 'exists', true, detailOf(result) ? detailOf(result).slice(2) : undefined, say.text('refusalNoReason', { what, status }));
-    if (code !== undefined) return this.expect(`${what} code`, 'eq', code, result.body?.['code'], say.text('refusalCode', { what, status, code: show(result.body?.['code']), expected: code })) && ok;
+    const ok = this.expect(`${what} reason`, 'exists', true, detailOf(result) ? detailOf(result).slice(2) : undefined, say('refusalNoReason', { what, status }));
+    if (code !== undefined) return this.expect(`${what} code`, 'eq', code, result.body?.['code'], say('refusalCode', { what, status, code: show(result.body?.['code']), expected: code })) && ok;
     return ok;
   }
 }

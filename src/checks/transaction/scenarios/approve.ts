@@ -1,9 +1,8 @@
 import type { Messages } from '../../../model/messages.js';
 import { show } from '../../../model/operators.js';
 import { plural } from '../../../text.js';
-import { messenger } from '../../shared/messages.js';
 import { DEFAULT_AMOUNT } from '../meta.js';
-import { detailOf, type Scenario, type ScenarioRun } from '../scenario.js';
+import { detailOf, sayer, type Scenario, type ScenarioRun } from '../scenario.js';
 
 /** What approve and decline (and the amount echo every scenario checks) can say. */
 export const approveMessages = {
@@ -62,7 +61,7 @@ export const approveMessages = {
   },
 } as const satisfies Messages;
 
-const say = messenger(approveMessages);
+const say = sayer(approveMessages);
 
 /** "1000 EUR" for a well-formed amount object, its JSON otherwise (so "1000" as a string shows). */
 export function amountText(amount: unknown): string {
@@ -77,7 +76,7 @@ export function amountText(amount: unknown): string {
 export function expectAmount(run: ScenarioRun, what: string, amount: unknown, value: number, currency = run.params.currency): boolean {
   const wanted = `${value} ${currency}`;
   const actual = amountText(amount);
-  return run.expect(`${what} amount`, 'eq', wanted, actual, say.text('amountEchoed', { what, actual: show(actual), value, currency, money: run.money(value, currency) }));
+  return run.expect(`${what} amount`, 'eq', wanted, actual, say('amountEchoed', { what, actual: show(actual), value, currency, money: run.money(value, currency) }));
 }
 
 /** "•••• 9995": enough of a card number to tell test cards apart, never the whole number. */
@@ -95,18 +94,18 @@ export const approve: Scenario = {
     const created = run.require('authorising a payment', await run.authorise(value), [200, 201]);
     const id = String(created['id']);
     run.values['paymentId'] = id;
-    run.expect('authorisation status', 'eq', 'authorised', created['status'], say.text('notAuthorised', { paymentId: id, actual: show(created['status']) }));
+    run.expect('authorisation status', 'eq', 'authorised', created['status'], say('notAuthorised', { paymentId: id, actual: show(created['status']) }));
     expectAmount(run, 'the authorisation', created['amount'], value);
 
     run.step(`capture ${id}`);
     const captured = run.require(`capturing ${id}`, await run.api.post(`/v1/payments/${id}/capture`, undefined), [200, 201]);
-    run.expect('capture status', 'eq', 'captured', captured['status'], say.text('notCaptured', { paymentId: id, actual: show(captured['status']) }));
+    run.expect('capture status', 'eq', 'captured', captured['status'], say('notCaptured', { paymentId: id, actual: show(captured['status']) }));
     expectAmount(run, 'the capture', captured['capturedAmount'], value);
 
     run.step(`read ${id} back`);
     const read = run.require(`reading ${id} back`, await run.api.get(`/v1/payments/${id}`), [200]);
-    run.expect('read-back id', 'eq', id, read['id'], say.text('readBackId', { paymentId: id, actual: show(read['id']) }));
-    run.expect('read-back status', 'eq', 'captured', read['status'], say.text('readBackStatus', { paymentId: id, actual: show(read['status']) }));
+    run.expect('read-back id', 'eq', id, read['id'], say('readBackId', { paymentId: id, actual: show(read['id']) }));
+    run.expect('read-back status', 'eq', 'captured', read['status'], say('readBackStatus', { paymentId: id, actual: show(read['status']) }));
     expectAmount(run, 'the read-back', read['amount'], value);
     run.values['status'] = read['status'];
     return { id: 'approved', data: { amount: run.money(value), paymentId: id, calls: plural(run.api.calls, 'call') } };
@@ -128,13 +127,13 @@ export const decline: Scenario = {
       if (result.status === undefined || result.status === 401 || result.status === 403) run.require(`paying with ${label}`, result, [402]);
       const body = result.body ?? {};
       if (result.status !== undefined && result.status < 300) {
-        run.expect(`${label} declined`, 'eq', 'declined', body['status'], say.text('declineApproved', { card: label, actual: show(body['status']), paymentId: String(body['id']), code }));
+        run.expect(`${label} declined`, 'eq', 'declined', body['status'], say('declineApproved', { card: label, actual: show(body['status']), paymentId: String(body['id']), code }));
         continue;
       }
-      run.expect(`${label} status`, 'eq', 402, result.status, say.text('declineStatus', { card: label, status: String(result.status), detail: detailOf(result) }));
-      run.expect(`${label} decline code`, 'eq', code, body['declineCode'], say.text('declineCode', { card: label, actual: show(body['declineCode']), code }));
+      run.expect(`${label} status`, 'eq', 402, result.status, say('declineStatus', { card: label, status: String(result.status), detail: detailOf(result) }));
+      run.expect(`${label} decline code`, 'eq', code, body['declineCode'], say('declineCode', { card: label, actual: show(body['declineCode']), code }));
       const detail = typeof body['detail'] === 'string' ? body['detail'] : '';
-      run.expect(`${label} message`, 'matches', '\\w+ \\w+ \\w+', detail, say.text('declineUnreadable', { card: label, actual: show(body['detail']) }));
+      run.expect(`${label} message`, 'matches', '\\w+ \\w+ \\w+', detail, say('declineUnreadable', { card: label, actual: show(body['detail']) }));
     }
     return { id: 'declined', data: { cards: plural(cases.length, 'test card'), codes: cases.map((c) => c.code).join(', ') } };
   },

@@ -1,9 +1,8 @@
 import type { Messages } from '../../../model/messages.js';
 import { plural } from '../../../text.js';
-import { messenger } from '../../shared/messages.js';
 import { CLIENT_ERRORS } from '../api.js';
 import { ScenarioError, StopScenario } from '../errors.js';
-import type { Scenario, ScenarioRun } from '../scenario.js';
+import { sayer, type Scenario, type ScenarioRun } from '../scenario.js';
 import { expectAmount } from './approve.js';
 
 /** What over-limit and daily-cap can say. */
@@ -70,7 +69,7 @@ export const capsMessages = {
   },
 } as const satisfies Messages;
 
-const say = messenger(capsMessages);
+const say = sayer(capsMessages);
 
 /** Splits `total` into `parts` amounts that differ by at most one minor unit and add up exactly. */
 export function splitAmount(total: number, parts: number): number[] {
@@ -104,7 +103,7 @@ async function complete(run: ScenarioRun, what: string, value: number, method?: 
 async function nothingHalfDone(run: ScenarioRun): Promise<void> {
   const payments = await run.paymentsFor();
   const pending = payments.filter((p) => p['status'] === 'authorised').map((p) => String(p['id']));
-  run.expect('payments left half-done', 'eq', 0, pending.length, say.text('halfDone', { reference: run.reference, payments: pending.join(', ') }));
+  run.expect('payments left half-done', 'eq', 0, pending.length, say('halfDone', { reference: run.reference, payments: pending.join(', ') }));
 }
 
 export const overLimit: Scenario = {
@@ -158,7 +157,7 @@ async function capturedInFull(run: ScenarioRun, ids: string[], total: number): P
     const amount = read['capturedAmount'] as { value?: unknown } | undefined;
     captured += typeof amount?.value === 'number' ? amount.value : 0;
   }
-  run.expect('fallback total', 'eq', total, captured, say.text('fallbackShort', { captured: run.money(captured), total: run.money(total) }));
+  run.expect('fallback total', 'eq', total, captured, say('fallbackShort', { captured: run.money(captured), total: run.money(total) }));
   await nothingHalfDone(run);
   run.values['paymentIds'] = ids;
 }
@@ -191,11 +190,11 @@ export const dailyCap: Scenario = {
     run.values['authorised'] = authorised;
     const said = { payments: plural(count, 'payment'), authorised: run.money(authorised), each: run.money(each), dailyCap: run.money(daily) };
     if (!refusal) {
-      run.expect('daily cap', 'le', daily, authorised, say.text('dailyCapNotEnforced', said));
+      run.expect('daily cap', 'le', daily, authorised, say('dailyCapNotEnforced', said));
       throw new StopScenario();
     }
     if (!run.expectRefusal(`payment ${count + 1} (${run.money(authorised + each)} today)`, refusal, params.dailyCapErrorCode)) throw new StopScenario();
-    run.expect('authorised before the refusal', 'le', daily, authorised, say.text('dailyCapOverspent', said));
+    run.expect('authorised before the refusal', 'le', daily, authorised, say('dailyCapOverspent', said));
 
     // Under a daily cap, another payment method is the way to complete the order today.
     const fallback = params.fallback ?? 'alternate';

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Messages } from '../../../model/messages.js';
 import { formatSeconds } from '../../../net/errors.js';
-import { messenger } from '../../shared/messages.js';
 import { ScenarioError } from '../errors.js';
 import { DEFAULT_AMOUNT } from '../meta.js';
-import { detailOf, type Scenario, type ScenarioRun } from '../scenario.js';
+import { detailOf, sayer, type Scenario, type ScenarioRun } from '../scenario.js';
 
 /** Statuses a reused key with a different body may get (draft-ietf-httpapi-idempotency-key-header). */
 const KEY_REUSE_STATUSES = [409, 422];
@@ -66,13 +65,13 @@ export const idempotencyMessages = {
   },
 } as const satisfies Messages;
 
-const say = messenger(idempotencyMessages);
+const say = sayer(idempotencyMessages);
 
 /** The order must hold exactly one payment; otherwise the key charged more than once. */
 async function chargedOnce(run: ScenarioRun, what: string): Promise<string[]> {
   const ids = (await run.paymentsFor()).map((p) => String(p['id'])).reverse();
   for (const id of ids) run.undoPayment(id);
-  const message = ids.length > 1 ? say.text('chargedMore', { what, times: ids.length === 2 ? 'twice' : `${ids.length} times`, payments: ids.join(' and ') }) : say.text('chargedNone', { what });
+  const message = ids.length > 1 ? say('chargedMore', { what, times: ids.length === 2 ? 'twice' : `${ids.length} times`, payments: ids.join(' and ') }) : say('chargedNone', { what });
   run.expect(`payments for ${what}`, 'eq', 1, ids.length, message);
   return ids;
 }
@@ -88,7 +87,7 @@ export const idempotencyReplay: Scenario = {
     const first = run.require('the first request', await run.authorise(value, { call: { idempotencyKey: key } }), [200, 201]);
     run.step('send the same request again with the same key');
     const replay = run.require('the replayed request', await run.authorise(value, { call: { idempotencyKey: key } }), [200, 201]);
-    run.expect('replayed payment id', 'eq', first['id'], replay['id'], say.text('replayNewPayment', { first: String(first['id']), second: String(replay['id']) }));
+    run.expect('replayed payment id', 'eq', first['id'], replay['id'], say('replayNewPayment', { first: String(first['id']), second: String(replay['id']) }));
     const ids = await chargedOnce(run, 'the same Idempotency-Key');
 
     run.step('send a different body with the same key');
@@ -99,7 +98,7 @@ export const idempotencyReplay: Scenario = {
       'in',
       KEY_REUSE_STATUSES,
       changed.status,
-      changed.status < 300 ? say.text('keyReuseAccepted', { paymentId: String(changed.body?.['id']) }) : say.text('keyReuseStatus', { status: changed.status, detail: detailOf(changed) }),
+      changed.status < 300 ? say('keyReuseAccepted', { paymentId: String(changed.body?.['id']) }) : say('keyReuseStatus', { status: changed.status, detail: detailOf(changed) }),
     );
     run.values['paymentId'] = first['id'];
     return { id: 'replayed', data: { paymentId: String(first['id']), count: ids.length, status: changed.status } };
@@ -128,7 +127,7 @@ export const timeoutRetry: Scenario = {
     const retry = await run.authorise(value, { call: { idempotencyKey: key } });
     const body = run.require('the retry', retry, [200, 201]);
     const ids = await chargedOnce(run, 'the retry after a timeout');
-    run.expect('retry payment id', 'in', ids, body['id'], say.text('retryStray', { paymentId: String(body['id']), payments: ids.join(', ') }));
+    run.expect('retry payment id', 'in', ids, body['id'], say('retryStray', { paymentId: String(body['id']), payments: ids.join(', ') }));
     run.values['paymentId'] = ids[0];
     return { id: 'retriedOnce', data: { timeout, status: String(retry.status), paymentId: ids[0] ?? '' } };
   },

@@ -1,9 +1,8 @@
 import type { Messages } from '../../../model/messages.js';
 import { show } from '../../../model/operators.js';
-import { messenger } from '../../shared/messages.js';
 import { CLIENT_ERRORS } from '../api.js';
 import { DEFAULT_AMOUNT } from '../meta.js';
-import type { Scenario, ScenarioRun } from '../scenario.js';
+import { sayer, type Scenario, type ScenarioRun } from '../scenario.js';
 import { expectAmount } from './approve.js';
 
 /** What refund-partial, refund-full and refund-over can say. */
@@ -27,7 +26,7 @@ export const refundsMessages = {
   },
 } as const satisfies Messages;
 
-const say = messenger(refundsMessages);
+const say = sayer(refundsMessages);
 
 /** Authorises and captures `value`; returns the payment id. */
 async function captured(run: ScenarioRun, value: number): Promise<string> {
@@ -43,7 +42,7 @@ async function captured(run: ScenarioRun, value: number): Promise<string> {
 async function readBack(run: ScenarioRun, id: string, status: string, refunded: number): Promise<void> {
   run.step(`read ${id} back`);
   const read = run.require(`reading ${id} back`, await run.api.get(`/v1/payments/${id}`), [200]);
-  run.expect('status after refund', 'eq', status, read['status'], say.text('refundStatus', { paymentId: id, actual: show(read['status']), expected: status }));
+  run.expect('status after refund', 'eq', status, read['status'], say('refundStatus', { paymentId: id, actual: show(read['status']), expected: status }));
   expectAmount(run, `the refunded amount of ${id}`, read['refundedAmount'], refunded);
 }
 

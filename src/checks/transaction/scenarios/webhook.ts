@@ -1,11 +1,10 @@
 import type { Messages } from '../../../model/messages.js';
 import { NetError } from '../../../net/errors.js';
 import { signatureHeader, SIGNATURE_HEADER, type SignatureProblem } from '../../../net/webhook-signature.js';
-import { messenger } from '../../shared/messages.js';
 import { ScenarioError, StopScenario } from '../errors.js';
 import { DEFAULT_AMOUNT } from '../meta.js';
 import { WebhookReceiver, type Delivery } from '../receiver.js';
-import type { Scenario, ScenarioRun } from '../scenario.js';
+import { sayer, type Scenario, type ScenarioRun } from '../scenario.js';
 
 /** Event the scenario waits for. */
 const EVENT = 'payment.captured';
@@ -68,7 +67,7 @@ export const webhookMessages = {
   },
 } as const satisfies Messages;
 
-const say = messenger(webhookMessages);
+const say = sayer(webhookMessages);
 
 /** The message of each way a signature fails. */
 const PROBLEM_MESSAGES: Record<SignatureProblem, keyof typeof webhookMessages> = {
@@ -125,22 +124,22 @@ export const webhook: Scenario = {
 
       const delivery = await receiver.waitFor((d) => d.event?.['type'] === EVENT && (d.event['data'] as { payment?: { id?: unknown } } | undefined)?.payment?.id === id, params.webhookTimeoutMs, run.ctx.signal);
       const about = { event: EVENT, paymentId: id };
-      if (!run.expect(`${EVENT} delivered`, 'exists', true, delivery ? 'delivered' : undefined, say.text('webhookMissing', { ...about, seconds: params.webhookTimeoutMs / 1000 }))) throw new StopScenario();
+      if (!run.expect(`${EVENT} delivered`, 'exists', true, delivery ? 'delivered' : undefined, say('webhookMissing', { ...about, seconds: params.webhookTimeoutMs / 1000 }))) throw new StopScenario();
       const signature = delivery!.signature;
-      const verified = run.expect('signature', 'eq', 'valid', signature.ok ? 'valid' : signature.problem, signature.ok ? '' : say.text(PROBLEM_MESSAGES[signature.problem], { ...about, header: SIGNATURE_HEADER, detail: signature.detail }));
+      const verified = run.expect('signature', 'eq', 'valid', signature.ok ? 'valid' : signature.problem, signature.ok ? undefined : say(PROBLEM_MESSAGES[signature.problem], { ...about, header: SIGNATURE_HEADER, detail: signature.detail }));
       if (!verified) throw new StopScenario();
 
       const header = String(delivery!.headers[SIGNATURE_HEADER]);
       run.step('replay the same delivery: the receiver must refuse it (event id already processed)');
       const replayed = await redeliver(run, url, delivery!.body, header);
-      run.expect('replayed delivery', 'eq', 409, replayed, say.text('replayAccepted', { event: EVENT, status: replayed }));
+      run.expect('replayed delivery', 'eq', 409, replayed, say('replayAccepted', { event: EVENT, status: replayed }));
       run.step('tamper with the amount, keep the signature: the receiver must refuse it');
       const changed = await redeliver(run, url, tampered(delivery!), header);
-      run.expect('tampered delivery', 'eq', 400, changed, say.text('tamperAccepted', { event: EVENT, status: changed }));
+      run.expect('tampered delivery', 'eq', 400, changed, say('tamperAccepted', { event: EVENT, status: changed }));
       run.step(`sign the delivery ${params.toleranceSeconds + 60} s in the past: the receiver must refuse it`);
       const old = Math.floor(Date.now() / 1000) - params.toleranceSeconds - 60;
       const stale = await redeliver(run, url, delivery!.body, signatureHeader(secret, delivery!.body, old));
-      run.expect('stale delivery', 'eq', 400, stale, say.text('staleAccepted', { event: EVENT, age: params.toleranceSeconds + 60, status: stale }));
+      run.expect('stale delivery', 'eq', 400, stale, say('staleAccepted', { event: EVENT, age: params.toleranceSeconds + 60, status: stale }));
       return { id: 'webhookVerified', data: { ...about, tolerance: params.toleranceSeconds } };
     } finally {
       if (endpointId) await api.delete(`/v1/webhook-endpoints/${endpointId}`).catch(() => undefined);
