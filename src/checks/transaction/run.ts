@@ -1,4 +1,3 @@
-import type { MessageData } from '../../model/messages.js';
 import { describeFailure } from '../../model/operators.js';
 import type { Outcome } from '../../model/outcome.js';
 import { NetError } from '../../net/errors.js';
@@ -7,9 +6,9 @@ import type { CheckContext, ParamsOf } from '../types.js';
 import { PaymentsApi, type ApiAuth } from './api.js';
 import { ScenarioError, StopScenario } from './errors.js';
 import { SCENARIOS } from './library.js';
-import { messages, type TransactionMessageId } from './messages.js';
+import { messages } from './messages.js';
 import type { meta } from './meta.js';
-import { ScenarioRun } from './scenario.js';
+import { ScenarioRun, type ScenarioPass } from './scenario.js';
 
 type Params = ParamsOf<typeof meta.schema>;
 
@@ -29,8 +28,8 @@ export async function run(params: Params, ctx: CheckContext): Promise<Outcome> {
   const api = new PaymentsApi(ctx, baseUrl, auth, params.retries);
   const steps = new ScenarioRun(api, params, ctx);
   const started = performance.now();
-  let passed: { id: TransactionMessageId; data: MessageData } | undefined;
-  let error: { id: TransactionMessageId; data: MessageData; setup: boolean } | undefined;
+  let passed: ScenarioPass | undefined;
+  let error: (ScenarioPass & { setup: boolean }) | undefined;
   try {
     passed = await scenario.run(steps);
   } catch (err) {
