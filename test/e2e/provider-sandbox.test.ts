@@ -7,8 +7,8 @@ import { cliEnv, ROOT, runCli, spawnCli, stackTraceIn, tempDir } from './helpers
 
 /**
  * The shipped suite against a provider that is not the embedded sandbox: the CI recipes of
- * docs/ci.md set every variable `--env provider-sandbox` reads (parsed out of the page, so it stays true), and the
- * suite runs READY against a `payready sandbox` started on its own and treated as a foreign
+ * docs/ci.md set every variable `--env provider-sandbox` reads (parsed out of the page, so it stays
+ * true), and the suite runs READY against a `payready sandbox` started on its own and treated as a foreign
  * provider, knowing only what it prints (URLs, ports, CA file, credentials).
  */
 
