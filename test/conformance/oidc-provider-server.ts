@@ -32,7 +32,7 @@ export const OIDC_PROVIDERS = [
   { pkg: 'oidc-provider-9', load: async () => (await import('oidc-provider-9')).default },
 ] as const;
 
-/** Exact version of an installed oidc-provider release line (for row names and the README table). */
+/** Exact version of an installed oidc-provider release line (for row names and the table in docs/conformance.md). */
 export function installedVersion(pkg: string): string {
   const require = createRequire(import.meta.url);
   const manifest = JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string };
