@@ -43,7 +43,7 @@ export const meta = {
     additionalProperties: false,
     required: ['scenario'],
     properties: {
-      scenario: { enum: SCENARIO_NAMES, description: 'Which scenario of the library to run; what each proves: README, "Payment scenarios".' },
+      scenario: { enum: SCENARIO_NAMES, description: 'Which scenario of the library to run; what each proves: docs/payments.md.' },
       baseUrl: { type: 'string', minLength: 1, description: "Base URL of the payments API (default: the environment's baseUrl)." },
       token: { type: 'string', minLength: 1, 'x-secret': true, description: 'Bearer access token, e.g. ${checks.oauth-token.token} (a capture marked secret: true).' },
       clientId: { type: 'string', minLength: 1, description: 'OAuth client id: without a token, the check gets its own with client_credentials.' },
