@@ -359,6 +359,7 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
   }
   if (abandoned.length > 0) {
     const cleanedUp = new AbortController();
+    // Not awaited: the grace period below ends early when they settle (each one already caught).
     void Promise.all(abandoned).then(() => cleanedUp.abort());
     await sleep(CLEANUP_GRACE_MS, cleanedUp.signal);
   }

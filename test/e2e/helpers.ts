@@ -47,6 +47,7 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: Record<s
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
   running.set(child, done);
+  // Fire and forget: bookkeeping when the child closes (done never rejects).
   void done.then(() => running.delete(child));
   return { child, done };
 }

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
-import type { Interface } from 'node:readline/promises';
 import type { RegisterCommand } from './index.js';
 import { EXIT, UsageError } from '../../errors.js';
 import { displayPath } from '../../paths.js';
