@@ -231,7 +231,7 @@ describe('oauth check with a person at the terminal', () => {
       expect(outcome.message?.id).toBe('proven');
       expect(outcome.message?.data).toMatchObject({ proofs: 'token', proven: 'authorization_code token issued (ES256 JWT, Bearer, no-store)' });
       expect(outcome.status).toBe('pass');
-      expect(prompts[0]).toMatch(/^Sign in to authorize payready \(check test-oauth\): open\n  https:\/\/127\.0\.0\.1:\d+\/openapi\.json\?response_type=code&/);
+      expect(prompts[0]).toMatch(/^Sign in to authorize payready \(check test-oauth\): open\n {2}https:\/\/127\.0\.0\.1:\d+\/openapi\.json\?response_type=code&/);
       expect(prompts[0]).toMatch(/Waiting for the redirect to http:\/\/127\.0\.0\.1:\d+\/callback/);
     } finally {
       await agent.close();
