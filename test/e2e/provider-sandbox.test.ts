@@ -219,7 +219,7 @@ describe('checks/go-live.yaml --env provider-sandbox against `payready sandbox` 
       const byStatus = (status: string): string[] => report.results.filter((r) => r.status === status).map((r) => r.id);
       const attestations = report.results.filter((r) => r.type === 'attestation');
       expect(attestations).toHaveLength(9);
-      for (const r of attestations) expect(r.summary).toMatch(/is a payready template \(accepted on a sandbox run only\)/);
+      for (const r of attestations) expect(r.message, r.summary).toMatchObject({ id: 'problems', data: { problem: 'templateSandbox' } });
       expect(byStatus('warn')).toEqual(attestations.map((r) => r.id));
       expect(byStatus('skip')).toEqual(['checkout-mobile']);
       expect(byStatus('fail')).toEqual([]);

@@ -35,7 +35,7 @@ export interface Threshold {
  */
 export const DEFAULT_THRESHOLDS: readonly string[] = ['errorRate < 1%', 'successRate > 99%', 'p95 < 500ms'];
 
-/** JSON Schema of one threshold expression. */
+/** JSON Schema of one threshold expression (`as const`, so a type's params can be typed from it). */
 export const thresholdSchema = {
   type: 'string',
   pattern: THRESHOLD,
