@@ -193,7 +193,7 @@ function indexPage(sources: Sources): string {
 /** README.md's list of check types. */
 function checkList(sources: Sources): string {
   const out = ['| type | what it checks | guideline items it can evidence |', '|---|---|---|'];
-  for (const t of sources.types) out.push(`| [\`${t.name}\`](docs/checks/${t.name}.md) | ${cell(t.title ?? t.description)} | ${t.items.join(', ')} |`);
+  for (const t of sources.types) out.push(`| [\`${t.name}\`](docs/checks/${t.name}.md) | **${cell(t.title)}**: ${cell(t.description)} | ${t.items.join(', ')} |`);
   return out.join('\n');
 }
 

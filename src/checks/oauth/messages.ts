@@ -113,7 +113,11 @@ export const messages = {
   },
 
   // Sub-proofs that cannot run: a note when payready chose them, a failed assertion when the suite listed them in `prove`.
-  notProven: { status: ['pass', 'warn', 'fail'], text: '{proof} not proven: {why}' },
+  notProven: {
+    status: ['pass', 'warn', 'fail'],
+    text: '{proof} not proven: {why}',
+    fix: 'Fix what the reason names on the authorization server, or give the sub-proof what it needs.',
+  },
   notApplicable: {
     status: 'fail',
     text: '{proof} cannot be proven: {why}',
@@ -294,6 +298,7 @@ export const messages = {
   scopeNeedsDeniedScope: {
     status: ['pass', 'warn', 'fail'],
     text: 'the scope probe needs deniedScope (a scope this client lacks): {why}, so payready cannot pick a scope name the server surely does not know',
+    fix: 'Set `deniedScope:` to a scope the server knows and this client may not have, or publish `scopes_supported` in the server metadata.',
   },
   scopeNotRefused: {
     status: 'fail',
