@@ -2,7 +2,7 @@
 export const meta = {
   name: 'port',
   title: 'Ports',
-  description: 'Name resolution (all addresses), TCP reachability and connect latency of 443 and every declared port.',
+  description: 'Name resolution (all addresses), TCP reachability and connect latency of every declared port (443 by default).',
   // Reachability of 443 and the declared ports; a TCP connect measures no bandwidth (1.2.a).
   items: ['1.2.b'],
   schema: {
