@@ -1,4 +1,4 @@
-/** Exit codes, in one place (README documents them). */
+/** Exit codes, in one place (docs/commands.md documents them). */
 export const EXIT = {
   /** READY (or READY WITH WAIVERS), or a command that succeeded. */
   ok: 0,

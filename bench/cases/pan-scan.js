@@ -1,4 +1,4 @@
-// Budget: pan-scan reads plain log files at >= 100 MB/s (README, Performance). Measured over a generated
+// Budget: pan-scan reads plain log files at >= 100 MB/s (docs/performance.md). Measured over a generated
 // 500 MB log in bench/.work/ (never committed), side by side with `grep -cE` for a 16-digit
 // pattern on the same file, whole process each, interleaved; plus payready's own scan-only
 // figure from the report and the peak RSS of one run (constant memory: it must not grow with

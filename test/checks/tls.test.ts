@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,32 +15,38 @@ describe('tls check against the real sandbox', () => {
       name: 'the sandbox: TLS 1.2 and 1.3 only, strong suites, trusted chain, plain HTTP redirects',
       params: { ...api, httpsOnly: true, httpPort: '${target.httpPort}' },
       status: 'pass',
-      summary: /^127\.0\.0\.1:\d+: TLS 1\.2, TLS 1\.3 only; TLS_AES_256_GCM_SHA384 with X25519, no weak suites; chain trusted, ec prime256v1 ecdsa-with-SHA256, 89 days to expiry; plain HTTP redirects to https$/,
+      message: 'secure',
+      data: { parts: 'TLS 1.2, TLS 1.3 only; TLS_AES_256_GCM_SHA384 with X25519, no weak suites; chain trusted, ec prime256v1 ecdsa-with-SHA256, 89 days to expiry; plain HTTP redirects to https' },
     },
-    { name: 'fault legacy-tls: TLS 1.0 and 1.1 accepted', faults: ['legacy-tls'], params: api, status: 'fail', summary: /^TLS 1\.0 and TLS 1\.1 accepted on 127\.0\.0\.1:\d+: disable TLS 1\.0 and TLS 1\.1 \(accept TLS 1\.2 and newer only\)$/ },
+    { name: 'fault legacy-tls: TLS 1.0 and 1.1 accepted', faults: ['legacy-tls'], params: api, status: 'fail', message: 'weak', data: { firstId: 'legacyVersions', more: '' }, summary: /^TLS 1\.0 and TLS 1\.1 accepted on 127\.0\.0\.1:\d+: disable TLS 1\.0 and TLS 1\.1 \(accept TLS 1\.2 and newer only\)$/ },
     {
       name: 'fault weak-cipher: NULL and anonymous suites found by the hand-made ClientHello',
       faults: ['weak-cipher'],
       params: api,
       status: 'fail',
+      message: 'weak',
+      data: { firstId: 'weakCiphers', more: '' },
+      // The words are the point: the classes and suites the hand-made ClientHello got accepted.
       summary: /^127\.0\.0\.1:\d+ accepts NULL and anonymous cipher suites \(ECDHE-ECDSA-NULL-SHA: no encryption; AECDH-[\w-]+: no server authentication\): remove them from the server's cipher list$/,
     },
-    { name: 'fault expired-cert: names the expiry date', faults: ['expired-cert'], params: api, status: 'fail', summary: /^the certificate of 127\.0\.0\.1:\d+ expired on \d{4}-\d\d-\d\d: renew it$/ },
-    { name: 'fault wrong-host-cert: names what the certificate is for', faults: ['wrong-host-cert'], params: api, status: 'fail', summary: /^the certificate of 127\.0\.0\.1:\d+ is for DNS:api\.example\.com, not 127\.0\.0\.1: issue it for 127\.0\.0\.1$/ },
+    { name: 'fault expired-cert: names the expiry date', faults: ['expired-cert'], params: api, status: 'fail', message: 'weak', data: { firstId: 'expired', more: '' }, summary: /^the certificate of 127\.0\.0\.1:\d+ expired on \d{4}-\d\d-\d\d: renew it$/ },
+    { name: 'fault wrong-host-cert: names what the certificate is for', faults: ['wrong-host-cert'], params: api, status: 'fail', message: 'weak', data: { firstId: 'wrongHost', more: '' }, summary: /^the certificate of 127\.0\.0\.1:\d+ is for DNS:api\.example\.com, not 127\.0\.0\.1: issue it for 127\.0\.0\.1$/ },
     {
       name: 'fault plain-http: the plain port answers instead of redirecting',
       faults: ['plain-http'],
       params: { ...api, verify: ['protocols'], httpsOnly: true, httpPort: '${target.httpPort}' },
       status: 'fail',
+      message: 'weak',
+      data: { firstId: 'plainHttp', more: '' },
       summary: /^plain HTTP on 127\.0\.0\.1:(\d+) answered 404 instead of redirecting to https: redirect every http:\/\/ request to https:\/\/ or close port \1$/,
     },
-    { name: 'a certificate valid for fewer days than required fails', params: { ...api, minDaysToExpiry: 100 }, status: 'fail', summary: /expires in 89 days \(\d{4}-\d\d-\d\d\), under the 100 required: renew it$/ },
-    { name: 'verify: certificate ignores the protocols (legacy-tls)', faults: ['legacy-tls'], params: { ...api, verify: ['certificate'] }, status: 'pass', summary: /^127\.0\.0\.1:\d+: chain trusted, ec prime256v1 ecdsa-with-SHA256, 89 days to expiry$/ },
-    { name: 'verify: protocols and ciphers ignore the certificate (expired-cert)', faults: ['expired-cert'], params: { ...api, verify: ['protocols', 'ciphers'] }, status: 'pass', summary: /^127\.0\.0\.1:\d+: TLS 1\.2, TLS 1\.3 only; /},
-    { name: 'a servername the certificate names passes', params: { ...api, servername: 'localhost', verify: ['certificate'] }, status: 'pass', summary: /chain trusted/ },
-    { name: 'a servername the certificate does not name fails', params: { ...api, servername: 'pay.example.org', verify: ['certificate'] }, status: 'fail', summary: /is for IP Address:127\.0\.0\.1, IP Address:0:0:0:0:0:0:0:1, DNS:localhost, not pay\.example\.org/ },
-    { name: 'fault down: error, refused connection', faults: ['down'], params: api, status: 'error', summary: /^127\.0\.0\.1:\d+: connection refused by 127\.0\.0\.1:\d+$/ },
-    { name: 'a ca file that does not exist is an error', params: { ...api, ca: 'no-such-ca.pem' }, status: 'error', summary: /cannot read the ca file no-such-ca\.pem: no such file/ },
+    { name: 'a certificate valid for fewer days than required fails', params: { ...api, minDaysToExpiry: 100 }, status: 'fail', message: 'weak', data: { firstId: 'expiresSoon' }, summary: /expires in 89 days \(\d{4}-\d\d-\d\d\), under the 100 required: renew it$/ },
+    { name: 'verify: certificate ignores the protocols (legacy-tls)', faults: ['legacy-tls'], params: { ...api, verify: ['certificate'] }, status: 'pass', message: 'secure', data: { parts: 'chain trusted, ec prime256v1 ecdsa-with-SHA256, 89 days to expiry' } },
+    { name: 'verify: protocols and ciphers ignore the certificate (expired-cert)', faults: ['expired-cert'], params: { ...api, verify: ['protocols', 'ciphers'] }, status: 'pass', message: 'secure', data: { parts: 'TLS 1.2, TLS 1.3 only; TLS_AES_256_GCM_SHA384 with X25519, no weak suites' } },
+    { name: 'a servername the certificate names passes', params: { ...api, servername: 'localhost', verify: ['certificate'] }, status: 'pass', message: 'secure', data: { parts: 'chain trusted, ec prime256v1 ecdsa-with-SHA256, 89 days to expiry' } },
+    { name: 'a servername the certificate does not name fails', params: { ...api, servername: 'pay.example.org', verify: ['certificate'] }, status: 'fail', message: 'weak', data: { firstId: 'wrongHost', more: '' }, summary: /is for IP Address:127\.0\.0\.1, IP Address:0:0:0:0:0:0:0:1, DNS:localhost, not pay\.example\.org/ },
+    { name: 'fault down: error, refused connection', faults: ['down'], params: api, status: 'error', message: 'unreachable', summary: /^127\.0\.0\.1:\d+: connection refused by 127\.0\.0\.1:\d+$/ },
+    { name: 'a ca file that does not exist is an error', params: { ...api, ca: 'no-such-ca.pem' }, status: 'error', message: 'caUnreadable', data: { file: 'no-such-ca.pem' }, summary: /cannot read the ca file no-such-ca\.pem: no such file/ },
   ];
   checkTable('tls', cases);
 
@@ -51,9 +57,12 @@ describe('tls check against the real sandbox', () => {
       symlinkSync('/dev/zero', join(dir, 'zero.pem'));
       for (const [file, reason] of [['missing.pem', 'no such file'], ['fifo.pem', 'it is a FIFO (named pipe); payready reads regular files only'], ['zero.pem', 'it is a character device; payready reads regular files only']]) {
         const { outcome } = await runCheck('tls', { ...api, verify: ['certificate'], ca: join(dir, file!) });
-        expect(outcome).toMatchObject({ status: 'error', cause: 'setup' });
+        expect(outcome).toMatchObject({ status: 'error', cause: 'setup', message: { id: 'caUnreadable', data: { file: join(dir, file!) } } });
         expect(outcome.summary).toContain(`cannot read the ca file ${join(dir, file!)}: ${reason}`);
       }
+      writeFileSync(join(dir, 'der.pem'), Buffer.from([0x30, 0x82, 0x01, 0x0a]));
+      const notPem = await runCheck('tls', { ...api, verify: ['certificate'], ca: join(dir, 'der.pem') });
+      expect(notPem.outcome).toMatchObject({ status: 'error', cause: 'setup', message: { id: 'caNotPem', data: { file: join(dir, 'der.pem') } } });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -62,11 +71,13 @@ describe('tls check against the real sandbox', () => {
   it('without the sandbox CA the chain is not trusted; `ca:` adds it; insecure turns the failure into a warning', async () => {
     const untrusted = await runCheck('tls', { ...api, verify: ['certificate'] }, { target: { ca: undefined } });
     expect(untrusted.outcome.status).toBe('fail');
+    expect(untrusted.outcome.message).toMatchObject({ id: 'weak', data: { firstId: 'chainUntrusted' } });
     expect(untrusted.outcome.summary).toMatch(/^the certificate chain of 127\.0\.0\.1:\d+ is not trusted \(missing intermediate or unknown CA, UNABLE_TO_VERIFY_LEAF_SIGNATURE\)/);
     const withCa = await runCheck('tls', { ...api, verify: ['certificate'], ca: '${target.caFile}' }, { target: { ca: undefined } });
     expect(withCa.outcome.status, withCa.outcome.summary).toBe('pass');
     const insecure = await runCheck('tls', { ...api, verify: ['certificate'] }, { target: { ca: undefined, insecure: true } });
     expect(insecure.outcome.status).toBe('warn');
+    expect(insecure.outcome.message).toMatchObject({ id: 'chainUntrustedInsecure', data: { reason: 'missing intermediate or unknown CA, UNABLE_TO_VERIFY_LEAF_SIGNATURE' } });
     expect(insecure.outcome.summary).toMatch(/\(the environment has insecure: true\)$/);
   });
 

@@ -172,6 +172,7 @@ describe('the http check reports what the redirect policy did', () => {
   it('passes, naming the headers not sent to the other origin, in the summary and the transcript', async () => {
     const { outcome } = await runCheck('http', { url: `${origin.a}/start?to=b`, headers: { Authorization: 'Bearer token-that-stays-home-1', 'X-Api-Key': 'api-key-that-stays-home-3' }, followRedirects: 2, expect: { status: 200 } });
     expect(outcome.status).toBe('pass');
+    expect(outcome.message).toMatchObject({ id: 'answered', data: { withheld: ` (redirected to another origin, so authorization, x-api-key were not sent to ${origin.b})` } });
     expect(outcome.summary).toBe(`GET /start?… -> 200 in ${/in ([\d.]+) ms/.exec(outcome.summary)?.[1]} ms (redirected to another origin, so authorization, x-api-key were not sent to ${origin.b})`);
     const transcript = String(outcome.artifacts?.[0]?.data);
     expect(transcript).toContain(`* followed a redirect to ${origin.b}/landing`);
@@ -182,6 +183,7 @@ describe('the http check reports what the redirect policy did', () => {
   it('fails on a redirect from https to http, without following it', async () => {
     const { outcome } = await runCheck('http', { url: `${origin.s}/start?to=b`, headers: { Authorization: 'Bearer token-that-stays-home-1' }, followRedirects: 2 }, { target: { ca: [caPem] } });
     expect(outcome.status).toBe('fail');
+    expect(outcome.message).toMatchObject({ id: 'downgraded', data: { status: 302, location: `${origin.b}/landing` } });
     expect(outcome.summary).toMatch(new RegExp(`^GET /start\\?…: 302 redirect to ${origin.b}/landing not followed: it leads from https to plain HTTP`));
     expect(outcome.assertions).toEqual([expect.objectContaining({ name: 'redirect', expected: 'https', actual: 'http', passed: false })]);
     expect(received.b).toEqual([]);
@@ -190,6 +192,7 @@ describe('the http check reports what the redirect policy did', () => {
   it('is an error when a POST body would have to go to another origin', async () => {
     const { outcome } = await runCheck('http', { method: 'POST', url: `${origin.a}/pay?to=b&status=308`, json: { amount: 1000 }, followRedirects: 2 });
     expect(outcome.status).toBe('error');
+    expect(outcome.message).toMatchObject({ id: 'offOrigin', data: { status: 308 } });
     expect(outcome.summary).toMatch(/: 308 redirect to .* not followed: it would re-send the POST request body to another origin/);
     expect(received.b).toEqual([]);
   });

@@ -26,6 +26,8 @@ function suiteOf(checks: CheckSpec[]): Suite {
  */
 const leaky: CheckType<{ say: string; reveal?: boolean }> = {
   name: 'leaky',
+  title: 'Test type leaky',
+  messages: {},
   description: 'test type',
   items: ['1.1.a'],
   schema: { type: 'object' },

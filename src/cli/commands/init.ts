@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
-import type { Interface } from 'node:readline/promises';
 import type { RegisterCommand } from './index.js';
 import { EXIT, type UsageError } from '../../errors.js';
 import { usageError, usageText } from '../messages.js';
