@@ -6,12 +6,12 @@
  * Type-only imports count (`tsPreCompilationDeps`): a type borrowed from another folder couples the
  * two as surely as a value does.
  *
- * Files directly in src/ (text.ts, sleep.ts, money.ts, errors.ts, paths.ts, guidelines.ts, docs.ts)
+ * Files directly in src/ (text.ts, sleep.ts, money.ts, errors.ts, paths.ts, files.ts, guidelines.ts)
  * belong to no folder. The rules below name folders, so they allow those files wherever they are not
  * excluded explicitly (net and model exclude them). The folder-cycle rule cannot see through them
  * either (dependency-cruiser counts them in the folder `src`, which holds every folder): keep them
- * leaves that import nothing from src/ but each other, as they are today; docs.ts (the README
- * generator) is the one top-level exception, and imports only downwards.
+ * leaves that import nothing from src/ but each other, as they are. The docs generator, which imports from
+ * every part, lives outside src/ (scripts/docs/) and is not shipped.
  *
  * @type {import('dependency-cruiser').IConfiguration}
  */
@@ -81,6 +81,17 @@ export default {
       severity: 'error',
       from: { path: '^src/model/' },
       to: { pathNot: '^src/model/' },
+    },
+    {
+      name: 'redaction-only-at-the-exit',
+      comment:
+        'redaction-only-at-the-exit: only the run\'s exit (src/runner/exit.ts) uses the redactor (src/evidence/redact.ts). ' +
+        'Everything a run shows or writes (events, debug lines, artifacts, the report, interaction-log lines, rendered reports, ' +
+        'bundle files) leaves through the exit already redacted, so writers redact nothing themselves and no output can be missed ' +
+        'by a place that forgot to. Route the data through RunExit instead of importing the redactor.',
+      severity: 'error',
+      from: { pathNot: '^src/(runner/exit|evidence/redact)\\.ts$' },
+      to: { path: '^src/evidence/redact\\.ts$' },
     },
     {
       name: 'no-folder-cycle',

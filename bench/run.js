@@ -1,4 +1,4 @@
-// `npm run bench`: measures payready against its budgets (README, Performance) and named peers, side by
+// `npm run bench`: measures payready against its budgets (docs/performance.md) and named peers, side by
 // side in one run, and writes bench/results.json. Never gate tests on wall time: this is where
 // speed is measured. `node bench/run.js startup validate` runs selected cases.
 import { writeFileSync, readdirSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Budgets (README, Performance): the `bandwidth` check measures >= 0.9x what curl measures on the same
+// Budgets (docs/performance.md): the `bandwidth` check measures >= 0.9x what curl measures on the same
 // endpoint, and its peak RSS stays under 150 MB while moving 1 GiB. The sandbox runs in its own
 // process; curl and the check download the same /speed/down URL, interleaved, twice:
 // - over a simulated 200 Mbps link (`mbps=200`): the network is the bottleneck, so the ratio shows

@@ -1,6 +1,6 @@
 // The cost of certification evidence: `payready demo` with and without `--evidence` (the signed
 // bundle with every report format), side by side, and `payready verify` of that bundle against
-// `tar tzf` listing the same file. The demo budget (README, Performance: under 5 s for every check type but
+// `tar tzf` listing the same file. The demo budget (docs/performance.md: under 5 s for every check type but
 // `ui`) applies to both runs, so both skip the browser check.
 import { join } from 'node:path';
 import { BIN, WORK, interleave, round } from '../lib.js';

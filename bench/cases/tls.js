@@ -1,4 +1,4 @@
-// Budget (README, Performance): the `tls` check's full protocol, cipher and chain probe of one host takes
+// Budget (docs/performance.md): the `tls` check's full protocol, cipher and chain probe of one host takes
 // under 0.3 s on loopback, with the same protocol verdicts as testssl.sh (Debian package
 // `testssl.sh`). Both tools probe the same sandbox processes: one as shipped (TLS 1.2 + 1.3) and
 // one with the legacy-tls fault (TLS 1.0 to 1.3).

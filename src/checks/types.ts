@@ -1,5 +1,4 @@
 import type { HttpClient } from '../net/http.js';
-import type { Redactor } from '../evidence/redact.js';
 import type { InteractionLog } from '../model/interactions.js';
 import type { Outcome, ProgressUpdate } from '../model/outcome.js';
 import type { Messages } from '../model/messages.js';
@@ -24,7 +23,7 @@ export interface Target {
   fields: Record<string, unknown>;
 }
 
-/** Debug log of a check; lines are redacted and only shown with `--verbose`. */
+/** Debug log of a check; lines leave through the run's exit (redacted) and are only shown with `--verbose`. */
 export interface CheckLog {
   debug(message: string): void;
 }
@@ -55,8 +54,6 @@ export interface CheckContext {
   allowLive: boolean;
   /** Largest amount (minor units) a money-moving check may use against a live target. */
   liveMaxAmount?: number;
-  /** The run's redactor (read-only use: checks hand secrets back through `Outcome.secrets`). */
-  redact: Redactor;
   /** Every API interaction recorded so far in this run. */
   interactions: InteractionLog;
   /** Clock. */
@@ -87,14 +84,14 @@ export interface CheckType<P = Record<string, unknown>> {
   /** Registry key; equals the folder name in `src/checks/`. */
   name: string;
   /** A few words naming what the type checks, e.g. `Security headers` (the title of its doc page). */
-  title?: string;
+  title: string;
   /** One line on what the type proves. */
   description: string;
   /**
    * Every summary and finding message the type can produce (id -> status, template, fix). Results
    * carry the id and its data (`Outcome.message`); the type's doc page lists them with their fixes.
    */
-  messages?: Messages;
+  messages: Messages;
   /**
    * Guideline items (ids from src/guidelines.ts, e.g. `2.1.a`) a check of this type can evidence.
    * A check proves only these: its `proves:` may name no other, and without `proves:` it proves
@@ -137,11 +134,6 @@ export type ParamsOf<S extends JSONSchema> = FromSchema<S>;
  * Defines a check type: its metadata, messages table and `run`, whose parameters are typed from the
  * schema (`run.ts` declares `type Params = ParamsOf<typeof meta.schema>`; write the schema `as const`).
  */
-export function defineCheck<P>(type: CheckType<P> & { title: string; messages: Messages }): CheckType<P> {
-  return type;
-}
-
-/** MIGRATION ONLY (removed when every type is a folder of the new shape): the old hand-typed form. */
-export function legacyCheck<P>(type: CheckType<P>): CheckType<P> {
+export function defineCheck<P>(type: CheckType<P>): CheckType<P> {
   return type;
 }

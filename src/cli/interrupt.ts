@@ -74,6 +74,7 @@ export function listenForInterrupt(options: InterruptOptions = {}): Interrupt {
       }
     }
     warn(`payready: ${why}: stopped without finishing${writers.size > 0 ? ' (the partial report is written)' : ''}\n`);
+    // Fire and forget: called from a signal handler; endProcess ends the process and never rejects.
     void exit(received, exitCodeFor(received));
   };
 

@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { EXIT, UsageError } from '../errors.js';
+import { usageError } from './messages.js';
 import type { Interrupt } from './interrupt.js';
 import { SuiteError, formatSuiteError } from '../suite/errors.js';
 
@@ -17,6 +18,8 @@ export interface Io {
   cwd: string;
   /** SIGINT/SIGTERM, caught since the process started. */
   interrupt: Interrupt;
+  /** Receives every error the CLI prints, before it is printed (tests match a usage error's id, not its words). */
+  errors?: (error: unknown) => void;
 }
 
 /**
@@ -25,6 +28,7 @@ export interface Io {
  * PAYREADY_DEBUG=1), never a raw trace.
  */
 export function renderError(err: unknown, io: Io): number {
+  io.errors?.(err);
   if (err instanceof SuiteError) {
     io.stderr.write(formatSuiteError(err));
     return EXIT.usage;
@@ -49,7 +53,7 @@ export function collect(value: string, previous: string[] = []): string[] {
 export function positiveInt(name: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got "${value}"`);
+    if (!Number.isInteger(n) || n < 1) throw usageError('notPositiveInteger', { option: name, value });
     return n;
   };
 }
@@ -62,7 +66,7 @@ export function byteSize(name: string): (value: string) => number {
     const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
     const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'x'];
     const bytes = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : NaN;
-    if (!(bytes >= 1 && Number.isSafeInteger(bytes))) throw new UsageError(`${name} must be a size such as 10MB, 512KiB or a number of bytes, got "${value}"`);
+    if (!(bytes >= 1 && Number.isSafeInteger(bytes))) throw usageError('notSize', { option: name, value });
     return bytes;
   };
 }
@@ -71,7 +75,7 @@ export function byteSize(name: string): (value: string) => number {
 export function nonNegativeInt(name: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number of milliseconds, got "${value}"`);
+    if (!Number.isInteger(n) || n < 0) throw usageError('notMilliseconds', { option: name, value });
     return n;
   };
 }

@@ -6,7 +6,7 @@ import type { RunOutput } from '../runner/run.js';
 import type { Suite } from '../suite/types.js';
 import type { SigningKey } from '../evidence/sign.js';
 import { displayPath } from '../paths.js';
-import { UsageError } from '../errors.js';
+import { usageError } from './messages.js';
 import type { Io } from './io.js';
 
 /** Said in every report when the bundle is signed with a key made for the run. */
@@ -43,7 +43,7 @@ export async function writeOutputs(plan: OutputPlan, io: Io): Promise<{ reports:
   const render = async (name: string): Promise<string> => {
     let text = rendered.get(name);
     if (text === undefined) {
-      text = output.redactor.redact((await reporters.loadReporter(name)).render(output.report, context));
+      text = output.exit.text((await reporters.loadReporter(name)).render(output.report, context));
       rendered.set(name, text);
     }
     return text;
@@ -57,7 +57,7 @@ export async function writeOutputs(plan: OutputPlan, io: Io): Promise<{ reports:
     } catch (err) {
       const why = writers.outputProblem(err);
       if (why === undefined) throw err;
-      throw new UsageError(`cannot write ${path}: ${why}`);
+      throw usageError('fileUnwritable', { path, why });
     }
     return path === '-' ? 'standard output' : displayPath(target, io.cwd);
   };
@@ -69,11 +69,12 @@ export async function writeOutputs(plan: OutputPlan, io: Io): Promise<{ reports:
   }
   if (!evidence) return { reports: written };
 
-  const [{ buildBundle }, { coverageOf, registryTypeItems }] = await Promise.all([import('../evidence/bundle.js'), import('../suite/coverage.js')]);
+  const [{ buildBundle, hostFacts }, { coverageOf, registryTypeItems }] = await Promise.all([import('../evidence/bundle.js'), import('../suite/coverage.js')]);
   const reports = await Promise.all(
     reporters.reporterNames.map(async (name) => ({ name: (await reporters.loadReporter(name)).defaultFile, text: await render(name), mediaType: MEDIA_TYPES[name] ?? 'text/plain' })),
   );
-  const { bytes } = await buildBundle({
+  // Every file and every fact of the bundle passes through the run's exit, at the end of the run.
+  const parts = output.exit.bundle({
     report: output.report,
     reports,
     interactions: await plan.interactions(),
@@ -81,7 +82,8 @@ export async function writeOutputs(plan: OutputPlan, io: Io): Promise<{ reports:
     suiteSource: { name: basename(plan.suite.path), bytes: await readRegularFile(plan.suite.path, MAX_SUITE_BYTES) },
     extra: [{ name: 'coverage.json', text: `${JSON.stringify(coverageOf(plan.suite, await registryTypeItems(plan.suite.checks)), null, 2)}\n`, mediaType: 'application/json' }],
     key: evidence.key,
-    redactor: output.redactor,
+    host: hostFacts(),
   });
+  const { bytes } = await buildBundle(parts);
   return { reports: written, bundle: await write(evidence.path, bytes) };
 }

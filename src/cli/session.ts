@@ -1,5 +1,6 @@
 import { isAbsolute, resolve, join } from 'node:path';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT } from '../errors.js';
+import { usageError, type UsageId } from './messages.js';
 import { VERSION, displayPath } from '../paths.js';
 import type { FailOn } from '../model/report.js';
 import type { RunOutput } from '../runner/run.js';
@@ -53,13 +54,12 @@ export interface SessionOptions {
  * the exit code: 0 ready, 1 not ready, 130/143 interrupted.
  */
 export async function runSession(options: SessionOptions, io: Io): Promise<number> {
-  const [{ loadSuite }, { resolveEnvironment }, { runSuite }, { TerminalReporter, isLiveTerminal }, { InteractionLog }, { Redactor }, reporters, writers, { writeOutputs }, { blockedOnlyBySetup }] = await Promise.all([
+  const [{ loadSuite }, { resolveEnvironment }, { runSuite, RunExit }, { TerminalReporter, isLiveTerminal }, { InteractionLog }, reporters, writers, { writeOutputs }, { blockedOnlyBySetup }] = await Promise.all([
     import('../suite/load.js'),
     import('../suite/resolve.js'),
     import('../runner/run.js'),
     import('../reporters/terminal.js'),
     import('../model/interactions.js'),
-    import('../evidence/redact.js'),
     import('../reporters/index.js'),
     import('../evidence/write.js'),
     import('./outputs.js'),
@@ -73,19 +73,20 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
       return { name, path: path ?? join(options.outDir, reporter.defaultFile), reporter };
     }),
   );
-  if (options.signKeyPath && !options.evidencePath) throw new UsageError('--sign-key signs an evidence bundle: add --evidence PATH.tar.gz');
+  if (options.signKeyPath && !options.evidencePath) throw usageError('signKeyWithoutEvidence');
   // Before anything loads or starts: a folder that cannot exist (under a file, under /proc) is a usage error at once.
   const outDir = resolve(io.cwd, options.outDir);
-  await asUsage(() => writers.ensureDir(outDir, (p) => displayPath(p, io.cwd)), `cannot create --out ${options.outDir}`, writers.outputProblem);
+  await asUsage(() => writers.ensureDir(outDir, (p) => displayPath(p, io.cwd)), 'outUnusable', options.outDir, writers.outputProblem);
   const signingKey = options.evidencePath ? await loadSigningKey(options.signKeyPath, io) : undefined;
   const suite = await loadSuite(options.suiteFile, { env: io.env, ...(options.env ? { environment: options.env } : {}), cwd: io.cwd, ...(options.suiteDisplay ? { displayName: options.suiteDisplay } : {}) });
   const envName = options.env ?? suite.defaultEnvironment;
   const environment = suite.environments[envName];
   if (!environment) {
-    throw new UsageError(`suite ${suite.file} has no environment "${envName}"${didYouMean(envName, Object.keys(suite.environments))}`, `environments in this suite: ${Object.keys(suite.environments).join(', ')}`);
+    throw usageError('unknownEnvironment', { suite: suite.file, environment: envName, suggestion: didYouMean(envName, Object.keys(suite.environments)), environments: Object.keys(suite.environments).join(', ') });
   }
+  await checkFaults(options.faults);
   if (options.faults.length > 0 && !environment.embedded) {
-    throw new UsageError(`--fault only applies to the embedded sandbox, and environment "${envName}" is not embedded`);
+    throw usageError('faultNotEmbedded', { environment: envName });
   }
 
   const interrupt = io.interrupt;
@@ -111,18 +112,19 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     }
     const { target, secrets } = await resolveEnvironment(suite, envName, { env, ...(sandbox ? { embeddedFields: sandbox.targetFields() } : {}) });
 
-    const redactor = new Redactor();
+    // Everything the run shows or writes leaves through this exit, redacted (src/runner/exit.ts).
+    const exit = new RunExit();
     // Declared secrets are redacted even when no check uses them: attestation evidence may quote them.
-    for (const spec of Object.values(suite.secrets)) if ('env' in spec) redactor.add(env[spec.env]);
+    for (const spec of Object.values(suite.secrets)) if ('env' in spec) exit.learn(env[spec.env]);
     if (environment.embedded) {
-      redactor.add(env.PAYREADY_CLIENT_SECRET);
-      redactor.add(env.PAYREADY_EXPIRED_TOKEN);
+      exit.learn(env.PAYREADY_CLIENT_SECRET);
+      exit.learn(env.PAYREADY_EXPIRED_TOKEN);
     }
     const interactions = new InteractionLog();
     const logPath = options.logPath === '-' ? '-' : resolve(io.cwd, options.logPath ?? join(options.outDir, 'interactions.jsonl'));
-    const logShown = `cannot write --log ${options.logPath ?? displayPath(logPath, io.cwd)}`;
-    const log = await asUsage(() => writers.openJsonl(logPath, redactor, { spoolDir: outDir, std: io, show: (p) => displayPath(p, io.cwd) }), logShown, writers.outputProblem);
-    interactions.pipe((entry) => log.write(entry));
+    const logShown = options.logPath ?? displayPath(logPath, io.cwd);
+    const log = await asUsage(() => writers.openJsonl(logPath, { spoolDir: outDir, std: io, show: (p) => displayPath(p, io.cwd) }), 'logUnwritable', logShown, writers.outputProblem);
+    interactions.pipe(exit.interactionLines((line) => log.write(line)));
 
     const terminal = options.quiet ? undefined : new TerminalReporter({ stream: io.stdout, env: io.env, verbose: options.verbose });
     await terminal?.prepare();
@@ -136,7 +138,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
       if (run) {
         for (const { path, reporter } of requested) {
           try {
-            writers.writeFileAtomicSync(resolve(io.cwd, path), run.redactor.redact(reporter.render(run.report, { interactions: run.interactions, artifacts: run.artifacts })));
+            writers.writeFileAtomicSync(resolve(io.cwd, path), run.exit.text(reporter.render(run.report, { interactions: run.interactions, artifacts: run.artifacts })));
           } catch {
             // one report that cannot be written does not stop the others
           }
@@ -162,7 +164,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
           signal: interrupt.signal,
           listeners: terminal ? [terminal] : [],
           toolVersion: VERSION,
-          redactor,
+          exit,
           interactions,
           snapshot: (snapshot) => {
             current = snapshot;
@@ -182,7 +184,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     let written: Awaited<ReturnType<typeof writeOutputs>>;
     try {
       // A log that cannot be delivered (a FIFO nobody reads any more) must not cost the reports: they are written first.
-      const committed = asUsage(() => log.commit(), logShown, writers.outputProblem).then(
+      const committed = asUsage(() => log.commit(), 'logUnwritable', logShown, writers.outputProblem).then(
         () => undefined,
         (error: unknown) => error,
       );
@@ -200,7 +202,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     if (io.env.GITHUB_ACTIONS === 'true') {
       const { renderAnnotations } = await import('../reporters/github.js');
       const locations = new Map(isAbsolute(suite.file) ? [] : suite.checks.map((c) => [c.id, { file: suite.file, line: c.location.line }]));
-      io.stdout.write(renderAnnotations(output.report, locations));
+      io.stdout.write(output.exit.text(renderAnnotations(output.report, locations)));
     }
 
     if (interrupt.received) return interrupt.received === 'SIGTERM' ? EXIT.sigterm : interrupt.received === 'SIGHUP' ? EXIT.sighup : EXIT.sigint;
@@ -212,14 +214,26 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
   }
 }
 
-/** Runs `work`; a file-system problem `describe` can word becomes a usage error starting with `what`. */
-async function asUsage<T>(work: () => Promise<T>, what: string, describe: (error: unknown) => string | undefined): Promise<T> {
+/** Refuses a fault name the sandbox does not know, as a usage error with a suggestion (before anything starts). */
+export async function checkFaults(names: readonly string[]): Promise<void> {
+  if (names.length === 0) return;
+  const { UnknownFaultError, validateFaults } = await import('../sandbox/faults.js');
+  try {
+    validateFaults(names);
+  } catch (err) {
+    if (!(err instanceof UnknownFaultError)) throw err;
+    throw usageError('unknownFault', { fault: err.fault, suggestion: err.suggestion ? ` (did you mean "${err.suggestion}"?)` : '', faults: err.validNames.join(', ') });
+  }
+}
+
+/** Runs `work`; a file-system problem `describe` can word becomes the usage error `id` about `path`. */
+async function asUsage<T>(work: () => Promise<T>, id: UsageId, path: string, describe: (error: unknown) => string | undefined): Promise<T> {
   try {
     return await work();
   } catch (error) {
     const why = describe(error);
     if (why === undefined) throw error;
-    throw new UsageError(`${what}: ${why}`);
+    throw usageError(id, { path, why });
   }
 }
 
@@ -233,9 +247,9 @@ export function parseReporters(specs: string[], known: readonly string[]): { nam
     const [name = '', path] = spec.split(/=(.*)/s, 2);
     if (name === 'terminal') continue;
     if (!known.includes(name)) {
-      throw new UsageError(`unknown reporter "${name}"${didYouMean(name, known)}`, `reporters: terminal (always on), ${known.join(', ')}; write --reporter NAME or --reporter NAME=PATH`);
+      throw usageError('unknownReporter', { name, suggestion: didYouMean(name, known), reporters: known.join(', ') });
     }
-    if (chosen.has(name)) throw new UsageError(`reporter "${name}" given twice; each format is written once`);
+    if (chosen.has(name)) throw usageError('reporterTwice', { name });
     chosen.set(name, path || undefined);
   }
   if (!chosen.has('json')) chosen.set('json', undefined);
@@ -250,13 +264,13 @@ async function loadSigningKey(path: string | undefined, io: Io): Promise<Signing
   try {
     pem = await readRegularFile(resolve(io.cwd, path), FILE_LIMITS.key);
   } catch (err) {
-    if (err instanceof FileReadError) throw new UsageError(`cannot read --sign-key ${path}: ${err.message}`);
+    if (err instanceof FileReadError) throw usageError('signKeyUnreadable', { path, why: err.message });
     throw err;
   }
   try {
     return privateKeyFromPem(pem, io.env.PAYREADY_SIGN_KEY_PASSPHRASE);
   } catch (err) {
-    if (err instanceof KeyError) throw new UsageError(`--sign-key ${path}: ${err.message}`, 'create a key with: openssl genpkey -algorithm ed25519 -out payready-sign.pem');
+    if (err instanceof KeyError) throw usageError('signKeyInvalid', { path, why: err.message });
     throw err;
   }
 }

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
 import type { Artifact } from '../model/outcome.js';
 import type { Report } from '../model/report.js';
-import type { Redactor } from './redact.js';
 import { fingerprint, publicKeyPem, signBytes, type SigningKey } from './sign.js';
 import { packTarGz, unsafePath, type TarFile } from './tar.js';
 
@@ -82,9 +81,9 @@ export interface BundleInput {
   report: Report;
   /** Rendered reports by file name, e.g. `report.json`, `junit.xml`. */
   reports: { name: string; text: string; mediaType: string }[];
-  /** The interaction log as written (JSONL, already redacted). */
+  /** The interaction log as written (JSONL). */
   interactions: Buffer;
-  /** Artifacts per check id (text already redacted). */
+  /** Artifacts per check id. */
   artifacts: ReadonlyMap<string, readonly Artifact[]>;
   /** The suite file's bytes and base name, when it should travel with the bundle. */
   suiteSource?: { name: string; bytes: Buffer };
@@ -92,8 +91,6 @@ export interface BundleInput {
   extra?: { name: string; text: string; mediaType: string }[];
   /** Signing key. */
   key: SigningKey;
-  /** Redactor every text file passes through once more before it is packed. */
-  redactor: Redactor;
   /** Host facts (default: this machine). */
   host?: HostFacts;
 }
@@ -107,19 +104,23 @@ export function hostFacts(): HostFacts {
  * Builds the evidence bundle: every file hashed into `manifest.json`, the manifest signed with
  * Ed25519, all packed as a reproducible .tar.gz. Returns the bytes (the caller writes them
  * atomically) and the manifest.
+ *
+ * Packs what it is given: a run's bundle parts pass through the run's exit first
+ * (`RunExit.bundle` in src/runner/exit.ts), which redacts every file and every fact the manifest
+ * is made of.
  */
 export async function buildBundle(input: BundleInput): Promise<{ bytes: Buffer; manifest: Manifest }> {
   const files: (TarFile & { mediaType: string })[] = [];
   const used = new Set<string>([MANIFEST, SIGNATURE, PUBLIC_KEY]);
   const add = (path: string, data: string | Uint8Array, mediaType: string): string => {
     const unique = uniquePath(path, used);
-    files.push({ path: unique, data: typeof data === 'string' ? Buffer.from(input.redactor.redact(data)) : Buffer.from(data), mediaType });
+    files.push({ path: unique, data: Buffer.from(data), mediaType });
     return unique;
   };
   for (const r of input.reports) add(`reports/${r.name}`, r.text, r.mediaType);
-  add('interactions.jsonl', input.redactor.redact(input.interactions.toString('utf8')), 'application/jsonl');
+  add('interactions.jsonl', input.interactions, 'application/jsonl');
   let bundled: string | undefined;
-  if (input.suiteSource) bundled = add(`suite/${safeSegment(input.suiteSource.name)}`, input.suiteSource.bytes.toString('utf8'), 'application/yaml');
+  if (input.suiteSource) bundled = add(`suite/${safeSegment(input.suiteSource.name)}`, input.suiteSource.bytes, 'application/yaml');
   for (const e of input.extra ?? []) add(e.name, e.text, e.mediaType);
   for (const result of input.report.results) {
     for (const artifact of input.artifacts.get(result.id) ?? []) {
@@ -144,7 +145,7 @@ export async function buildBundle(input: BundleInput): Promise<{ bytes: Buffer; 
     signature: { algorithm: 'Ed25519', key: input.key.kind, publicKeySha256: fingerprint(input.key.privateKey) },
     files: files.map((f) => ({ path: f.path, sha256: sha256(f.data), bytes: f.data.length, mediaType: f.mediaType })),
   };
-  const manifestBytes = Buffer.from(input.redactor.redact(`${JSON.stringify(input.redactor.redactDeep(manifest), null, 2)}\n`));
+  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
   const signature = signBytes(manifestBytes, input.key.privateKey);
   const entries: TarFile[] = [
     { path: MANIFEST, data: manifestBytes },

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { MANIFEST, PUBLIC_KEY, SIGNATURE, sha256, type Manifest } from './bundle.js';
+import { MANIFEST, PUBLIC_KEY, SIGNATURE, type Manifest } from './bundle.js';
 import { KeyError, fingerprint, publicKeyFromPem, verifyBytes } from './sign.js';
 import { scanTarGz, unsafePath, type ScanResult } from './tar.js';
 import { ajvFor } from '../schema/ajv.js';

@@ -3,7 +3,6 @@ import { lstat, mkdir, open, readFile, realpath, rename, rm, stat, writeFile, ty
 import { dirname, basename, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import type { Redactor } from './redact.js';
 
 /*
  * Where outputs go. A report, log or bundle replaces a regular file atomically (a temporary file
@@ -171,10 +170,13 @@ export async function ensureDir(dir: string, show: (path: string) => string = (p
   }
 }
 
-/** A JSONL file written line by line (redacted) and put into place by `commit()`. */
+/** A JSONL file written line by line and put into place by `commit()`. */
 export interface JsonlWriter {
-  /** Appends one redacted line. */
-  write(entry: unknown): void;
+  /**
+   * Appends one line (without its line break). A run's lines come from its exit
+   * (`RunExit.interactionLines`), serialised and redacted: the writer writes what it is given.
+   */
+  write(line: string): void;
   /** Flushes and puts the log into place (a rename, or a copy to a device, FIFO or standard output). */
   commit(): Promise<void>;
   /** The committed log's bytes (for the evidence bundle), wherever it went. */
@@ -198,7 +200,7 @@ const JSONL_FLUSH_MS = 100;
  * device, FIFO or standard output is spooled in `spoolDir` (the run's output folder) and copied
  * there on commit.
  */
-export async function openJsonl(path: string, redactor: Redactor, options: { spoolDir?: string; std?: StdStreams; show?: (path: string) => string } = {}): Promise<JsonlWriter> {
+export async function openJsonl(path: string, options: { spoolDir?: string; std?: StdStreams; show?: (path: string) => string } = {}): Promise<JsonlWriter> {
   const place = await placeOutput(path, options.std, options.show);
   const spoolDir = place.kind === 'file' ? dirname(place.path) : options.spoolDir;
   if (!spoolDir) throw new OutputError('it is not a regular file, and there is no folder to keep the log in until the run ends');
@@ -224,9 +226,8 @@ export async function openJsonl(path: string, redactor: Redactor, options: { spo
       stream.end(() => resolve());
     });
   return {
-    write(entry) {
-      // Redacted before serialising (a secret JSON-escaped is another string), and the line once more.
-      pending += `${redactor.redact(JSON.stringify(redactor.redactDeep(entry)))}\n`;
+    write(line) {
+      pending += `${line}\n`;
       if (pending.length >= JSONL_BATCH) flush();
       // Still streamed: a line reaches the file within JSONL_FLUSH_MS; one write per request would cost more than the request.
       else timer ??= setTimeout(flush, JSONL_FLUSH_MS).unref();

@@ -1,4 +1,4 @@
-import type { CheckResult, Report } from '../model/report.js';
+import type { CheckResult } from '../model/report.js';
 import { GUIDELINE_SECTIONS } from '../guidelines.js';
 import { assertionText, clean, countsText, formatMeasurement, gateText, isBlocking, problemsFirst, sectionScoreText, sectionState, waiverText } from './common.js';
 import type { FileReporter } from './types.js';

@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, join, posix, sep } from 'node:path';
 import type { Finding } from '../model/outcome.js';
-import type { CheckResult, Report } from '../model/report.js';
+import type { CheckResult } from '../model/report.js';
 import { ruleInfo } from '../scan/catalog.js';
 import type { FileReporter } from './types.js';
 

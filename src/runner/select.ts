@@ -1,6 +1,6 @@
 import type { CheckSpec } from '../suite/types.js';
-import { UsageError } from '../errors.js';
 import { didYouMean } from '../text.js';
+import { selectionError } from './messages.js';
 
 /** Which checks a run includes (`--only`, `--tag`) and which it skips (`--skip`). */
 export interface Selection {
@@ -19,12 +19,12 @@ export interface Selection {
 export function selectChecks(checks: CheckSpec[], selection: Selection): { included: CheckSpec[]; skipped: Set<string> } {
   const byId = new Map(checks.map((c) => [c.id, c]));
   for (const id of [...(selection.only ?? []), ...(selection.skip ?? [])]) {
-    if (!byId.has(id)) throw new UsageError(`no check with id "${id}" in the suite${didYouMean(id, [...byId.keys()])}`);
+    if (!byId.has(id)) throw selectionError('unknownCheckId', { id, suggestion: didYouMean(id, [...byId.keys()]) });
   }
   if (selection.tags?.length) {
     const known = new Set(checks.flatMap((c) => c.tags));
     for (const tag of selection.tags) {
-      if (!known.has(tag)) throw new UsageError(`no check has tag "${tag}"${didYouMean(tag, [...known])}`);
+      if (!known.has(tag)) throw selectionError('unknownTag', { tag, suggestion: didYouMean(tag, [...known]) });
     }
   }
   let included = checks;

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { checkTable, runCheck, type CheckCase } from './harness.js';
-import { TEMPLATE_MARKER } from '../../src/checks/attestation/index.js';
+import { TEMPLATE_MARKER } from '../../src/checks/attestation/evidence.js';
 import { tempDir } from '../support/temp.js';
 
 // Frozen "today" so expiry cases do not drift with the calendar.
@@ -23,22 +23,29 @@ const sha = (text: string | Buffer): string => createHash('sha256').update(text)
 
 const base = { owner: 'ops@example.com', date: '2026-11-01', expires: '2027-11-01' };
 const cases: (CheckCase & { live?: boolean })[] = [
-  { name: 'present, pinned and current', params: { ...base, evidence: 'evidence/backup.md', sha256: sha(POLICY) }, status: 'pass', summary: /^evidence\/backup\.md attested by ops@example\.com on 2026-11-01, valid until 2027-11-01 \(337 days\)$/ },
-  { name: 'several files, each pinned', params: { ...base, evidence: [{ file: 'evidence/backup.md', sha256: sha(POLICY).toUpperCase() }, 'evidence/dr.md'] }, status: 'pass', summary: /evidence\/backup\.md, evidence\/dr\.md attested/ },
-  { name: 'missing file', params: { ...base, evidence: 'evidence/restore-test.md' }, status: 'fail', summary: /^evidence file evidence\/restore-test\.md is missing: add it or update the attestation$/ },
-  { name: 'changed since attested', params: { ...base, evidence: 'evidence/backup.md', sha256: sha('older text') }, status: 'fail', summary: /^evidence\/backup\.md changed since it was attested .*re-attest with its new sha256$/ },
-  { name: 'expired', params: { ...base, evidence: 'evidence/backup.md', date: '2025-11-01', expires: '2026-11-28' }, status: 'fail', summary: /^attestation by ops@example\.com expired on 2026-11-28: review the evidence and renew it$/ },
-  { name: 'expires within 30 days', params: { ...base, evidence: 'evidence/backup.md', expires: '2026-12-20' }, status: 'warn', summary: /^attestation by ops@example\.com expires in 21 days, on 2026-12-20: renew it before then$/ },
-  { name: 'expires today: still counts, with a warning', params: { ...base, evidence: 'evidence/backup.md', expires: '2026-11-29' }, status: 'warn', summary: /expires in 0 days/ },
-  { name: 'dated in the future', params: { ...base, evidence: 'evidence/backup.md', date: '2026-12-01' }, status: 'fail', summary: /dated 2026-12-01, in the future/ },
-  { name: 'expires before it was made', params: { ...base, evidence: 'evidence/backup.md', date: '2026-11-01', expires: '2026-10-01' }, status: 'error', summary: /expires \(2026-10-01\) before it was made \(2026-11-01\)/ },
-  { name: 'one sha256 for several files', params: { ...base, evidence: ['evidence/backup.md', 'evidence/dr.md'], sha256: sha(POLICY) }, status: 'error', summary: /sha256 applies to a single evidence file/ },
-  { name: 'a path outside the suite folder', params: { ...base, evidence: '../elsewhere.md' }, status: 'error', summary: /outside the suite's folder/ },
-  { name: 'an absolute path', params: { ...base, evidence: join(outside, 'secret.txt') }, status: 'error', summary: /outside the suite's folder/ },
-  { name: 'a link to a file outside the folder', params: { ...base, evidence: 'evidence/link.md' }, status: 'error', summary: /links outside the suite's folder/ },
-  { name: 'a template on a sandbox run', params: { ...base, evidence: 'evidence/template.md' }, status: 'warn', summary: /^evidence\/template\.md is a payready template \(accepted on a sandbox run only\)/ },
-  { name: 'a template against a live environment', live: true, params: { ...base, evidence: 'evidence/template.md' }, status: 'fail', summary: /^evidence\/template\.md is still a payready template: replace it/ },
-  { name: 'several problems: the worst leads, the rest follow', params: { ...base, evidence: ['evidence/nope.md', 'evidence/template.md'], expires: '2026-12-01' }, status: 'fail', summary: /^evidence file evidence\/nope\.md is missing.*\(\+2 more: .*template.*expires in 2 day/ },
+  { name: 'present, pinned and current', params: { ...base, evidence: 'evidence/backup.md', sha256: sha(POLICY) }, status: 'pass', message: 'attested', summary: /^evidence\/backup\.md attested by ops@example\.com on 2026-11-01, valid until 2027-11-01 \(337 days\)$/ },
+  { name: 'several files, each pinned', params: { ...base, evidence: [{ file: 'evidence/backup.md', sha256: sha(POLICY).toUpperCase() }, 'evidence/dr.md'] }, status: 'pass', message: 'attested', data: { files: 'evidence/backup.md, evidence/dr.md' } },
+  { name: 'missing file', params: { ...base, evidence: 'evidence/restore-test.md' }, status: 'fail', message: 'problems', data: { problem: 'fileMissing', first: 'evidence file evidence/restore-test.md is missing: add it or update the attestation', more: '' } },
+  { name: 'changed since attested', params: { ...base, evidence: 'evidence/backup.md', sha256: sha('older text') }, status: 'fail', message: 'problems', data: { problem: 'fileChanged', count: 1 }, summary: /^evidence\/backup\.md changed since it was attested .*re-attest with its new sha256$/ },
+  { name: 'expired', params: { ...base, evidence: 'evidence/backup.md', date: '2025-11-01', expires: '2026-11-28' }, status: 'fail', message: 'problems', data: { problem: 'expired', first: 'attestation by ops@example.com expired on 2026-11-28: review the evidence and renew it' } },
+  { name: 'expires within 30 days', params: { ...base, evidence: 'evidence/backup.md', expires: '2026-12-20' }, status: 'warn', message: 'problems', data: { problem: 'expiring', first: 'attestation by ops@example.com expires in 21 days, on 2026-12-20: renew it before then' } },
+  { name: 'expires today: still counts, with a warning', params: { ...base, evidence: 'evidence/backup.md', expires: '2026-11-29' }, status: 'warn', message: 'problems', data: { problem: 'expiring' }, summary: /expires in 0 days/ },
+  { name: 'dated in the future', params: { ...base, evidence: 'evidence/backup.md', date: '2026-12-01' }, status: 'fail', message: 'problems', data: { problem: 'datedInFuture', first: 'attestation is dated 2026-12-01, in the future: date it the day it was made' } },
+  { name: 'expires before it was made', params: { ...base, evidence: 'evidence/backup.md', date: '2026-11-01', expires: '2026-10-01' }, status: 'error', message: 'datesReversed', data: { expires: '2026-10-01', date: '2026-11-01' } },
+  { name: 'one sha256 for several files', params: { ...base, evidence: ['evidence/backup.md', 'evidence/dr.md'], sha256: sha(POLICY) }, status: 'error', message: 'singleHashForMany' },
+  { name: 'a path outside the suite folder', params: { ...base, evidence: '../elsewhere.md' }, status: 'error', message: 'problems', data: { problem: 'outsideFolder' } },
+  { name: 'an absolute path', params: { ...base, evidence: join(outside, 'secret.txt') }, status: 'error', message: 'problems', data: { problem: 'outsideFolder' } },
+  { name: 'a link to a file outside the folder', params: { ...base, evidence: 'evidence/link.md' }, status: 'error', message: 'problems', data: { problem: 'linksOutside', first: "evidence/link.md links outside the suite's folder" } },
+  { name: 'a template on a sandbox run', params: { ...base, evidence: 'evidence/template.md' }, status: 'warn', message: 'problems', data: { problem: 'templateSandbox', first: 'evidence/template.md is a payready template (accepted on a sandbox run only): replace it with your own evidence before going live' } },
+  { name: 'a template against a live environment', live: true, params: { ...base, evidence: 'evidence/template.md' }, status: 'fail', message: 'problems', data: { problem: 'templateLive', first: 'evidence/template.md is still a payready template: replace it with your own evidence and re-attest' } },
+  {
+    name: 'several problems: the worst leads, the rest follow',
+    params: { ...base, evidence: ['evidence/nope.md', 'evidence/template.md'], expires: '2026-12-01' },
+    status: 'fail',
+    message: 'problems',
+    data: { problem: 'fileMissing', count: 3 },
+    summary: /^evidence file evidence\/nope\.md is missing.*\(\+2 more: .*template.*expires in 2 day/,
+  },
 ];
 
 describe('attestation check type', () => {

@@ -3,7 +3,6 @@ import type { CheckContext, CheckType, Clock, Target } from '../../src/checks/ty
 import type { Outcome } from '../../src/model/outcome.js';
 import { formatMessage } from '../../src/model/messages.js';
 import { loadCheckType } from '../../src/checks/index.js';
-import { Redactor } from '../../src/evidence/redact.js';
 import { HttpTransport } from '../../src/net/http.js';
 import { InteractionLog } from '../../src/model/interactions.js';
 import { systemClock } from '../../src/runner/run.js';
@@ -130,7 +129,6 @@ export async function runCheck(typeName: string, params: Record<string, unknown>
       allowLive: options.liveMaxAmount !== undefined,
       ...(options.liveMaxAmount !== undefined ? { liveMaxAmount: options.liveMaxAmount } : {}),
       ...(options.progress ? { progress: options.progress } : {}),
-      redact: new Redactor(),
       interactions,
       clock: options.clock ?? systemClock,
       log: { debug: () => undefined },

@@ -21,6 +21,7 @@ describe('kpi check over the run\'s interactions (real sandbox)', () => {
   it('passes the default thresholds over a clean run, declines and refusals included', async () => {
     const outcome = await kpiAfter({ ...health(3), approve: ['transaction', { scenario: 'approve', ...auth }], declines: ['transaction', { scenario: 'decline', ...auth }], refund: ['transaction', { scenario: 'refund-over', ...auth }] }, {});
     expect(outcome.status, outcome.summary).toBe('pass');
+    expect(outcome.message).toMatchObject({ id: 'met', data: { calls: expect.stringMatching(/^\d+ calls by 6 checks$/), endpoints: '' } });
     expect(outcome.summary).toMatch(/^\d+ calls by 6 checks: errorRate 0% < 1%, successRate 100% > 99%, p95 [\d.]+ m?s < 500 ms$/);
     expect(outcome.values).toMatchObject({ errorRate: 0, successRate: 100 });
     const table = JSON.parse(String(outcome.artifacts?.[0]?.data)) as { endpoints: Record<string, { requests: number }> };
@@ -31,12 +32,14 @@ describe('kpi check over the run\'s interactions (real sandbox)', () => {
     const reads: Record<string, [string, Record<string, unknown>]> = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`read-${i}`, ['http', { url: '${target.baseUrl}/v1/payments/pay_000000000000000000000000', expect: { status: 401 } }]]));
     const outcome = await kpiAfter(reads, {}, ['slow-api']);
     expect(outcome.status).toBe('fail');
+    expect(outcome.message).toMatchObject({ id: 'missed', data: { threshold: 'overall p95', broken: 1 } });
     expect(outcome.summary).toMatch(/^overall p95 is \d+(\.\d+)? s, not below 500 ms$/);
   });
 
   it('fault flaky: error frequency and success rate, with the failures counted by status', async () => {
     const outcome = await kpiAfter({ currencies: ['transaction', { scenario: 'currency-exponent', ...auth, currencies: ['JPY', 'EUR', 'KWD', 'BHD'] }] }, {}, ['flaky']);
     expect(outcome.status).toBe('fail');
+    expect(outcome.message).toMatchObject({ id: 'missed', data: { threshold: 'overall errorRate', broken: 2, more: ' (and 1 more)' } });
     expect(outcome.summary).toMatch(/^overall errorRate is [\d.]+%, not below 1% \(\d+ of \d+ calls failed: 503 x\d+\) \(and 1 more\)$/);
   });
 
@@ -45,11 +48,12 @@ describe('kpi check over the run\'s interactions (real sandbox)', () => {
     await runCheck('http', { url: '${target.baseUrl}/v1/payments' }, { interactions, checkId: 'unauthorised' });
     await runCheck('http', { url: '${target.baseUrl}/health' }, { interactions, checkId: 'healthy' });
     const all = await runCheck('kpi', { thresholds: ['successRate > 99%'] }, { interactions, checkId: 'kpis' });
-    expect(all.outcome.summary).toBe('overall successRate is 50%, not above 99%');
+    expect(all.outcome.message).toMatchObject({ id: 'missed', data: { first: 'overall successRate is 50%, not above 99%', more: '' } });
     const excluded = await runCheck('kpi', { thresholds: ['successRate > 99%'], exclude: ['unauthorised'] }, { interactions, checkId: 'kpis' });
     expect(excluded.outcome.status).toBe('pass');
+    expect(excluded.outcome.message).toMatchObject({ id: 'met', data: { requests: 1 } });
     const only = await runCheck('kpi', { thresholds: ['requests == 1'], checks: ['healthy'] }, { interactions, checkId: 'kpis' });
-    expect(only.outcome.summary).toMatch(/^1 call by 1 check: requests 1 == 1$/);
+    expect(only.outcome.message).toMatchObject({ id: 'met', data: { calls: '1 call by 1 check', met: 'requests 1 == 1' } });
   });
 
   it('per-endpoint thresholds name the endpoint that fails', async () => {
@@ -57,8 +61,9 @@ describe('kpi check over the run\'s interactions (real sandbox)', () => {
     await runCheck('http', { url: '${target.baseUrl}/health' }, { interactions, checkId: 'healthy' });
     await runCheck('http', { url: '${target.baseUrl}/v1/payments' }, { interactions, checkId: 'unauthorised' });
     const per = await runCheck('kpi', { thresholds: ['requests >= 2'], perEndpoint: ['successRate > 99%'] }, { interactions, checkId: 'kpis' });
-    expect(per.outcome.summary).toBe('GET /v1/payments successRate is 0%, not above 99%');
+    expect(per.outcome.message).toMatchObject({ id: 'missed', data: { threshold: 'GET /v1/payments successRate', first: 'GET /v1/payments successRate is 0%, not above 99%' } });
     const named = await runCheck('kpi', { thresholds: ['requests >= 1'], endpoints: { 'GET /health': ['p99 < 0.001ms'] } }, { interactions, checkId: 'kpis' });
+    expect(named.outcome.message).toMatchObject({ id: 'missed', data: { threshold: 'GET /health p99' } });
     expect(named.outcome.summary).toMatch(/^GET \/health p99 is [\d.]+ m?s, not below 0\.001 ms$/);
   });
 
@@ -67,12 +72,13 @@ describe('kpi check over the run\'s interactions (real sandbox)', () => {
     await runCheck('http', { url: '${target.baseUrl}/health' }, { interactions, checkId: 'healthy' });
     const { outcome } = await runCheck('kpi', { endpoints: { 'GET /healht': ['p95 < 1s'] } }, { interactions, checkId: 'kpis' });
     expect(outcome.status).toBe('error');
+    expect(outcome.message).toMatchObject({ id: 'endpointNotCalled', data: { endpoint: 'GET /healht', suggestion: ': did you mean "GET /health"?', recorded: 'GET /health' } });
     expect(outcome.summary).toBe('no call to GET /healht was recorded: did you mean "GET /health"? (recorded endpoints: GET /health)');
   });
 
   it('no interactions to judge is an error, not a pass', async () => {
     const { outcome } = await runCheck('kpi', { minRequests: 5 }, { interactions: new InteractionLog(), checkId: 'kpis' });
     expect(outcome.status).toBe('error');
-    expect(outcome.summary).toBe('only 0 API calls recorded, at least 5 needed to judge KPIs');
+    expect(outcome.message).toMatchObject({ id: 'tooFewCalls', data: { calls: '0 API calls', requests: 0, by: '', min: 5 } });
   });
 });

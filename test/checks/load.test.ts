@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { checkTable, runCheck, type CheckCase } from './harness.js';
+import { httpServer } from './servers.js';
 import { useSandbox } from '../support/sandbox.js';
 import type { ProgressUpdate } from '../../src/model/outcome.js';
 
@@ -14,38 +15,44 @@ const cases: CheckCase[] = [
     name: 'a bounded burst against /health meets the default thresholds',
     params: { url: '${target.baseUrl}/health', requests: 300, connections: 4 },
     status: 'pass',
-    summary: /^GET \/health: 300 requests in [\d.]+ s over 4 connections: [\d,]+ req\/s, p50 [\d.]+ ms, p99 [\d.]+ m?s; errorRate 0% < 1%, successRate 100% > 99%, p95 [\d.]+ ms < 500 ms$/,
+    message: 'met',
+    data: { label: 'GET /health', requests: '300 requests', connections: '4 connections', offered: '', thresholds: expect.stringMatching(/^errorRate 0% < 1%, successRate 100% > 99%, p95 [\d.]+ ms < 500 ms$/) },
   },
   {
     name: 'bounded by duration alone',
     params: { url: '${target.baseUrl}/health', duration: '300ms', connections: 2, thresholds: ['requests >= 1'] },
     status: 'pass',
-    summary: /^GET \/health: [\d,]+ requests in 0\.\d+ s over 2 connections/,
+    message: 'met',
+    data: { connections: '2 connections', seconds: expect.stringMatching(/^0\.\d+$/) },
   },
   {
     name: 'an open model at a fixed arrival rate',
     params: { url: '${target.baseUrl}/health', rate: 200, duration: '500ms', thresholds: ['requests == 100'] },
     status: 'pass',
-    summary: /at 200 req\/s offered/,
+    message: 'met',
+    data: { requests: '100 requests', offered: ' at 200 req/s offered' },
   },
   {
     name: 'fault slow-api: p95 far above the threshold',
     faults: ['slow-api'],
     params: { url: '${target.baseUrl}/v1/payments/pay_000000000000000000000000', requests: 16, connections: 4, thresholds: ['p95 < 500ms'] },
     status: 'fail',
-    summary: /^GET \/v1\/payments\/\{id\} p95 is \d+(\.\d+)? s, not below 500 ms; 16 requests in [\d.]+ s over 4 connections$/,
+    message: 'missed',
+    data: { first: expect.stringMatching(/^GET \/v1\/payments\/\{id\} p95 is \d+(\.\d+)? s, not below 500 ms$/), more: '', requests: '16 requests', connections: '4 connections' },
   },
   {
     name: 'a 4xx answer counts against the success rate',
     params: { url: '${target.baseUrl}/v1/payments', requests: 20, connections: 2 },
     status: 'fail',
-    summary: /^GET \/v1\/payments successRate is 0%, not above 99%; 20 requests/,
+    message: 'missed',
+    data: { first: 'GET /v1/payments successRate is 0%, not above 99%', requests: '20 requests' },
   },
   {
     name: 'a throughput floor that is not met fails',
     params: { url: '${target.baseUrl}/health', requests: 20, connections: 1, rate: 50, thresholds: ['rps > 1000'] },
     status: 'fail',
-    summary: /^GET \/health rps is [\d,]+ req\/s, not above 1,000 req\/s/,
+    message: 'missed',
+    data: { first: expect.stringMatching(/^GET \/health rps is [\d,]+ req\/s, not above 1,000 req\/s$/) },
   },
 ];
 
@@ -60,7 +67,7 @@ describe('load check against the real sandbox', () => {
     const token = await tokenFor(['flaky']);
     const { outcome } = await runCheck('load', { url: '${target.baseUrl}/v1/payments/pay_000000000000000000000000', headers: { Authorization: `Bearer ${token}` }, requests: 100, thresholds: ['errorRate < 1%'] }, { faults: ['flaky'] });
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toMatch(/^GET \/v1\/payments\/\{id\} errorRate is 10%, not below 1% \(10 of 100 calls failed: 503 x10\); 100 requests/);
+    expect(outcome.message).toMatchObject({ id: 'missed', data: { first: 'GET /v1/payments/{id} errorRate is 10%, not below 1% (10 of 100 calls failed: 503 x10)', requests: '100 requests' } });
   });
 
   it('keeps sub-millisecond latencies (no millisecond rounding) and reports progress', async () => {
@@ -82,13 +89,23 @@ describe('load check against the real sandbox', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const { outcome } = await runCheck('load', { url: `https://127.0.0.1:${port}/health`, requests: 5, connections: 1 });
     expect(outcome.status).toBe('error');
-    expect(outcome.summary).toBe(`GET /health: every request failed (connection refused by 127.0.0.1:${port})`);
+    expect(outcome.message).toEqual({ id: 'allFailed', data: { label: 'GET /health', cause: `connection refused by 127.0.0.1:${port}`, stopped: '' } });
     // A long phase against a dead endpoint gives up once the first requests all failed.
     const long = await runCheck('load', { url: `https://127.0.0.1:${port}/health`, requests: 100_000, duration: '20s', connections: 4, rate: 500 });
     expect(long.outcome.status).toBe('error');
-    expect(long.outcome.summary).toMatch(/^GET \/health: every request failed \(connection refused by 127\.0\.0\.1:\d+\); stopped after 1\d$/);
+    expect(long.outcome.message).toMatchObject({ id: 'allFailed', data: { cause: `connection refused by 127.0.0.1:${port}`, stopped: expect.stringMatching(/^; stopped after 1\d$/) } });
     const closed = await runCheck('load', { url: `https://127.0.0.1:${port}/health`, requests: 100_000, connections: 4 });
-    expect(closed.outcome.summary).toMatch(/; stopped after 1\d$/);
+    expect(closed.outcome.message).toMatchObject({ id: 'allFailed', data: { stopped: expect.stringMatching(/^; stopped after 1\d$/) } });
+  });
+
+  it('a phase of redirects fails: it measured the redirect, not the endpoint', async () => {
+    const url = await httpServer((_req, res) => {
+      res.writeHead(302, { location: '/v2/health' });
+      res.end();
+    });
+    const { outcome } = await runCheck('load', { url, requests: 5, connections: 1 });
+    expect(outcome.status, outcome.summary).toBe('fail');
+    expect(outcome.message).toMatchObject({ id: 'missed', data: { first: 'GET /: 5 of 5 responses were redirects (302 to /v2/health): load-test the final URL, not a redirect', more: '' } });
   });
 
   it('a server that never answers ends within the request timeout', async () => {
@@ -98,7 +115,7 @@ describe('load check against the real sandbox', () => {
     try {
       const { outcome } = await runCheck('load', { url: `http://127.0.0.1:${port}/`, requests: 2, connections: 2, requestTimeoutMs: 300 });
       expect(outcome.status).toBe('error');
-      expect(outcome.summary).toMatch(/every request failed \(timed out/);
+      expect(outcome.message).toMatchObject({ id: 'allFailed', data: { cause: expect.stringMatching(/^timed out/) } });
     } finally {
       server.close();
     }

@@ -16,103 +16,141 @@ const cases: CheckCase[] = [
     name: 'client_credentials, everything that applies (discovery, JWT, probes, resource, introspection, revocation)',
     params: { ...issuer, audience, resourceUrl, expiredToken: '${secrets.expiredToken}' },
     status: 'pass',
-    summary: /^127\.0\.0\.1:\d+: metadata matches the issuer, endpoints HTTPS; client_credentials token issued \(ES256 JWT, Bearer, no-store\); expires in 3600 s; ES256 JWT verifies against the JWKS, iss and aud right; a wrong secret is refused \(invalid_client\); an unknown grant is refused and an unadvertised scope is not granted; the API opens with the token and refuses none, a forged and an expired one \(401\); introspection tells active from unknown tokens; a revoked token stops working at once$/,
+    message: 'proven',
+    data: {
+      proofs: 'discovery token expiry jwt client-auth grant-errors resource introspection revocation',
+      proven:
+        'metadata matches the issuer, endpoints HTTPS; client_credentials token issued (ES256 JWT, Bearer, no-store); expires in 3600 s; ES256 JWT verifies against the JWKS, iss and aud right; a wrong secret is refused (invalid_client); an unknown grant is refused and an unadvertised scope is not granted; the API opens with the token and refuses none, a forged and an expired one (401); introspection tells active from unknown tokens; a revoked token stops working at once',
+    },
+    // The summary names the token endpoint's host, then what was proven.
+    summary: /^127\.0\.0\.1:\d+: metadata matches the issuer/,
   },
   {
     name: 'client_secret_post without discovery (tokenUrl only)',
     params: { tokenUrl: '${target.tokenUrl}', ...client, clientAuth: 'client_secret_post', prove: ['token', 'client-auth'] },
     status: 'pass',
-    summary: /: client_credentials token issued \(ES256 JWT, Bearer, no-store\); a wrong secret is refused \(invalid_client\)$/,
+    message: 'proven',
+    data: { proofs: 'token client-auth', proven: 'client_credentials token issued (ES256 JWT, Bearer, no-store); a wrong secret is refused (invalid_client)' },
   },
   {
     name: 'authorization_code with PKCE, approved headless by the sandbox’s test user',
     params: { ...issuer, flow: 'authorization_code', prove: ['token', 'pkce', 'refresh', 'grant-errors'] },
     status: 'pass',
-    summary: /: authorization_code token issued .*; an unknown grant is refused and an unadvertised scope is not granted; a wrong or missing code_verifier is refused \(invalid_grant\); refresh tokens rotate and a used one is refused$/,
+    message: 'proven',
+    data: {
+      proofs: 'token grant-errors pkce refresh',
+      proven: expect.stringMatching(/^authorization_code token issued .*; an unknown grant is refused and an unadvertised scope is not granted; a wrong or missing code_verifier is refused \(invalid_grant\); refresh tokens rotate and a used one is refused$/),
+    },
   },
   {
     name: 'refresh_token rotation',
     params: { ...issuer, flow: 'refresh_token', prove: ['token', 'refresh'] },
     status: 'pass',
-    summary: /: refresh_token token issued \(ES256 JWT, Bearer, no-store\); refresh tokens rotate and a used one is refused$/,
+    message: 'proven',
+    data: { proofs: 'token refresh', proven: 'refresh_token token issued (ES256 JWT, Bearer, no-store); refresh tokens rotate and a used one is refused' },
   },
   {
     name: 'scopes are per client: the read-only client cannot get payments:write',
     params: { issuer: '${target.issuer}', clientId: '${secrets.readOnlyClientId}', clientSecret: '${secrets.readOnlyClientSecret}', prove: ['grant-errors'], deniedScope: 'payments:write' },
     status: 'pass',
-    summary: /^127\.0\.0\.1:\d+: an unknown grant and a scope the client lacks are refused$/,
+    message: 'proven',
+    data: { proofs: 'grant-errors', proven: 'an unknown grant and a scope the client lacks are refused' },
   },
   {
     name: 'a client owning more scopes than it requests passes: the probe asks for a scope nobody advertises, not one merely not requested',
     params: { ...issuer, scope: 'payments:read', prove: ['grant-errors'] },
     status: 'pass',
-    summary: /^127\.0\.0\.1:\d+: an unknown grant is refused and an unadvertised scope is not granted$/,
+    message: 'proven',
+    data: { proofs: 'grant-errors', proven: 'an unknown grant is refused and an unadvertised scope is not granted' },
   },
   {
     name: 'without deniedScope and without scopes_supported (no discovery), the scope probe is not run and the check says it needs deniedScope',
     params: { tokenUrl: '${target.tokenUrl}', ...client, scope: 'payments:read', prove: ['grant-errors'] },
     status: 'pass',
-    summary: /^127\.0\.0\.1:\d+: an unknown grant is refused \(the scope probe needs deniedScope\)$/,
+    message: 'proven',
+    data: { proofs: 'grant-errors', proven: 'an unknown grant is refused (the scope probe needs deniedScope)' },
   },
   {
     name: 'fault oauth-accepts-bad-secret',
     faults: ['oauth-accepts-bad-secret'],
     params: { ...issuer, prove: ['client-auth', 'grant-errors'] },
     status: 'fail',
-    summary: /^a wrong client secret got 200 and a token: it must be refused with 401 invalid_client \(and 1 more\)$/,
+    message: 'weak',
+    data: { first: 'a wrong client secret got 200 and a token: it must be refused with 401 invalid_client', more: ' (and 1 more)' },
   },
   {
     name: 'fault no-pkce',
     faults: ['no-pkce'],
     params: { ...issuer, flow: 'authorization_code', prove: ['pkce'] },
     status: 'fail',
-    summary: /^redeeming a code with a wrong code_verifier got 200 and a token: it must be refused with 400 invalid_grant \(and 3 more\)$/,
+    message: 'weak',
+    data: { first: 'redeeming a code with a wrong code_verifier got 200 and a token: it must be refused with 400 invalid_grant', more: ' (and 3 more)' },
   },
   {
     name: 'fault token-never-expires',
     faults: ['token-never-expires'],
     params: { ...issuer, prove: ['expiry'] },
     status: 'fail',
-    summary: /^the token response has no expires_in: access tokens must expire, and clients must know when \(and \d more\)$/,
+    message: 'weak',
+    data: { first: 'the token response has no expires_in: access tokens must expire, and clients must know when', more: expect.stringMatching(/^ \(and \d more\)$/) },
   },
   {
     name: 'fault jwt-bad-signature',
     faults: ['jwt-bad-signature'],
     params: { ...issuer, audience, prove: ['jwt'] },
     status: 'fail',
-    summary: /^the access token's signature does not verify: the signature does not verify against the JWKS key with that kid \(kid "[\w-]+"\)$/,
+    message: 'weak',
+    data: { first: expect.stringMatching(/^the access token's signature does not verify: the signature does not verify against the JWKS key with that kid \(kid "[\w-]+"\)$/), more: '' },
   },
   {
     name: 'fault revocation-ignored',
     faults: ['revocation-ignored'],
     params: { ...issuer, resourceUrl, prove: ['revocation'] },
     status: 'fail',
-    summary: /^a revoked token is still active according to introspection \("active": true\): revocation must take effect at once \(RFC 7009 §2\) \(and 2 more\)$/,
+    message: 'weak',
+    data: { first: 'a revoked token is still active according to introspection ("active": true): revocation must take effect at once (RFC 7009 §2)', more: ' (and 2 more)' },
   },
   {
     name: 'fault no-auth: the API takes no token and forged ones',
     faults: ['no-auth'],
     params: { ...issuer, resourceUrl, expiredToken: '${secrets.expiredToken}', prove: ['resource'] },
     status: 'fail',
-    summary: /answered 404 to a request without a token: it must be 401/,
+    message: 'weak',
+    data: { first: 'GET /v1/payments/pay_000000000000000000000000 answered 404 to a request without a token: it must be 401' },
   },
   {
     name: 'a wrong audience is caught in the JWT',
     params: { ...issuer, audience: 'https://other.example/api', prove: ['jwt'] },
     status: 'fail',
-    summary: /the access token's aud "https:\/\/127\.0\.0\.1:\d+\/v1" does not name https:\/\/other\.example\/api/,
+    message: 'weak',
+    data: { first: expect.stringMatching(/^the access token's aud "https:\/\/127\.0\.0\.1:\d+\/v1" does not name https:\/\/other\.example\/api: a token for one API must not open another$/) },
   },
   {
     name: 'a listed proof that cannot apply fails (no resourceUrl)',
     params: { ...issuer, prove: ['resource'] },
     status: 'fail',
-    summary: /^resource cannot be proven: no resourceUrl given$/,
+    message: 'weak',
+    data: { first: 'resource cannot be proven: no resourceUrl given', more: '' },
   },
   {
     name: 'an unreachable issuer is an error',
     params: { issuer: 'https://127.0.0.1:1', ...client },
     status: 'error',
-    summary: /could not fetch https:\/\/127\.0\.0\.1:1\/\.well-known\/oauth-authorization-server: connection refused/,
+    message: 'metadataUnreachable',
+    data: { url: 'https://127.0.0.1:1/.well-known/oauth-authorization-server', cause: expect.stringMatching(/connection refused/) },
+  },
+  {
+    name: 'neither an issuer nor a tokenUrl: an error saying what to give',
+    params: { ...client },
+    status: 'error',
+    message: 'noTokenEndpoint',
+  },
+  {
+    name: 'an issuer without metadata: a fail quoting what each well-known URL answered',
+    params: { issuer: '${target.baseUrl}/no-such-issuer', ...client },
+    status: 'fail',
+    message: 'metadataMissingNoToken',
+    data: { issuer: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/no-such-issuer$/), tried: expect.stringMatching(/oauth-authorization-server\/no-such-issuer -> 404 .*openid-configuration -> 404/) },
   },
 ];
 
@@ -123,6 +161,8 @@ describe('oauth check against the real sandbox', () => {
     const { outcome, sandbox } = await runCheck('oauth', { ...issuer, clientSecret: 'not-the-secret' });
     expect(outcome.status).toBe('error');
     expect(outcome.cause).toBe('setup');
+    expect(outcome.message).toEqual({ id: 'clientRefused', data: { url: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/oauth\/token$/), answered: expect.stringMatching(/^401 invalid_client \(".+"\)$/) } });
+    // The words: what the server answered is quoted, the credentials are not.
     expect(outcome.summary).toMatch(/^the token endpoint https:\/\/127\.0\.0\.1:\d+\/oauth\/token refused the suite's own client credentials with 401 invalid_client \(".+"\): check the clientId and clientSecret the suite passes/);
     expect(outcome.summary).not.toContain('not-the-secret');
     expect(outcome.summary).not.toContain(sandbox.clientId);
@@ -161,7 +201,7 @@ describe('oauth check against the real sandbox', () => {
     // The OpenAPI document stands in for a provider's HTML sign-in page: a 200 that is not a redirect.
     const { outcome } = await runCheck('oauth', { tokenUrl: '${target.tokenUrl}', authorizationUrl: '${target.baseUrl}/openapi.json', ...client, flow: 'authorization_code' });
     expect(outcome.status).toBe('skip');
-    expect(outcome.summary).toMatch(/authorization_code needs a person to sign in \(the authorization endpoint shows a sign-in page \(200\)\) and no terminal is attached/);
+    expect(outcome.message).toEqual({ id: 'needsPerson', data: { reason: 'the authorization endpoint shows a sign-in page (200)' } });
   });
 });
 
@@ -188,9 +228,10 @@ describe('oauth check with a person at the terminal', () => {
     try {
       const { outcome } = await runCheck('oauth', { tokenUrl: '${target.tokenUrl}', authorizationUrl: '${target.baseUrl}/openapi.json', ...client, flow: 'authorization_code', prove: ['token'] }, { prompt });
       await browsing;
-      expect(outcome.summary).toMatch(/: authorization_code token issued \(ES256 JWT, Bearer, no-store\)$/);
+      expect(outcome.message?.id).toBe('proven');
+      expect(outcome.message?.data).toMatchObject({ proofs: 'token', proven: 'authorization_code token issued (ES256 JWT, Bearer, no-store)' });
       expect(outcome.status).toBe('pass');
-      expect(prompts[0]).toMatch(/^Sign in to authorize payready \(check test-oauth\): open\n  https:\/\/127\.0\.0\.1:\d+\/openapi\.json\?response_type=code&/);
+      expect(prompts[0]).toMatch(/^Sign in to authorize payready \(check test-oauth\): open\n {2}https:\/\/127\.0\.0\.1:\d+\/openapi\.json\?response_type=code&/);
       expect(prompts[0]).toMatch(/Waiting for the redirect to http:\/\/127\.0\.0\.1:\d+\/callback/);
     } finally {
       await agent.close();
@@ -259,6 +300,7 @@ describe('[oauth/secret-judged-first] credentials go only to endpoints judged fi
     const { outcome } = await run({ issuer, prove: ['token'] });
     expect(plain.seen).toEqual([]);
     expect(credentialsIn(seen)).toEqual([]);
+    expect(outcome.message).toEqual({ id: 'tokenEndpointRefused', data: { url: `${plain.url}/token`, source: 'from the discovery document', reason: 'it is not HTTPS, so the credential would travel in clear text' } });
     expect(outcome.summary).toBe(`refused to send the client secret to the token endpoint ${plain.url}/token (from the discovery document): it is not HTTPS, so the credential would travel in clear text; nothing was sent`);
     expect(outcome.status).toBe('fail');
   });
@@ -268,7 +310,7 @@ describe('[oauth/secret-judged-first] credentials go only to endpoints judged fi
     const { outcome } = await run({ tokenUrl: `${plain.url}/token`, clientAuth: 'client_secret_post', prove: ['token'] });
     expect(plain.seen).toEqual([]);
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toMatch(/^refused to send the client secret to the token endpoint http:\/\/127\.0\.0\.1:\d+\/token \(named by the suite\): it is not HTTPS/);
+    expect(outcome.message).toEqual({ id: 'tokenEndpointRefused', data: { url: `${plain.url}/token`, source: 'named by the suite', reason: 'it is not HTTPS, so the credential would travel in clear text' } });
   });
 
   it('an HTTPS token_endpoint on another origin than the issuer gets no secret unless the suite names it (a setup error saying how)', async () => {
@@ -278,11 +320,13 @@ describe('[oauth/secret-judged-first] credentials go only to endpoints judged fi
     expect(foreign.seen).toEqual([]);
     expect(refused.outcome.status).toBe('error');
     expect(refused.outcome.cause).toBe('setup');
+    expect(refused.outcome.message).toEqual({ id: 'tokenEndpointForeign', data: { url: `${foreign.url}/token`, source: 'from the discovery document', reason: `it is on another origin (${foreign.url}) than the issuer ${issuer}, and the suite does not name it` } });
     expect(refused.outcome.summary).toBe(`refused to send the client secret to the token endpoint ${foreign.url}/token (from the discovery document): it is on another origin (${foreign.url}) than the issuer ${issuer}, and the suite does not name it; nothing was sent. If the provider really issues tokens there, name it as tokenUrl in the suite`);
 
     // Named by the suite, the same endpoint is trusted and gets the credentials.
     const named = await run({ issuer, tokenUrl: `${foreign.url}/token`, prove: ['token'] });
     expect(named.outcome.status, named.outcome.summary).toBe('pass');
+    expect(named.outcome.message?.data).toMatchObject({ proofs: 'token' });
     expect(credentialsIn(foreign.seen)).toHaveLength(1);
     expect(foreign.seen[0]?.authorization).toBe(`Basic ${Buffer.from(`recorded-client:${SECRET}`).toString('base64')}`);
   });
@@ -312,6 +356,7 @@ describe('[oauth/secret-judged-first] credentials go only to endpoints judged fi
     issuer = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const { outcome } = await run({ issuer, prove: ['token', 'expiry', 'introspection', 'revocation'] });
     expect(outcome.status).toBe('fail');
+    expect(outcome.message).toEqual({ id: 'weak', data: { first: 'the token response has no token_type: it must say Bearer (RFC 6749 §5.1)', more: ' (and 5 more)' } });
     const said = (outcome.assertions ?? []).filter((a) => !a.passed).map((a) => a.message);
     expect(said).toEqual([
       'the token response has no token_type: it must say Bearer (RFC 6749 §5.1)',
@@ -330,6 +375,7 @@ describe('[oauth/secret-judged-first] credentials go only to endpoints judged fi
     issuer = server.url;
     const { outcome } = await run({ issuer, scope: 'payments:read', prove: ['grant-errors'] });
     expect(outcome.status).toBe('fail');
+    expect(outcome.message?.id).toBe('weak');
     expect(outcome.assertions?.find((a) => a.name === 'grant-errors: unadvertised scope')?.message).toBe(
       'a scope the server does not advertise ("payready:unadvertised-scope-probe") got 200 and a token that carries it (according to the token response): it must be refused with 400 invalid_scope (RFC 6749 §5.2) or left out of the token (§3.3)',
     );
@@ -341,6 +387,7 @@ describe('[oauth/secret-judged-first] credentials go only to endpoints judged fi
     const { outcome } = await run({ issuer, prove: ['introspection'] });
     expect(plain.seen).toEqual([]);
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toBe(`refused to send credentials to ${plain.url}/introspect (from the discovery document): it is not HTTPS, so the credential would travel in clear text`);
+    expect(outcome.message).toEqual({ id: 'weak', data: { first: `refused to send credentials to ${plain.url}/introspect (from the discovery document): it is not HTTPS, so the credential would travel in clear text`, more: '' } });
+    expect(outcome.assertions?.find((a) => !a.passed)?.name).toBe('introspection: endpoint is https');
   });
 });

@@ -21,13 +21,15 @@ const cases: PanCase[] = [
     name: 'a clean log with masked numbers, ids, timestamps and phone numbers passes',
     params: { paths: ['clean.log'] },
     status: 'pass',
-    summary: /^no card numbers in 1 file, 791 B$/,
+    message: 'clean',
+    data: { scanned: '1 file, 791 B' },
   },
   {
     name: 'test card numbers (plain, spaced, dashed amex) are warnings',
     params: { paths: ['test-cards.log'] },
     status: 'warn',
-    summary: /^3 unmasked test card numbers in 1 file, .*first test-cards\.log:1: the code path logs full card numbers/,
+    message: 'testPans',
+    data: { cards: '3 unmasked test card numbers', count: 3, where: 'test-cards.log:1', listed: '' },
     findings: [
       { rule: 'pan/test-card', level: 'warning', file: 'test-cards.log', line: 1, column: 65, message: /^unmasked test visa card number 411111\*{6}1111$/ },
       { rule: 'pan/test-card', level: 'warning', file: 'test-cards.log', line: 2, column: 55, message: /400000\*{6}0002/ },
@@ -38,19 +40,22 @@ const cases: PanCase[] = [
     name: 'testCards: fail turns test numbers into failures (a sandbox log should hold none at all)',
     params: { paths: ['test-cards.log'], testCards: 'fail' },
     status: 'fail',
-    summary: /^3 unmasked card numbers in 1 file, .*first test-cards\.log:1 \(test visa card number 411111\*{6}1111\): mask PANs/,
+    message: 'realPans',
+    data: { count: 3, where: 'test-cards.log:1', what: 'test visa card number 411111******1111' },
   },
   {
     name: 'testCards: ignore leaves test numbers out',
     params: { paths: ['test-cards.log'], testCards: 'ignore' },
     status: 'pass',
-    summary: /^no card numbers in 1 file/,
+    message: 'clean',
+    data: { scanned: expect.stringMatching(/^1 file, /) },
   },
   {
     name: 'real-looking numbers fail: plain, grouped with spaces, amex inside a longer grouped run',
     params: { paths: ['real-cards.log'] },
     status: 'fail',
-    summary: /^3 unmasked card numbers in 1 file, .*first real-cards\.log:2 \(visa card number 453201\*{6}0366\): mask PANs to first six\/last four/,
+    message: 'realPans',
+    data: { cards: '3 unmasked card numbers', where: 'real-cards.log:2', what: 'visa card number 453201******0366' },
     findings: [
       { rule: 'pan/unmasked', level: 'error', file: 'real-cards.log', line: 2, column: 45, message: /^unmasked visa card number 453201\*{6}0366$/ },
       { rule: 'pan/unmasked', level: 'error', file: 'real-cards.log', line: 4, column: 44, message: /542523\*{6}9903/ },
@@ -62,18 +67,21 @@ const cases: PanCase[] = [
     name: 'a folder is walked: .gz logs are decompressed, binary files skipped and named',
     params: { paths: ['.'] },
     status: 'fail',
-    summary: /^4 unmasked card numbers in 4 files, .*1 binary skipped \(screenshot\.bin\).*first real-cards\.log:2/,
+    message: 'realPans',
+    data: { count: 4, scanned: expect.stringMatching(/^4 files, .*, 1 binary skipped \(screenshot\.bin\)$/), where: 'real-cards.log:2' },
   },
   {
     name: 'a glob picks rotated logs only',
     params: { paths: ['*.log.gz'] },
     status: 'fail',
-    summary: /^1 unmasked card number in 1 file, .*first rotated-2026-01-14\.log\.gz:2 \(discover card number 601100\*{6}9423\)/,
+    message: 'realPans',
+    data: { cards: '1 unmasked card number', where: 'rotated-2026-01-14.log.gz:2', what: 'discover card number 601100******9423' },
   },
   {
     name: 'exclude leaves files out; a binary file left in is named and makes the result a warning',
     params: { paths: ['.'], exclude: ['real-*.log', '*.gz'], testCards: 'ignore' },
     status: 'warn',
+    message: 'notAllScanned',
     summary: /^no card numbers in 2 files, [^,]+, but 1 file was skipped as binary and not scanned \(screenshot\.bin\): decompress or convert it to text, or leave it out with exclude$/,
     findings: [{ rule: 'scan/binary-skipped', level: 'note', file: 'screenshot.bin', message: /^not scanned: binary/ }],
   },
@@ -81,19 +89,22 @@ const cases: PanCase[] = [
     name: 'excluding the binary file too passes',
     params: { paths: ['.'], exclude: ['real-*.log', '*.gz', '*.bin'], testCards: 'ignore' },
     status: 'pass',
-    summary: /^no card numbers in 2 files, [^,]+$/,
+    message: 'clean',
+    data: { scanned: expect.stringMatching(/^2 files, [^,]+$/) },
   },
   {
     name: 'a glob that matches nothing is a warning that says where to point',
     params: { paths: ['*.jsonl'] },
     status: 'warn',
-    summary: /^no files matched \*\.jsonl: point paths at the integration's logs$/,
+    message: 'noFiles',
+    data: { paths: '*.jsonl' },
   },
   {
     name: 'a named path that does not exist is an error',
     params: { paths: ['missing.log'] },
     status: 'error',
-    summary: /^missing\.log: no such file or folder: point paths at/,
+    message: 'badPath',
+    data: { cause: 'missing.log: no such file or folder' },
   },
 ];
 
@@ -146,7 +157,7 @@ describe('pan-scan check against fixture logs', () => {
     writeFileSync(join(dir, 'ok.log'), 'nothing here\n');
     const { outcome } = await runCheck('pan-scan', { paths: ['.'] }, { baseDir: dir });
     expect(outcome.status).toBe('warn');
-    expect(outcome.summary).toMatch(/^no card numbers in .*, but could not read broken\.log\.gz \(not a valid gzip file\)$/);
+    expect(outcome.message).toMatchObject({ id: 'notAllScanned', data: { gaps: 'could not read broken.log.gz (not a valid gzip file)' } });
   });
 });
 
@@ -179,7 +190,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
       for (const paths of [['app.log'], ['.']]) {
         const { outcome } = await runCheck('pan-scan', { paths }, { baseDir: dir });
         expect(outcome.status, outcome.summary).toBe('fail');
-        expect(outcome.summary).toMatch(/^1 unmasked card number in 1 file, .*first app\.log:3 \(visa card number 453201\*{6}0366\)/);
+        expect(outcome.message).toMatchObject({ id: 'realPans', data: { count: 1, scanned: expect.stringMatching(/^1 file, /), where: 'app.log:3', what: 'visa card number 453201******0366' } });
         expect(outcome.findings).toEqual([expect.objectContaining({ rule: 'pan/unmasked', file: 'app.log', line: 3, column: 11 })]);
         const m = Object.fromEntries(outcome.measurements!.map((x) => [x.name, x.value]));
         expect(m['binary files skipped']).toBe(0);
@@ -228,7 +239,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
     writeFileSync(join(dir, 'app.log'), Buffer.alloc(100_000));
     const { outcome } = await runCheck('pan-scan', { paths: ['app.log'] }, { baseDir: dir });
     expect(outcome.status).toBe('pass');
-    expect(outcome.summary).toBe('no card numbers in 1 file, 0 B');
+    expect(outcome.message).toMatchObject({ id: 'clean', data: { scanned: '1 file, 0 B' } });
     expect(outcome.measurements!.find((m) => m.name === 'files with leading NUL padding')?.value).toBe(1);
   });
 
@@ -238,6 +249,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
     writeFileSync(join(dir, 'payments.log'), Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0]), Buffer.from(' 4532015112830366 ')]));
     const { outcome } = await runCheck('pan-scan', { paths: ['payments.log'] }, { baseDir: dir });
     expect(outcome.status).toBe('warn');
+    expect(outcome.message?.id).toBe('notAllScanned');
     expect(outcome.summary).toBe('no card numbers in 0 files, 0 B, but 1 file was skipped as binary and not scanned (payments.log): decompress or convert it to text, or leave it out with exclude');
     expect(outcome.findings).toEqual([{ rule: 'scan/binary-skipped', level: 'note', file: 'payments.log', message: expect.stringMatching(/^not scanned: binary/) }]);
   });
@@ -248,6 +260,7 @@ describe('pan-scan reads the logs real systems write (issue 12)', () => {
     writeFileSync(join(dir, 'ok.log'), 'nothing\n');
     const { outcome } = await runCheck('pan-scan', { paths: ['.'] }, { baseDir: dir });
     expect(outcome.status).toBe('warn');
+    expect(outcome.message?.id).toBe('notAllScanned');
     expect(outcome.summary).toMatch(/5 files were skipped as binary and not scanned \(a\.bin, b\.bin, c\.bin and 2 more\)/);
     expect(outcome.findings!.map((f) => f.file)).toEqual(['a.bin', 'b.bin', 'c.bin', 'd.bin', 'e.bin']);
   });

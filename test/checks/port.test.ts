@@ -13,10 +13,10 @@ async function closedPort(): Promise<number> {
 
 describe('port check against the real sandbox', () => {
   const cases: CheckCase[] = [
-    { name: 'the API port is open', params: { host: '${target.host}', ports: ['${target.port}'] }, status: 'pass', summary: /^127\.0\.0\.1 \(127\.0\.0\.1\): \d+ open as expected, connect [\d.]+ ms$/ },
-    { name: 'the API port and the redirect port are both open', params: { host: '${target.host}', ports: ['${target.port}', { port: '${target.httpPort}', expect: 'open' }] }, status: 'pass', summary: /open as expected/ },
-    { name: 'fault down: the API port refuses connections', faults: ['down'], params: { host: '${target.host}', ports: ['${target.port}'] }, status: 'fail', summary: /^127\.0\.0\.1: port \d+: connection refused by 127\.0\.0\.1:\d+$/ },
-    { name: 'a port expected closed that is open fails', params: { host: '${target.host}', ports: [{ port: '${target.port}', expect: 'closed' }] }, status: 'fail', summary: /port \d+ is open but must be closed/ },
+    { name: 'the API port is open', params: { host: '${target.host}', ports: ['${target.port}'] }, status: 'pass', message: 'asExpected', data: { host: '127.0.0.1', addresses: '127.0.0.1' }, summary: /^127\.0\.0\.1 \(127\.0\.0\.1\): \d+ open as expected, connect [\d.]+ ms$/ },
+    { name: 'the API port and the redirect port are both open', params: { host: '${target.host}', ports: ['${target.port}', { port: '${target.httpPort}', expect: 'open' }] }, status: 'pass', message: 'asExpected', data: { ports: expect.stringMatching(/^\d+ open, \d+ open$/) } },
+    { name: 'fault down: the API port refuses connections', faults: ['down'], params: { host: '${target.host}', ports: ['${target.port}'] }, status: 'fail', message: 'wrong', data: { count: 1, problems: expect.stringMatching(/^port \d+: connection refused by 127\.0\.0\.1:\d+$/) } },
+    { name: 'a port expected closed that is open fails', params: { host: '${target.host}', ports: [{ port: '${target.port}', expect: 'closed' }] }, status: 'fail', message: 'wrong', data: { count: 1, problems: expect.stringMatching(/^port \d+ is open but must be closed$/) } },
   ];
   checkTable('port', cases);
 
@@ -24,6 +24,7 @@ describe('port check against the real sandbox', () => {
     const port = await closedPort();
     const { outcome } = await runCheck('port', { host: '127.0.0.1', ports: [{ port, expect: 'closed' }] });
     expect(outcome.status).toBe('pass');
+    expect(outcome.message).toMatchObject({ id: 'asExpected', data: { ports: `${port} closed`, connect: '' } });
     expect(outcome.assertions?.[0]).toMatchObject({ name: `port ${port}`, expected: 'closed', actual: 'closed', passed: true });
   });
 

@@ -34,6 +34,7 @@ describe('secrets check against a fixture repository with planted credentials', 
       'error env-file/tracked .env:1',
       'error generic/credential-assignment .env:1',
     ]);
+    expect(outcome.message).toMatchObject({ id: 'leaks', data: { count: 8, where: 'config/settings.yaml:4', listed: '', them: 'them' } });
     expect(outcome.summary).toMatch(
       /^8 hard-coded credentials in 8 files, [\d.]+ KB?, 1 binary skipped, first config\/settings\.yaml:4 \(credential-named variable assigned a high-entropy literal \*{8}fH4s\): move them to environment variables or a vault, and rotate them$/,
     );
@@ -53,7 +54,7 @@ describe('secrets check against a fixture repository with planted credentials', 
     expect(located(outcome)).toHaveLength(7);
     const cleanRun = await runCheck('secrets', { paths: ['.'] }, { baseDir: clean });
     expect(cleanRun.outcome.status).toBe('pass');
-    expect(cleanRun.outcome.summary).toMatch(/^no hard-coded credentials in 4 files, .*1 binary skipped$/);
+    expect(cleanRun.outcome.message).toMatchObject({ id: 'clean', data: { scanned: expect.stringMatching(/^4 files, .*1 binary skipped$/), allowed: '' } });
   });
 
   it('honours .gitignore by default; gitignore: false scans ignored files (never node_modules)', async () => {
@@ -81,7 +82,7 @@ describe('secrets check against a fixture repository with planted credentials', 
       { baseDir: leaky },
     );
     expect(outcome.status).toBe('pass');
-    expect(outcome.summary).toMatch(/^no hard-coded credentials in 2 files, .*; 4 allowed/);
+    expect(outcome.message).toMatchObject({ id: 'clean', data: { scanned: expect.stringMatching(/^2 files, /), allowed: '; 4 allowed', allowedCount: 4 } });
     expect(outcome.findings!.map((f) => f.level)).toEqual(['note', 'note', 'note', 'note']);
     expect(outcome.findings![0]!.message).toMatch(/; allowed: rotated and revoked on 2026-01-10$/);
   });
@@ -89,7 +90,7 @@ describe('secrets check against a fixture repository with planted credentials', 
   it('a test-mode key alone is a warning', async () => {
     const { outcome } = await runCheck('secrets', { paths: ['test/fixtures/stripe.json'] }, { baseDir: leaky });
     expect(outcome.status).toBe('warn');
-    expect(outcome.summary).toMatch(/^1 test-mode credential in 1 file, .*first test\/fixtures\/stripe\.json:3: read it from the environment too$/);
+    expect(outcome.message).toMatchObject({ id: 'testKeys', data: { credentials: '1 test-mode credential', where: 'test/fixtures/stripe.json:3', them: 'it', allowed: '' } });
     expect(outcome.findings![0]!.message).toMatch(/sk_test_\*{8}p7dc/);
   });
 
@@ -98,6 +99,7 @@ describe('secrets check against a fixture repository with planted credentials', 
     expect(located(py.outcome)).toEqual(['error aws/access-key-id src/storage.py:3', 'error aws/secret-access-key src/storage.py:4', 'error gcp/api-key src/storage.py:6']);
     const excluded = await runCheck('secrets', { paths: ['.'], exclude: ['src/**', 'deploy/**', 'config/**'] }, { baseDir: leaky });
     expect(excluded.outcome.status).toBe('warn');
+    expect(excluded.outcome.message?.id).toBe('testKeys');
   });
 
   it('paths climb out of the suite folder and findings keep the path as written', async () => {
@@ -108,8 +110,8 @@ describe('secrets check against a fixture repository with planted credentials', 
   it('a clean repository passes; a missing path is an error', async () => {
     const { outcome } = await runCheck('secrets', { paths: ['.'] }, { baseDir: join(ROOT, 'fixtures/scan/clean-repo') });
     expect(outcome.status, outcome.summary).toBe('pass');
-    expect(outcome.summary).toMatch(/^no hard-coded credentials in 4 files, [\d.]+ K?B$/);
+    expect(outcome.message).toMatchObject({ id: 'clean', data: { scanned: expect.stringMatching(/^4 files, [\d.]+ K?B$/), allowed: '' } });
     const missing = await runCheck('secrets', { paths: ['nope'] }, { baseDir: clean });
-    expect(missing.outcome).toMatchObject({ status: 'error', summary: "nope: no such file or folder: point paths at the integration's source folders" });
+    expect(missing.outcome).toMatchObject({ status: 'error', message: { id: 'badPath', data: { cause: 'nope: no such file or folder' } } });
   });
 });

@@ -9,47 +9,132 @@ import { Redactor } from '../../src/evidence/redact.js';
 const auth = { clientId: '${secrets.clientId}', clientSecret: '${secrets.clientSecret}' };
 const caps = { cap: '${target.transactionCap}' };
 
+const PAY = expect.stringMatching(/^pay_[0-9a-f]{24}$/);
+
 const cases: CheckCase[] = [
-  { name: 'approve: authorise, capture, read back', params: { scenario: 'approve', ...auth }, status: 'pass', summary: /^approve: 10\.00 EUR authorised, captured and read back as pay_[0-9a-f]{24}, amount and currency echoed exactly \(\d+ calls\)$/ },
-  { name: 'decline: every test card with its code', params: { scenario: 'decline', ...auth }, status: 'pass', summary: /^decline: 4 test cards declined .*do_not_honor, insufficient_funds, expired_card, stolen_card$/ },
+  { name: 'approve: authorise, capture, read back', params: { scenario: 'approve', ...auth }, status: 'pass', message: 'approved', data: { scenario: 'approve', amount: '10.00 EUR', paymentId: PAY, calls: expect.stringMatching(/^\d+ calls$/) } },
+  { name: 'decline: every test card with its code', params: { scenario: 'decline', ...auth }, status: 'pass', message: 'declined', data: { cards: '4 test cards', codes: 'do_not_honor, insufficient_funds, expired_card, stolen_card' } },
   {
     name: 'decline: a card that is approved fails, naming the card and the expected code',
     params: { scenario: 'decline', ...auth, declines: [{ card: '4111111111111111', code: 'insufficient_funds' }] },
     status: 'fail',
+    message: 'failed',
+    data: { firstId: 'declineApproved', more: '' },
     summary: /^decline: card •••• 1111 was "authorised" \(pay_[0-9a-f]+\) but must be declined with insufficient_funds$/,
   },
   {
     name: 'decline: a wrong documented code fails',
     params: { scenario: 'decline', ...auth, declines: [{ card: '4000000000009995', code: 'do_not_honor' }] },
     status: 'fail',
-    summary: /card •••• 9995 was declined with "insufficient_funds", not the documented "do_not_honor"/,
+    message: 'failed',
+    data: { firstId: 'declineCode', first: 'card •••• 9995 was declined with "insufficient_funds", not the documented "do_not_honor"' },
   },
-  { name: 'over-limit: refused with 422, split fallback completes', params: { scenario: 'over-limit', ...auth, ...caps }, status: 'pass', summary: /^over-limit: 15,000\.00 EUR over the 10,000\.00 EUR cap refused with 422 transaction_cap_exceeded; split into 2 payments \(7,500\.00 EUR \+ 7,500\.00 EUR\), captured in full$/ },
-  { name: 'over-limit: alternate fallback (bank transfer)', params: { scenario: 'over-limit', ...auth, ...caps, fallback: 'alternate', currency: 'USD' }, status: 'pass', summary: /paid in full by the alternate route \(bank_transfer\), captured in full$/ },
-  { name: 'over-limit: three-way split of an uneven amount', params: { scenario: 'over-limit', ...auth, ...caps, amount: 2_000_002, currency: 'CHF' }, status: 'pass', summary: /split into 3 payments \(6,666\.68 CHF \+ 6,666\.67 CHF \+ 6,666\.67 CHF\)/ },
-  { name: 'fault no-cap: the over-limit payment is accepted', faults: ['no-cap'], params: { scenario: 'over-limit', ...auth, ...caps }, status: 'fail', summary: /^over-limit: a payment of 15,000\.00 EUR over the 10,000\.00 EUR cap was accepted \(201, pay_[0-9a-f]+\) but must be refused with a 4xx$/ },
-  { name: 'fault cap-500: a server error instead of a 4xx', faults: ['cap-500'], params: { scenario: 'over-limit', ...auth, ...caps }, status: 'fail', summary: /^over-limit: a payment of 15,000\.00 EUR over the 10,000\.00 EUR cap answered 500 \(a server error\) instead of a documented 4xx refusal/ },
-  { name: 'over-limit: an undocumented refusal code fails', params: { scenario: 'over-limit', ...auth, ...caps, capErrorCode: 'amount_too_large', currency: 'SEK' }, status: 'fail', summary: /refused with 422 "transaction_cap_exceeded", not the documented "amount_too_large"/ },
-  { name: 'daily-cap: refused past the cap, alternate route takes it', params: { scenario: 'daily-cap', ...auth, ...caps, dailyCap: '${target.dailyCap}', currency: 'GBP' }, status: 'pass', summary: /^daily-cap: daily cap held: after 2 payments \(20,000\.00 GBP\) the next 10,000\.00 GBP was refused with 422 daily_cap_exceeded; the alternate route \(bank_transfer\) took it$/ },
-  { name: 'daily-cap: a suite stating a higher cap than enforced still sees the refusal', params: { scenario: 'daily-cap', ...auth, dailyCap: 5_000_000, amount: 1_000_000, currency: 'USD' }, status: 'pass', summary: /after 2 payments \(20,000\.00 USD\) the next 10,000\.00 USD was refused with 422 daily_cap_exceeded/ },
-  { name: 'idempotency-replay: charged once, different body refused', params: { scenario: 'idempotency-replay', ...auth }, status: 'pass', summary: /^idempotency-replay: same Idempotency-Key and body returned pay_[0-9a-f]+ again \(1 payment for the order\); a different body with the key was refused with 422$/ },
-  { name: 'fault no-idempotency: the replay charges twice', faults: ['no-idempotency'], params: { scenario: 'idempotency-replay', ...auth }, status: 'fail', summary: /^idempotency-replay: same Idempotency-Key charged twice: pay_[0-9a-f]{24} and pay_[0-9a-f]{24}/ },
-  { name: 'timeout-retry: one payment after a timeout and a retry', params: { scenario: 'timeout-retry', ...auth, firstAttemptTimeoutMs: 200, delayMs: 1500 }, status: 'pass', summary: /^timeout-retry: first attempt timed out after 200 ms; the retry with the same Idempotency-Key answered 201 and the order holds exactly one payment \(pay_[0-9a-f]+\)$/ },
-  { name: 'fault no-idempotency: the retry after a timeout charges twice', faults: ['no-idempotency'], params: { scenario: 'timeout-retry', ...auth, firstAttemptTimeoutMs: 200, delayMs: 1500 }, status: 'fail', summary: /^timeout-retry: the retry after a timeout charged twice: pay_[0-9a-f]+ and pay_[0-9a-f]+$/ },
-  { name: 'timeout-retry: a target that ignores the delay header cannot be judged', params: { scenario: 'timeout-retry', ...auth, delayHeader: 'X-Not-Honoured', firstAttemptTimeoutMs: 2000 }, status: 'error', summary: /^timeout-retry: the first attempt was answered \(201\) within 2 s: the target ignores X-Not-Honoured, so no timeout could be provoked$/ },
-  { name: 'refund-partial', params: { scenario: 'refund-partial', ...auth, amount: 2500, refundAmount: 1000 }, status: 'pass', summary: /^refund-partial: 10\.00 EUR of 25\.00 EUR refunded on pay_[0-9a-f]+ \(re_[0-9a-f]+\); it reads back partially_refunded$/ },
-  { name: 'refund-full', params: { scenario: 'refund-full', ...auth }, status: 'pass', summary: /^refund-full: 10\.00 EUR refunded in full on pay_[0-9a-f]+; it reads back refunded$/ },
-  { name: 'refund-over: refused', params: { scenario: 'refund-over', ...auth }, status: 'pass', summary: /^refund-over: a refund of 10\.01 EUR on a 10\.00 EUR capture was refused with 422 refund_exceeds_captured; nothing was refunded$/ },
-  { name: 'currency-exponent: JPY, EUR, KWD', params: { scenario: 'currency-exponent', ...auth }, status: 'pass', summary: /^currency-exponent: 1234 minor units round-tripped exactly in 1,234 JPY \(0\), 12\.34 EUR \(2\), 1\.234 KWD \(3\)$/ },
-  { name: 'currency-exponent: a currency the provider refuses fails', params: { scenario: 'currency-exponent', ...auth, currencies: ['JPY', 'OMR'] }, status: 'fail', summary: /authorising 1\.234 OMR answered 422 validation_failed, expected 200 or 201/ },
-  { name: 'amount-bounds: every bad amount refused', params: { scenario: 'amount-bounds', ...auth }, status: 'pass', summary: /^amount-bounds: 0, negative, fractional and above-maximum amounts each refused with a 4xx and a reason \(422\)$/ },
-  { name: 'fault no-cap: an above-cap "maximum" is accepted', faults: ['no-cap'], params: { scenario: 'amount-bounds', ...auth, maxAmount: '${target.transactionCap}' }, status: 'fail', summary: /an amount above the maximum \(10,000\.01 EUR\) was accepted \(201, pay_[0-9a-f]+\) but must be refused with a 4xx/ },
-  { name: 'webhook: signed, replay and tampering refused', params: { scenario: 'webhook', ...auth }, status: 'pass', summary: /^webhook: the payment\.captured webhook for pay_[0-9a-f]+ arrived signed with HMAC-SHA256 and a timestamp within 300 s; a replayed, a tampered and a stale delivery were refused$/ },
-  { name: 'fault webhook-bad-signature: the signature does not verify', faults: ['webhook-bad-signature'], params: { scenario: 'webhook', ...auth }, status: 'fail', summary: /^webhook: the payment\.captured webhook for pay_[0-9a-f]+ has a bad signature: the HMAC-SHA256 of "<timestamp>\.<body>" with the endpoint secret does not match$/ },
-  { name: 'fault flaky: 503s are retried with the same key and the scenario passes', faults: ['flaky'], params: { scenario: 'currency-exponent', ...auth, currencies: ['JPY', 'EUR', 'KWD', 'BHD'] }, status: 'pass', summary: /round-tripped exactly/ },
-  { name: 'without credentials the scenario cannot decide', params: { scenario: 'approve' }, status: 'error', summary: /^approve: authorising a payment answered 401 unauthorized: give the check an access token/ },
-  { name: 'a wrong client secret cannot get a token', params: { scenario: 'approve', clientId: '${secrets.clientId}', clientSecret: 'wrong-secret' }, status: 'error', summary: /^approve: https:\/\/127\.0\.0\.1:\d+\/oauth\/token refused the suite's own client credentials with 401 invalid_client \("Unknown client or wrong client secret\."\): check the clientId and clientSecret the check is given$/ },
-  { name: 'daily-cap: a provider letting more through than the documented cap fails', params: { scenario: 'daily-cap', ...auth, dailyCap: 100, amount: 1000, currency: 'JPY' }, status: 'fail', summary: /^daily-cap: 1,000 JPY authorised today in 1 payment of 1,000 JPY, none refused: the 100 JPY daily cap is not enforced$/ },
+  { name: 'over-limit: refused with 422, split fallback completes', params: { scenario: 'over-limit', ...auth, ...caps }, status: 'pass', message: 'overLimitSplit', data: { total: '15,000.00 EUR', cap: '10,000.00 EUR', refusal: '422 transaction_cap_exceeded', parts: 2, amounts: '7,500.00 EUR + 7,500.00 EUR' } },
+  { name: 'over-limit: alternate fallback (bank transfer)', params: { scenario: 'over-limit', ...auth, ...caps, fallback: 'alternate', currency: 'USD' }, status: 'pass', message: 'overLimitAlternate', data: { method: 'bank_transfer' } },
+  { name: 'over-limit: three-way split of an uneven amount', params: { scenario: 'over-limit', ...auth, ...caps, amount: 2_000_002, currency: 'CHF' }, status: 'pass', message: 'overLimitSplit', data: { parts: 3, amounts: '6,666.68 CHF + 6,666.67 CHF + 6,666.67 CHF' } },
+  {
+    name: 'fault no-cap: the over-limit payment is accepted',
+    faults: ['no-cap'],
+    params: { scenario: 'over-limit', ...auth, ...caps },
+    status: 'fail',
+    message: 'failed',
+    data: { firstId: 'refusalAccepted' },
+    summary: /^over-limit: a payment of 15,000\.00 EUR over the 10,000\.00 EUR cap was accepted \(201, pay_[0-9a-f]+\) but must be refused with a 4xx$/,
+  },
+  {
+    name: 'fault cap-500: a server error instead of a 4xx',
+    faults: ['cap-500'],
+    params: { scenario: 'over-limit', ...auth, ...caps },
+    status: 'fail',
+    message: 'failed',
+    data: { firstId: 'refusalServerError', first: expect.stringMatching(/^a payment of 15,000\.00 EUR over the 10,000\.00 EUR cap answered 500 \(a server error\) instead of a documented 4xx refusal/) },
+  },
+  { name: 'over-limit: an undocumented refusal code fails', params: { scenario: 'over-limit', ...auth, ...caps, capErrorCode: 'amount_too_large', currency: 'SEK' }, status: 'fail', message: 'failed', data: { firstId: 'refusalCode', first: expect.stringContaining('refused with 422 "transaction_cap_exceeded", not the documented "amount_too_large"') } },
+  {
+    name: 'daily-cap: refused past the cap, alternate route takes it',
+    params: { scenario: 'daily-cap', ...auth, ...caps, dailyCap: '${target.dailyCap}', currency: 'GBP' },
+    status: 'pass',
+    message: 'dailyCapAlternate',
+    data: { payments: '2 payments', authorised: '20,000.00 GBP', each: '10,000.00 GBP', refusal: '422 daily_cap_exceeded', method: 'bank_transfer' },
+    summary: /^daily-cap: daily cap held: after 2 payments \(20,000\.00 GBP\) the next 10,000\.00 GBP was refused with 422 daily_cap_exceeded; the alternate route \(bank_transfer\) took it$/,
+  },
+  { name: 'daily-cap: a suite stating a higher cap than enforced still sees the refusal', params: { scenario: 'daily-cap', ...auth, dailyCap: 5_000_000, amount: 1_000_000, currency: 'USD' }, status: 'pass', message: 'dailyCapAlternate', data: { payments: '2 payments', authorised: '20,000.00 USD', each: '10,000.00 USD', refusal: '422 daily_cap_exceeded' } },
+  { name: 'idempotency-replay: charged once, different body refused', params: { scenario: 'idempotency-replay', ...auth }, status: 'pass', message: 'replayed', data: { paymentId: PAY, count: 1, status: 422 } },
+  {
+    name: 'fault no-idempotency: the replay charges twice',
+    faults: ['no-idempotency'],
+    params: { scenario: 'idempotency-replay', ...auth },
+    status: 'fail',
+    message: 'failed',
+    data: { firstId: 'replayNewPayment', first: expect.stringMatching(/^same Idempotency-Key charged twice: pay_[0-9a-f]{24} and pay_[0-9a-f]{24}$/) },
+  },
+  { name: 'timeout-retry: one payment after a timeout and a retry', params: { scenario: 'timeout-retry', ...auth, firstAttemptTimeoutMs: 200, delayMs: 1500 }, status: 'pass', message: 'retriedOnce', data: { timeout: '200 ms', status: '201', paymentId: PAY } },
+  {
+    name: 'fault no-idempotency: the retry after a timeout charges twice',
+    faults: ['no-idempotency'],
+    params: { scenario: 'timeout-retry', ...auth, firstAttemptTimeoutMs: 200, delayMs: 1500 },
+    status: 'fail',
+    message: 'failed',
+    data: { firstId: 'chargedMore', first: expect.stringMatching(/^the retry after a timeout charged twice: pay_[0-9a-f]+ and pay_[0-9a-f]+$/) },
+  },
+  { name: 'timeout-retry: a target that ignores the delay header cannot be judged', params: { scenario: 'timeout-retry', ...auth, delayHeader: 'X-Not-Honoured', firstAttemptTimeoutMs: 2000 }, status: 'error', message: 'delayIgnored', data: { status: '201', timeout: '2 s', header: 'X-Not-Honoured' } },
+  { name: 'refund-partial', params: { scenario: 'refund-partial', ...auth, amount: 2500, refundAmount: 1000 }, status: 'pass', message: 'refundedPart', data: { part: '10.00 EUR', amount: '25.00 EUR', paymentId: PAY, refundId: expect.stringMatching(/^re_[0-9a-f]+$/) } },
+  { name: 'refund-full', params: { scenario: 'refund-full', ...auth }, status: 'pass', message: 'refundedFull', data: { amount: '10.00 EUR', paymentId: PAY } },
+  { name: 'refund-over: refused', params: { scenario: 'refund-over', ...auth }, status: 'pass', message: 'overRefundRefused', data: { over: '10.01 EUR', amount: '10.00 EUR', refusal: '422 refund_exceeds_captured' } },
+  {
+    name: 'currency-exponent: JPY, EUR, KWD',
+    params: { scenario: 'currency-exponent', ...auth },
+    status: 'pass',
+    message: 'roundTripped',
+    data: { value: 1234, currencies: '1,234 JPY (0), 12.34 EUR (2), 1.234 KWD (3)' },
+    summary: /^currency-exponent: 1234 minor units round-tripped exactly in 1,234 JPY \(0\), 12\.34 EUR \(2\), 1\.234 KWD \(3\)$/,
+  },
+  { name: 'currency-exponent: a currency the provider refuses fails', params: { scenario: 'currency-exponent', ...auth, currencies: ['JPY', 'OMR'] }, status: 'fail', message: 'failed', data: { firstId: 'stepStatus', first: expect.stringMatching(/^authorising 1\.234 OMR answered 422 validation_failed, expected 200 or 201/) } },
+  { name: 'currency-exponent: a currency payready does not know is an error', params: { scenario: 'currency-exponent', ...auth, currencies: ['EUR', 'XYZ'] }, status: 'error', message: 'unknownCurrency', data: { currency: 'XYZ' } },
+  { name: 'amount-bounds: every bad amount refused', params: { scenario: 'amount-bounds', ...auth }, status: 'pass', message: 'boundsRefused', data: { statuses: '422' } },
+  {
+    name: 'fault no-cap: an above-cap "maximum" is accepted',
+    faults: ['no-cap'],
+    params: { scenario: 'amount-bounds', ...auth, maxAmount: '${target.transactionCap}' },
+    status: 'fail',
+    message: 'failed',
+    data: { firstId: 'refusalAccepted', first: expect.stringMatching(/^an amount above the maximum \(10,000\.01 EUR\) was accepted \(201, pay_[0-9a-f]+\) but must be refused with a 4xx$/) },
+  },
+  { name: 'webhook: signed, replay and tampering refused', params: { scenario: 'webhook', ...auth }, status: 'pass', message: 'webhookVerified', data: { event: 'payment.captured', paymentId: PAY, tolerance: 300 } },
+  {
+    name: 'fault webhook-bad-signature: the signature does not verify',
+    faults: ['webhook-bad-signature'],
+    params: { scenario: 'webhook', ...auth },
+    status: 'fail',
+    message: 'failed',
+    data: { firstId: 'signatureMismatch', more: '' },
+    summary: /^webhook: the payment\.captured webhook for pay_[0-9a-f]+ has a bad signature: the HMAC-SHA256 of "<timestamp>\.<body>" with the endpoint secret does not match$/,
+  },
+  { name: 'fault flaky: 503s are retried with the same key and the scenario passes', faults: ['flaky'], params: { scenario: 'currency-exponent', ...auth, currencies: ['JPY', 'EUR', 'KWD', 'BHD'] }, status: 'pass', message: 'roundTripped' },
+  {
+    name: 'without credentials the scenario cannot decide',
+    params: { scenario: 'approve' },
+    status: 'error',
+    message: 'noAccess',
+    data: { what: 'authorising a payment', answer: 'answered 401 unauthorized' },
+    summary: /^approve: authorising a payment answered 401 unauthorized: give the check an access token/,
+  },
+  {
+    name: 'a wrong client secret cannot get a token',
+    params: { scenario: 'approve', clientId: '${secrets.clientId}', clientSecret: 'wrong-secret' },
+    status: 'error',
+    message: 'credentialsRefused',
+    data: { status: 401, error: ' invalid_client', description: ' ("Unknown client or wrong client secret.")' },
+    summary: /^approve: https:\/\/127\.0\.0\.1:\d+\/oauth\/token refused the suite's own client credentials with 401 invalid_client \("Unknown client or wrong client secret\."\): check the clientId and clientSecret the check is given$/,
+  },
+  {
+    name: 'daily-cap: a provider letting more through than the documented cap fails',
+    params: { scenario: 'daily-cap', ...auth, dailyCap: 100, amount: 1000, currency: 'JPY' },
+    status: 'fail',
+    message: 'failed',
+    data: { firstId: 'dailyCapNotEnforced', first: '1,000 JPY authorised today in 1 payment of 1,000 JPY, none refused: the 100 JPY daily cap is not enforced' },
+  },
+  { name: 'daily-cap: splitting cannot get round a daily cap', params: { scenario: 'daily-cap', ...auth, cap: 10_000, dailyCap: 25_000, fallback: 'split', currency: 'KRW' }, status: 'error', message: 'dailyCapSplit' },
 ];
 
 describe('transaction check against the real sandbox', () => {
@@ -89,6 +174,8 @@ describe('transaction check against the real sandbox', () => {
   it('a fallback part refused by the daily cap fails the order and the parts already paid are undone', async () => {
     const { outcome, sandbox } = await runCheck('transaction', { scenario: 'over-limit', ...auth, ...caps, amount: 2_600_000, currency: 'CHF', reference: 'half-done' });
     expect(outcome.status).toBe('fail');
+    expect(outcome.message).toMatchObject({ id: 'failed', data: { firstId: 'stepStatus' } });
+    // The words quote what the provider answered.
     expect(outcome.summary).toMatch(/^over-limit: fallback split: part 3 of 3 \(8,666\.66 CHF\) answered 422 daily_cap_exceeded, expected 200 or 201: This payment would take today's card volume above the 25,000\.00 CHF daily cap/);
     const client = new SandboxClient(sandbox);
     try {
@@ -104,14 +191,14 @@ describe('transaction check against the real sandbox', () => {
   it('a live target without liveMaxAmount is refused before any money moves', async () => {
     const { outcome, interactions } = await runCheck('transaction', { scenario: 'approve', ...auth }, { target: { sandbox: false, name: 'production' } });
     expect(outcome.status).toBe('error');
-    expect(outcome.summary).toBe('approve: refused: a payment of 10.00 EUR would move 10.00 EUR on live environment "production" and the suite sets no liveMaxAmount');
+    expect(outcome.message).toEqual({ id: 'liveWithoutMax', data: { scenario: 'approve', what: 'a payment of 10.00 EUR', amount: '10.00 EUR', environment: 'production' } });
     expect(interactions.view().endpoints.has('POST /v1/payments')).toBe(false);
   });
 
   it('a live target caps amounts at liveMaxAmount', async () => {
     const over = await runCheck('transaction', { scenario: 'over-limit', ...auth, ...caps }, { target: { sandbox: false, name: 'production' }, liveMaxAmount: 500 });
     expect(over.outcome.status).toBe('error');
-    expect(over.outcome.summary).toBe('over-limit: refused: a payment of 15,000.00 EUR would send 15,000.00 EUR to live environment "production", above liveMaxAmount (5.00 EUR)');
+    expect(over.outcome.message).toEqual({ id: 'liveAboveMax', data: { scenario: 'over-limit', what: 'a payment of 15,000.00 EUR', amount: '15,000.00 EUR', environment: 'production', max: '5.00 EUR' } });
     const small = await runCheck('transaction', { scenario: 'approve', ...auth, amount: 500 }, { target: { sandbox: false, name: 'production' }, liveMaxAmount: 500 });
     expect(small.outcome.status, small.outcome.summary).toBe('pass');
   });
@@ -123,7 +210,7 @@ describe('transaction check against the real sandbox', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const { outcome } = await runCheck('transaction', { scenario: 'approve', token: 'any-token-value', baseUrl: `https://127.0.0.1:${port}` });
     expect(outcome.status).toBe('error');
-    expect(outcome.summary).toBe(`approve: authorising a payment failed: connection refused by 127.0.0.1:${port}`);
+    expect(outcome.message).toEqual({ id: 'unanswered', data: { scenario: 'approve', what: 'authorising a payment', cause: `connection refused by 127.0.0.1:${port}` } });
   });
 });
 
@@ -132,6 +219,7 @@ describe('transaction check: a path the API does not have is the suite\'s setup,
     const { outcome, sandbox } = await runCheck('transaction', { scenario: 'approve', ...auth, baseUrl: '${target.baseUrl}/api' });
     expect(outcome.status, outcome.summary).toBe('error');
     expect(outcome.cause).toBe('setup');
+    expect(outcome.message?.id).toBe('noSuchPath');
     expect(outcome.summary).toBe(
       `approve: POST ${sandbox.baseUrl}/api/v1/payments answered 404 ("No endpoint at /api/v1/payments."): the API has no such path: check the base URL (now ${sandbox.baseUrl}/api: the check's baseUrl, else the environment's) and that the target speaks the payments API the scenarios use (POST /v1/payments, /capture, /refunds, as \`payready sandbox\` does)`,
     );
@@ -142,6 +230,7 @@ describe('transaction check: a path the API does not have is the suite\'s setup,
     const { outcome } = await runCheck('transaction', { scenario: 'amount-bounds', ...auth, baseUrl: '${target.baseUrl}/v2' });
     expect(outcome.status, outcome.summary).toBe('error');
     expect(outcome.cause).toBe('setup');
+    expect(outcome.message?.id).toBe('noSuchPath');
     expect(outcome.summary).toMatch(/answered 404 .*: the API has no such path: check the base URL/);
   });
 
@@ -156,6 +245,7 @@ describe('transaction check: a path the API does not have is the suite\'s setup,
       const { outcome } = await runCheck('transaction', { scenario: 'approve', token: 'any-token-value', baseUrl: base });
       expect(outcome.status, outcome.summary).toBe('error');
       expect(outcome.cause).toBe('setup');
+      expect(outcome.message?.id).toBe('noSuchPath');
       expect(outcome.summary).toMatch(new RegExp(`^approve: POST ${base}/v1/payments answered 405 \\("This resource is read-only\\."\\): the API has /v1/payments but not for POST \\(Allow: GET, HEAD\\): check the base URL`));
     } finally {
       server.close();
@@ -166,6 +256,7 @@ describe('transaction check: a path the API does not have is the suite\'s setup,
     const { outcome } = await runCheck('transaction', { scenario: 'approve', clientId: '${secrets.clientId}', clientSecret: 'not-the-secret' });
     expect(outcome.status, outcome.summary).toBe('error');
     expect(outcome.cause).toBe('setup');
+    expect(outcome.message?.id).toBe('credentialsRefused');
     expect(outcome.summary).toMatch(/^approve: https:\/\/127\.0\.0\.1:\d+\/oauth\/token refused the suite's own client credentials with 401 invalid_client/);
     expect(outcome.summary).toMatch(/check the clientId and clientSecret/);
     expect(outcome.summary).not.toContain('not-the-secret');
@@ -175,6 +266,7 @@ describe('transaction check: a path the API does not have is the suite\'s setup,
     const { outcome, sandbox } = await runCheck('transaction', { scenario: 'approve', ...auth, tokenUrl: '${target.baseUrl}/token' });
     expect(outcome.status, outcome.summary).toBe('error');
     expect(outcome.cause).toBe('setup');
+    expect(outcome.message?.id).toBe('noSuchPath');
     expect(outcome.summary).toBe(`approve: POST ${sandbox.baseUrl}/token answered 404 ("No endpoint at /token."): the API has no such path: check the token URL (the check's tokenUrl, else the environment's tokenUrl, else <baseUrl>/oauth/token)`);
   });
 });
@@ -193,9 +285,19 @@ describe('transaction check: a refusal\'s reason is read in the provider\'s erro
       const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
       const { outcome } = await runCheck('transaction', { scenario: 'amount-bounds', token: 'any-token-value', baseUrl: base });
       expect(outcome.status, outcome.summary).toBe('pass');
+      expect(outcome.message?.id).toBe('boundsRefused');
       expect(outcome.assertions?.find((a) => a.name === 'an amount of 0 reason')?.actual).toBe('Amount must be at least 50 cents.');
     } finally {
       server.close();
     }
+  });
+});
+
+describe('transaction messages', () => {
+  it('the tables spread into the type\'s one have no id in common (a later spread would silently replace an earlier entry)', async () => {
+    const { messages, messageTables } = await import('../../src/checks/transaction/messages.js');
+    const ids = Object.values(messageTables).flatMap((table) => Object.keys(table));
+    expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
+    expect(Object.keys(messages).sort()).toEqual([...ids].sort());
   });
 });

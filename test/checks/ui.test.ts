@@ -37,9 +37,7 @@ describe('ui check against the sandbox checkout page in headless Chromium', () =
   it('the hosted checkout passes at all four viewports, with a screenshot each', async () => {
     const { outcome, interactions } = await runCheck('ui', { url: '${target.checkoutUrl}' }, { timeoutMs: 60_000 });
     expect(outcome.status, outcome.summary).toBe('pass');
-    expect(outcome.summary).toMatch(
-      /^checkout fits 360x640, 390x844, 768x1024, 1280x800; labelled card fields with autocomplete; decline explained within [\d.]+ s: "Your bank declined this payment\. Please use a different card or contact your bank\."$/,
-    );
+    expect(outcome.message).toMatchObject({ id: 'fits', data: { viewports: '360x640, 390x844, 768x1024, 1280x800', message: 'Your bank declined this payment. Please use a different card or contact your bank.' } });
     expect(outcome.artifacts!.map((a) => [a.name, a.mediaType])).toEqual([
       ['checkout-360x640.png', 'image/png'],
       ['checkout-390x844.png', 'image/png'],
@@ -64,6 +62,7 @@ describe('ui check against the sandbox checkout page in headless Chromium', () =
   it('fault broken-checkout: fails on layout, fields, tap targets and the console-only error', async () => {
     const { outcome } = await runCheck('ui', { url: '${target.checkoutUrl}', viewports: ['360x640', '1280x800'] }, { faults: ['broken-checkout'], timeoutMs: 60_000 });
     expect(outcome.status).toBe('fail');
+    expect(outcome.message).toMatchObject({ id: 'unusable', data: { more: expect.stringMatching(/^ \(and \d+ more\)$/) } });
     expect(outcome.summary).toMatch(/^no <meta name="viewport" content="width=device-width, initial-scale=1">: phones render the page as a shrunken desktop page \(and \d+ more\)$/);
     const rules = new Set(outcome.findings!.map((f) => f.rule));
     expect([...rules].sort()).toEqual(['ui/autocomplete', 'ui/decline-message', 'ui/inputmode', 'ui/label', 'ui/overflow', 'ui/tap-target', 'ui/viewport-meta']);
@@ -82,6 +81,7 @@ describe('ui check against the sandbox checkout page in headless Chromium', () =
     try {
       const { outcome } = await runCheck('ui', { url: `${server.url}/checkout`, viewports: ['390x844'] }, { timeoutMs: 30_000 });
       expect(outcome.status).toBe('fail');
+      expect(outcome.message).toMatchObject({ id: 'unusable', data: { more: '' } });
       expect(outcome.summary).toMatch(summary);
       expect(outcome.findings!.map((f) => f.rule)).toEqual(['ui/decline-message']);
     } finally {
@@ -94,6 +94,7 @@ describe('ui check against the sandbox checkout page in headless Chromium', () =
     try {
       const { outcome } = await runCheck('ui', { url: `${server.url}/checkout`, viewports: ['360x640'] }, { timeoutMs: 30_000 });
       expect(outcome.status).toBe('warn');
+      expect(outcome.message).toMatchObject({ id: 'awkward', data: { more: '' } });
       expect(outcome.summary).toMatch(/^360x640: 5 tap targets are under 44x44 px, smallest input#number at 3\d\.?\d*x32 px: make controls at least 44 px high and wide$/);
     } finally {
       await server.close();
@@ -102,7 +103,11 @@ describe('ui check against the sandbox checkout page in headless Chromium', () =
 
   it('without Chromium the check is skip and says how to install it', async () => {
     const { outcome } = await runCheck('ui', { url: '${target.checkoutUrl}', browser: '/nonexistent/chromium' });
-    expect(outcome).toEqual({ status: 'skip', summary: 'no browser at /nonexistent/chromium: install Chromium (Debian/Ubuntu: sudo apt-get install chromium) or set with.browser to its path' });
+    expect(outcome).toEqual({
+      status: 'skip',
+      summary: 'no browser at /nonexistent/chromium: install Chromium (Debian/Ubuntu: sudo apt-get install chromium) or set with.browser to its path',
+      message: { id: 'noBrowserAt', data: { browser: '/nonexistent/chromium' } },
+    });
   });
 
   it('an unreachable page is an error naming the cause', async () => {
@@ -112,11 +117,11 @@ describe('ui check against the sandbox checkout page in headless Chromium', () =
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const { outcome } = await runCheck('ui', { url: `http://127.0.0.1:${port}/checkout`, viewports: ['360x640'] }, { timeoutMs: 30_000 });
     expect(outcome.status).toBe('error');
-    expect(outcome.summary).toBe(`360x640: /checkout did not load: connection refused by 127.0.0.1:${port}`);
+    expect(outcome.message).toEqual({ id: 'notLoaded', data: { viewport: '360x640', path: '/checkout', cause: `connection refused by 127.0.0.1:${port}` } });
   });
 
   it('a missing page is an error that says to point url at the checkout', async () => {
     const { outcome } = await runCheck('ui', { url: '${target.baseUrl}/no-such-page', viewports: ['360x640'] }, { timeoutMs: 30_000 });
-    expect(outcome).toMatchObject({ status: 'error', summary: '360x640: GET /no-such-page answered 404: point url at the checkout page' });
+    expect(outcome).toMatchObject({ status: 'error', message: { id: 'notCheckout', data: { viewport: '360x640', path: '/no-such-page', status: 404 } } });
   });
 });

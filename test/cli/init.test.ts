@@ -4,12 +4,20 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
+import { usageText, type UsageId } from '../../src/cli/messages.js';
+import { UsageError, type UsageRef } from '../../src/errors.js';
 import { loadSuite } from '../../src/suite/load.js';
 import { tempDir } from '../e2e/helpers.js';
 import { manualInterrupt } from '../support/interrupt.js';
 
+/** How the CLI prints a usage error of its table: the entry's words, and its fix as the hint. */
+function printed(id: UsageId, data: UsageRef['data'] = {}): string {
+  const { message, hint } = usageText(id, data);
+  return `error: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`;
+}
+
 /** Runs the CLI in-process; `answers` are typed on a (pretend) terminal, one line each, as they are asked. */
-async function runInit(args: string[], cwd: string, answers?: string[]): Promise<{ code: number; out: string; err: string }> {
+async function runInit(args: string[], cwd: string, answers?: string[]): Promise<{ code: number; out: string; err: string; usage: UsageRef[] }> {
   let out = '';
   let err = '';
   const stdout = Object.assign(new PassThrough(), { isTTY: answers !== undefined, columns: 100 });
@@ -22,9 +30,16 @@ async function runInit(args: string[], cwd: string, answers?: string[]): Promise
   stderr.on('data', (d: Buffer) => (err += d.toString()));
   const stdin = Object.assign(new PassThrough(), { isTTY: answers !== undefined });
   const pending = [...(answers ?? [])];
-  const io: Io = { stdout, stderr, stdin, env: {}, cwd, interrupt: manualInterrupt() };
+  // The usage errors printed, by table id and data (an error not from the table would fail the test).
+  const usage: UsageRef[] = [];
+  const errors = (error: unknown): void => {
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).ref, (error as Error).message).toBeDefined();
+    usage.push((error as UsageError).ref!);
+  };
+  const io: Io = { stdout, stderr, stdin, env: {}, cwd, interrupt: manualInterrupt(), errors };
   const code = await main(['init', ...args], io);
-  return { code, out, err };
+  return { code, out, err, usage };
 }
 
 /** Loads the written suite with the real loader for every environment it declares. */
@@ -105,9 +120,8 @@ describe('payready init', () => {
       expect(has('shop.yaml')).toBe(true);
       const ignored = await runInit(['ignored.yaml', '--checkout-url', 'https://shop.example/pay'], dir);
       expect(ignored.code).toBe(2);
-      expect(ignored.err).toBe(
-        "error: --checkout-url needs --base-url: the built-in sandbox serves its own checkout page, and the suite's ui check drives that\n  hint: leave out --checkout-url, or give your provider's API with --base-url\n",
-      );
+      expect(ignored.usage).toEqual([{ id: 'checkoutUrlNeedsBaseUrl', data: {} }]);
+      expect(ignored.err).toBe(printed('checkoutUrlNeedsBaseUrl'));
       expect(existsSync(join(dir, 'ignored.yaml'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -119,24 +133,28 @@ describe('payready init', () => {
     writeFileSync(join(dir, 'payready.yaml'), 'mine\n');
     const refused = await runInit([], dir);
     expect(refused.code).toBe(2);
-    expect(refused.err).toBe('error: payready.yaml already exists\n  hint: pass --force to overwrite it, or name another file: payready init other.yaml\n');
+    expect(refused.usage).toEqual([{ id: 'suiteFileExists', data: { path: 'payready.yaml' } }]);
+    expect(refused.err).toBe(printed('suiteFileExists', { path: 'payready.yaml' }));
     expect(readFileSync(join(dir, 'payready.yaml'), 'utf8')).toBe('mine\n');
     const forced = await runInit(['--force'], dir);
     expect(forced.code).toBe(0);
     expect(readFileSync(join(dir, 'payready.yaml'), 'utf8')).toMatch(/^# yaml-language-server/);
   });
 
-  it.each([
-    [['--auth', 'oath2'], /^error: unknown auth style "oath2"; did you mean "oauth2"\?\n {2}hint: auth styles: oauth2, bearer, api-key, none\n$/],
-    [['--auth', 'bearer'], /^error: the built-in sandbox authenticates with OAuth 2\.0, not bearer\n/],
-    [['--base-url', 'ftp://x.example'], /^error: "ftp:\/\/x\.example" must start with https:\/\//],
-    [['--env', 'prod uction'], /^error: environment name "prod uction" must start with a letter/],
-    [['--name', 'My Suite'], /^error: suite name "My Suite" must be kebab-case/],
-  ])('flags %j are a usage error and write nothing', async (args, message) => {
+  it.each<[string[], UsageId, UsageRef['data']]>([
+    [['--auth', 'oath2'], 'unknownAuthStyle', { auth: 'oath2', suggestion: '; did you mean "oauth2"?', styles: 'oauth2, bearer, api-key, none' }],
+    [['--auth', 'bearer'], 'sandboxAuthIsOauth', { auth: 'bearer' }],
+    [['--base-url', 'ftp://x.example'], 'notHttpUrl', { url: 'ftp://x.example' }],
+    [['--base-url', 'sandbox.psp.example'], 'notAUrl', { url: 'sandbox.psp.example' }],
+    [['--env', 'prod uction'], 'environmentNameInvalid', { name: 'prod uction' }],
+    [['--env', 'sandbox', '--env', 'sandbox'], 'environmentsRepeat', {}],
+    [['--name', 'My Suite'], 'suiteNameNotKebab', { name: 'My Suite' }],
+  ])('flags %j are a usage error (%s) and write nothing', async (args, id, data) => {
     const dir = tempDir();
-    const { code, err } = await runInit(args, dir);
+    const { code, err, usage } = await runInit(args, dir);
     expect(code).toBe(2);
-    expect(err).toMatch(message);
+    expect(usage).toEqual([{ id, data }]);
+    expect(err).toBe(printed(id, data));
     expect(existsSync(join(dir, 'payready.yaml'))).toBe(false);
   });
 

@@ -104,23 +104,21 @@ describe(`nginx ${version} (Debian nginx-light)`, () => {
     it('limit_req_status 429 with Retry-After: 429 before the declared limit, and 200 again after waiting, passes', async () => {
       const { outcome } = await ratelimit('limitWithRetryAfter');
       expect(outcome.status, outcome.summary).toBe('pass');
-      expect(outcome.summary).toMatch(new RegExp(`^GET ${OK_PATH}: 429 at request [67] of [67] \\([\\d.]+ m?s\\), Retry-After 1 s, 200 again after waiting$`));
+      expect(outcome.message).toMatchObject({ id: 'recovered', data: { label: `GET ${OK_PATH}`, limitedAt: expect.toBeOneOf([6, 7]), retryAfter: 1, status: 200 } });
       expect(outcome.values).toMatchObject({ retryAfter: 1 });
     });
 
     it('limit_req_status 429 without Retry-After: the limit holds, a warning that quotes RFC 6585', async () => {
       const { outcome } = await ratelimit('limitWithoutRetryAfter');
       expect(outcome.status, outcome.summary).toBe('warn');
-      expect(outcome.summary).toMatch(new RegExp(`^GET ${OK_PATH}: 429 at request [67] of [67] \\([\\d.]+ m?s\\) without Retry-After \\(optional in RFC 6585 §4, so clients must guess when to retry\\): send Retry-After \\(seconds\\)$`));
+      expect(outcome.message).toMatchObject({ id: 'noRetryAfter', data: { label: `GET ${OK_PATH}`, limitedAt: expect.toBeOneOf([6, 7]) } });
       expect(outcome.values).not.toHaveProperty('retryAfter');
     });
 
     it("limit_req's default status 503: no 429, and the message names the 503 instead of asking for a limit", async () => {
       const { outcome } = await ratelimit('limitDefaultStatus');
       expect(outcome.status, outcome.summary).toBe('fail');
-      expect(outcome.summary).toMatch(
-        new RegExp(`^GET ${OK_PATH}: 8 requests in [\\d.]+ m?s got no 429 \\(declared limit 5; answers: 200 x[56], 503 x[23]\\): if 503 is the limit, answer 429 Too Many Requests with Retry-After instead \\(RFC 6585 §4\\)$`),
-      );
+      expect(outcome.message).toMatchObject({ id: 'otherStatus', data: { sent: 8, declared: 'declared limit 5; ', tally: expect.stringMatching(/^200 x[56], 503 x[23]$/), statuses: '503' } });
     });
   });
 });

@@ -7,7 +7,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import type { Target } from '../../src/checks/types.js';
 import type { Outcome } from '../../src/model/outcome.js';
 import { loadCheckType } from '../../src/checks/index.js';
-import { Redactor } from '../../src/evidence/redact.js';
+import { expectFromTable } from '../checks/harness.js';
 import { HttpTransport } from '../../src/net/http.js';
 import { InteractionLog } from '../../src/model/interactions.js';
 import { systemClock } from '../../src/runner/run.js';
@@ -31,7 +31,7 @@ export const OIDC_PROVIDERS = [
   { pkg: 'oidc-provider-9', load: async () => (await import('oidc-provider-9')).default },
 ] as const;
 
-/** Exact version of an installed oidc-provider release line (for row names and the README table). */
+/** Exact version of an installed oidc-provider release line (for row names and the table in docs/conformance.md). */
 export function installedVersion(pkg: string): string {
   const require = createRequire(import.meta.url);
   const manifest = JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string };
@@ -130,7 +130,7 @@ export async function runOAuthCheck(server: OidcServer, params: Record<string, u
   const timeoutMs = 20_000;
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    return await type.run(validated.params as never, {
+    const outcome = await type.run(validated.params as never, {
       checkId: 'conformance-oauth',
       signal,
       timeoutMs,
@@ -138,11 +138,13 @@ export async function runOAuthCheck(server: OidcServer, params: Record<string, u
       target,
       baseDir: process.cwd(),
       allowLive: false,
-      redact: new Redactor(),
       interactions,
       clock: systemClock,
       log: { debug: () => undefined },
     });
+    // The summary is an entry of the type's messages table, filled with the data the outcome carries.
+    expectFromTable(type, outcome);
+    return outcome;
   } finally {
     await transport.close();
   }

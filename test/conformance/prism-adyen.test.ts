@@ -84,8 +84,8 @@ describe('Stoplight Prism serving Adyen Checkout v71: static examples conform', 
     });
     // The label hides query values ("?…"), which may hold secrets.
     const shown = e.path.includes('?') ? `${e.path.split('?')[0]}?…` : e.path;
-    expect(outcome.summary).toBe(`${e.method} ${shown} -> ${e.status}: conforms, UTF-8`);
-    expect(outcome.status).toBe('pass');
+    expect(outcome.status, outcome.summary).toBe('pass');
+    expect(outcome.message).toEqual({ id: 'conforms', data: { label: `${e.method} ${shown}`, status: e.status, proven: 'conforms, UTF-8' } });
   });
 });
 
@@ -100,8 +100,8 @@ describe("Stoplight Prism serving Adyen Checkout v71: Adyen's real error bodies 
 
   it.each([400, 401, 403, 422, 500])('POST /payments -> %i: conforms to the document and is a clear Adyen error (schema, problem: adyen)', async (status) => {
     const { outcome } = await runCheck('schema', { openapi: DOCUMENT, method: 'POST', url: `${prism.url}/payments`, headers: { ...apiKey, Prefer: `code=${status}` }, json: cardPayment['value'], status, problem: 'adyen' });
-    expect(outcome.summary).toBe(`POST /payments -> ${status}: conforms, UTF-8, clear error body`);
-    expect(outcome.status).toBe('pass');
+    expect(outcome.status, outcome.summary).toBe('pass');
+    expect(outcome.message).toEqual({ id: 'conforms', data: { label: 'POST /payments', status, proven: 'conforms, UTF-8, clear error body' } });
   });
 
   it('a request without the API key gets Adyen\'s 401 (errorCode "000"), a clear error', async () => {
@@ -126,7 +126,10 @@ describe('Stoplight Prism serving Adyen Checkout v71, behind a proxy that tamper
       expect(outcome.status, outcome.summary).toBe('fail');
       const violations = outcome.values?.['violations'] as { pointer: string; rule: string }[];
       expect(violations.map((v) => `${v.pointer} ${v.rule}`)).toEqual(['/amount/currency required', '/amount/value type', '/pspReference type', '/resultCode enum']);
-      expect(outcome.summary).toMatch(/^POST \/payments -> 200: 4 schema violations: \/amount\/currency: required member is missing; \/amount\/value: expected integer, got "1000"; \.\.\.$/);
+      expect(outcome.message).toEqual({
+        id: 'violations',
+        data: { label: 'POST /payments', status: 200, count: '4 schema violations', list: '/amount/currency: required member is missing; /amount/value: expected integer, got "1000"', more: '; ...' },
+      });
     } finally {
       await proxy.close();
     }
@@ -151,7 +154,10 @@ describe("Stoplight Prism serving Adyen Checkout v71: the suite's own mistakes a
     const { outcome } = await runCheck('schema', { openapi: DOCUMENT, method: 'POST', url: `${prism.url}/payments`, headers: apiKey, json: incomplete, validateRequest: false, status: 200 });
     expect(outcome.status, outcome.summary).toBe('error');
     expect(outcome.cause).toBe('setup');
-    expect(outcome.summary).toBe('POST /payments -> 422 ("Return URL is missing."): the provider refused a request body that POST /payments request body rejects too: /amount: required member is missing; /returnUrl: required member is missing: fix the suite');
+    expect(outcome.message).toEqual({
+      id: 'refusedBody',
+      data: { label: 'POST /payments', status: 422, said: ' ("Return URL is missing.")', where: 'POST /payments request body', violations: '/amount: required member is missing; /returnUrl: required member is missing' },
+    });
   });
 
   it('transaction scenarios pointed at an API without their paths are a setup error naming the URL', async () => {

@@ -128,6 +128,7 @@ export function startProcess(command: string, args: string[], o: { name: string;
       clearInterval(poll);
       clearTimeout(timer);
       if (!err) return resolve(server);
+      // Not awaited: finish() is a synchronous event callback; stop() only waits for the exit and never rejects.
       void server.stop().then(() => reject(err));
     };
     child.stdout?.on('data', (data: Buffer) => (output += data.toString()));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { ROOT, runCli, spawnCli, stackTraceIn, tempDir } from './helpers.js';
 
@@ -95,7 +95,7 @@ describe('payready CLI', () => {
       ['SIGHUP', 129],
     ] as const) {
       // A server that accepts connections and never answers keeps the second check running.
-      const sockets: import('node:net').Socket[] = [];
+      const sockets: Socket[] = [];
       const server: Server = createServer((s) => sockets.push(s));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const port = (server.address() as { port: number }).port;

@@ -47,6 +47,7 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: Record<s
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
   running.set(child, done);
+  // Fire and forget: bookkeeping when the child closes (done never rejects).
   void done.then(() => running.delete(child));
   return { child, done };
 }
@@ -87,6 +88,6 @@ export function stackTraceIn(text: string): string | undefined {
 }
 
 /** A result that is only the shipped attestation template's warning (expected on every demo run). */
-export function isTemplateWarning(r: { type: string; status: string; summary: string }): boolean {
-  return r.type === 'attestation' && r.status === 'warn' && /is a payready template/.test(r.summary);
+export function isTemplateWarning(r: { type: string; status: string; message?: { id: string; data: Readonly<Record<string, unknown>> } }): boolean {
+  return r.type === 'attestation' && r.status === 'warn' && r.message?.id === 'problems' && r.message.data.problem === 'templateSandbox';
 }

@@ -6,9 +6,9 @@ import type { Report } from '../../src/model/report.js';
 import { cliEnv, ROOT, runCli, spawnCli, stackTraceIn, tempDir } from './helpers.js';
 
 /**
- * The shipped suite against a provider that is not the embedded sandbox: README's CI recipes set
- * every variable `--env provider-sandbox` reads (parsed out of README, so it stays true), and the
- * suite runs READY against a `payready sandbox` started on its own and treated as a foreign
+ * The shipped suite against a provider that is not the embedded sandbox: the CI recipes of
+ * docs/ci.md set every variable `--env provider-sandbox` reads (parsed out of the page, so it stays
+ * true), and the suite runs READY against a `payready sandbox` started on its own and treated as a foreign
  * provider, knowing only what it prints (URLs, ports, CA file, credentials).
  */
 
@@ -23,13 +23,13 @@ interface Recipe {
   env: Record<string, string>;
 }
 
-/** The fenced yaml blocks of README's `## CI` section. */
+/** The CI recipes page. */
+const CI_PAGE = join(ROOT, 'docs', 'ci.md');
+
+/** The fenced yaml blocks of docs/ci.md. */
 function ciBlocks(): string[] {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf('\n## CI\n');
-  expect(start, 'README has a "## CI" section').toBeGreaterThan(0);
-  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
-  return [...section.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+  const page = readFileSync(CI_PAGE, 'utf8');
+  return [...page.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
 }
 
 /** `${{ secrets.X }}`, `${{ github.workspace }}`, `$CI_PROJECT_DIR`: what CI puts there. */
@@ -51,8 +51,8 @@ function stepsEnv(steps: unknown): Record<string, string> {
 }
 
 /**
- * Each README recipe that runs `--env provider-sandbox`, with the variables it sets: a GitHub
- * workflow's `env:` (workflow, job and step level), the step snippets README says go in a job of
+ * Each recipe of docs/ci.md that runs `--env provider-sandbox`, with the variables it sets: a GitHub
+ * workflow's `env:` (workflow, job and step level), the step snippets the page says go in a job of
  * that workflow, and a GitLab job's `variables:` plus the CI/CD variables its comment names.
  */
 function providerSandboxRecipes(): Recipe[] {
@@ -96,7 +96,7 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-describe("the shipped suite's environments and README's CI recipes", () => {
+describe("the shipped suite's environments and the CI recipes of docs/ci.md", () => {
   it('declares the environments this test knows how to validate', () => {
     const suite = parse(readFileSync(SUITE, 'utf8')) as { environments: Record<string, unknown> };
     expect(Object.keys(suite.environments)).toEqual(['sandbox', 'provider-sandbox', 'production']);
@@ -108,7 +108,7 @@ describe("the shipped suite's environments and README's CI recipes", () => {
     expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ok {2}.*go-live\.yaml {2}\(45 checks, suite go-live\)\n$/) });
   }, 60_000);
 
-  it('provider-sandbox validates with exactly the variables each README CI recipe sets, and the recipes set no variable it does not read', async () => {
+  it('provider-sandbox validates with exactly the variables each CI recipe sets, and the recipes set no variable it does not read', async () => {
     const recipes = providerSandboxRecipes();
     expect(recipes.map((r) => r.name)).toEqual([
       'GitHub Actions workflow',
@@ -133,9 +133,8 @@ describe("the shipped suite's environments and README's CI recipes", () => {
     expect(validated.size).toBe(2);
   }, 120_000);
 
-  it('production has no CI recipe (README says why): with every variable it reads set, the only problems are the writes it refuses (money-moving checks, the upload, the checkout form)', async () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    expect(readme).toMatch(/There is no recipe for `--env production`: the shipped suite refuses it/);
+  it('production has no CI recipe (docs/ci.md says why): with every variable it reads set, the only problems are the writes it refuses (money-moving checks, the upload, the checkout form)', async () => {
+    expect(readFileSync(CI_PAGE, 'utf8')).toMatch(/There is no recipe for `--env production`: the shipped suite refuses it/);
     const needed = await variablesNeeded('production');
     expect(needed).toContain('PAYREADY_BASE_URL');
     const env = cliEnv(Object.fromEntries(needed.map((name) => [name, name.endsWith('_URL') ? 'https://api.psp.example.com/x' : 'set-by-test'])));
@@ -205,7 +204,7 @@ describe('checks/go-live.yaml --env provider-sandbox against `payready sandbox` 
         PAYREADY_CLIENT_SECRET: secret,
         PAYREADY_EXPIRED_TOKEN: line('expired token'),
       };
-      // Exactly the variables README's GitHub recipe sets (no more, no fewer), plus the CA file.
+      // Exactly the variables the GitHub recipe of docs/ci.md sets (no more, no fewer), plus the CA file.
       const [workflow] = providerSandboxRecipes();
       expect(Object.keys(env).sort()).toEqual(Object.keys(workflow!.env).filter((name) => !SIGNING.test(name)).sort());
 
@@ -220,7 +219,7 @@ describe('checks/go-live.yaml --env provider-sandbox against `payready sandbox` 
       const byStatus = (status: string): string[] => report.results.filter((r) => r.status === status).map((r) => r.id);
       const attestations = report.results.filter((r) => r.type === 'attestation');
       expect(attestations).toHaveLength(9);
-      for (const r of attestations) expect(r.summary).toMatch(/is a payready template \(accepted on a sandbox run only\)/);
+      for (const r of attestations) expect(r.message, r.summary).toMatchObject({ id: 'problems', data: { problem: 'templateSandbox' } });
       expect(byStatus('warn')).toEqual(attestations.map((r) => r.id));
       expect(byStatus('skip')).toEqual(['checkout-mobile']);
       expect(byStatus('fail')).toEqual([]);

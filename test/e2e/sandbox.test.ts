@@ -115,6 +115,7 @@ describe('payready sandbox + payready run against it', () => {
           printed += d.toString();
           if (printed.includes('Press Ctrl-C')) resolve();
         });
+        // Not awaited: an early exit also ends the wait (done never rejects).
         void server.done.then(() => resolve());
       });
       const caFile = /CA certificate\s+(\S+)/.exec(printed)?.[1] ?? '';

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Header, Pack, ReadEntry, type HeaderData } from 'tar';
 import { buildBundle, type BundleInput } from '../../src/evidence/bundle.js';
-import { Redactor } from '../../src/evidence/redact.js';
 import { ephemeralKey, privateKeyFromPem, publicKeyPem } from '../../src/evidence/sign.js';
 import { readTarGz, type TarFile } from '../../src/evidence/tar.js';
 import { verifyBundle } from '../../src/evidence/verify.js';
+import { RunExit } from '../../src/runner/exit.js';
 import { FIXED_REPORT } from '../reporters/fixed-run.js';
 import { fixedContext } from '../reporters/fixed-context.js';
 import { tempDir } from '../support/temp.js';
@@ -27,7 +27,6 @@ function input(overrides: Partial<BundleInput> = {}): BundleInput {
     artifacts: context.artifacts!,
     suiteSource: { name: 'go-live.yaml', bytes: Buffer.from('suite: go-live\n') },
     key: teamKey,
-    redactor: new Redactor(),
     host: HOST,
     ...overrides,
   };
@@ -167,11 +166,11 @@ describe('evidence bundle', () => {
     expect(result).toMatchObject({ ok: false, problems: [{ file: '(bundle)', detail: expect.stringMatching(/not a readable \.tar\.gz/) }] });
   });
 
-  it('redacts every text file, and artifact names cannot leave their folder', async () => {
-    const redactor = new Redactor();
-    redactor.add('sk_live_canary_4242');
+  it('built from parts that passed the run\'s exit, redacts every text file; artifact names cannot leave their folder', async () => {
+    const exit = new RunExit();
+    exit.learn('sk_live_canary_4242');
     const artifacts = new Map([['payments-require-auth', [{ name: '../../../etc/passwd', mediaType: 'text/plain', data: 'token=sk_live_canary_4242' }]]]);
-    const { bytes } = await buildBundle(input({ redactor, artifacts, interactions: Buffer.from('{"url":"https://x/?k=sk_live_canary_4242"}\n') }));
+    const { bytes } = await buildBundle(exit.bundle(input({ artifacts, interactions: Buffer.from('{"url":"https://x/?k=sk_live_canary_4242"}\n') })));
     const { files } = await readTarGz(bytes);
     expect(files.map((f) => f.path)).toContain('artifacts/payments-require-auth/etc/passwd');
     for (const f of files) expect(f.data.toString('latin1'), f.path).not.toContain('sk_live_canary_4242');

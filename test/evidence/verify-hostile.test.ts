@@ -7,7 +7,6 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Header, Pack, ReadEntry } from 'tar';
 import { buildBundle, type BundleInput } from '../../src/evidence/bundle.js';
-import { Redactor } from '../../src/evidence/redact.js';
 import { privateKeyFromPem, publicKeyPem, signBytes } from '../../src/evidence/sign.js';
 import { readTarGz, type TarFile } from '../../src/evidence/tar.js';
 import { verifyBundle } from '../../src/evidence/verify.js';
@@ -38,7 +37,6 @@ function input(overrides: Partial<BundleInput> = {}): BundleInput {
     interactions: Buffer.from('{"checkId":"a","method":"GET"}\n'),
     artifacts: fixedContext().artifacts!,
     key: teamKey,
-    redactor: new Redactor(),
     host: HOST,
     ...overrides,
   };

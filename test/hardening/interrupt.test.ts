@@ -65,6 +65,7 @@ describe('interrupted demo runs', () => {
       return sandbox !== undefined && existsSync(join(tmp, sandbox, 'requests.jsonl')) && readFileSync(join(tmp, sandbox, 'requests.jsonl'), 'utf8').includes('/checkout');
     };
     let exited = false;
+    // Not awaited: only notes an early exit while the loop below polls (done never rejects).
     void done.then(() => (exited = true));
     while (!browsing() && !exited) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(exited, 'the run ended before the browser loaded the page').toBe(false);

@@ -11,6 +11,8 @@ function sleeper(log: { id: string; event: 'start' | 'end'; at: number }[] = [])
   const attempts = new Map<string, number>();
   return {
     name: 'sleep',
+    title: 'Test type sleep',
+    messages: {},
     description: 'test type',
     items: ['1.1.a'],
     schema: { type: 'object' },
@@ -105,6 +107,8 @@ describe('runner', () => {
   it('keeps a setup cause on an error, and tells a run blocked only by setup errors from one the target fails', async () => {
     const configured: CheckType<{ status: Status; setup?: boolean }> = {
       name: 'configured',
+      title: 'Test type configured',
+      messages: {},
       description: 'test type',
       items: ['1.1.a'],
       schema: {},
@@ -127,6 +131,8 @@ describe('runner', () => {
   it('turns a check that outlives its timeout into error, even when the check ignores its signal', async () => {
     const stubborn: CheckType = {
       name: 'stubborn',
+      title: 'Test type stubborn',
+      messages: {},
       description: 'never finishes',
       items: ['1.1.a'],
       schema: {},
@@ -173,6 +179,8 @@ describe('runner', () => {
     let cleanedUp = false;
     const tidy: CheckType = {
       name: 'tidy',
+      title: 'Test type tidy',
+      messages: {},
       description: 'cleans up after its signal aborts',
       items: ['1.1.a'],
       schema: {},
@@ -313,6 +321,8 @@ describe('runner', () => {
     const calls: string[] = [];
     const writer: CheckType = {
       name: 'sleep',
+      title: 'Test type sleep',
+      messages: {},
       description: 'test type that writes',
       items: ['1.1.a'],
       schema: { type: 'object' },

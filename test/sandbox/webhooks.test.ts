@@ -88,7 +88,7 @@ describe('webhooks', async () => {
     const delivery = await receiver.waitFor('/signed', eventFor(id, 'payment.captured'));
     const header = String(delivery.headers['payready-signature']);
     const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header) ?? [];
-    // Independent of the shared helper: the scheme is what the README documents.
+    // Independent of the shared helper: the scheme is what docs/sandbox.md documents.
     expect(createHmac('sha256', secret).update(`${t}.${delivery.body}`).digest('hex')).toBe(v1);
     expect(Math.abs(Number(t) - Date.now() / 1000)).toBeLessThan(60);
     expect(verifySignature(header, delivery.body, secret)).toEqual({ ok: true, timestamp: Number(t) });

@@ -22,7 +22,7 @@ export const HOSTILE_KINDS = [
 /** One way a server misbehaves. */
 export type HostileKind = (typeof HOSTILE_KINDS)[number];
 
-/** What each kind does, for the README matrix. */
+/** What each kind does, for the fault matrix in docs/reliability.md. */
 export const HOSTILE_DESCRIPTIONS: Record<HostileKind, string> = {
   refused: 'connection refused',
   silent: 'accepts, never answers',

@@ -1,15 +1,29 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { MessageData } from '../../model/messages.js';
+import { messenger } from '../shared/messages.js';
 import type { CheckContext } from '../types.js';
 import { netMessage, type OAuthExchange } from './exchange.js';
+import { messages } from './messages.js';
+import type { MessageId, Said } from './types.js';
+
+const say = messenger(messages);
+
+/** Why no code came back: the message (an `error` summary of the check) and its words. */
+type Failed = { kind: 'failed'; said: Said; message: string };
+
+/** A failure in the words of message `id`. */
+function failed(id: MessageId, data: MessageData = {}): Failed {
+  return { kind: 'failed', said: { id, data }, message: say.text(id, data) };
+}
 
 /** What one authorization request (RFC 6749 §4.1) came back with. */
 export type AuthorizationResult =
   | { kind: 'code'; code: string; verifier: string; redirectUri: string; stateMatches: boolean; iss: string | undefined }
   | { kind: 'error'; error: string; description: string }
   | { kind: 'needs-person'; reason: string }
-  | { kind: 'failed'; message: string };
+  | Failed;
 
 /** A PKCE verifier and its S256 challenge (RFC 7636 §4.1-4.2). */
 export function pkcePair(): { verifier: string; challenge: string } {
@@ -66,7 +80,7 @@ export class Authorizer {
     try {
       redirectUri = await this.listen();
     } catch (error) {
-      return { kind: 'failed', message: `could not listen on ${this.requestedRedirect} for the redirect: ${(error as Error).message}` };
+      return failed('listenFailed', { uri: this.requestedRedirect, cause: (error as Error).message });
     }
     const { verifier, challenge } = pkcePair();
     const state = randomBytes(16).toString('base64url');
@@ -76,10 +90,9 @@ export class Authorizer {
     this.exchange.secret(verifier);
 
     const headless = await this.headless(url.toString(), redirectUri);
-    const query = headless.kind === 'redirect' ? headless.query : undefined;
-    if (headless.kind === 'failed') return { kind: 'failed', message: headless.message };
-    if (!query) {
-      if (!this.ctx.prompt) return { kind: 'needs-person', reason: headless.kind === 'page' ? headless.reason : 'no redirect' };
+    if (headless.kind === 'failed') return headless;
+    if (headless.kind === 'page') {
+      if (!this.ctx.prompt) return { kind: 'needs-person', reason: headless.reason };
       const received = new Promise<URLSearchParams | undefined>((resolve) => {
         this.waiting.set(state, resolve);
         this.ctx.signal.addEventListener('abort', () => resolve(undefined), { once: true });
@@ -87,10 +100,10 @@ export class Authorizer {
       this.ctx.prompt(`Sign in to authorize payready (check ${this.ctx.checkId}): open\n  ${url.toString()}\nWaiting for the redirect to ${redirectUri} ...`);
       const answer = await received;
       this.waiting.delete(state);
-      if (!answer) return { kind: 'failed', message: 'nobody completed the sign-in before the check timed out' };
+      if (!answer) return failed('signInTimedOut');
       return this.result(answer, state, verifier, redirectUri);
     }
-    return this.result(query, state, verifier, redirectUri);
+    return this.result(headless.query, state, verifier, redirectUri);
   }
 
   private result(query: URLSearchParams, state: string, verifier: string, redirectUri: string): AuthorizationResult {
@@ -101,7 +114,7 @@ export class Authorizer {
   }
 
   /** Follows the authorization endpoint's redirects without a browser until one reaches `redirectUri`. */
-  private async headless(start: string, redirectUri: string): Promise<{ kind: 'redirect'; query: URLSearchParams } | { kind: 'page'; reason: string } | { kind: 'failed'; message: string }> {
+  private async headless(start: string, redirectUri: string): Promise<{ kind: 'redirect'; query: URLSearchParams } | { kind: 'page'; reason: string } | Failed> {
     const target = new URL(redirectUri);
     let url = start;
     for (let hop = 0; hop < MAX_HOPS; hop++) {
@@ -109,21 +122,21 @@ export class Authorizer {
       try {
         response = await this.exchange.get(url);
       } catch (error) {
-        return { kind: 'failed', message: `the authorization endpoint could not be reached: ${netMessage(error)}` };
+        return failed('authorizationUnreachable', { cause: netMessage(error) });
       }
       const location = response.header('location');
       if (response.status < 300 || response.status >= 400 || !location) {
         if (response.status >= 400) {
           const error = response.json?.error;
-          return { kind: 'failed', message: `the authorization endpoint answered ${response.status}${typeof error === 'string' ? ` ${error}` : ''} instead of redirecting` };
+          return failed('authorizationAnswered', { status: response.status, error: typeof error === 'string' ? ` ${error}` : '' });
         }
-        return { kind: 'page', reason: `the authorization endpoint shows a sign-in page (${response.status})` };
+        return { kind: 'page', reason: say.text('signInPage', { status: response.status }) };
       }
       const next = new URL(location, url);
       if (next.origin === target.origin && next.pathname === target.pathname) return { kind: 'redirect', query: next.searchParams };
       url = next.toString();
     }
-    return { kind: 'page', reason: `more than ${MAX_HOPS} redirects before a sign-in page` };
+    return { kind: 'page', reason: say.text('tooManyRedirects', { max: MAX_HOPS }) };
   }
 
   /** Closes the loopback listener. */

@@ -1,9 +1,20 @@
 import { assertion } from '../../model/operators.js';
 import type { Assertion } from '../../model/outcome.js';
-import { answered, metadataUrls, netMessage, type Endpoints, type OAuthExchange } from './exchange.js';
+import { messenger } from '../shared/messages.js';
+import { answered, metadataUrls, netMessage, type OAuthExchange } from './exchange.js';
+import { messages } from './messages.js';
+import type { Endpoints } from './types.js';
 
-/** Authorization server metadata as found, or why none was. */
-export type Discovery = { ok: true; url: string; metadata: Record<string, unknown> } | { ok: false; unreachable: boolean; message: string };
+const say = messenger(messages);
+
+/**
+ * Authorization server metadata as found, or why none was: unreachable (`url`, `cause`), or no URL
+ * answered with metadata (`tried`: each URL and what it answered).
+ */
+export type Discovery =
+  | { ok: true; url: string; metadata: Record<string, unknown> }
+  | { ok: false; unreachable: true; url: string; cause: string; message: string }
+  | { ok: false; unreachable: false; issuer: string; tried: string; message: string };
 
 const ENDPOINT_MEMBERS: Record<keyof Omit<Endpoints, 'issuer'>, string> = {
   token: 'token_endpoint',
@@ -22,10 +33,12 @@ export async function discover(ex: OAuthExchange, issuer: string): Promise<Disco
       if (response.status === 200 && response.json) return { ok: true, url, metadata: response.json };
       tried.push(`${url} -> ${answered(response)}`);
     } catch (error) {
-      return { ok: false, unreachable: true, message: `could not fetch ${url}: ${netMessage(error)}` };
+      const cause = netMessage(error);
+      return { ok: false, unreachable: true, url, cause, message: say.text('metadataUnreachable', { url, cause }) };
     }
   }
-  return { ok: false, unreachable: false, message: `no authorization server metadata for ${issuer} (${tried.join('; ')})` };
+  const data = { issuer, tried: tried.join('; ') };
+  return { ok: false, unreachable: false, ...data, message: say.text('metadataMissing', data) };
 }
 
 /** Endpoints from metadata, with the suite's explicit ones taking precedence. */
@@ -70,8 +83,8 @@ export function discoveryAssertions(issuer: string, found: { url: string; metada
   const named = typeof m.issuer === 'string' ? `names issuer ${JSON.stringify(m.issuer)}` : 'names no issuer';
   return [
     // With the OpenID prefix rule the identifier compared is the one the URL was built from.
-    assertion('discovery: issuer', 'eq', match === 'prefix' ? issuer.replace(/\/$/, '') : issuer, m.issuer, `the metadata at ${found.url} ${named}, not ${issuer}: clients must refuse it (RFC 8414 §3.3)`),
-    assertion('discovery: required members', 'eq', [], missing, `the metadata at ${found.url} lacks ${missing.join(', ')} (RFC 8414 §2)`),
-    assertion('discovery: https endpoints', 'eq', [], plain, `the metadata lists endpoints that are not HTTPS: ${plain.join(', ')}`),
+    assertion('discovery: issuer', 'eq', match === 'prefix' ? issuer.replace(/\/$/, '') : issuer, m.issuer, say.text('issuerMismatch', { url: found.url, named, issuer })),
+    assertion('discovery: required members', 'eq', [], missing, say.text('metadataIncomplete', { url: found.url, missing: missing.join(', ') })),
+    assertion('discovery: https endpoints', 'eq', [], plain, say.text('metadataPlainEndpoints', { plain: plain.join(', ') })),
   ];
 }

@@ -1,49 +1,12 @@
-import type { CheckContext } from '../types.js';
 import { show } from '../../model/operators.js';
 import { NetError } from '../../net/errors.js';
-import type { HttpResponse } from '../../net/http.js';
 import { transcript } from '../../net/transcript.js';
+import { messenger } from '../shared/messages.js';
+import type { CheckContext } from '../types.js';
+import { messages } from './messages.js';
+import type { ClientCredentials, OAuthResponse } from './types.js';
 
-/** How the client authenticates at the token, introspection and revocation endpoints. */
-export type ClientAuth = 'client_secret_basic' | 'client_secret_post';
-
-/** The client's credentials. */
-export interface ClientCredentials {
-  /** `client_id`. */
-  id: string;
-  /** `client_secret`. */
-  secret: string;
-  /** Authentication method. */
-  auth: ClientAuth;
-}
-
-/** A response read to its end, with the JSON body when there is one. */
-export interface OAuthResponse {
-  /** HTTP status. */
-  status: number;
-  /** The raw response. */
-  raw: HttpResponse;
-  /** The body parsed as a JSON object, or undefined. */
-  json: Record<string, unknown> | undefined;
-  /** First value of a header. */
-  header(name: string): string | undefined;
-}
-
-/** The endpoints the check talks to, from discovery and/or parameters. */
-export interface Endpoints {
-  /** Issuer identifier (discovery), when known. */
-  issuer?: string;
-  /** Token endpoint. */
-  token?: string;
-  /** Authorization endpoint. */
-  authorization?: string;
-  /** Introspection endpoint (RFC 7662). */
-  introspection?: string;
-  /** Revocation endpoint (RFC 7009). */
-  revocation?: string;
-  /** JWK Set. */
-  jwks?: string;
-}
+const say = messenger(messages);
 
 /** RFC 6749 §2.3.1: id and secret are form-encoded before they are joined for HTTP Basic. */
 function basic(id: string, secret: string): string {
@@ -69,12 +32,12 @@ export function credentialRefusal(url: string, policy: CredentialPolicy): { kind
   try {
     parsed = new URL(url);
   } catch {
-    return { kind: 'plain', reason: 'it is not a valid URL' };
+    return { kind: 'plain', reason: say.text('reasonInvalidUrl') };
   }
-  if (parsed.protocol !== 'https:') return { kind: 'plain', reason: 'it is not HTTPS, so the credential would travel in clear text' };
+  if (parsed.protocol !== 'https:') return { kind: 'plain', reason: say.text('reasonPlain') };
   if (policy.issuer !== undefined && !policy.named.has(url)) {
     const issuerOrigin = new URL(policy.issuer).origin;
-    if (parsed.origin !== issuerOrigin) return { kind: 'foreign', reason: `it is on another origin (${parsed.origin}) than the issuer ${issuerOrigin}, and the suite does not name it` };
+    if (parsed.origin !== issuerOrigin) return { kind: 'foreign', reason: say.text('reasonForeign', { origin: parsed.origin, issuerOrigin }) };
   }
   return undefined;
 }
@@ -129,7 +92,7 @@ export class OAuthExchange {
   /** Throws (a NetError naming the endpoint) instead of sending a credential where it must not go. */
   private guard(url: string): void {
     const refused = this.refusal(url);
-    if (refused) throw new NetError('other', `refused to send credentials to ${url}: ${refused.reason}`);
+    if (refused) throw new NetError('other', say.text('credentialsGuarded', { url, reason: refused.reason }));
   }
 
   /** A form POST (token, introspection, revocation) with client authentication; `secret` overrides the real one (probes). */

@@ -1,10 +1,15 @@
+import type { MessageData } from '../../model/messages.js';
 import { assertion, show } from '../../model/operators.js';
-import type { Authorizer } from './authorize.js';
-import { answered, netMessage, type OAuthExchange, type OAuthResponse } from './exchange.js';
-import { decodeJwtToken } from './jwt.js';
-import { oauthErrorAssertions, probe, refreshAssertions } from './probes.js';
-import type { OAuthParams } from './index.js';
 import type { Assertion } from '../../model/outcome.js';
+import { messenger } from '../shared/messages.js';
+import type { Authorizer } from './authorize.js';
+import { answered, netMessage, type OAuthExchange } from './exchange.js';
+import { decodeJwtToken } from './jwt.js';
+import { messages } from './messages.js';
+import { oauthErrorAssertions, probe, refreshAssertions, unreachable, type Refreshed } from './probes.js';
+import type { Flow, MessageId, OAuthResponse, Params, Said } from './types.js';
+
+const say = messenger(messages);
 
 /**
  * The grants of the `oauth` check: obtaining the token its flow issues, and the probes that must
@@ -12,38 +17,49 @@ import type { Assertion } from '../../model/outcome.js';
  * PKCE verifier).
  */
 
-/** The token response of a flow, or why there is none (skip: a person must sign in). */
-export type Obtained = { kind: 'token'; response: OAuthResponse; assertions: Assertion[] } | { kind: 'skip' | 'error' | 'fail'; message: string };
+/** Why a flow gave no token: a summary of the check (`said`) with the status it causes (skip: a person must sign in). */
+export type NoToken = { kind: 'skip' | 'error' | 'fail'; said: Said; message: string };
+
+/** The token response of a flow, or why there is none. */
+export type Obtained = { kind: 'token'; response: OAuthResponse; assertions: Assertion[] } | NoToken;
+
+/** No token, in the words of message `id`. */
+function noToken(kind: NoToken['kind'], id: MessageId, data: MessageData = {}): NoToken {
+  return { kind, said: { id, data }, message: say.text(id, data) };
+}
+
+/** What a refresh gave: its token response, or the error that kept the refresh from being answered. */
+function refreshed(result: Refreshed, before: Assertion[] = []): Obtained {
+  if ('cause' in result) return noToken('error', 'refreshUnreachable', { cause: result.cause });
+  return { kind: 'token', response: result.response, assertions: [...before, ...result.assertions] };
+}
+
+/** The parameters a grant reads. */
+type GrantParams = Pick<Params, 'scope' | 'issuer' | 'refreshToken'>;
 
 /** Runs the flow's grant and returns the token response (or why there is none). */
-export async function obtain(flow: OAuthParams['flow'], params: OAuthParams, ex: OAuthExchange, tokenUrl: string, authorizer: Authorizer | undefined, extra: Record<string, string>): Promise<Obtained> {
+export async function obtain(flow: Flow, params: GrantParams, ex: OAuthExchange, tokenUrl: string, authorizer: Authorizer | undefined, extra: Record<string, string>): Promise<Obtained> {
   try {
     if (flow === 'client_credentials') {
       return { kind: 'token', response: await ex.post(tokenUrl, { grant_type: 'client_credentials', ...(params.scope ? { scope: params.scope } : {}), ...extra }), assertions: [] };
     }
-    if (flow === 'refresh_token' && params.refreshToken) {
-      const refreshed = await refreshAssertions(ex, tokenUrl, params.refreshToken);
-      return refreshed.response ? { kind: 'token', response: refreshed.response, assertions: refreshed.assertions } : { kind: 'error', message: refreshed.assertions[0]?.message ?? 'refresh failed' };
-    }
-    if (!authorizer) return { kind: 'error', message: 'no authorization endpoint: give authorizationUrl, or an issuer whose metadata names one' };
+    if (flow === 'refresh_token' && params.refreshToken) return refreshed(await refreshAssertions(ex, tokenUrl, params.refreshToken));
+    if (!authorizer) return noToken('error', 'noAuthorizationEndpoint');
     const auth = await authorizer.authorize(params.scope);
-    if (auth.kind === 'needs-person') {
-      return { kind: 'skip', message: `authorization_code needs a person to sign in (${auth.reason}) and no terminal is attached (CI): run it from a terminal, or test refresh with flow: refresh_token and a refreshToken` };
-    }
-    if (auth.kind === 'failed') return { kind: 'error', message: auth.message };
-    if (auth.kind === 'error') return { kind: 'fail', message: `the authorization endpoint refused the request: ${auth.error}${auth.description ? ` (${auth.description})` : ''}` };
-    const checks = [assertion('authorization: state', 'eq', true, auth.stateMatches, 'the authorization response did not return the state sent: CSRF protection is broken')];
-    if (auth.iss !== undefined && params.issuer) checks.push(assertion('authorization: iss', 'eq', params.issuer, auth.iss, `the authorization response names issuer ${auth.iss}, not ${params.issuer} (RFC 9207)`));
+    if (auth.kind === 'needs-person') return noToken('skip', 'needsPerson', { reason: auth.reason });
+    if (auth.kind === 'failed') return { kind: 'error', said: auth.said, message: auth.message };
+    if (auth.kind === 'error') return noToken('fail', 'authorizationRefused', { error: auth.error, description: auth.description ? ` (${auth.description})` : '' });
+    const checks = [assertion('authorization: state', 'eq', true, auth.stateMatches, say.text('stateMismatch'))];
+    if (auth.iss !== undefined && params.issuer) checks.push(assertion('authorization: iss', 'eq', params.issuer, auth.iss, say.text('authorizationIssuer', { iss: auth.iss, issuer: params.issuer })));
     const response = await ex.post(tokenUrl, { grant_type: 'authorization_code', code: auth.code, redirect_uri: auth.redirectUri, code_verifier: auth.verifier });
     if (flow === 'refresh_token') {
       const refresh = response.json?.refresh_token;
-      if (typeof refresh !== 'string') return { kind: 'token', response, assertions: [...checks, assertion('refresh: refresh_token', 'exists', true, undefined, 'the authorization_code grant issued no refresh token to refresh with')] };
-      const refreshed = await refreshAssertions(ex, tokenUrl, refresh);
-      return refreshed.response ? { kind: 'token', response: refreshed.response, assertions: [...checks, ...refreshed.assertions] } : { kind: 'error', message: refreshed.assertions[0]?.message ?? 'refresh failed' };
+      if (typeof refresh !== 'string') return { kind: 'token', response, assertions: [...checks, assertion('refresh: refresh_token', 'exists', true, undefined, say.text('noRefreshToRefresh'))] };
+      return refreshed(await refreshAssertions(ex, tokenUrl, refresh), checks);
     }
     return { kind: 'token', response, assertions: checks };
   } catch (error) {
-    return { kind: 'error', message: `could not reach the authorization server: ${netMessage(error)}` };
+    return noToken('error', 'authorizationServerUnreachable', { cause: netMessage(error) });
   }
 }
 
@@ -61,15 +77,15 @@ function scopesOf(value: unknown): string[] | undefined {
  * names a scope the team knows the client lacks; without it, a name the server does not advertise
  * (scopes_supported) — which needs the metadata to list its scopes.
  */
-export function scopeProbe(params: OAuthParams, metadata: Record<string, unknown> | undefined): { scope: string; what: string; name: string } | { needs: string } {
-  if (params.deniedScope) return { scope: params.deniedScope, what: `a scope the client lacks ("${params.deniedScope}")`, name: 'grant-errors: denied scope' };
+export function scopeProbe(deniedScope: string | undefined, metadata: Record<string, unknown> | undefined): { scope: string; what: string; name: string } | { needs: string } {
+  if (deniedScope) return { scope: deniedScope, what: say.text('scopeDenied', { scope: deniedScope }), name: 'grant-errors: denied scope' };
   const advertised = Array.isArray(metadata?.scopes_supported) ? (metadata.scopes_supported as unknown[]).map(String) : undefined;
   if (!advertised) {
-    return { needs: `the scope probe needs deniedScope (a scope this client lacks): ${metadata ? 'the metadata lists no scopes_supported' : 'there is no discovery metadata'}, so payready cannot pick a scope name the server surely does not know` };
+    return { needs: say.text('scopeNeedsDeniedScope', { why: metadata ? 'the metadata lists no scopes_supported' : 'there is no discovery metadata' }) };
   }
   let scope = PROBE_SCOPE;
   for (let n = 2; advertised.includes(scope); n++) scope = `${PROBE_SCOPE}-${n}`;
-  return { scope, what: `a scope the server does not advertise ("${scope}")`, name: 'grant-errors: unadvertised scope' };
+  return { scope, what: say.text('scopeUnadvertised', { scope }), name: 'grant-errors: unadvertised scope' };
 }
 
 /** What the grant-errors sub-proof found. */
@@ -106,33 +122,32 @@ async function grantedScopes(ex: OAuthExchange, response: OAuthResponse, introsp
 }
 
 /** RFC 6749 §5.2 for an unknown grant type and a scope the client cannot have. */
-export async function grantErrorAssertions(ex: OAuthExchange, tokenUrl: string, flow: OAuthParams['flow'], params: OAuthParams, metadata: Record<string, unknown> | undefined, introspection: string | undefined, authorizer: Authorizer | undefined, extra: Record<string, string>): Promise<GrantErrors> {
+export async function grantErrorAssertions(ex: OAuthExchange, tokenUrl: string, flow: Flow, params: Pick<Params, 'deniedScope'>, metadata: Record<string, unknown> | undefined, introspection: string | undefined, authorizer: Authorizer | undefined, extra: Record<string, string>): Promise<GrantErrors> {
   const assertions = await probe('grant-errors', 'an unknown grant type', () => ex.post(tokenUrl, { grant_type: 'urn:payready:unsupported-grant' }, { provokes: [400] }), (r) => oauthErrorAssertions('grant-errors: unknown grant', 'an unknown grant type', r, [400], 'unsupported_grant_type'));
   const warnings: string[] = [];
-  const chosen = scopeProbe(params, metadata);
+  const chosen = scopeProbe(params.deniedScope, metadata);
   if ('needs' in chosen) return { assertions, warnings, needs: chosen.needs };
   const { scope, what, name } = chosen;
-  const must = 'it must be refused with 400 invalid_scope (RFC 6749 §5.2) or left out of the token (§3.3)';
   const judge = async (r: OAuthResponse): Promise<Assertion[]> => {
     if (r.status === 400 && r.json?.error === 'invalid_scope') return [assertion(name, 'eq', 'refused', 'refused')];
-    if (r.status !== 200 || typeof r.json?.access_token !== 'string') return [assertion(name, 'eq', 'refused', answered(r), `${what} got ${answered(r)}: ${must}`)];
+    if (r.status !== 200 || typeof r.json?.access_token !== 'string') return [assertion(name, 'eq', 'refused', answered(r), say.text('scopeNotRefused', { what, answered: answered(r) }))];
     const granted = await grantedScopes(ex, r, introspection);
     if (!granted) {
       // §5.1: "scope: OPTIONAL, if identical to the scope requested by the client; otherwise, REQUIRED."
-      warnings.push(`${what} got a token without "scope" in the response, and neither the token itself nor introspection shows which scopes it carries (RFC 6749 §5.1 requires "scope" when the grant differs from the request): give deniedScope to prove scopes are enforced`);
+      warnings.push(say.text('scopeUnknown', { what }));
       return [];
     }
     const carries = granted.scopes.includes(scope);
-    return [assertion(name, 'eq', 'refused', carries ? 'granted' : 'refused', `${what} got 200 and a token that carries it (according to ${granted.from}): ${must}`)];
+    return [assertion(name, 'eq', 'refused', carries ? 'granted' : 'refused', say.text('scopeGranted', { what, from: granted.from }))];
   };
   if (flow === 'client_credentials') {
     assertions.push(...(await probeAsync('grant-errors', what, () => ex.post(tokenUrl, { grant_type: 'client_credentials', scope, ...extra }, { provokes: [400] }), judge)));
   } else if (authorizer) {
     const auth = await authorizer.authorize(scope);
-    if (auth.kind === 'error') assertions.push(assertion(name, 'eq', 'refused', auth.error === 'invalid_scope' ? 'refused' : auth.error, `${what} got ${auth.error}${auth.description ? ` (${show(auth.description)})` : ''} from the authorization endpoint: it must be refused with invalid_scope (RFC 6749 §4.1.2.1)`));
+    if (auth.kind === 'error') assertions.push(assertion(name, 'eq', 'refused', auth.error === 'invalid_scope' ? 'refused' : auth.error, say.text('scopeAuthorizationError', { what, error: auth.error, description: auth.description ? ` (${show(auth.description)})` : '' })));
     else if (auth.kind === 'code') {
       assertions.push(...(await probeAsync('grant-errors', what, () => ex.post(tokenUrl, { grant_type: 'authorization_code', code: auth.code, redirect_uri: auth.redirectUri, code_verifier: auth.verifier }, { provokes: [400] }), judge)));
-    } else assertions.push(assertion(name, 'eq', 'refused', auth.kind, auth.kind === 'failed' ? auth.message : 'the scope probe needs a person to sign in'));
+    } else assertions.push(assertion(name, 'eq', 'refused', auth.kind, auth.kind === 'failed' ? auth.message : say.text('scopeNeedsPerson')));
   }
   return { assertions, warnings };
 }
@@ -143,8 +158,7 @@ async function probeAsync(name: string, what: string, send: () => Promise<OAuthR
   try {
     response = await send();
   } catch (error) {
-    const message = netMessage(error);
-    return [assertion(`${name}: reachable`, 'eq', 'answered', message, `${what}: ${message}`)];
+    return [unreachable(name, what, netMessage(error))];
   }
   return judge(response);
 }
@@ -152,11 +166,11 @@ async function probeAsync(name: string, what: string, send: () => Promise<OAuthR
 /** RFC 7636: S256 advertised; a wrong verifier and a missing verifier both get invalid_grant. */
 export async function pkceAssertions(ex: OAuthExchange, tokenUrl: string, authorizer: Authorizer, scope: string | undefined, metadata: Record<string, unknown> | undefined): Promise<Assertion[]> {
   const out: Assertion[] = [];
-  if (metadata) out.push(assertion('pkce: S256 advertised', 'contains', 'S256', metadata.code_challenge_methods_supported, 'the metadata does not list S256 in code_challenge_methods_supported'));
+  if (metadata) out.push(assertion('pkce: S256 advertised', 'contains', 'S256', metadata.code_challenge_methods_supported, say.text('pkceNotAdvertised')));
   for (const [label, verifier] of [['wrong verifier', 'payready-wrong-verifier-0123456789-abcdefghijklmnop'], ['no verifier', undefined]] as const) {
     const auth = await authorizer.authorize(scope);
     if (auth.kind !== 'code') {
-      out.push(assertion(`pkce: ${label}`, 'eq', 'code', auth.kind, `could not get an authorization code for the PKCE probe: ${auth.kind === 'failed' ? auth.message : auth.kind === 'error' ? auth.error : auth.reason}`));
+      out.push(assertion(`pkce: ${label}`, 'eq', 'code', auth.kind, say.text('pkceNoCode', { why: auth.kind === 'failed' ? auth.message : auth.kind === 'error' ? auth.error : auth.reason })));
       continue;
     }
     const form = { grant_type: 'authorization_code', code: auth.code, redirect_uri: auth.redirectUri, ...(verifier ? { code_verifier: verifier } : {}) };
@@ -168,9 +182,9 @@ export async function pkceAssertions(ex: OAuthExchange, tokenUrl: string, author
 /** Why a token response carries no token, in words: the error the server gave, a redirect, or a body that is not a token response. */
 export function grantFailure(response: OAuthResponse): string {
   const { status, json } = response;
-  if (typeof json?.error === 'string') return `${status} ${json.error}${typeof json.error_description === 'string' ? ` (${json.error_description})` : ''}`;
-  if (status >= 300 && status < 400) return `answered ${status}, a redirect${response.header('location') ? ` to ${response.header('location')}` : ''}: the token endpoint must answer the grant itself`;
-  const type = response.header('content-type') ?? 'no Content-Type';
-  if (json === undefined) return `answered ${status} with a body that is not a JSON object (${type}): a token response is JSON (RFC 6749 §5.1)`;
-  return `answered ${status} without an access_token`;
+  if (typeof json?.error === 'string') return say.text('grantError', { status, error: json.error, description: typeof json.error_description === 'string' ? ` (${json.error_description})` : '' });
+  const location = response.header('location');
+  if (status >= 300 && status < 400) return say.text('grantRedirect', { status, to: location ? ` to ${location}` : '' });
+  if (json === undefined) return say.text('grantNotJson', { status, type: response.header('content-type') ?? 'no Content-Type' });
+  return say.text('grantNoToken', { status });
 }

@@ -1,6 +1,10 @@
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, type JSONWebKeySet, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import { assertion, show } from '../../model/operators.js';
 import type { Assertion } from '../../model/outcome.js';
+import { messenger } from '../shared/messages.js';
+import { messages } from './messages.js';
+
+const say = messenger(messages);
 
 // Public-key algorithms only: a token signed with HMAC could be "verified" with the public key as
 // the HMAC secret by a careless resource server (algorithm confusion), and `none` is unsigned.
@@ -38,9 +42,9 @@ export interface JwtExpectations {
 
 /** Why the signature did not verify, in words. */
 function signatureFailure(error: unknown): string {
-  if (error instanceof errors.JWKSNoMatchingKey) return 'no key in the JWKS matches the token’s kid and alg';
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'the signature does not verify against the JWKS key with that kid';
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'the token is not signed with a public-key algorithm';
+  if (error instanceof errors.JWKSNoMatchingKey) return say.text('signatureNoKey');
+  if (error instanceof errors.JWSSignatureVerificationFailed) return say.text('signatureMismatch');
+  if (error instanceof errors.JOSEAlgNotAllowed) return say.text('signatureAlg');
   if (error instanceof errors.JOSEError) return error.message;
   throw error;
 }
@@ -52,7 +56,7 @@ function signatureFailure(error: unknown): string {
 export async function jwtAssertions(token: string, decoded: DecodedJwt, jwks: JSONWebKeySet, expect: JwtExpectations): Promise<Assertion[]> {
   const alg = decoded.header.alg;
   const out: Assertion[] = [
-    assertion('jwt: alg', 'in', ASYMMETRIC, alg, alg === 'none' ? 'the access token is unsigned (alg "none"): sign it with a public-key algorithm (RS256, ES256, EdDSA)' : `the access token is signed with ${alg === undefined ? 'no alg' : show(alg)}, not a public-key algorithm: an HMAC key shared with every resource server lets each of them forge tokens (RFC 8725 §3.1)`),
+    assertion('jwt: alg', 'in', ASYMMETRIC, alg, alg === 'none' ? say.text('jwtUnsigned') : say.text('jwtSymmetric', { alg: alg === undefined ? 'no alg' : show(alg) })),
   ];
   let verified = 'verified';
   try {
@@ -60,14 +64,14 @@ export async function jwtAssertions(token: string, decoded: DecodedJwt, jwks: JS
   } catch (error) {
     verified = signatureFailure(error);
   }
-  out.push(assertion('jwt: signature', 'eq', 'verified', verified, `the access token's signature does not verify: ${verified} (${decoded.header.kid === undefined ? 'no kid' : `kid ${show(decoded.header.kid)}`})`));
+  out.push(assertion('jwt: signature', 'eq', 'verified', verified, say.text('jwtSignature', { why: verified, kid: decoded.header.kid === undefined ? 'no kid' : `kid ${show(decoded.header.kid)}` })));
   const { iss, aud } = decoded.claims;
-  if (expect.issuer !== undefined) out.push(assertion('jwt: iss', 'eq', expect.issuer, iss, iss === undefined ? `the access token has no iss claim: it must name the issuer ${expect.issuer}` : `the access token's iss is ${show(iss)}, not the issuer ${expect.issuer}`));
+  if (expect.issuer !== undefined) out.push(assertion('jwt: iss', 'eq', expect.issuer, iss, iss === undefined ? say.text('jwtIssMissing', { issuer: expect.issuer }) : say.text('jwtIssWrong', { iss: show(iss), issuer: expect.issuer })));
   const audiences = aud === undefined ? [] : Array.isArray(aud) ? aud : [aud];
   out.push(
     expect.audience !== undefined
-      ? assertion('jwt: aud', 'contains', expect.audience, audiences, aud === undefined ? `the access token has no aud claim: it must name ${expect.audience}` : `the access token's aud ${show(aud)} does not name ${expect.audience}: a token for one API must not open another`)
-      : assertion('jwt: aud', 'exists', true, aud, 'the access token has no aud claim: a resource server cannot tell whether the token is meant for it (RFC 9068 §2.2)'),
+      ? assertion('jwt: aud', 'contains', expect.audience, audiences, aud === undefined ? say.text('jwtAudMissingNamed', { audience: expect.audience }) : say.text('jwtAudWrong', { aud: show(aud), audience: expect.audience }))
+      : assertion('jwt: aud', 'exists', true, aud, say.text('jwtAudMissing')),
   );
   return out;
 }
@@ -75,9 +79,11 @@ export async function jwtAssertions(token: string, decoded: DecodedJwt, jwks: JS
 /** The token's `exp` must exist, lie ahead, and agree with `expires_in` (within the skew). */
 export function jwtExpiryAssertions(decoded: DecodedJwt, expiresIn: unknown, now: number): Assertion[] {
   const { exp } = decoded.claims;
-  const out = [assertion('expiry: jwt exp', 'gt', now - SKEW_SECONDS, exp, exp === undefined ? 'the access token has no exp claim: it never expires' : typeof exp !== 'number' || !(Math.abs(exp) <= MAX_EPOCH_SECONDS) ? `the access token's exp claim is ${show(exp)}, not a time in seconds` : `the access token expired at ${new Date(exp * 1000).toISOString()}`)];
+  const out = [
+    assertion('expiry: jwt exp', 'gt', now - SKEW_SECONDS, exp, exp === undefined ? say.text('expNone') : typeof exp !== 'number' || !(Math.abs(exp) <= MAX_EPOCH_SECONDS) ? say.text('expNotTime', { exp: show(exp) }) : say.text('expPast', { at: new Date(exp * 1000).toISOString() })),
+  ];
   if (typeof exp === 'number' && typeof expiresIn === 'number') {
-    out.push(assertion('expiry: exp matches expires_in', 'le', SKEW_SECONDS, Math.abs(exp - now - expiresIn), `the token's exp is ${exp - now} s away but expires_in says ${expiresIn} s`));
+    out.push(assertion('expiry: exp matches expires_in', 'le', SKEW_SECONDS, Math.abs(exp - now - expiresIn), say.text('expMismatch', { away: exp - now, expiresIn })));
   }
   return out;
 }

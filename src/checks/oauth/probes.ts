@@ -1,7 +1,12 @@
 import { assertion } from '../../model/operators.js';
 import type { Assertion } from '../../model/outcome.js';
-import { answered, netMessage, type OAuthExchange, type OAuthResponse } from './exchange.js';
 import { urlPath } from '../../net/transcript.js';
+import { messenger } from '../shared/messages.js';
+import { answered, netMessage, type OAuthExchange } from './exchange.js';
+import { messages } from './messages.js';
+import type { OAuthResponse, Probed, TokenFacts } from './types.js';
+
+const say = messenger(messages);
 
 /**
  * The probes of the `oauth` check that must be refused, and the effects that must follow: each
@@ -13,8 +18,8 @@ export function oauthErrorAssertions(name: string, what: string, response: OAuth
   const error = response.json?.error;
   const got = response.status < 300 ? `${response.status}${response.json?.access_token ? ' and a token' : ''}` : `${response.status}${typeof error === 'string' ? ` ${error}` : ' without an RFC 6749 error code'}`;
   return [
-    assertion(`${name}: status`, 'in', statuses, response.status, `${what} got ${got}: it must be refused with ${statuses.join(' or ')} ${code}`),
-    assertion(`${name}: error`, 'eq', code, error, `${what} got ${got}: the body must carry "error": "${code}" (RFC 6749 §5.2)`),
+    assertion(`${name}: status`, 'in', statuses, response.status, say.text('refusalStatus', { what, got, statuses: statuses.join(' or '), code })),
+    assertion(`${name}: error`, 'eq', code, error, say.text('refusalCode', { what, got, code })),
   ];
 }
 
@@ -23,9 +28,13 @@ export async function probe(name: string, what: string, send: () => Promise<OAut
   try {
     return judge(await send());
   } catch (error) {
-    const message = netMessage(error);
-    return [assertion(`${name}: reachable`, 'eq', 'answered', message, `${what}: ${message}`)];
+    return [unreachable(name, what, netMessage(error))];
   }
+}
+
+/** The failed assertion of a probe that got no answer (`cause`: the network error). */
+export function unreachable(name: string, what: string, cause: string): Assertion {
+  return assertion(`${name}: reachable`, 'eq', 'answered', cause, say.text('probeUnreachable', { what, cause }));
 }
 
 /** A copy of `token` with one character changed in the middle of its last segment (the signature of a JWT). */
@@ -51,42 +60,26 @@ export async function resourceAssertions(ex: OAuthExchange, url: string, token: 
   const at = `GET ${urlPath(url)}`;
   out.push(
     ...(await probe('resource: valid token', `${at} with a valid token`, () => ex.get(url, { authorization: `Bearer ${token}` }, PROBE_STATUSES), (r) => [
-      assertion('resource: valid token', 'notIn', [401, 403], r.status, `a valid access token was refused by ${at} (${r.status}): the token must open the API it was issued for`),
+      assertion('resource: valid token', 'notIn', [401, 403], r.status, say.text('resourceRefusesValid', { at, status: r.status })),
     ])),
   );
   out.push(
     ...(await probe('resource: no token', `${at} without a token`, () => ex.get(url, {}, PROBE_STATUSES), (r) => [
-      assertion('resource: no token: status', 'eq', 401, r.status, `${at} answered ${r.status} to a request without a token: it must be 401`),
-      assertion('resource: no token: www-authenticate', 'matches', BEARER, r.header('www-authenticate'), `${at} refused a request without a token but sent no "WWW-Authenticate: Bearer" challenge (RFC 6750 §3)`),
+      assertion('resource: no token: status', 'eq', 401, r.status, say.text('resourceNoTokenStatus', { at, status: r.status })),
+      assertion('resource: no token: www-authenticate', 'matches', BEARER, r.header('www-authenticate'), say.text('resourceNoChallenge', { at })),
     ])),
   );
   const bad = tampered(token);
   ex.secret(bad);
   const refused = (label: string) => (r: OAuthResponse): Assertion[] => [
-    assertion(`resource: ${label}: status`, 'eq', 401, r.status, `${at} answered ${r.status} to ${label === 'tampered token' ? 'a token with a forged signature' : `an ${label}`}: it must be 401`),
-    assertion(`resource: ${label}: www-authenticate`, 'contains', INVALID_TOKEN, r.header('www-authenticate'), `${at} refused the ${label} without "WWW-Authenticate: Bearer error=\\"invalid_token\\"" (RFC 6750 §3.1)`),
+    assertion(`resource: ${label}: status`, 'eq', 401, r.status, say.text('resourceAcceptsBad', { at, status: r.status, which: label === 'tampered token' ? 'a token with a forged signature' : `an ${label}` })),
+    assertion(`resource: ${label}: www-authenticate`, 'contains', INVALID_TOKEN, r.header('www-authenticate'), say.text('resourceNoInvalidToken', { at, label })),
   ];
   out.push(...(await probe('resource: tampered token', `${at} with a tampered token`, () => ex.get(url, { authorization: `Bearer ${bad}` }, PROBE_STATUSES), refused('tampered token'))));
   if (expiredToken) {
     out.push(...(await probe('resource: expired token', `${at} with an expired token`, () => ex.get(url, { authorization: `Bearer ${expiredToken}` }, PROBE_STATUSES), refused('expired token'))));
   }
   return out;
-}
-
-/** What a sub-proof found: its assertions, and what the server does not support for this token (a `warn`, never a `fail`). */
-export interface Probed {
-  /** Comparisons made. */
-  assertions: Assertion[];
-  /** Limitations in words, each quoting the server and saying what to rely on instead. */
-  warnings: string[];
-}
-
-/** What the token is, for the introspection and revocation messages. */
-export interface TokenFacts {
-  /** True for a JWT (self-contained) access token. */
-  jwt: boolean;
-  /** expires_in of the token response, when a number. */
-  expiresIn: unknown;
 }
 
 /** "JWT access tokens" / "these access tokens". */
@@ -96,7 +89,7 @@ function tokenKind(facts: TokenFacts): string {
 
 /** What a team relies on when a token cannot be introspected or revoked: its lifetime. */
 function shortLifetimes(facts: TokenFacts): string {
-  return `rely on short token lifetimes instead${typeof facts.expiresIn === 'number' ? ` (expires_in ${facts.expiresIn} s)` : ''}`;
+  return say.text('shortLifetimes', { lifetime: typeof facts.expiresIn === 'number' ? ` (expires_in ${facts.expiresIn} s)` : '' });
 }
 
 /**
@@ -115,21 +108,21 @@ export async function introspectionAssertions(ex: OAuthExchange, url: string, to
   const kind = tokenKind(facts);
   const active = await probe('introspection', `introspecting a fresh token at ${url}`, () => ex.post(url, { token, token_type_hint: 'access_token' }), (r) => {
     if (unsupportedTokenType(r)) {
-      warnings.push(`introspection does not support ${kind}: it answered ${answered(r)}, so resource servers must verify them locally and cannot learn of a revocation: ${shortLifetimes(facts)}`);
+      warnings.push(say.text('introspectionUnsupported', { kind, answered: answered(r), instead: shortLifetimes(facts) }));
       return [assertion('introspection: refusal documented', 'eq', 'unsupported_token_type', r.json?.error)];
     }
     if (facts.jwt && r.status === 200 && r.json?.active === false) {
       // A server that keeps no record of self-contained tokens cannot tell whether one is active.
-      warnings.push(`introspection does not know ${kind}: it answered ${answered(r)} for a fresh one, so resource servers must verify them locally and cannot learn of a revocation: ${shortLifetimes(facts)}`);
+      warnings.push(say.text('introspectionUnknowing', { kind, answered: answered(r), instead: shortLifetimes(facts) }));
       return [assertion('introspection: status', 'eq', 200, r.status)];
     }
     return [
-      assertion('introspection: status', 'eq', 200, r.status, `introspection of a fresh token answered ${answered(r)}: it must be 200 (RFC 7662 §2.2)`),
-      assertion('introspection: active', 'eq', true, r.json?.active, `introspection of a fresh token answered ${answered(r)}: it must say "active": true (RFC 7662 §2.2)`),
+      assertion('introspection: status', 'eq', 200, r.status, say.text('introspectionStatus', { answered: answered(r) })),
+      assertion('introspection: active', 'eq', true, r.json?.active, say.text('introspectionInactive', { answered: answered(r) })),
     ];
   });
   const unknown = await probe('introspection', `introspecting a made-up token at ${url}`, () => ex.post(url, { token: 'payready-not-a-token' }), (r) => [
-    assertion('introspection: unknown token inactive', 'eq', false, r.json?.active, `introspection of a made-up token answered ${answered(r)}: it must be 200 { "active": false } (RFC 7662 §2.2)`),
+    assertion('introspection: unknown token inactive', 'eq', false, r.json?.active, say.text('introspectionUnknownActive', { answered: answered(r) })),
   ]);
   return { assertions: [...active, ...unknown], warnings };
 }
@@ -157,22 +150,22 @@ export async function revocationAssertions(ex: OAuthExchange, url: string, token
     try {
       const before = await ex.post(at, { token, token_type_hint: 'access_token' });
       if (!(before.status === 200 && before.json?.active === true)) {
-        unseen = `introspection did not report the token active before it either (${answered(before)})`;
+        unseen = say.text('unseenInactive', { answered: answered(before) });
         introspection = undefined;
       }
     } catch (error) {
-      unseen = `introspection could not be asked about it (${netMessage(error)})`;
+      unseen = say.text('unseenUnreachable', { cause: netMessage(error) });
       introspection = undefined;
     }
   }
   let revoked = false;
   const out = await probe('revocation', `revoking a token at ${url}`, () => ex.post(url, { token, token_type_hint: 'access_token' }), (r) => {
     if (unsupportedTokenType(r)) {
-      warnings.push(`revocation does not support ${kind}: it answered ${answered(r)}, so a leaked one stays valid until it expires: ${shortLifetimes(facts)}`);
+      warnings.push(say.text('revocationUnsupported', { kind, answered: answered(r), instead: shortLifetimes(facts) }));
       return [assertion('revocation: refusal documented', 'eq', 'unsupported_token_type', r.json?.error)];
     }
     revoked = r.status === 200;
-    return [assertion('revocation: status', 'eq', 200, r.status, `the revocation endpoint answered ${answered(r)}: it must be 200 (RFC 7009 §2.2)`)];
+    return [assertion('revocation: status', 'eq', 200, r.status, say.text('revocationStatus', { answered: answered(r) }))];
   });
   if (!revoked) return { assertions: out, warnings };
   if (introspection) {
@@ -184,9 +177,7 @@ export async function revocationAssertions(ex: OAuthExchange, url: string, token
           'eq',
           false,
           r.status === 200 ? r.json?.active : answered(r),
-          r.status === 200 && r.json?.active === true
-            ? 'a revoked token is still active according to introspection ("active": true): revocation must take effect at once (RFC 7009 §2)'
-            : `introspecting the revoked token answered ${answered(r)}: it must be 200 with "active": false (RFC 7662 §2.2)`,
+          r.status === 200 && r.json?.active === true ? say.text('revokedStillActive') : say.text('revokedIntrospection', { answered: answered(r) }),
         ),
       ])),
     );
@@ -195,31 +186,34 @@ export async function revocationAssertions(ex: OAuthExchange, url: string, token
     const at = witnesses.resourceUrl;
     out.push(
       ...(await probe('revocation', `the API with the revoked token`, () => ex.get(at, { authorization: `Bearer ${token}` }, PROBE_STATUSES), (r) => [
-        assertion('revocation: resource refuses', 'eq', 401, r.status, `GET ${urlPath(at)} still accepts a revoked token (${r.status}): it must answer 401 invalid_token`),
-        assertion('revocation: resource www-authenticate', 'contains', INVALID_TOKEN, r.header('www-authenticate'), `GET ${urlPath(at)} refused the revoked token without "WWW-Authenticate: Bearer error=\\"invalid_token\\"" (RFC 6750 §3.1)`),
+        assertion('revocation: resource refuses', 'eq', 401, r.status, say.text('revokedAccepted', { path: urlPath(at), status: r.status })),
+        assertion('revocation: resource www-authenticate', 'contains', INVALID_TOKEN, r.header('www-authenticate'), say.text('revokedNoInvalidToken', { path: urlPath(at) })),
       ])),
     );
   } else if (!introspection) {
-    if (unseen) warnings.push(`revocation answered 200 but nothing shows the revoked token stopped working: ${unseen}; give resourceUrl to prove the API refuses a revoked token, and until then ${shortLifetimes(facts)}`);
-    else out.push(assertion('revocation: effect observable', 'eq', true, false, 'revocation answered, but nothing can show it took effect: give resourceUrl or an introspection endpoint'));
+    if (unseen) warnings.push(say.text('revocationUnseen', { unseen, instead: shortLifetimes(facts) }));
+    else out.push(assertion('revocation: effect observable', 'eq', true, false, say.text('revocationUnobservable')));
   }
   return { assertions: out, warnings };
 }
 
+/** What a refresh came back with: the response and its assertions, or the network error (`cause`) that kept it from answering. */
+export type Refreshed = { assertions: Assertion[]; response: OAuthResponse } | { assertions: Assertion[]; cause: string };
+
 /** Refresh rotation (OAuth 2.0 Security BCP §4.14): a new refresh token each time, the old one refused. */
-export async function refreshAssertions(ex: OAuthExchange, tokenUrl: string, refreshToken: string): Promise<{ assertions: Assertion[]; response?: OAuthResponse }> {
+export async function refreshAssertions(ex: OAuthExchange, tokenUrl: string, refreshToken: string): Promise<Refreshed> {
   let response: OAuthResponse;
   try {
     response = await ex.post(tokenUrl, { grant_type: 'refresh_token', refresh_token: refreshToken });
   } catch (error) {
-    const message = netMessage(error);
-    return { assertions: [assertion('refresh: reachable', 'eq', 'answered', message, `refreshing: ${message}`)] };
+    const cause = netMessage(error);
+    return { assertions: [assertion('refresh: reachable', 'eq', 'answered', cause, say.text('refreshUnreachable', { cause }))], cause };
   }
   const next = response.json?.refresh_token;
   const assertions = [
-    assertion('refresh: status', 'eq', 200, response.status, `refreshing with a fresh refresh token answered ${response.status}${typeof response.json?.error === 'string' ? ` ${response.json.error}` : ''}: it must issue new tokens`),
-    assertion('refresh: access_token', 'type', 'string', response.json?.access_token, 'the refresh response has no access_token'),
-    assertion('refresh: rotated', 'ne', refreshToken, next ?? refreshToken, typeof next === 'string' ? 'the refresh response returned the same refresh token: rotate it on every use' : 'the refresh response has no new refresh_token: rotate refresh tokens on every use (OAuth 2.0 Security BCP §4.14.2)'),
+    assertion('refresh: status', 'eq', 200, response.status, say.text('refreshStatus', { status: response.status, error: typeof response.json?.error === 'string' ? ` ${response.json.error}` : '' })),
+    assertion('refresh: access_token', 'type', 'string', response.json?.access_token, say.text('refreshNoAccessToken')),
+    assertion('refresh: rotated', 'ne', refreshToken, next ?? refreshToken, typeof next === 'string' ? say.text('refreshSame') : say.text('refreshNotRotated')),
   ];
   if (response.status === 200) {
     assertions.push(

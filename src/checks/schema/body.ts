@@ -7,6 +7,10 @@ import { NetError } from '../../net/errors.js';
 import { redirectStep } from '../../net/redirect.js';
 import { transcript } from '../../net/transcript.js';
 import type { Violation } from '../../schema/violations.js';
+import { messenger } from '../shared/messages.js';
+import { messages } from './messages.js';
+
+const say = messenger(messages);
 
 /** A response as the `schema` check judges it: from its own request (bytes) or captured (already decoded). */
 export interface Exchange {
@@ -39,12 +43,12 @@ export function encodingAssertions(exchange: Exchange, prefix = ''): Assertion[]
   const charset = declaredCharset(type);
   const normalized = charset === 'utf8' ? 'utf-8' : (charset ?? 'utf-8');
   const out = [
-    assertion(`${prefix}header content-type`, 'matches', JSON_TYPE, type, `${prefix}Content-Type is ${type ? JSON.stringify(type) : 'missing'}, not JSON (application/json or application/*+json)`),
-    assertion(`${prefix}charset`, 'eq', 'utf-8', normalized, `${prefix}charset is ${normalized}, not UTF-8: send "Content-Type: application/json; charset=utf-8" (or no charset, which means UTF-8)`),
+    assertion(`${prefix}header content-type`, 'matches', JSON_TYPE, type, say.text('notJsonType', { prefix, type: type ? JSON.stringify(type) : 'missing' })),
+    assertion(`${prefix}charset`, 'eq', 'utf-8', normalized, say.text('notUtf8Charset', { prefix, charset: normalized })),
   ];
   if (exchange.bytes) {
     const valid = isValidUtf8(exchange.bytes);
-    out.push(assertion(`${prefix}body is valid UTF-8`, 'eq', true, valid, `${prefix}the body is not valid UTF-8 (${invalidAt(exchange.bytes)})`));
+    out.push(assertion(`${prefix}body is valid UTF-8`, 'eq', true, valid, say.text('invalidUtf8', { prefix, where: invalidAt(exchange.bytes) })));
   }
   return out;
 }
@@ -98,17 +102,17 @@ export function violationAssertions(violations: readonly Violation[], max: numbe
     expected: v.expected,
     actual: v.actual,
     passed: false,
-    message: `${side === 'request' ? 'request body ' : ''}${v.message} (${v.rule})`,
+    message: say.text('violation', { side: side === 'request' ? 'request body ' : '', message: v.message, rule: v.rule }),
   }));
   if (violations.length > max) {
-    out.push({ name, operator: 'eq', expected: 0, actual: violations.length, passed: false, message: `${violations.length - max} more violations not listed (maxViolations ${max})` });
+    out.push({ name, operator: 'eq', expected: 0, actual: violations.length, passed: false, message: say.text('unlisted', { count: violations.length - max, max }) });
   }
   return out;
 }
 
 function tripMessage(where: string, path: string, sent: string, got: unknown): string {
   const gotBytes = typeof got === 'string' ? ` (UTF-8 ${utf8Hex(got)})` : '';
-  return `non-ASCII text did not survive ${where}: sent ${show(sent)} (UTF-8 ${utf8Hex(sent)}) at ${path}, got ${show(got)}${gotBytes}`;
+  return say.text('mangled', { where, sent: show(sent), sentBytes: utf8Hex(sent), path, got: show(got), gotBytes });
 }
 
 /**
@@ -128,7 +132,7 @@ export async function roundTripAssertions(
   const artifacts: Artifact[] = [];
   if (!readBackHeaders) return { assertions, artifacts };
   if (!exchange.location) {
-    assertions.push(assertion('header location', 'exists', true, undefined, 'the response has no Location header to read the text back from'));
+    assertions.push(assertion('header location', 'exists', true, undefined, say.text('noLocation')));
     return { assertions, artifacts };
   }
   const url = new URL(exchange.location, exchange.url).toString();
@@ -136,7 +140,7 @@ export async function roundTripAssertions(
   const lowered = Object.fromEntries(Object.entries(readBackHeaders).map(([name, value]) => [name.toLowerCase(), value]));
   const step = exchange.url ? redirectStep(new URL(exchange.url), new URL(url), exchange.status, { method: 'GET', headers: lowered, body: undefined }, (value) => ctx.http.transport.isSecret(value)) : undefined;
   if (step && !step.follow) {
-    const message = `the Location ${url} was not read back: ${step.refused.reason}`;
+    const message = say.text('readBackRefused', { url, reason: step.refused.reason });
     assertions.push(assertion('read-back', 'eq', 'https', new URL(url).protocol.replace(':', ''), message));
     return { assertions, artifacts };
   }
@@ -152,7 +156,7 @@ export async function roundTripAssertions(
     assertions.push(assertion(`read-back ${path}`, 'eq', sent, again, tripMessage('storage (read back with GET)', path, sent, again)));
   } catch (error) {
     if (!(error instanceof NetError)) throw error;
-    assertions.push(assertion('read-back', 'eq', 'response', error.message, `could not read the text back from ${url}: ${error.message}`));
+    assertions.push(assertion('read-back', 'eq', 'response', error.message, say.text('readBackFailed', { url, cause: error.message })));
   }
   return { assertions, artifacts };
 }

@@ -35,15 +35,15 @@ export interface Threshold {
  */
 export const DEFAULT_THRESHOLDS: readonly string[] = ['errorRate < 1%', 'successRate > 99%', 'p95 < 500ms'];
 
-/** JSON Schema of one threshold expression. */
-export const thresholdSchema: JsonSchema = {
+/** JSON Schema of one threshold expression (`as const`, so a type's params can be typed from it). */
+export const thresholdSchema = {
   type: 'string',
   pattern: THRESHOLD,
   description: 'A k6-style threshold: "p95 < 300ms", "p(99) <= 1s", "errorRate < 1%", "successRate > 99%", "requests >= 100", "rps > 500".',
-};
+} as const satisfies JsonSchema;
 
 /** JSON Schema of a list of thresholds. */
-export const thresholdListSchema: JsonSchema = { type: 'array', minItems: 1, items: thresholdSchema };
+export const thresholdListSchema = { type: 'array', minItems: 1, items: thresholdSchema } as const satisfies JsonSchema;
 
 const OPERATORS: Record<string, Operator> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
 const WORDS: Partial<Record<Operator, string>> = { lt: 'below', le: 'at most', gt: 'above', ge: 'at least', eq: 'equal to', ne: 'different from' };

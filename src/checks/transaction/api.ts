@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Messages } from '../../model/messages.js';
 import type { CheckContext } from '../types.js';
 import { NetError } from '../../net/errors.js';
 import type { HttpResponse } from '../../net/http.js';
@@ -7,6 +8,41 @@ import { formatMoney } from '../../money.js';
 import { errorFields } from '../shared/error-body.js';
 import { NO_SUCH_PATH, noSuchPath } from '../shared/no-such-path.js';
 import { sleep } from '../../sleep.js';
+import { ScenarioError } from './errors.js';
+
+/** What the API layer can end a scenario with (spread into the type's table by messages.ts). */
+export const apiMessages = {
+  liveWithoutMax: {
+    status: 'error',
+    text: '{scenario}: refused: {what} would move {amount} on live environment "{environment}" and the suite sets no liveMaxAmount',
+    fix: 'Run money-moving scenarios on a sandbox environment, or set liveMaxAmount in the suite to the most a scenario may move on this one.',
+  },
+  liveAboveMax: {
+    status: 'error',
+    text: '{scenario}: refused: {what} would send {amount} to live environment "{environment}", above liveMaxAmount ({max})',
+    fix: 'Give the scenario amounts (amount, cap, dailyCap) at or below liveMaxAmount, or run it on a sandbox environment.',
+  },
+  tokenUnreachable: {
+    status: 'error',
+    text: '{scenario}: could not get an access token from {tokenUrl}: {cause}',
+    fix: 'Make the token endpoint reachable from where payready runs (the cause quotes the network error), or give the check a token.',
+  },
+  credentialsRefused: {
+    status: 'error',
+    text: "{scenario}: {tokenUrl} refused the suite's own client credentials with {status}{error}{description}: check the clientId and clientSecret the check is given",
+    fix: "Give the check the client id and secret of a client the provider knows (the suite's secrets), or a token.",
+  },
+  tokenRefused: {
+    status: 'error',
+    text: '{scenario}: could not get an access token from {tokenUrl}: it answered {status}{error}{description}',
+    fix: 'Fix the token endpoint (it must answer 200 with an access_token to client_credentials), or give the check a token.',
+  },
+  noSuchPath: {
+    status: 'error',
+    text: '{scenario}: {detail}',
+    fix: "Point the check's baseUrl (or tokenUrl) at the payments API the scenarios speak (POST /v1/payments, /capture, /refunds, as `payready sandbox` does); the summary quotes the URL and what it answered.",
+  },
+} as const satisfies Messages;
 
 /**
  * The 4xx statuses a provoked refusal may have (what a scenario passes as `expected`); not 401 or
@@ -47,11 +83,6 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** A payment amount a scenario is about to send to a live target above `liveMaxAmount`. */
-export class LiveAmountError extends Error {
-  override readonly name = 'LiveAmountError';
-}
-
 /** Statuses worth a retry: the provider says it did nothing and asks to come back. */
 const RETRY_STATUSES = new Set([429, 503]);
 /** Longest Retry-After honoured, in seconds (a check has a timeout to keep). */
@@ -84,8 +115,9 @@ export class PaymentsApi {
   guard(value: number, currency: string, what: string): void {
     if (this.ctx.target.sandbox) return;
     const max = this.ctx.liveMaxAmount;
-    if (max === undefined) throw new LiveAmountError(`refused: ${what} would move ${formatMoney(value, currency)} on live environment "${this.ctx.target.name}" and the suite sets no liveMaxAmount`);
-    if (value > max) throw new LiveAmountError(`refused: ${what} would send ${formatMoney(value, currency)} to live environment "${this.ctx.target.name}", above liveMaxAmount (${formatMoney(max, currency)})`);
+    const words = { what, amount: formatMoney(value, currency), environment: this.ctx.target.name };
+    if (max === undefined) throw new ScenarioError('liveWithoutMax', words);
+    if (value > max) throw new ScenarioError('liveAboveMax', { ...words, max: formatMoney(max, currency) });
   }
 
   get(path: string, options: CallOptions = {}): Promise<ApiResult> {
@@ -148,7 +180,7 @@ export class PaymentsApi {
       const encode = (value: string): string => encodeURIComponent(value).replaceAll('%20', '+');
       const basic = Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
       const response = await this.ctx.http.request({ method: 'POST', url: tokenUrl, headers: { authorization: `Basic ${basic}` }, form: { grant_type: 'client_credentials' } }).catch((err: unknown) => {
-        throw err instanceof NetError ? new TokenError(`could not get an access token from ${tokenUrl}: ${err.message}`) : err;
+        throw err instanceof NetError ? new ScenarioError('tokenUnreachable', { tokenUrl, cause: err.message }) : err;
       });
       this.calls += 1;
       const answer = parseObject(response.text());
@@ -163,10 +195,9 @@ export class PaymentsApi {
         // RFC 6749 §5.2: "invalid_client: Client authentication failed (e.g., unknown client, no
         // client authentication included, or unsupported authentication method)" — with 401 when
         // the client authenticated with a header. The suite's own credentials are wrong: setup.
-        if (response.status === 401 || answer?.['error'] === 'invalid_client') {
-          throw new TokenError(`${tokenUrl} refused the suite's own client credentials with ${response.status}${error}${description}: check the clientId and clientSecret the check is given`, { setup: true });
-        }
-        throw new TokenError(`could not get an access token from ${tokenUrl}: it answered ${response.status}${error}${description}`);
+        const said = { tokenUrl, status: response.status, error, description };
+        if (response.status === 401 || answer?.['error'] === 'invalid_client') throw new ScenarioError('credentialsRefused', said, { setup: true });
+        throw new ScenarioError('tokenRefused', said);
       }
       this.token = token;
       this.secrets.push(token);
@@ -175,24 +206,12 @@ export class PaymentsApi {
   }
 }
 
-/** The access token could not be obtained: the scenario cannot decide anything. */
-export class TokenError extends Error {
-  override readonly name = 'TokenError';
-  /** True when the suite's own configuration (its credentials) is at fault, not the target. */
-  readonly setup: boolean;
-
-  constructor(message: string, options: { setup?: boolean } = {}) {
-    super(message);
-    this.setup = options.setup ?? false;
-  }
-}
-
 /**
  * A scenario's endpoint answered 404 or 405: the request reached an API that has no such path (or
  * not for this method). That is the suite's setup (its base URL, or a target that speaks another
  * API than the scenarios), not a verdict on the target: the check ends as `error`, cause `setup`.
  */
-export class NoSuchPathError extends Error {
+export class NoSuchPathError extends ScenarioError {
   override readonly name = 'NoSuchPathError';
 
   constructor(method: string, url: string, result: ApiResult & { status: number }, baseUrl: string | undefined) {
@@ -200,7 +219,7 @@ export class NoSuchPathError extends Error {
       ? `check the base URL (now ${baseUrl}: the check's baseUrl, else the environment's) and that the target speaks the payments API the scenarios use (POST /v1/payments, /capture, /refunds, as \`payready sandbox\` does)`
       : `check the token URL (the check's tokenUrl, else the environment's tokenUrl, else <baseUrl>/oauth/token)`;
     const allow = firstHeader(result.headers, 'allow');
-    super(noSuchPath(method, url, { status: result.status, body: result.body, ...(allow ? { allow } : {}) }, check));
+    super('noSuchPath', { detail: noSuchPath(method, url, { status: result.status, body: result.body, ...(allow ? { allow } : {}) }, check) }, { setup: true });
   }
 }
 

@@ -1,110 +1,100 @@
 import { randomBytes } from 'node:crypto';
+import type { MessageData, Messages } from '../../model/messages.js';
 import { assertion, show } from '../../model/operators.js';
-import type { CheckContext } from '../types.js';
+import type { CheckContext, ParamsOf } from '../types.js';
 import type { Assertion, Operator } from '../../model/outcome.js';
 import { formatMoney } from '../../money.js';
 import { errorFields } from '../shared/error-body.js';
+import { messenger } from '../shared/messages.js';
 import { answered, type ApiResult, type CallOptions, type PaymentsApi } from './api.js';
-
-/** Names of the scenarios in the library. */
-export const SCENARIO_NAMES = [
-  'approve',
-  'decline',
-  'over-limit',
-  'daily-cap',
-  'idempotency-replay',
-  'timeout-retry',
-  'refund-partial',
-  'refund-full',
-  'refund-over',
-  'currency-exponent',
-  'amount-bounds',
-  'webhook',
-] as const;
+import { ScenarioError, StopScenario } from './errors.js';
+import type { TransactionMessageId } from './messages.js';
+import type { meta, SCENARIO_NAMES } from './meta.js';
 
 /** A scenario name. */
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
-/** A test card and the decline it must get. */
-export interface DeclineCase {
-  /** Card number. */
-  card: string;
-  /** Documented decline code, e.g. `insufficient_funds`. */
-  code: string;
+/** Parameters of the `transaction` type, typed from its schema (defaults applied); each scenario reads the ones it needs. */
+export type Params = ParamsOf<typeof meta.schema>;
+
+/** A scenario's verdict when every assertion held: a message of the type's table and its data (the run adds `scenario`). */
+export interface ScenarioPass {
+  /** The pass message. */
+  id: TransactionMessageId;
+  /** Its placeholders' values. */
+  data: MessageData;
 }
 
-/** Parameters of the `transaction` check type (each scenario reads the ones it needs). */
-export interface TransactionParams {
-  /** Which scenario of the library to run. */
-  scenario: ScenarioName;
-  /** Base URL of the payments API. */
-  baseUrl?: string;
-  /** Bearer access token. */
-  token?: string;
-  /** OAuth client id (client credentials, when no token is given). */
-  clientId?: string;
-  /** OAuth client secret. */
-  clientSecret?: string;
-  /** Token endpoint for client credentials. */
-  tokenUrl?: string;
-  /** Amount in minor units. */
-  amount?: number;
-  /** ISO 4217 currency. */
-  currency: string;
-  /** Card number that is approved. */
-  card: string;
-  /** Test cards and the decline each must get. */
-  declines?: DeclineCase[];
-  /** Per-transaction cap in minor units of `currency`. */
-  cap?: number;
-  /** Daily cap in minor units of `currency`. */
-  dailyCap?: number;
-  /** Fallback when a payment is over a cap. */
-  fallback?: 'split' | 'alternate' | 'none';
-  /** The payment method of the alternate route. */
-  alternateMethod: Record<string, unknown>;
-  /** Documented error code of a payment over the per-transaction cap. */
-  capErrorCode?: string;
-  /** Documented error code of a payment over the daily cap. */
-  dailyCapErrorCode?: string;
-  /** Refund amount (refund-partial), minor units. */
-  refundAmount?: number;
-  /** Currencies round-tripped (currency-exponent). */
-  currencies: string[];
-  /** Largest amount the provider accepts (amount-bounds probes one more), minor units. */
-  maxAmount: number;
-  /** Client-side timeout of the first attempt (timeout-retry), ms. */
-  firstAttemptTimeoutMs: number;
-  /** How long the provider is asked to hold the first answer (timeout-retry), ms. */
-  delayMs: number;
-  /** Request header asking the provider to hold an answer. */
-  delayHeader: string;
-  /** Allowed clock difference for webhook timestamps, seconds. */
-  toleranceSeconds: number;
-  /** How long to wait for a webhook, ms. */
-  webhookTimeoutMs: number;
-  /** Merchant reference prefix (a random suffix makes each run's orders unique). */
-  reference: string;
-  /** Undo what the scenario did (cancel authorisations, refund captures). */
-  cleanup: boolean;
-  /** Retries of a 503/429 answer (same Idempotency-Key). */
-  retries: number;
+/** What the steps every scenario shares can say (spread into the type's table by messages.ts). */
+export const stepMessages = {
+  unanswered: {
+    status: 'error',
+    text: '{scenario}: {what} failed: {cause}',
+    fix: 'Make the payments API reachable from where payready runs (the cause quotes the network error).',
+  },
+  noAccess: {
+    status: 'error',
+    text: '{scenario}: {what} {answer}: give the check an access token (token: ${checks.<id>.token}) or client credentials with the payments scopes',
+    fix: 'Give the check an access token (`token: ${checks.<id>.token}`) or the client credentials of a client with the payments scopes.',
+  },
+  stepStatus: {
+    status: 'fail',
+    text: '{what} {answer}, expected {expected}{detail}',
+    fix: 'Make the step succeed as the payments API documents it; the transcript artifact holds the exchange.',
+  },
+  stepNotJson: {
+    status: 'fail',
+    text: '{what} {answer} with a body that is not a JSON object ({contentType})',
+    fix: 'Answer payment calls with a JSON object (Content-Type: application/json).',
+  },
+  refusalServerError: {
+    status: 'fail',
+    text: '{what} answered {status} (a server error) instead of a documented 4xx refusal{detail}',
+    fix: 'Refuse a request the provider will not take with a documented 4xx and a reason, never a 5xx: a 5xx tells the integration to retry.',
+  },
+  refusalAccepted: {
+    status: 'fail',
+    text: '{what} was accepted ({status}{payment}) but must be refused with a 4xx',
+    fix: 'Enforce the limit on the server: refuse the request with a documented 4xx.',
+  },
+  refusalNoReason: {
+    status: 'fail',
+    text: '{what} was refused with {status} but without a readable reason (no message in the error body)',
+    fix: 'Put a human-readable message in the error body (RFC 9457 `detail`, or the provider\'s error message field).',
+  },
+  refusalCode: {
+    status: 'fail',
+    text: '{what} was refused with {status} {code}, not the documented "{expected}"',
+    fix: 'Refuse with the documented error code, or give the check the code the provider documents (capErrorCode, dailyCapErrorCode).',
+  },
+} as const satisfies Messages;
+
+const say = sayer(stepMessages);
+
+/** An assertion's words: the id of its message in the type's table, and the filled text. */
+export interface Said {
+  /** The message id. */
+  id: TransactionMessageId;
+  /** Its text with the data filled in. */
+  text: string;
 }
 
-/** The scenario cannot decide (no answer, no access): the check ends as `error`. */
-export class ScenarioError extends Error {
-  override readonly name = 'ScenarioError';
-}
-
-/** A required step failed: stop here (cleanup still runs); the assertions say why. */
-export class StopScenario extends Error {
-  override readonly name = 'StopScenario';
+/**
+ * Binds a table of this folder (the steps' or a scenario file's): `const say = sayer(approveMessages)`,
+ * then `say('notAuthorised', { ... })` gives the id and text an assertion records.
+ */
+export function sayer<M extends Messages>(table: M): (id: keyof M & string, data?: MessageData) => Said {
+  const words = messenger(table);
+  // Every table of the folder is spread into the type's table (messages.ts), so its ids are the type's.
+  return (id, data) => ({ id: id as TransactionMessageId, text: words.text(id, data) });
 }
 
 /** What a scenario works with. */
 export class ScenarioRun {
   /** Comparisons made, in order. */
   readonly assertions: Assertion[] = [];
+  /** The message id of each assertion's words (the report keeps only the text). */
+  private readonly said = new Map<Assertion, TransactionMessageId>();
   /** Values for `capture:`. */
   readonly values: Record<string, unknown> = {};
   /** Secrets the scenario obtained (a webhook signing secret), redacted everywhere. */
@@ -118,18 +108,24 @@ export class ScenarioRun {
     /** The payments API. */
     readonly api: PaymentsApi,
     /** Parameters with defaults applied. */
-    readonly params: TransactionParams,
+    readonly params: Params,
     /** The check's context. */
     readonly ctx: CheckContext,
   ) {
     this.reference = `${params.reference}-${params.scenario}-${randomBytes(4).toString('hex')}`;
   }
 
-  /** Records a comparison; returns whether it held. */
-  expect(name: string, operator: Operator, expected: unknown, actual: unknown, message: string): boolean {
-    const a = assertion(name, operator, expected, actual, message);
+  /** Records a comparison, worded by `said` should it fail; returns whether it held. */
+  expect(name: string, operator: Operator, expected: unknown, actual: unknown, said: Said | undefined): boolean {
+    const a = assertion(name, operator, expected, actual, said?.text);
     this.assertions.push(a);
+    if (said) this.said.set(a, said.id);
     return a.passed;
+  }
+
+  /** The message id a recorded assertion is worded by. */
+  messageOf(a: Assertion): TransactionMessageId | undefined {
+    return this.said.get(a);
   }
 
   /**
@@ -137,14 +133,12 @@ export class ScenarioRun {
    * decided); another status is a failed assertion that stops the scenario.
    */
   require(what: string, result: ApiResult, statuses: readonly number[]): Record<string, unknown> {
-    if (result.status === undefined) throw new ScenarioError(`${what} ${answered(result)}`);
-    if ((result.status === 401 || result.status === 403) && !statuses.includes(result.status)) {
-      throw new ScenarioError(`${what} ${answered(result)}: give the check an access token (token: \${checks.<id>.token}) or client credentials with the payments scopes`);
-    }
-    if (!this.expect(`${what} status`, 'in', [...statuses], result.status, `${what} ${answered(result)}, expected ${statuses.join(' or ')}${detailOf(result)}`)) throw new StopScenario();
+    if (result.status === undefined) throw unanswered(what, result);
+    if ((result.status === 401 || result.status === 403) && !statuses.includes(result.status)) throw new ScenarioError('noAccess', { what, answer: answered(result) });
+    if (!this.expect(`${what} status`, 'in', [...statuses], result.status, say('stepStatus', { what, answer: answered(result), expected: statuses.join(' or '), detail: detailOf(result) }))) throw new StopScenario();
     if (result.body === undefined) {
-      const type = String(result.headers['content-type'] ?? 'no Content-Type');
-      this.expect(`${what} body`, 'type', 'object', 'text', `${what} ${answered(result)} with a body that is not a JSON object (${type})`);
+      const contentType = String(result.headers['content-type'] ?? 'no Content-Type');
+      this.expect(`${what} body`, 'type', 'object', 'text', say('stepNotJson', { what, answer: answered(result), contentType }));
       throw new StopScenario();
     }
     return result.body;
@@ -216,7 +210,7 @@ export class ScenarioRun {
 
   /** Expects a refusal with a 4xx (never a 5xx, never success) and a readable reason. */
   expectRefusal(what: string, result: ApiResult, code?: string): boolean {
-    if (result.status === undefined) throw new ScenarioError(`${what} ${answered(result)}`);
+    if (result.status === undefined) throw unanswered(what, result);
     const status = result.status;
     // No access is not a refusal of the amount: nothing about the limit can be judged.
     if (status === 401 || status === 403) this.require(what, result, [200, 201]);
@@ -226,14 +220,19 @@ export class ScenarioRun {
       '4xx',
       status >= 400 && status < 500 ? '4xx' : status,
       status >= 500
-        ? `${what} answered ${status} (a server error) instead of a documented 4xx refusal${detailOf(result)}`
-        : `${what} was accepted (${status}${typeof result.body?.['id'] === 'string' ? `, ${result.body['id']}` : ''}) but must be refused with a 4xx`,
+        ? say('refusalServerError', { what, status, detail: detailOf(result) })
+        : say('refusalAccepted', { what, status, payment: typeof result.body?.['id'] === 'string' ? `, ${result.body['id']}` : '' }),
     );
     if (!refused) return false;
-    const ok = this.expect(`${what} reason`, 'exists', true, detailOf(result) ? detailOf(result).slice(2) : undefined, `${what} was refused with ${status} but without a readable reason (no message in the error body)`);
-    if (code !== undefined) return this.expect(`${what} code`, 'eq', code, result.body?.['code'], `${what} was refused with ${status} ${show(result.body?.['code'])}, not the documented "${code}"`) && ok;
+    const ok = this.expect(`${what} reason`, 'exists', true, detailOf(result) ? detailOf(result).slice(2) : undefined, say('refusalNoReason', { what, status }));
+    if (code !== undefined) return this.expect(`${what} code`, 'eq', code, result.body?.['code'], say('refusalCode', { what, status, code: show(result.body?.['code']), expected: code })) && ok;
     return ok;
   }
+}
+
+/** A step that got no answer at all (timeout, refused connection): nothing can be decided. */
+function unanswered(what: string, result: ApiResult): ScenarioError {
+  return new ScenarioError('unanswered', { what, cause: result.error?.message ?? 'no answer' });
 }
 
 /** ": The amount ...": the refusal's reason for a message (its message in any known error shape), empty when there is none. */
@@ -249,7 +248,7 @@ export interface Scenario {
   /** What it proves, for docs. */
   description: string;
   /** Parameters it reads besides authentication, for docs. */
-  reads: readonly (keyof TransactionParams)[];
-  /** Runs the steps; returns the summary of a pass (failed assertions make the summary otherwise). */
-  run(run: ScenarioRun): Promise<string>;
+  reads: readonly (keyof Params)[];
+  /** Runs the steps; returns the message of a pass (failed assertions make the summary otherwise). */
+  run(run: ScenarioRun): Promise<ScenarioPass>;
 }

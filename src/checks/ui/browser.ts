@@ -21,9 +21,6 @@ export const CHROMIUM_CANDIDATES: readonly string[] = [
   '/Applications/Chromium.app/Contents/MacOS/Chromium',
 ];
 
-/** What to run instead when no browser is found. */
-export const CHROMIUM_INSTALL_HINT = 'install Chromium (Debian/Ubuntu: sudo apt-get install chromium) or set with.browser to its path';
-
 // Headless, no GPU, no background traffic (updates, safe browsing): the browser only loads what
 // the check asks for. No sandbox: CI containers run as root, where Chromium's sandbox cannot start.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];

@@ -1,5 +1,6 @@
 import type { RegisterCommand } from './index.js';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
+import { usageError } from '../messages.js';
 import { didYouMean } from '../../text.js';
 
 const register: RegisterCommand = (program, io, setExit) => {
@@ -11,7 +12,7 @@ const register: RegisterCommand = (program, io, setExit) => {
       const registry = await import('../../checks/index.js');
       if (name) {
         if (!registry.isCheckType(name)) {
-          throw new UsageError(`unknown check type "${name}"${didYouMean(name, registry.checkTypeNames)}`, `check types: ${registry.checkTypeNames.join(', ')}`);
+          throw usageError('unknownCheckType', { name, suggestion: didYouMean(name, registry.checkTypeNames), types: registry.checkTypeNames.join(', ') });
         }
         const { renderCheckHelp } = await import('../../checks/shared/describe.js');
         io.stdout.write(renderCheckHelp(await registry.loadCheckType(name)));

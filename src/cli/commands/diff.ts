@@ -1,5 +1,6 @@
 import type { RegisterCommand } from './index.js';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
+import { usageError } from '../messages.js';
 
 const register: RegisterCommand = (program, io, setExit) => {
   program
@@ -11,7 +12,7 @@ const register: RegisterCommand = (program, io, setExit) => {
     .option('--json', 'print the differences as JSON', false)
     .action(async (oldFile: string, newFile: string, raw: { tolerance: string; json: boolean }) => {
       const tolerance = Number(raw.tolerance.replace(/%$/, ''));
-      if (!Number.isFinite(tolerance) || tolerance < 0) throw new UsageError(`--tolerance must be a percentage of 0 or more, got "${raw.tolerance}"`);
+      if (!Number.isFinite(tolerance) || tolerance < 0) throw usageError('badTolerance', { value: String(raw.tolerance) });
       const [{ loadReport }, { diffReports, renderDiff }] = await Promise.all([import('../../compare/load-report.js'), import('../../compare/diff.js')]);
       // One after the other, so a mistake in both files is always reported for the first.
       const before = await loadReport(oldFile, io.cwd);

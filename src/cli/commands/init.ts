@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
-import type { Interface } from 'node:readline/promises';
 import type { RegisterCommand } from './index.js';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT, type UsageError } from '../../errors.js';
+import { usageError, usageText } from '../messages.js';
 import { displayPath } from '../../paths.js';
 import { didYouMean } from '../../text.js';
 import { collect, type Io } from '../io.js';
@@ -65,7 +65,7 @@ const register: RegisterCommand = (program, io, setExit) => {
     .action(async (file: string, raw: RawInitOptions) => {
       const path = resolve(io.cwd, file);
       const shown = displayPath(path, io.cwd);
-      if (existsSync(path) && !raw.force) throw new UsageError(`${shown} already exists`, `pass --force to overwrite it, or name another file: payready init other.yaml`);
+      if (existsSync(path) && !raw.force) throw usageError('suiteFileExists', { path: shown });
       let answers = fromFlags(raw, file);
       if (!raw.yes && io.stdin?.isTTY && io.stdout.isTTY) answers = await ask(io, answers);
       check(answers);
@@ -78,7 +78,7 @@ const register: RegisterCommand = (program, io, setExit) => {
       } catch (err) {
         const why = outputProblem(err);
         if (why === undefined) throw err;
-        throw new UsageError(`cannot write ${shown}: ${why}`);
+        throw usageError('fileUnwritable', { path: shown, why });
       }
       io.stdout.write(nextSteps(answers, shown));
       setExit(EXIT.ok);
@@ -89,7 +89,7 @@ export default register;
 
 function fromFlags(raw: RawInitOptions, file: string): Answers {
   const auth = raw.auth ?? 'oauth2';
-  if (!(AUTH_STYLES as readonly string[]).includes(auth)) throw new UsageError(`unknown auth style "${auth}"${didYouMean(auth, AUTH_STYLES)}`, `auth styles: ${AUTH_STYLES.join(', ')}`);
+  if (!(AUTH_STYLES as readonly string[]).includes(auth)) throw usageError('unknownAuthStyle', { auth, suggestion: didYouMean(auth, AUTH_STYLES), styles: AUTH_STYLES.join(', ') });
   const name = raw.name ?? (basename(file, extname(file)).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'payments');
   return {
     name: name === 'payready' ? 'payments' : name,
@@ -125,7 +125,7 @@ async function ask(io: Io, defaults: Answers): Promise<Answers> {
         else delete answers.baseUrl;
         break;
       }
-      io.stdout.write(`  ${problem}\n`);
+      io.stdout.write(`  ${problem.message}\n`);
       if (closed) break;
     }
     for (;;) {
@@ -134,7 +134,7 @@ async function ask(io: Io, defaults: Answers): Promise<Answers> {
         answers.auth = auth as AuthStyle;
         break;
       }
-      io.stdout.write(`  unknown auth style "${auth}"${didYouMean(auth, AUTH_STYLES)}; one of: ${AUTH_STYLES.map((s) => `${s} (${AUTH_WORDS[s]})`).join(', ')}\n`);
+      io.stdout.write(`  ${usageText('unknownAuthStyle', { auth, suggestion: didYouMean(auth, AUTH_STYLES), styles: AUTH_STYLES.join(', ') }).message}; one of: ${AUTH_STYLES.map((s) => `${s} (${AUTH_WORDS[s]})`).join(', ')}\n`);
       if (closed) break;
     }
     if (answers.baseUrl && answers.auth === 'oauth2') answers.tokenUrl = await question('OAuth 2.0 token endpoint', defaults.tokenUrl ?? `${answers.baseUrl}/oauth/token`);
@@ -152,14 +152,15 @@ async function ask(io: Io, defaults: Answers): Promise<Answers> {
   }
 }
 
-function urlProblem(url: string): string | undefined {
+/** What is wrong with a URL given to init, as the usage error it is (a terminal prints its message and asks again). */
+function urlProblem(url: string): UsageError | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return `"${url}" is not a URL; write it like https://sandbox.api.example.com`;
+    return usageError('notAUrl', { url });
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `"${url}" must start with https://`;
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return usageError('notHttpUrl', { url });
   return undefined;
 }
 
@@ -167,21 +168,21 @@ function urlProblem(url: string): string | undefined {
 function check(answers: Answers): void {
   for (const url of [answers.baseUrl, answers.tokenUrl, answers.checkoutUrl]) {
     const problem = url ? urlProblem(url) : undefined;
-    if (problem) throw new UsageError(problem);
+    if (problem) throw problem;
   }
   // The built-in sandbox serves its own checkout page (its values win over the suite's): a URL
   // given for it would be written nowhere and checked never.
   if (!answers.baseUrl && answers.checkoutUrl) {
-    throw new UsageError("--checkout-url needs --base-url: the built-in sandbox serves its own checkout page, and the suite's ui check drives that", "leave out --checkout-url, or give your provider's API with --base-url");
+    throw usageError('checkoutUrlNeedsBaseUrl');
   }
   if (!answers.baseUrl && (answers.auth === 'bearer' || answers.auth === 'api-key')) {
-    throw new UsageError(`the built-in sandbox authenticates with OAuth 2.0, not ${answers.auth}`, "use --auth oauth2, or give your provider's API with --base-url");
+    throw usageError('sandboxAuthIsOauth', { auth: answers.auth });
   }
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(answers.name)) throw new UsageError(`suite name "${answers.name}" must be kebab-case, e.g. payments-go-live`);
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(answers.name)) throw usageError('suiteNameNotKebab', { name: answers.name });
   const bad = answers.environments.find((e) => !/^[A-Za-z][A-Za-z0-9_-]*$/.test(e));
-  if (bad !== undefined) throw new UsageError(`environment name "${bad}" must start with a letter and hold only letters, digits, "-" and "_"`);
-  if (answers.environments.length === 0) throw new UsageError('name at least one environment, e.g. --env sandbox');
-  if (new Set(answers.environments).size !== answers.environments.length) throw new UsageError('environment names must differ');
+  if (bad !== undefined) throw usageError('environmentNameInvalid', { name: bad });
+  if (answers.environments.length === 0) throw usageError('noEnvironment');
+  if (new Set(answers.environments).size !== answers.environments.length) throw usageError('environmentsRepeat');
 }
 
 /** `production` -> `PAYREADY_PRODUCTION_BASE_URL`. */

@@ -1,6 +1,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import type { RegisterCommand } from './index.js';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
+import { usageError } from '../messages.js';
 import { collect } from '../io.js';
 import { VERSION, displayPath } from '../../paths.js';
 
@@ -12,7 +13,7 @@ const register: RegisterCommand = (program, io, setExit) => {
     .option('-o, --out <path>', 'where the merged report.json goes', 'merged-report.json')
     .option('--reporter <name=path>', 'also write the merged report in this format (junit, markdown, html); repeatable', collect, [])
     .action(async (specs: string[], raw: { out: string; reporter: string[] }) => {
-      if (specs.length < 2) throw new UsageError('merge needs at least two reports', 'payready merge eu=eu/report.json us=us/report.json');
+      if (specs.length < 2) throw usageError('mergeNeedsTwo');
       const [{ loadReport }, { mergeReports, renderMerge }, reporters, { writeFileAtomic, outputProblem }] = await Promise.all([
         import('../../compare/load-report.js'),
         import('../../compare/merge.js'),
@@ -22,7 +23,7 @@ const register: RegisterCommand = (program, io, setExit) => {
       const outputs = await Promise.all(
         raw.reporter.map(async (spec) => {
           const [name = '', path] = spec.split(/=(.*)/s, 2);
-          if (!reporters.isReporter(name)) throw new UsageError(`unknown reporter "${name}"`, `reporters: ${reporters.reporterNames.join(', ')}`);
+          if (!reporters.isReporter(name)) throw usageError('unknownMergeReporter', { name, reporters: reporters.reporterNames.join(', ') });
           return { reporter: await reporters.loadReporter(name), path: path || (await reporters.loadReporter(name)).defaultFile };
         }),
       );
@@ -36,7 +37,7 @@ const register: RegisterCommand = (program, io, setExit) => {
         } catch (err) {
           const why = outputProblem(err);
           if (why === undefined) throw err;
-          throw new UsageError(`cannot write ${path}: ${why}`);
+          throw usageError('fileUnwritable', { path, why });
         }
         written.push(displayPath(resolve(io.cwd, path), io.cwd));
       }

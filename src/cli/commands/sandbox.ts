@@ -1,5 +1,6 @@
 import type { RegisterCommand } from './index.js';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
+import { usageError } from '../messages.js';
 import { collect, nonNegativeInt, positiveInt } from '../io.js';
 
 const register: RegisterCommand = (program, io, setExit) => {
@@ -14,7 +15,7 @@ const register: RegisterCommand = (program, io, setExit) => {
     .option('--fault <name>', 'switch on a fault so a guideline breaks on purpose; repeatable', collect, [])
     .option('--list-faults', 'list the faults and which check catches each')
     .action(async (raw: { port?: number; httpPort?: number; host: string; latency: number; allow: string[]; fault: string[]; listFaults?: boolean }) => {
-      const { FAULTS, validateFaults } = await import('../../sandbox/faults.js');
+      const [{ FAULTS }, { checkFaults }] = await Promise.all([import('../../sandbox/faults.js'), import('../session.js')]);
       if (raw.listFaults) {
         const width = Math.max(...FAULTS.map((f) => f.name.length));
         const caughtWidth = Math.max(...FAULTS.map((f) => f.caughtBy.length));
@@ -26,12 +27,12 @@ const register: RegisterCommand = (program, io, setExit) => {
         setExit(EXIT.ok);
         return;
       }
-      validateFaults(raw.fault);
+      await checkFaults(raw.fault);
       const [{ startSandbox }, { TRANSACTION_CAPS }, { Allowlist }] = await Promise.all([import('../../sandbox/index.js'), import('../../sandbox/payments/limits.js'), import('../../sandbox/transport/allowlist.js')]);
       try {
         if (raw.allow.length > 0) new Allowlist(raw.allow); // throws on an entry that is not an address or range
       } catch (err) {
-        throw new UsageError(`--allow ${(err as Error).message}`);
+        throw usageError('badAllow', { why: (err as Error).message });
       }
       const sandbox = await startSandbox({
         host: raw.host,

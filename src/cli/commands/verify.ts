@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { RegisterCommand } from './index.js';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
+import { usageError } from '../messages.js';
 import type { Verification } from '../../evidence/verify.js';
 import { nounFor, plural } from '../../text.js';
 import { FILE_LIMITS, FileReadError, openRegularFile, readRegularFile } from '../../files.js';
@@ -21,7 +22,7 @@ const register: RegisterCommand = (program, io, setExit) => {
         const pem = raw.pubkey ? await fileInput(() => readRegularFile(resolve(io.cwd, raw.pubkey!), FILE_LIMITS.key), `--pubkey ${raw.pubkey}`) : undefined;
         result = await verifyBundle(handle.createReadStream({ autoClose: false }), pem ? { publicKeyPem: pem } : {});
       } catch (err) {
-        if (err instanceof KeyError) throw new UsageError(`--pubkey ${raw.pubkey}: ${err.message}`, 'give the PEM public key: openssl pkey -in payready-sign.pem -pubout -out payready-sign.pub.pem');
+        if (err instanceof KeyError) throw usageError('pubkeyInvalid', { path: String(raw.pubkey), why: err.message });
         throw err;
       } finally {
         await handle.close();
@@ -37,7 +38,7 @@ async function fileInput<T>(read: () => Promise<T>, shown: string): Promise<T> {
   try {
     return await read();
   } catch (err) {
-    if (err instanceof FileReadError) throw new UsageError(`cannot read ${shown}: ${err.message}`);
+    if (err instanceof FileReadError) throw usageError('fileUnreadable', { path: shown, why: err.message });
     throw err;
   }
 }

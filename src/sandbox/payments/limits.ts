@@ -2,7 +2,7 @@ import { currencyDecimals } from './currencies.js';
 
 /**
  * The sandbox's transaction caps, in MAJOR units of the payment's currency (10,000 means
- * 10,000.00 EUR, 10,000 JPY or 10,000.000 KWD). Exported so the README, the OpenAPI document
+ * 10,000.00 EUR, 10,000 JPY or 10,000.000 KWD). Exported so the docs (docs/sandbox.md), the OpenAPI document
  * and the embedded target fields state the same numbers the handlers enforce.
  */
 export interface Caps {

@@ -115,6 +115,7 @@ export class Webhooks {
   private schedule(endpoint: WebhookEndpoint, body: string, attempt: number): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
+      // Fire and forget: the timer callback cannot await, and deliver() never rejects.
       void this.deliver(endpoint, body).then((ok) => {
         const next = attempt + 1;
         if (!ok && !this.closed && next < DELIVERY_SCHEDULE_MS.length && this.endpoints.has(endpoint.id)) this.schedule(endpoint, body, next);

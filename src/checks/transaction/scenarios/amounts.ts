@@ -1,18 +1,40 @@
+import type { Messages } from '../../../model/messages.js';
 import { currencyExponent } from '../../../money.js';
 import { CLIENT_ERRORS } from '../api.js';
-import { ScenarioError, type Scenario } from '../scenario.js';
+import { ScenarioError } from '../errors.js';
+import type { Scenario } from '../scenario.js';
 import { expectAmount } from './approve.js';
+
+/** Amount currency-exponent pays when `amount` is not given: four digits show every exponent. */
+const EXPONENT_AMOUNT = 1234;
+
+/** What currency-exponent and amount-bounds can say. */
+export const amountsMessages = {
+  roundTripped: {
+    status: 'pass',
+    text: '{scenario}: {value} minor units round-tripped exactly in {currencies}',
+  },
+  unknownCurrency: {
+    status: 'error',
+    text: '{scenario}: unknown currency {currency}: give ISO 4217 codes such as JPY, EUR, KWD',
+    fix: 'List ISO 4217 currency codes in currencies.',
+  },
+  boundsRefused: {
+    status: 'pass',
+    text: '{scenario}: 0, negative, fractional and above-maximum amounts each refused with a 4xx and a reason ({statuses})',
+  },
+} as const satisfies Messages;
 
 export const currencyExponentScenario: Scenario = {
   name: 'currency-exponent',
   reads: ['currencies', 'amount'],
   description: 'Amounts in currencies with 0, 2 and 3 decimals (JPY, EUR, KWD by default) are sent in minor units and round-trip exactly through authorise, capture and read-back.',
   async run(run) {
-    const value = run.params.amount ?? 1234;
+    const value = run.params.amount ?? EXPONENT_AMOUNT;
     const described: string[] = [];
     for (const currency of run.params.currencies) {
       const exponent = currencyExponent(currency);
-      if (exponent === undefined) throw new ScenarioError(`unknown currency ${currency}: give ISO 4217 codes such as JPY, EUR, KWD`);
+      if (exponent === undefined) throw new ScenarioError('unknownCurrency', { currency });
       run.step(`${value} minor units of ${currency} (${exponent} decimals) = ${run.money(value, currency)}`);
       const created = run.require(`authorising ${run.money(value, currency)}`, await run.authorise(value, { currency }), [200, 201]);
       const id = String(created['id']);
@@ -23,7 +45,7 @@ export const currencyExponentScenario: Scenario = {
       expectAmount(run, `the ${currency} read-back`, read['amount'], value, currency);
       described.push(`${run.money(value, currency)} (${exponent})`);
     }
-    return `${value} minor units round-tripped exactly in ${described.join(', ')}`;
+    return { id: 'roundTripped', data: { value, currencies: described.join(', ') } };
   },
 };
 
@@ -46,6 +68,6 @@ export const amountBounds: Scenario = {
       run.expectRefusal(what, result);
       if (result.status !== undefined) statuses.push(result.status);
     }
-    return `0, negative, fractional and above-maximum amounts each refused with a 4xx and a reason (${[...new Set(statuses)].join(', ')})`;
+    return { id: 'boundsRefused', data: { statuses: [...new Set(statuses)].join(', ') } };
   },
 };

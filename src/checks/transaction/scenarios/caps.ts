@@ -1,12 +1,85 @@
-import { CLIENT_ERRORS } from '../api.js';
-import { ScenarioError, StopScenario, type Scenario, type ScenarioRun } from '../scenario.js';
-import { expectAmount } from './approve.js';
+import type { Messages } from '../../../model/messages.js';
 import { plural } from '../../../text.js';
+import { CLIENT_ERRORS } from '../api.js';
+import { ScenarioError, StopScenario } from '../errors.js';
+import { sayer, type Scenario, type ScenarioRun } from '../scenario.js';
+import { expectAmount } from './approve.js';
+
+/** What over-limit and daily-cap can say. */
+export const capsMessages = {
+  overLimitSplit: {
+    status: 'pass',
+    text: '{scenario}: {total} over the {cap} cap refused with {refusal}; split into {parts} payments ({amounts}), captured in full',
+  },
+  overLimitAlternate: {
+    status: 'pass',
+    text: '{scenario}: {total} over the {cap} cap refused with {refusal}; paid in full by the alternate route ({method}), captured in full',
+  },
+  overLimitRefused: {
+    status: 'pass',
+    text: '{scenario}: {total} over the {cap} cap refused with {refusal}; no fallback declared',
+  },
+  capMissing: {
+    status: 'error',
+    text: '{scenario}: over-limit needs the per-transaction cap: give cap (minor units), e.g. cap: ${target.transactionCap}',
+    fix: 'Give the check cap (minor units), e.g. from the environment: cap: ${target.transactionCap}.',
+  },
+  amountNotOverCap: {
+    status: 'error',
+    text: '{scenario}: over-limit needs an amount above the cap: amount {amount} is not above cap {cap}',
+    fix: 'Give an amount above cap, or leave amount out (the scenario then pays 1.5 x cap).',
+  },
+  fallbackShort: {
+    status: 'fail',
+    text: "the fallback captured {captured}, not the order's {total}",
+    fix: 'The fallback must complete the whole order: split parts that add up to it, or the alternate route for all of it.',
+  },
+  halfDone: {
+    status: 'fail',
+    text: 'the order {reference} has authorised but uncaptured payments left: {payments}',
+    fix: 'Capture or cancel every payment of an order the fallback completes; an authorisation left behind holds the shopper\'s funds.',
+  },
+  dailyCapHeld: {
+    status: 'pass',
+    text: '{scenario}: daily cap held: after {payments} ({authorised}) the next {each} was refused with {refusal}',
+  },
+  dailyCapAlternate: {
+    status: 'pass',
+    text: '{scenario}: daily cap held: after {payments} ({authorised}) the next {each} was refused with {refusal}; the alternate route ({method}) took it',
+  },
+  dailyCapMissing: {
+    status: 'error',
+    text: '{scenario}: daily-cap needs the daily cap: give dailyCap (minor units), e.g. dailyCap: ${target.dailyCap}',
+    fix: 'Give the check dailyCap (minor units), e.g. from the environment: dailyCap: ${target.dailyCap}.',
+  },
+  dailyCapNotEnforced: {
+    status: 'fail',
+    text: '{authorised} authorised today in {payments} of {each}, none refused: the {dailyCap} daily cap is not enforced',
+    fix: 'Enforce the daily cap on the server: refuse the payment that would take the day past it with the documented 4xx.',
+  },
+  dailyCapOverspent: {
+    status: 'fail',
+    text: '{authorised} was authorised before the refusal, above the {dailyCap} daily cap',
+    fix: 'Refuse the payment that would take the day past the cap, not a later one.',
+  },
+  dailyCapSplit: {
+    status: 'error',
+    text: "{scenario}: daily-cap cannot fall back by splitting (the day's total stays the same): use fallback: alternate or none",
+    fix: 'Use fallback: alternate (or none) with daily-cap.',
+  },
+} as const satisfies Messages;
+
+const say = sayer(capsMessages);
 
 /** Splits `total` into `parts` amounts that differ by at most one minor unit and add up exactly. */
 export function splitAmount(total: number, parts: number): number[] {
   const base = Math.floor(total / parts);
   return Array.from({ length: parts }, (_, i) => base + (i < total - base * parts ? 1 : 0));
+}
+
+/** "422 transaction_cap_exceeded": the status and code of a refusal. */
+function refusalOf(result: { status?: number; body?: Record<string, unknown> }): string {
+  return `${result.status} ${String(result.body?.['code'] ?? '')}`.trimEnd();
 }
 
 /** Authorises and captures one payment of the fallback; false (with assertions) when it did not complete. */
@@ -30,7 +103,7 @@ async function complete(run: ScenarioRun, what: string, value: number, method?: 
 async function nothingHalfDone(run: ScenarioRun): Promise<void> {
   const payments = await run.paymentsFor();
   const pending = payments.filter((p) => p['status'] === 'authorised').map((p) => String(p['id']));
-  run.expect('payments left half-done', 'eq', 0, pending.length, `the order ${run.reference} has authorised but uncaptured payments left: ${pending.join(', ')}`);
+  run.expect('payments left half-done', 'eq', 0, pending.length, say('halfDone', { reference: run.reference, payments: pending.join(', ') }));
 }
 
 export const overLimit: Scenario = {
@@ -40,18 +113,19 @@ export const overLimit: Scenario = {
   async run(run) {
     const { params } = run;
     const cap = params.cap;
-    if (cap === undefined) throw new ScenarioError('over-limit needs the per-transaction cap: give cap (minor units), e.g. cap: ${target.transactionCap}');
+    if (cap === undefined) throw new ScenarioError('capMissing', {});
     const total = params.amount ?? Math.ceil(cap * 1.5);
-    if (total <= cap) throw new ScenarioError(`over-limit needs an amount above the cap: amount ${run.money(total)} is not above cap ${run.money(cap)}`);
+    if (total <= cap) throw new ScenarioError('amountNotOverCap', { amount: run.money(total), cap: run.money(cap) });
 
     run.step(`authorise ${run.money(total)}, above the ${run.money(cap)} cap`);
     const over = await run.authorise(total, { call: { expectStatus: CLIENT_ERRORS } });
-    const refused = run.expectRefusal(`a payment of ${run.money(total)} over the ${run.money(cap)} cap`, over, params.capErrorCode ?? 'transaction_cap_exceeded');
+    const refused = run.expectRefusal(`a payment of ${run.money(total)} over the ${run.money(cap)} cap`, over, params.capErrorCode);
     if (!refused) throw new StopScenario();
 
+    // Over the cap, splitting is the fallback that needs nothing more from the provider.
     const fallback = params.fallback ?? 'split';
+    const said = { total: run.money(total), cap: run.money(cap), refusal: refusalOf(over) };
     const ids: string[] = [];
-    let how = 'no fallback declared';
     if (fallback === 'split') {
       const amounts = splitAmount(total, Math.ceil(total / cap));
       for (const [index, value] of amounts.entries()) {
@@ -59,28 +133,34 @@ export const overLimit: Scenario = {
         if (!id) throw new StopScenario();
         ids.push(id);
       }
-      how = `split into ${amounts.length} payments (${amounts.map((v) => run.money(v)).join(' + ')})`;
-    } else if (fallback === 'alternate') {
+      await capturedInFull(run, ids, total);
+      return { id: 'overLimitSplit', data: { ...said, parts: amounts.length, amounts: amounts.map((v) => run.money(v)).join(' + ') } };
+    }
+    if (fallback === 'alternate') {
       const method = params.alternateMethod;
       const id = await complete(run, `fallback alternate: ${run.money(total)} by ${String(method['type'])}`, total, method);
       if (!id) throw new StopScenario();
       ids.push(id);
-      how = `paid in full by the alternate route (${String(method['type'])})`;
-    }
-    if (fallback !== 'none') {
-      let captured = 0;
-      for (const id of ids) {
-        const read = run.require(`reading ${id} back`, await run.api.get(`/v1/payments/${id}`), [200]);
-        const amount = read['capturedAmount'] as { value?: unknown } | undefined;
-        captured += typeof amount?.value === 'number' ? amount.value : 0;
-      }
-      run.expect('fallback total', 'eq', total, captured, `the fallback captured ${run.money(captured)}, not the order's ${run.money(total)}`);
-      await nothingHalfDone(run);
+      await capturedInFull(run, ids, total);
+      return { id: 'overLimitAlternate', data: { ...said, method: String(method['type']) } };
     }
     run.values['paymentIds'] = ids;
-    return `${run.money(total)} over the ${run.money(cap)} cap refused with ${over.status} ${String(over.body?.['code'] ?? '')}`.trimEnd() + `; ${how}${fallback === 'none' ? '' : ', captured in full'}`;
+    return { id: 'overLimitRefused', data: said };
   },
 };
+
+/** The fallback's payments together captured the whole order, and none is left half-done. */
+async function capturedInFull(run: ScenarioRun, ids: string[], total: number): Promise<void> {
+  let captured = 0;
+  for (const id of ids) {
+    const read = run.require(`reading ${id} back`, await run.api.get(`/v1/payments/${id}`), [200]);
+    const amount = read['capturedAmount'] as { value?: unknown } | undefined;
+    captured += typeof amount?.value === 'number' ? amount.value : 0;
+  }
+  run.expect('fallback total', 'eq', total, captured, say('fallbackShort', { captured: run.money(captured), total: run.money(total) }));
+  await nothingHalfDone(run);
+  run.values['paymentIds'] = ids;
+}
 
 export const dailyCap: Scenario = {
   name: 'daily-cap',
@@ -89,7 +169,7 @@ export const dailyCap: Scenario = {
   async run(run) {
     const { params } = run;
     const daily = params.dailyCap;
-    if (daily === undefined) throw new ScenarioError('daily-cap needs the daily cap: give dailyCap (minor units), e.g. dailyCap: ${target.dailyCap}');
+    if (daily === undefined) throw new ScenarioError('dailyCapMissing', {});
     const each = params.amount ?? Math.min(params.cap ?? daily, daily);
     // The day may already hold other payments: keep paying until the cap answers, at most one past it.
     const maxPayments = Math.floor(daily / each) + 1;
@@ -108,24 +188,25 @@ export const dailyCap: Scenario = {
       break;
     }
     run.values['authorised'] = authorised;
+    const said = { payments: plural(count, 'payment'), authorised: run.money(authorised), each: run.money(each), dailyCap: run.money(daily) };
     if (!refusal) {
-      run.expect('daily cap', 'le', daily, authorised, `${run.money(authorised)} authorised today in ${plural(count, 'payment')} of ${run.money(each)}, none refused: the ${run.money(daily)} daily cap is not enforced`);
+      run.expect('daily cap', 'le', daily, authorised, say('dailyCapNotEnforced', said));
       throw new StopScenario();
     }
-    if (!run.expectRefusal(`payment ${count + 1} (${run.money(authorised + each)} today)`, refusal, params.dailyCapErrorCode ?? 'daily_cap_exceeded')) throw new StopScenario();
-    run.expect('authorised before the refusal', 'le', daily, authorised, `${run.money(authorised)} was authorised before the refusal, above the ${run.money(daily)} daily cap`);
+    if (!run.expectRefusal(`payment ${count + 1} (${run.money(authorised + each)} today)`, refusal, params.dailyCapErrorCode)) throw new StopScenario();
+    run.expect('authorised before the refusal', 'le', daily, authorised, say('dailyCapOverspent', said));
 
+    // Under a daily cap, another payment method is the way to complete the order today.
     const fallback = params.fallback ?? 'alternate';
-    let how = '';
+    if (fallback === 'split') throw new ScenarioError('dailyCapSplit', {});
     if (fallback === 'alternate') {
-      const id = await complete(run, `fallback alternate: ${run.money(each)} by ${String(params.alternateMethod['type'])}`, each, params.alternateMethod);
+      const method = String(params.alternateMethod['type']);
+      const id = await complete(run, `fallback alternate: ${run.money(each)} by ${method}`, each, params.alternateMethod);
       if (!id) throw new StopScenario();
       const read = run.require(`reading ${id} back`, await run.api.get(`/v1/payments/${id}`), [200]);
       expectAmount(run, 'the alternate payment', read['capturedAmount'], each);
-      how = `; the alternate route (${String(params.alternateMethod['type'])}) took it`;
-    } else if (fallback === 'split') {
-      throw new ScenarioError('daily-cap cannot fall back by splitting (the day\'s total stays the same): use fallback: alternate or none');
+      return { id: 'dailyCapAlternate', data: { ...said, refusal: refusalOf(refusal), method } };
     }
-    return `daily cap held: after ${plural(count, 'payment')} (${run.money(authorised)}) the next ${run.money(each)} was refused with ${refusal.status} ${String(refusal.body?.['code'] ?? '')}`.trimEnd() + how;
+    return { id: 'dailyCapHeld', data: { ...said, refusal: refusalOf(refusal) } };
   },
 };

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import picomatch from 'picomatch';
 
 /** Paths git tracks below a folder. */
 export type TrackedFiles =
@@ -45,4 +48,32 @@ function withoutGitVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export function isEnvFile(path: string): boolean {
   const name = path.slice(path.lastIndexOf('/') + 1);
   return /^\.env(?:\.[^/]+)?$/.test(name) && !/\.(?:example|sample|template|dist|defaults?|schema)$/i.test(name);
+}
+
+/** `.env` files git tracks below the folders named in `paths`; `reason` says why git could not answer for some. */
+export async function trackedEnvFiles(paths: readonly string[], baseDir: string, exclude: readonly string[], signal: AbortSignal): Promise<{ files: { name: string; path: string }[]; reason?: string }> {
+  const excluded = exclude.length > 0 ? picomatch([...exclude], { dot: true }) : () => false;
+  const files: { name: string; path: string }[] = [];
+  const seen = new Set<string>();
+  let reason: string | undefined;
+  for (const pattern of paths) {
+    const scanned = picomatch.scan(pattern);
+    const base = scanned.isGlob ? scanned.base || '.' : pattern;
+    const dir = resolve(baseDir, base);
+    const info = await stat(dir).catch(() => undefined);
+    if (!info?.isDirectory()) continue;
+    const tracked = await trackedFiles(dir, signal);
+    if (!tracked.ok) {
+      reason ??= tracked.reason;
+      continue;
+    }
+    for (const rel of tracked.files.filter(isEnvFile)) {
+      const path = resolve(dir, rel);
+      const name = base === '.' ? rel : `${base.replace(/\/+$/, '')}/${rel}`;
+      if (seen.has(path) || excluded(name) || excluded(rel)) continue;
+      seen.add(path);
+      files.push({ name, path });
+    }
+  }
+  return { files, ...(reason ? { reason } : {}) };
 }

@@ -1,0 +1,255 @@
+import { Pool, type Dispatcher } from 'undici';
+import { parseDuration } from '../../model/duration.js';
+import { EndpointStats, endpointTemplate, type Interaction } from '../../model/interactions.js';
+import { assertion, describeFailure } from '../../model/operators.js';
+import type { Outcome } from '../../model/outcome.js';
+import { NetError, toNetError } from '../../net/errors.js';
+import { formatBytes } from '../../net/http.js';
+import { nounFor, plural } from '../../text.js';
+import { messenger } from '../shared/messages.js';
+import { describePassed, evaluateThresholds, formatMetric, metricValue, parseThreshold, statsMeasurements, type Threshold } from '../shared/thresholds.js';
+import type { CheckContext, ParamsOf } from '../types.js';
+import { messages } from './messages.js';
+import { DEFAULT_REQUESTS, type meta } from './meta.js';
+
+type Params = ParamsOf<typeof meta.schema>;
+
+/** A phase stops once this many requests failed without a response and none succeeded. */
+const GIVE_UP_AFTER = 10;
+/** How often progress is reported while the phase runs. */
+const PROGRESS_EVERY_MS = 250;
+
+const say = messenger(messages);
+
+/** Runs the load phase and judges it by the thresholds. */
+export async function run(params: Params, ctx: CheckContext): Promise<Outcome> {
+  let thresholds: Threshold[];
+  try {
+    thresholds = params.thresholds.map(parseThreshold);
+  } catch (err) {
+    return say.outcome('error', 'badThreshold', { detail: (err as Error).message });
+  }
+  let url: URL;
+  try {
+    url = new URL(params.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+  } catch {
+    return say.outcome('error', 'notHttp', { url: params.url });
+  }
+  const durationMs = params.duration === undefined ? undefined : parseDuration(params.duration);
+  const total = params.requests ?? (durationMs === undefined ? DEFAULT_REQUESTS : Number.POSITIVE_INFINITY);
+  const label = `${params.method} ${endpointTemplate(url.toString())}`;
+
+  const phase = await runPhase(params, ctx, url, total, durationMs);
+  const { stats, spanMs } = phase;
+  if (stats.requests === 0) return say.outcome('error', 'nothingCompleted', { label, stopped: ctx.signal.aborted ? ' before the check was stopped' : '' });
+  if (stats.successes === 0 && stats.networkErrors === stats.requests) {
+    const stopped = stats.requests < total ? `; stopped after ${stats.requests}` : '';
+    return say.outcome('error', 'allFailed', { label, cause: phase.firstError ?? 'no response', stopped }, { measurements: statsMeasurements(stats, '', spanMs) });
+  }
+
+  const assertions = evaluateThresholds(thresholds, stats, label, spanMs);
+  // A redirect is a success to the KPIs, but a phase of redirects measured the wrong endpoint.
+  if (phase.redirects) {
+    const { count, status, location } = phase.redirects;
+    const redirected = say.text('redirected', { label, count: count.toLocaleString('en-US'), requests: stats.requests.toLocaleString('en-US'), status, location: location ? ` to ${location}` : '' });
+    assertions.unshift(assertion('redirects', 'eq', 0, count, redirected));
+  }
+  const failed = assertions.filter((a) => !a.passed);
+  const shape = {
+    requests: `${stats.requests.toLocaleString('en-US')} ${nounFor(stats.requests, 'request')}`,
+    seconds: (spanMs / 1000).toFixed(2),
+    connections: plural(params.connections, 'connection'),
+    offered: params.rate ? ` at ${params.rate} req/s offered` : '',
+  };
+  const rest = {
+    assertions,
+    measurements: statsMeasurements(stats, '', spanMs),
+    values: {
+      requests: stats.requests,
+      rps: metricValue(stats, 'rps', spanMs),
+      p50: metricValue(stats, 'p50'),
+      p95: metricValue(stats, 'p95'),
+      p99: metricValue(stats, 'p99'),
+      errorRate: metricValue(stats, 'errorRate'),
+    },
+  };
+  if (failed.length > 0) return say.outcome('fail', 'missed', { first: describeFailure(failed[0]!), more: failed.length > 1 ? ` (and ${failed.length - 1} more)` : '', ...shape }, rest);
+  return say.outcome(
+    'pass',
+    'met',
+    {
+      label,
+      ...shape,
+      rps: formatMetric('throughput', metricValue(stats, 'rps', spanMs)),
+      p50: formatMetric('latency', metricValue(stats, 'p50')),
+      p99: formatMetric('latency', metricValue(stats, 'p99')),
+      thresholds: thresholds.map((t) => describePassed(t, stats, spanMs)).join(', '),
+    },
+    rest,
+  );
+}
+/** What a phase measured. */
+interface Phase {
+  /** Every request's outcome and exact latency. */
+  stats: EndpointStats;
+  /** From the first request's start to the last one's end, in milliseconds. */
+  spanMs: number;
+  /** The first network failure, in words. */
+  firstError?: string;
+  /** Responses that were redirects (3xx), with the first one's status and Location. */
+  redirects?: { count: number; status: number; location?: string };
+}
+
+/**
+ * Sends requests through one undici Pool (its dispatch handler API) until `total` were sent or `durationMs` passed. Closed
+ * model: `connections x pipelining` loops, each sending its next request when the previous one
+ * is answered. Open model (`rate`): requests start on schedule whatever the answers, and latency
+ * counts from the scheduled start, so a slow server is not hidden (no coordinated omission).
+ */
+async function runPhase(params: Params, ctx: CheckContext, url: URL, total: number, durationMs: number | undefined): Promise<Phase> {
+  const { connections, pipelining, method } = params;
+  const timeoutMs = Math.min(params.requestTimeoutMs, ctx.timeoutMs);
+  const { transport } = ctx.http;
+  const maxBody = transport.maxBodyBytes;
+  const secureContext = transport.secureContext();
+  const pool = new Pool(url.origin, {
+    connections,
+    pipelining,
+    connect: { ...(secureContext ? { secureContext } : {}), rejectUnauthorized: transport.trust.rejectUnauthorized, timeout: timeoutMs, ...(transport.lookup ? { lookup: transport.lookup } : {}) },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params.headers ?? {})) headers[name.toLowerCase()] = value;
+  let body: string | undefined = params.body;
+  if (params.json !== undefined) {
+    body = JSON.stringify(params.json);
+    headers['content-type'] ??= 'application/json';
+  }
+  const bytesOut = body === undefined ? 0 : Buffer.byteLength(body);
+  const path = `${url.pathname}${url.search}`;
+  const href = url.toString();
+  const endpoint = endpointTemplate(href);
+  const stats = new EndpointStats();
+  const phase: Phase = { stats, spanMs: 0 };
+
+  const started = performance.now();
+  const startedEpoch = Date.now();
+  const deadline = durationMs === undefined ? Number.POSITIVE_INFINITY : started + durationMs;
+  let sent = 0;
+  let lastEnd = started;
+  // An endpoint that fails every request is not load-tested any further: the first few say it all.
+  const hopeless = (): boolean => stats.successes === 0 && stats.networkErrors >= GIVE_UP_AFTER;
+  const more = (): boolean => sent < total && !ctx.signal.aborted && performance.now() < deadline && !hopeless();
+
+  // One abort listener for the whole phase (not one per request) stops every request in flight.
+  const inFlight = new Set<Dispatcher.DispatchController>();
+  const stopAll = (): void => {
+    for (const controller of inFlight) controller.abort(toNetError(ctx.signal.reason, url.host, timeoutMs));
+  };
+  ctx.signal.addEventListener('abort', stopAll, { once: true });
+
+  /** One request through the pool's handler API (no stream objects: the client stays cheap). */
+  const send = (): Promise<{ status?: number; bytesIn: number; error?: unknown }> =>
+    new Promise((resolve) => {
+      let status = 0;
+      let bytesIn = 0;
+      pool.dispatch(
+        { origin: url.origin, path, method, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+        {
+          onRequestStart(controller) {
+            if (ctx.signal.aborted) controller.abort(toNetError(ctx.signal.reason, url.host, timeoutMs));
+            else inFlight.add(controller);
+          },
+          onResponseStart(_controller, statusCode, responseHeaders) {
+            status = statusCode;
+            if (status >= 300 && status < 400) {
+              const location = responseHeaders['location'];
+              phase.redirects ??= { count: 0, status, ...(typeof location === 'string' ? { location } : {}) };
+              phase.redirects.count += 1;
+            }
+          },
+          onResponseData(controller, chunk) {
+            bytesIn += chunk.length;
+            // Bodies are counted, never kept; still, one past the run's limit is a failed call.
+            if (bytesIn > maxBody) controller.abort(new NetError('too-large', `response body from ${url.host} exceeds the ${formatBytes(maxBody)} limit`));
+          },
+          onResponseEnd(controller) {
+            inFlight.delete(controller);
+            resolve({ status, bytesIn });
+          },
+          onResponseError(controller, error) {
+            inFlight.delete(controller);
+            resolve({ ...(status ? { status } : {}), bytesIn, error });
+          },
+        },
+      );
+    });
+
+  const one = async (t0: number): Promise<void> => {
+    const startMs = startedEpoch + (t0 - started);
+    const { status, bytesIn, error } = await send();
+    const end = performance.now();
+    if (end > lastEnd) lastEnd = end;
+    const entry: Interaction = { time: new Date(startMs).toISOString(), checkId: ctx.checkId, method, url: href, endpoint, ...(status !== undefined ? { status } : {}), durationMs: end - t0, bytesOut, bytesIn };
+    if (error !== undefined) {
+      const failure = toNetError(error, url.host, timeoutMs);
+      phase.firstError ??= failure.message;
+      entry.error = failure.kind;
+    }
+    stats.add(entry, startMs);
+    ctx.http.record({}, entry);
+  };
+
+  const progress = setInterval(() => {
+    const elapsed = (performance.now() - started) / 1000;
+    const of = Number.isFinite(total) ? `/${total.toLocaleString('en-US')}` : '';
+    ctx.progress?.({ message: `${stats.requests.toLocaleString('en-US')}${of} requests, ${Math.round(stats.requests / Math.max(elapsed, 1e-3)).toLocaleString('en-US')} req/s`, ...(Number.isFinite(total) ? { fraction: stats.requests / total } : durationMs ? { fraction: Math.min(1, (elapsed * 1000) / durationMs) } : {}) });
+  }, PROGRESS_EVERY_MS);
+  try {
+    if (params.rate) await openModel(params.rate, deadline, total, () => ctx.signal.aborted || hopeless(), () => (sent += 1), one);
+    else {
+      const loop = async (): Promise<void> => {
+        while (more()) {
+          sent += 1;
+          await one(performance.now());
+        }
+      };
+      await Promise.all(Array.from({ length: connections * pipelining }, loop));
+    }
+  } finally {
+    clearInterval(progress);
+    ctx.signal.removeEventListener('abort', stopAll);
+    await pool.destroy().catch(() => undefined);
+  }
+  phase.spanMs = lastEnd - started;
+  return phase;
+}
+
+/**
+ * Starts requests on a fixed schedule (`rate` per second) until `deadline` or `total`, and waits
+ * for all of them. Every request scheduled before the deadline is sent, even when the event loop
+ * wakes up late: the phase offers exactly rate x duration requests (unless `stopped` says so first).
+ */
+async function openModel(rate: number, deadline: number, total: number, stopped: () => boolean, count: () => void, one: (t0: number) => Promise<void>): Promise<void> {
+  const interval = 1000 / rate;
+  const inFlight = new Set<Promise<void>>();
+  const origin = performance.now();
+  let scheduled = 0;
+  for (;;) {
+    const now = Math.min(performance.now(), deadline);
+    // Start every request whose scheduled time has come; latency counts from that time.
+    while (origin + scheduled * interval < now && scheduled < total && !stopped()) {
+      const t0 = origin + scheduled * interval;
+      scheduled += 1;
+      count();
+      const task = one(t0).finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    }
+    if (now >= deadline || scheduled >= total || stopped()) break;
+    const wait = origin + scheduled * interval - performance.now();
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(wait, 50))));
+  }
+  await Promise.all(inFlight);
+}
