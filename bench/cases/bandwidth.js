@@ -1,8 +1,9 @@
 // Budgets (docs/performance.md): the `bandwidth` check measures >= 0.9x what curl measures on the same
 // endpoint, and its peak RSS stays under 150 MB while moving 1 GiB. The sandbox runs in its own
 // process; curl and the check download the same /speed/down URL, interleaved, twice:
-// - over a simulated 200 Mbps link (`mbps=200`): the network is the bottleneck, so the ratio shows
-//   whether the check measures the link as well as curl does;
+// - over simulated 200 Mbps and 1 Gbps links (`mbps=200`, `mbps=1000`): the network is the
+//   bottleneck, so the ratio shows whether the check measures the link as well as curl does (at
+//   1 Gbps, also whether the check's TLS + undici path keeps up with a fast link);
 // - unthrottled on loopback: the CPU is the bottleneck, so the ratio compares Node's TLS + undici
 //   stack with curl's C client rather than the measurement itself.
 import { spawnSync } from 'node:child_process';
@@ -40,6 +41,7 @@ export default async function bandwidth({ runs }) {
   const results = [];
   try {
     results.push(...compare({ label: '50 MB over a simulated 200 Mbps link', url: `${baseUrl}/speed/down?bytes=50000000&mbps=200`, bytes: 50_000_000, caFile, runs: n, hasCurl }));
+    results.push(...compare({ label: '250 MB over a simulated 1 Gbps link', url: `${baseUrl}/speed/down?bytes=250000000&mbps=1000`, bytes: 250_000_000, caFile, runs: n, hasCurl }));
     results.push(...compare({ label: '200 MB unthrottled on loopback (CPU-bound)', url: `${baseUrl}/speed/down?bytes=200000000`, bytes: 200_000_000, caFile, runs: n, hasCurl }));
 
     const gib = await peakRssOf(process.execPath, [

@@ -1,6 +1,8 @@
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type Ajv2020 from 'ajv/dist/2020.js';
+import type addFormats from 'ajv-formats';
+import type { CodeOptions, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { CheckType, JsonSchema } from '../checks/types.js';
 import { describeErrors, paramsContext, renderParamsProblems } from './ajv-errors.js';
 import { suiteSchemaFor } from './schema-build.js';
@@ -44,8 +46,26 @@ export async function registryTypes(): Promise<readonly CheckType[]> {
   return loadAllCheckTypes();
 }
 
-function createAjv(useDefaults: boolean): Ajv2020.default {
-  const ajv = new Ajv2020.default({
+/**
+ * File name of the registry's suite validator as standalone code, which `npm run build` writes next
+ * to the compiled schema module (scripts/build-validator.js): compiling the suite schema with ajv
+ * costs more than the rest of `payready validate` together, so a built CLI does it once, at build time.
+ */
+export const PREBUILT_VALIDATOR = 'suite-validator.generated.js';
+
+/** Fingerprint of a schema: the prebuilt validator carries the one it was built from (a test compares). */
+export function schemaFingerprint(schema: JsonSchema): string {
+  return createHash('sha256').update(JSON.stringify(schema)).digest('hex');
+}
+
+const require = createRequire(import.meta.url);
+
+function createAjv(useDefaults: boolean, code?: CodeOptions): Ajv2020.default {
+  // Required on first use (both are CommonJS, so synchronously): a built CLI validates registry
+  // suites with the prebuilt code and never loads ajv's compiler.
+  const ajvModule = require('ajv/dist/2020.js') as typeof Ajv2020;
+  const formatsModule = require('ajv-formats') as typeof addFormats;
+  const ajv = new ajvModule.default({
     allErrors: true,
     // Errors carry the failing schema and data: the rewriter lists allowed keys and quotes values.
     verbose: true,
@@ -53,8 +73,9 @@ function createAjv(useDefaults: boolean): Ajv2020.default {
     // `type: [integer, string]` (durations, ${...} in numbers) is deliberate.
     allowUnionTypes: true,
     useDefaults,
+    ...(code ? { code } : {}),
   });
-  addFormats.default(ajv);
+  formatsModule.default(ajv);
   // An annotation only: marks parameters that must come from `secrets:` or `env`, checked by the loader.
   ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
   // An annotation only: marks parameters that name other checks of the suite, checked by the loader.
@@ -86,10 +107,51 @@ export async function suiteValidator(types?: readonly CheckType[], used: readonl
   const key = names.join(',');
   let cached = registryValidators.get(key);
   if (!cached) {
-    cached = Promise.all(names.map((name) => loadCheckType(name))).then((loaded) => compileSuite(loaded, checkTypeNames));
+    // The prebuilt validator covers every registry type; its errors for a check concern that
+    // check's type only (if/then per type), so it answers as one compiled for `names` would.
+    cached = Promise.all([prebuiltValidator(), Promise.all(names.map((name) => loadCheckType(name)))]).then(([prebuilt, loaded]) =>
+      prebuilt ? { types: new Map(loaded.map((type) => [type.name, type])), names: checkTypeNames, validate: prebuilt } : compileSuite(loaded, checkTypeNames),
+    );
     registryValidators.set(key, cached);
   }
   return cached;
+}
+
+/**
+ * The validator `npm run build` generated for the registry's suite schema, or undefined where
+ * there is none (running from src/, as the tests do).
+ */
+async function prebuiltValidator(): Promise<ValidateFunction | undefined> {
+  const url = new URL(`./${PREBUILT_VALIDATOR}`, import.meta.url);
+  try {
+    const module = (await import(url.href)) as { default: ValidateFunction };
+    return module.default;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(PREBUILT_VALIDATOR)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The registry's suite validator as an ES module (ajv standalone code, options as at run time),
+ * written by `npm run build`. It exports the validate function and the fingerprint of the schema
+ * it was generated from.
+ */
+export async function prebuiltValidatorSource(): Promise<string> {
+  const schema = await buildSuiteSchema();
+  const { _ } = require('ajv/dist/2020.js') as typeof Ajv2020;
+  const standaloneCode = (require('ajv/dist/standalone/index.js') as { default: (ajv: Ajv2020.default, validate: ValidateFunction) => string }).default;
+  // ajv refers to formats and its runtime helpers with require(): the module defines it.
+  const ajv = createAjv(false, { source: true, esm: true, formats: _`require("ajv-formats/dist/formats.js").fullFormats` });
+  const code = standaloneCode(ajv, ajv.compile(schema));
+  return [
+    '// Generated by `npm run build` (scripts/build-validator.js) from the suite schema: do not edit.',
+    "import { createRequire } from 'node:module';",
+    'const require = createRequire(import.meta.url);',
+    `export const fingerprint = ${JSON.stringify(schemaFingerprint(schema))};`,
+    code,
+    '',
+  ].join('\n');
 }
 
 function compileSuite(types: readonly CheckType[], names: readonly string[]): SuiteValidator {

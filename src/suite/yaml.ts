@@ -1,18 +1,16 @@
-import {
-  LineCounter,
-  parseDocument,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  type Document,
-  type Node as YamlNode,
-  type Pair,
-  type YAMLMap,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlLib from 'yaml';
+import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import { SuiteError, type SuiteProblem } from './errors.js';
 import type { SourceLocation } from './types.js';
+import { parseSimpleYaml, type FastDocument, type FastNode } from './yaml-fast.js';
+
+const require = createRequire(import.meta.url);
+let yamlLib: typeof YamlLib | undefined;
+/** `yaml`, required on first use (it is CommonJS): a suite the fast path reads never loads it. */
+function yaml(): typeof YamlLib {
+  return (yamlLib ??= require('yaml') as typeof YamlLib);
+}
 
 /** Largest suite file accepted, checked before parsing: a suite is hand-written, never this big. */
 export const MAX_SUITE_BYTES = 5 * 1024 * 1024;
@@ -54,6 +52,71 @@ export interface SuiteDocument {
 /** Parses suite text into a SuiteDocument, or throws a SuiteError with every located YAML problem. */
 export function parseYaml(source: string, file: string): SuiteDocument {
   if (Buffer.byteLength(source, 'utf8') > MAX_SUITE_BYTES) throw tooLarge(file);
+  const fast = parseSimpleYaml(source);
+  return fast ? fastDocument(source, file, fast) : parseFull(source, file);
+}
+
+/**
+ * A document the fast path read: the same value and `locate` answers as `yaml`'s; the rarer
+ * questions (a text inside a scalar, a credential's columns, asked only to report a problem) are
+ * answered from `yaml`'s own parse, made on first use.
+ */
+function fastDocument(source: string, file: string, fast: FastDocument): SuiteDocument {
+  let full: SuiteDocument | undefined;
+  const exact = (): SuiteDocument => (full ??= parseFull(source, file));
+  let lineStarts: number[] | undefined;
+  const at = (offset: number): SourceLocation => {
+    if (!lineStarts) {
+      lineStarts = [0];
+      for (let index = source.indexOf('\n'); index !== -1; index = source.indexOf('\n', index + 1)) lineStarts.push(index + 1);
+    }
+    const { line, col } = linePos(lineStarts, Math.max(0, Math.min(offset, source.length)));
+    return { file, line: Math.max(1, line), column: Math.max(1, col) };
+  };
+  return {
+    file,
+    source,
+    value: fast.value,
+    locate(path, options) {
+      let node: FastNode = fast.root;
+      let keyStart: number | undefined;
+      let depth = 0;
+      for (const segment of path) {
+        const entry = node.entries?.get(String(segment));
+        const item = typeof segment === 'number' ? node.items?.[segment] : undefined;
+        if (entry) {
+          node = entry.value;
+          keyStart = entry.keyStart;
+        } else if (item) {
+          node = item;
+          keyStart = undefined;
+        } else break;
+        depth++;
+      }
+      return at(options?.key && depth === path.length && keyStart !== undefined ? keyStart : node.start);
+    },
+    locateText: (path, text, nth) => exact().locateText(path, text, nth),
+    valueColumns: (path) => exact().valueColumns(path),
+  };
+}
+
+/** Line and column of an offset, as yaml's LineCounter.linePos computes them. */
+function linePos(lineStarts: readonly number[], offset: number): { line: number; col: number } {
+  let low = 0;
+  let high = lineStarts.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((lineStarts[mid] as number) < offset) low = mid + 1;
+    else high = mid;
+  }
+  if (lineStarts[low] === offset) return { line: low + 1, col: 1 };
+  if (low === 0) return { line: 0, col: offset };
+  return { line: low, col: offset - (lineStarts[low - 1] as number) + 1 };
+}
+
+/** `yaml`'s full parse, with the structural guards: what parseYaml falls back to, and the fast path's reference in tests. */
+export function parseFull(source: string, file: string): SuiteDocument {
+  const { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq } = yaml();
   const lineCounter = new LineCounter();
   const at = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, source.length)));
@@ -243,6 +306,7 @@ function firstAliasOffset(aliasTargets: Map<YamlNode, YamlNode>): number {
  * resolve to the last node with that anchor before them in document order, as `yaml` does.
  */
 function checkStructure(doc: Document.Parsed, aliasTargets: Map<YamlNode, YamlNode>, at: (offset: number) => SourceLocation): SuiteProblem[] {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
   const problems: SuiteProblem[] = [];
   const root = doc.contents;
   if (!root) return problems;
