@@ -16,7 +16,7 @@ describe('codequality reporter (GitLab Code Quality)', () => {
     expect(reporterNames).toContain('codequality');
     expect(await loadReporter('codequality')).toBe(codequality);
     const issues = JSON.parse(codequality.render(FIXED_REPORT_WITH_FINDINGS, {})) as CodeQualityIssue[];
-    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(SCHEMA);
+    const validate = new Ajv2020.default({ allErrors: true, strict: false }).compile(SCHEMA);
     expect(validate(issues), JSON.stringify(validate.errors)).toBe(true);
     const findings = FIXED_REPORT_WITH_FINDINGS.results.flatMap((r) => r.findings).filter((f) => f.level !== 'note');
     expect(issues).toHaveLength(findings.length);

@@ -24,6 +24,11 @@ const register: RegisterCommand = (program, io, setExit) => {
         import('../../evidence/write.js'),
         import('../../model/report.js'),
       ]);
+      // One report merges only when it is the single shard of a run (--shard 1/1); otherwise two are needed, whatever the one is.
+      if (specs.length < 2) {
+        const only = await loadReport(vantageNames(specs)[0]?.path ?? '', io.cwd).catch(() => undefined);
+        if (!only || !shards.isShardReport(only)) throw usageError('mergeNeedsTwo');
+      }
       const outputs = await Promise.all(
         raw.reporter.map(async (spec) => {
           const [name = '', path] = spec.split(/=(.*)/s, 2);
@@ -37,7 +42,6 @@ const register: RegisterCommand = (program, io, setExit) => {
       const shard = inputs.find((i) => shards.isShardReport(i.report));
       const other = inputs.find((i) => !shards.isShardReport(i.report));
       if (shard && other) throw usageError('shardAndVantage', { file: shard.path, index: shard.report.shard?.index ?? 0, count: shard.report.shard?.count ?? 0, other: other.path });
-      if (!shard && specs.length < 2) throw usageError('mergeNeedsTwo');
       const merged = shard ? await shards.mergeShards(inputs.map((i) => ({ file: i.path, report: i.report as ShardReport['report'] })), VERSION) : mergeReports(inputs, VERSION);
       const written: string[] = [];
       for (const { path, text } of [{ path: raw.out, text: `${JSON.stringify(merged, null, 2)}\n` }, ...outputs.map((o) => ({ path: o.path, text: o.reporter.render(merged, {}) }))]) {
