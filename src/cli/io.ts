@@ -79,3 +79,12 @@ export function nonNegativeInt(name: string): (value: string) => number {
     return n;
   };
 }
+
+/** Parses `--shard i/n` (1 <= i <= n) or throws a UsageError. */
+export function shardSpec(value: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count) throw usageError('badShard', { value });
+  return { index, count };
+}

@@ -19,6 +19,7 @@ export const usageMessages = {
   notMilliseconds: { status: 'error', text: '{option} must be a whole number of milliseconds, got "{value}"' },
   badTolerance: { status: 'error', text: '--tolerance must be a percentage of 0 or more, got "{value}"' },
   badAllow: { status: 'error', text: '--allow {why}' },
+  badShard: { status: 'error', text: '--shard must be INDEX/COUNT with 1 <= INDEX <= COUNT, e.g. 2/3, got "{value}"' },
 
   // run and demo (src/cli/session.ts, src/cli/outputs.ts)
   signKeyWithoutEvidence: { status: 'error', text: '--sign-key signs an evidence bundle: add --evidence PATH.tar.gz' },

@@ -13,7 +13,7 @@ import type { Io } from './io.js';
 export const EPHEMERAL_KEY_WARNING =
   'The evidence bundle is signed with an ephemeral key made for this run: the signature proves the bundle has not changed since it was written (integrity), not who wrote it. Sign with --sign-key to prove origin.';
 
-const MEDIA_TYPES: Readonly<Record<string, string>> = { json: 'application/json', junit: 'application/xml', markdown: 'text/markdown', html: 'text/html' };
+const MEDIA_TYPES: Readonly<Record<string, string>> = { codequality: 'application/json', json: 'application/json', junit: 'application/xml', markdown: 'text/markdown', html: 'text/html' };
 
 /** What to write after a run. */
 export interface OutputPlan {

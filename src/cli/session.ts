@@ -26,6 +26,8 @@ export interface SessionOptions {
   skip: string[];
   /** `--tag`. */
   tags: string[];
+  /** `--shard i/n`. */
+  shard?: { index: number; count: number };
   /** `--concurrency`. */
   concurrency: number;
   /** `--max-body`: largest response body read, in bytes (default 10 MB). */
@@ -158,6 +160,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
           only: options.only,
           skip: options.skip,
           tags: options.tags,
+          ...(options.shard ? { shard: options.shard } : {}),
           concurrency: options.concurrency,
           ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
           failOn: options.failOn,

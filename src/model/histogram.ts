@@ -9,6 +9,24 @@ const SUB_BUCKET_BITS = 10;
 const SUB_BUCKETS = 1 << SUB_BUCKET_BITS;
 const MAX_EXPONENT = 32; // up to ~2^42 us, far beyond any timeout
 
+/**
+ * A histogram as JSON (report.json of a shard keeps one per check and endpoint): the non-empty
+ * buckets as `[bucket index, count]` pairs in ascending order, plus the exact count, sum, min and
+ * max. Merging two of these gives the same percentiles as one histogram fed every sample.
+ */
+export interface HistogramJson {
+  /** Samples recorded. */
+  count: number;
+  /** Sum of the samples in milliseconds (for the mean). */
+  sum: number;
+  /** Smallest sample in milliseconds (0 when empty). */
+  min: number;
+  /** Largest sample in milliseconds. */
+  max: number;
+  /** Non-empty buckets: `[index, count]`, ascending. */
+  buckets: [number, number][];
+}
+
 export class Histogram {
   private readonly blocks: (Uint32Array | undefined)[] = new Array<Uint32Array | undefined>(MAX_EXPONENT + 1);
   private total = 0;
@@ -40,6 +58,29 @@ export class Histogram {
     this.sum += other.sum;
     this.minValue = Math.min(this.minValue, other.minValue);
     this.maxValue = Math.max(this.maxValue, other.maxValue);
+  }
+
+  /** The compact, lossless form (see HistogramJson). */
+  toJSON(): HistogramJson {
+    return { count: this.total, sum: this.sum, min: this.min, max: this.maxValue, buckets: [...this.buckets()] };
+  }
+
+  /** A histogram from its JSON form; buckets outside the histogram's range are refused. */
+  static fromJSON(json: HistogramJson): Histogram {
+    const h = new Histogram();
+    for (const [index, count] of json.buckets) {
+      const b = index >> SUB_BUCKET_BITS;
+      if (!Number.isInteger(index) || index < 0 || b > MAX_EXPONENT || !Number.isInteger(count) || count < 0) throw new RangeError(`histogram bucket [${index}, ${count}] is out of range`);
+      const block = (h.blocks[b] ??= new Uint32Array(SUB_BUCKETS));
+      block[index & (SUB_BUCKETS - 1)]! += count;
+    }
+    h.total = json.count;
+    h.sum = json.sum;
+    if (json.count > 0) {
+      h.minValue = json.min;
+      h.maxValue = json.max;
+    }
+    return h;
   }
 
   get count(): number {

@@ -1,4 +1,4 @@
-import { Histogram } from './histogram.js';
+import { Histogram, type HistogramJson } from './histogram.js';
 
 /** Why a network operation could not complete, in a form a summary line can name. */
 export type NetErrorKind =
@@ -42,6 +42,28 @@ export interface Interaction {
    * deliberate client-side timeout): KPIs count it as the API behaving as documented.
    */
   expected?: boolean;
+}
+
+/** EndpointStats as JSON: a shard's report keeps one per check and endpoint, so `merge` can judge KPIs over every shard's calls. */
+export interface EndpointStatsJson {
+  /** Latency histogram. */
+  latency: HistogramJson;
+  /** Calls recorded. */
+  requests: number;
+  /** See EndpointStats.successes. */
+  successes: number;
+  /** See EndpointStats.clientErrors. */
+  clientErrors: number;
+  /** See EndpointStats.serverErrors. */
+  serverErrors: number;
+  /** See EndpointStats.networkErrors. */
+  networkErrors: number;
+  /** Failures by status or network error class. */
+  errorCounts: Record<string, number>;
+  /** Epoch ms of the first call's start (absent when no call). */
+  firstAt?: number;
+  /** Epoch ms of the last call's end (absent when no call). */
+  lastAt?: number;
 }
 
 /** Running totals for one endpoint, one check, or the whole run. */
@@ -94,6 +116,35 @@ export class EndpointStats {
     for (const [kind, n] of other.errorCounts) this.countError(kind, n);
     this.firstAt = Math.min(this.firstAt, other.firstAt);
     this.lastAt = Math.max(this.lastAt, other.lastAt);
+  }
+
+  /** The lossless JSON form. */
+  toJSON(): EndpointStatsJson {
+    return {
+      latency: this.latency.toJSON(),
+      requests: this.requests,
+      successes: this.successes,
+      clientErrors: this.clientErrors,
+      serverErrors: this.serverErrors,
+      networkErrors: this.networkErrors,
+      errorCounts: Object.fromEntries([...this.errorCounts].sort(([a], [b]) => a.localeCompare(b))),
+      ...(this.requests > 0 ? { firstAt: this.firstAt, lastAt: this.lastAt } : {}),
+    };
+  }
+
+  /** Totals from their JSON form. */
+  static fromJSON(json: EndpointStatsJson): EndpointStats {
+    const stats = new EndpointStats();
+    stats.latency.merge(Histogram.fromJSON(json.latency));
+    stats.requests = json.requests;
+    stats.successes = json.successes;
+    stats.clientErrors = json.clientErrors;
+    stats.serverErrors = json.serverErrors;
+    stats.networkErrors = json.networkErrors;
+    for (const [kind, n] of Object.entries(json.errorCounts)) stats.countError(kind, n);
+    if (json.firstAt !== undefined) stats.firstAt = json.firstAt;
+    if (json.lastAt !== undefined) stats.lastAt = json.lastAt;
+    return stats;
   }
 
   private countError(kind: string, n = 1): void {
@@ -166,6 +217,31 @@ export class InteractionLog {
       this.last = { checkId: entry.checkId, method: entry.method, endpoint: entry.endpoint, stats };
     }
     for (const sink of this.sinks) sink(entry);
+  }
+
+  /** Totals per check and `METHOD /endpoint/template`, as JSON (what a shard's report keeps for `merge`). */
+  toJSON(checks?: ReadonlySet<string>): Record<string, Record<string, EndpointStatsJson>> {
+    const out: Record<string, Record<string, EndpointStatsJson>> = {};
+    for (const [checkId, endpoints] of [...this.byCheck].sort(([a], [b]) => a.localeCompare(b))) {
+      if (checks && !checks.has(checkId)) continue;
+      out[checkId] = Object.fromEntries([...endpoints].sort(([a], [b]) => a.localeCompare(b)).map(([key, stats]) => [key, stats.toJSON()]));
+    }
+    return out;
+  }
+
+  /**
+   * Adds the totals another run kept for one check and endpoint (a shard's report), as if its
+   * calls had been recorded here; nothing goes to the sinks (the lines are in that run's log).
+   */
+  absorb(checkId: string, key: string, stats: EndpointStats): void {
+    let endpoints = this.byCheck.get(checkId);
+    if (!endpoints) {
+      endpoints = new Map();
+      this.byCheck.set(checkId, endpoints);
+    }
+    statsFor(endpoints, key).merge(stats);
+    this.overall.merge(stats);
+    this.last = undefined;
   }
 
   /** Stats per `METHOD /endpoint/template` over the whole run. */

@@ -1,5 +1,6 @@
 import { SEVERITIES, type Assertion, type Cause, type Finding, type Measurement, type Severity, type Status } from './outcome.js';
 import type { MessageRef } from './messages.js';
+import type { EndpointStatsJson } from './interactions.js';
 
 /*
  * The report model every output is rendered from (terminal, files, evidence, `diff`, `merge`), and
@@ -119,6 +120,74 @@ export interface Vantage {
   incomplete: boolean;
 }
 
+/** Calls a run made, per check id and `METHOD /endpoint/template`, with their latency histograms. */
+export type InteractionTotals = Record<string, Record<string, EndpointStatsJson>>;
+
+/**
+ * A check a sharded run leaves to `payready merge` because it judges the calls of the whole run
+ * (a `kpi` check): what merge needs to run it over every shard's calls, its parameters resolved.
+ */
+export interface DeferredCheck {
+  /** Check id. */
+  id: string;
+  /** Check type. */
+  type: string;
+  /** Title. */
+  title: string;
+  /** Guideline section. */
+  section: string;
+  /** Guideline items it proves as written. */
+  proves?: string[];
+  /** Severity. */
+  severity: Severity;
+  /** Tags. */
+  tags: string[];
+  /** Ids it runs after: merge skips it when one of them did not pass, as a run would. */
+  needs: string[];
+  /** Its parameters, resolved when the shard ran. */
+  with: Record<string, unknown>;
+  /** Timeout in milliseconds. */
+  timeoutMs: number;
+  /** Extra attempts after a fail or error. */
+  retries: number;
+  /** Waiver, when any. */
+  waiver?: Waiver;
+}
+
+/** What a shard's report (`payready run --shard i/n`) says about the split, for `payready merge`. */
+export interface ShardInfo {
+  /** This shard, 1-based. */
+  index: number;
+  /** Shards in the run. */
+  count: number;
+  /** SHA-256 of the suite file every shard must have run. */
+  suiteSha256: string;
+  /** `--only`, `--skip` and `--tag` of the run: every shard must have been given the same. */
+  selection: { only: string[]; skip: string[]; tags: string[] };
+  /** Every check of the whole (unsharded) run, in suite order: the merged report's order. */
+  order: string[];
+  /** The checks this shard ran (its results). */
+  checks: string[];
+  /** Checks left to merge (same in every shard). */
+  deferred: DeferredCheck[];
+  /** The calls this shard's checks made, with latency histograms: merge judges KPIs over every shard's. */
+  interactions: InteractionTotals;
+}
+
+/** One shard of a merged sharded run. */
+export interface ShardRun {
+  /** Shard index, 1-based. */
+  index: number;
+  /** That shard's own verdict (over its checks only). */
+  verdict: Verdict;
+  /** Its start. */
+  startedAt: string;
+  /** Its end. */
+  finishedAt: string;
+  /** True when it was interrupted. */
+  incomplete: boolean;
+}
+
 /** Pass count and total of one guideline section. */
 export interface SectionScore {
   /** Checks that passed, or whose failure an active waiver excuses. A `warn` is not a pass. */
@@ -161,6 +230,10 @@ export interface Report {
   incomplete: boolean;
   /** Merged reports only (`payready merge`): the runs merged, one per vantage point. */
   vantages?: Vantage[];
+  /** A shard's report only (`payready run --shard i/n`): the split and the calls `merge` needs. */
+  shard?: ShardInfo;
+  /** Merged shard reports only: the shards, and every check's calls with latency histograms. */
+  shards?: { count: number; suiteSha256: string; runs: ShardRun[]; interactions: InteractionTotals };
 }
 
 const RANK: Record<Severity, number> = { blocker: 3, major: 2, minor: 1, info: 0 };

@@ -5,6 +5,7 @@ import type { FileReporter } from './types.js';
  * it subscribes to run events instead of rendering a finished report.
  */
 const registry = {
+  codequality: () => import('./codequality.js'),
   html: () => import('./html.js'),
   json: () => import('./json.js'),
   junit: () => import('./junit.js'),

@@ -9,6 +9,16 @@ import { formatMessage, type Message, type MessageData, type Messages } from '..
 export const selectionMessages = {
   unknownCheckId: { status: 'error', text: 'no check with id "{id}" in the suite{suggestion}' },
   unknownTag: { status: 'error', text: 'no check has tag "{tag}"{suggestion}' },
+  shardNeedsJudge: {
+    status: 'error',
+    text: 'cannot shard: check "{id}" needs "{judge}", which judges the calls of every shard and so runs only at merge',
+    fix: 'remove "{judge}" from the needs of "{id}", or run without --shard',
+  },
+  shardDeferredUnresolved: {
+    status: 'error',
+    text: 'cannot shard: the parameters of "{id}" (it runs at merge, over every shard\'s calls) must resolve before the run: {why}',
+    fix: 'give it values from vars, env or target only: captures of other checks stay in the shard that made them',
+  },
 } as const satisfies Messages;
 
 /** A usage error from the selection table; an entry's fix is the hint. */

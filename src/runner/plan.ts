@@ -6,6 +6,8 @@ import { validateParams } from '../suite/schema.js';
 import type { CheckSpec } from '../suite/types.js';
 import type { RunExit } from './exit.js';
 import { selectChecks } from './select.js';
+import { deferCheck, splitShards } from './shard.js';
+import type { DeferredCheck } from '../model/report.js';
 import type { RunOptions, RunPlan, Validate } from './types.js';
 
 /** What the plan stage settles before the first check starts. */
@@ -18,6 +20,8 @@ export interface Planned {
   types: Map<string, CheckType>;
   /** The parameter validator, every schema already compiled. */
   validate: Validate;
+  /** With `--shard`: every check of the whole run in suite order, and the checks left to merge. */
+  shard?: { order: string[]; deferred: DeferredCheck[] };
 }
 
 /**
@@ -29,14 +33,24 @@ export interface Planned {
  */
 export async function planRun(plan: RunPlan, options: RunOptions, exit: RunExit): Promise<Planned> {
   for (const value of Object.values(plan.secrets)) exit.learn(value);
-  const { included, skipped } = selectChecks(plan.suite.checks, options);
+  const selected = selectChecks(plan.suite.checks, options);
+  const { skipped } = selected;
+  let { included } = selected;
+  let shard: Planned['shard'];
+  if (options.shard) {
+    // The selection first, then the split: every shard given the same options splits the same checks.
+    const { index } = options.shard;
+    const { shardOf, deferred } = splitShards(included, options.shard.count);
+    shard = { order: included.map((c) => c.id), deferred: deferred.map((spec) => deferCheck(spec, plan)) };
+    included = included.filter((c) => shardOf.get(c.id) === index);
+  }
   const types = new Map<string, CheckType>();
   const loadType = options.loadType ?? loadCheckType;
   for (const type of new Set(included.map((c) => c.type))) types.set(type, await loadType(type));
   for (const spec of included) for (const name of credentialEnvNames(spec.with, types.get(spec.type))) exit.learn(plan.env[name]);
   const validate = options.validate ?? validateParams;
   for (const type of types.values()) await validate(type, {});
-  return { included, skipped, types, validate };
+  return { included, skipped, types, validate, ...(shard ? { shard } : {}) };
 }
 
 /**

@@ -92,7 +92,20 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
   /** The run as it leaves: the report (built now, through the exit) and the artifacts. */
   const output = (ordered: CheckResult[], incomplete: boolean): RunOutput => {
     const frame = { plan, toolVersion: options.toolVersion, failOn: options.failOn ?? 'major', startedAt, finishedAt: clock.now(), durationMs: clock.monotonic() - runStart };
-    return { report: exit.value(buildReport(frame, ordered, incomplete)), artifacts, interactions, exit };
+    const report = buildReport(frame, ordered, incomplete);
+    if (options.shard && planned.shard) {
+      const mine = new Set(included.map((c) => c.id));
+      report.shard = {
+        index: options.shard.index,
+        count: options.shard.count,
+        suiteSha256: plan.suite.sha256,
+        selection: { only: options.only ?? [], skip: options.skip ?? [], tags: options.tags ?? [] },
+        ...planned.shard,
+        checks: [...mine],
+        interactions: interactions.toJSON(mine),
+      };
+    }
+    return { report: exit.value(report), artifacts, interactions, exit };
   };
 
   events.onRunStart({ suite: plan.suite, target: plan.target, checks: included });

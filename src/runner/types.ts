@@ -6,6 +6,7 @@ import type { CheckResult, FailOn, Report } from '../model/report.js';
 import type { CheckSpec, Suite } from '../suite/types.js';
 import type { RunExit } from './exit.js';
 import type { Selection } from './select.js';
+import type { ShardSpec } from './shard.js';
 
 /** Receives progress as the run goes (the terminal reporter is one); every event arrives through the run's exit, redacted. */
 export interface RunListener {
@@ -41,6 +42,11 @@ export interface RunOptions extends Selection {
   concurrency?: number;
   /** Gate for the verdict (default `major`). */
   failOn?: FailOn;
+  /**
+   * `--shard i/n`: run only this shard's checks (shard.ts), leave the checks that judge the whole
+   * run to `payready merge`, and keep in the report what merge needs (the split, every call's totals).
+   */
+  shard?: ShardSpec;
   /** Aborts the run (SIGINT/SIGTERM): running checks are aborted, the report is marked incomplete. */
   signal?: AbortSignal;
   /** Progress listeners. */

@@ -65,7 +65,7 @@ describe('the CLI usage messages table', () => {
   });
 
   it.each<[string[], UsageId, UsageRef['data']]>([
-    [['run', 'suite.yaml', '--reporter', 'jsno'], 'unknownReporter', { name: 'jsno', suggestion: '; did you mean "json"?', reporters: 'html, json, junit, markdown, sarif' }],
+    [['run', 'suite.yaml', '--reporter', 'jsno'], 'unknownReporter', { name: 'jsno', suggestion: '; did you mean "json"?', reporters: 'codequality, html, json, junit, markdown, sarif' }],
     [['run', 'suite.yaml', '--reporter', 'json', '--reporter', 'json=x.json'], 'reporterTwice', { name: 'json' }],
     [['run', 'suite.yaml', '--sign-key', 'k.pem'], 'signKeyWithoutEvidence', {}],
     [['run', 'suite.yaml', '--concurrency', 'many'], 'notPositiveInteger', { option: '--concurrency', value: 'many' }],

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { FAIL_ON_VALUES, type FailOn } from '../../model/report.js';
 // The registry module only lists names and lazy imports: reading it loads no reporter.
 import { reporterNames } from '../../reporters/index.js';
-import { byteSize, collect, positiveInt } from '../io.js';
+import { byteSize, collect, positiveInt, shardSpec } from '../io.js';
 import type { SessionOptions } from '../session.js';
 
 /** Options shared by `run` and `demo` (one definition, two commands). */
@@ -11,6 +11,7 @@ export function addRunOptions(command: Command): Command {
     .option('--only <id>', 'run only this check (and what it needs); repeatable', collect, [])
     .option('--skip <id>', 'skip this check (and what needs it); repeatable', collect, [])
     .option('--tag <tag>', 'run only checks with this tag; repeatable', collect, [])
+    .option('--shard <i/n>', 'run shard i of n (checks joined by needs stay together); payready merge joins the shards\' reports', shardSpec)
     .option('--concurrency <n>', 'checks running at once', positiveInt('--concurrency'), 8)
     .option('--max-body <size>', 'largest response body read (e.g. 10MB, 512KiB); a larger one is an error', byteSize('--max-body'))
     .addOption(new Option('--fail-on <severity>', 'a fail or error at this severity or above makes the run NOT READY').choices(FAIL_ON_VALUES as string[]).default('major'))
@@ -28,6 +29,7 @@ export interface RawRunOptions {
   only: string[];
   skip: string[];
   tag: string[];
+  shard?: { index: number; count: number };
   concurrency: number;
   maxBody?: number;
   failOn: string;
@@ -51,6 +53,7 @@ export function toSessionOptions(suiteFile: string, raw: RawRunOptions): Session
     only: raw.only,
     skip: raw.skip,
     tags: raw.tag,
+    ...(raw.shard ? { shard: raw.shard } : {}),
     concurrency: raw.concurrency,
     ...(raw.maxBody ? { maxBodyBytes: raw.maxBody } : {}),
     failOn: raw.failOn as FailOn,
