@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { CodeQualityIssue } from '../../src/reporters/codequality.js';
 import type { Report } from '../../src/model/report.js';
-import { BIN, cliEnv, ROOT, stackTraceIn, tempDir, type CliResult } from './helpers.js';
+import { ROOT, runRecipeLine, stackTraceIn, tempDir, type CliResult } from './helpers.js';
 
 /**
  * ci/gitlab/payready.gitlab-ci.yml, the `include:`-able GitLab template: its hidden job has the
@@ -30,18 +30,6 @@ const job = (): Job => (parse(readFileSync(TEMPLATE, 'utf8')) as Record<string, 
 
 /** `$NAME` in an artifact path, as GitLab expands it from the job's variables. */
 const expand = (path: string, variables: Record<string, string>): string => path.replace(/\$(\w+)/g, (_, name: string) => variables[name] ?? '');
-
-/** Runs one script line with sh in `cwd`, the job's variables in the environment. */
-function runLine(line: string, cwd: string, variables: Record<string, string>): Promise<CliResult> {
-  // The one change to the line: this checkout's CLI instead of the one `npm ci` would install.
-  const command = line.replace(/\bnpx payready\b/g, `"${process.execPath}" "${BIN}"`);
-  const child = spawn('sh', ['-c', command], { cwd, env: cliEnv(variables), stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-}
 
 /** JUnit XML against the schema GitLab and Jenkins read (xmllint, Debian libxml2-utils). */
 function junitProblems(file: string): string | undefined {
@@ -83,7 +71,7 @@ describe('the GitLab template ci/gitlab/payready.gitlab-ci.yml', () => {
     const [ready, notReady] = await Promise.all(
       Object.values(runs).map(async (variables) => {
         const results: CliResult[] = [];
-        for (const line of lines) results.push(await runLine(line, project, variables));
+        for (const line of lines) results.push(await runRecipeLine(line, { cwd: project, env: variables }));
         return results.at(-1)!;
       }),
     );

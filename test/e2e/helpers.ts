@@ -52,6 +52,24 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: Record<s
   return { child, done };
 }
 
+/**
+ * Runs one shell line of a CI recipe as written, with `sh -c` (what GitLab's runner and a GitHub
+ * `run:` step do), `npx payready` pointing at this checkout's CLI instead of an installed one.
+ */
+export function runRecipeLine(line: string, options: { cwd: string; env?: Record<string, string> }): Promise<CliResult> {
+  const command = line.replace(/\bnpx payready\b/g, `"${process.execPath}" "${BIN}"`);
+  const child = spawn('sh', ['-c', command], { cwd: options.cwd, env: cliEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  running.set(child, done);
+  // Fire and forget: bookkeeping when the child closes (done never rejects).
+  void done.then(() => running.delete(child));
+  return done;
+}
+
 /** Runs the CLI to completion. */
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   return spawnCli(args, options).done;

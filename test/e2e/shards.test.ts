@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { Histogram } from '../../src/model/histogram.js';
 import { EndpointStats, type Interaction } from '../../src/model/interactions.js';
 import type { Report } from '../../src/model/report.js';
 import { loadSuite } from '../../src/suite/load.js';
-import { ROOT, runCli, tempDir } from './helpers.js';
+import { ROOT, runCli, runRecipeLine, tempDir, type CliResult } from './helpers.js';
 
 /** Nearest-rank percentile of exact samples (what the histogram approximates within 0.1%). */
 function exact(samples: number[], p: number): number {
@@ -20,14 +21,74 @@ function within(actual: number, want: number): boolean {
 
 const read = (dir: string, file: string): Report => JSON.parse(readFileSync(join(dir, file), 'utf8')) as Report;
 
+interface GitHubStep {
+  run?: string;
+}
+interface GitHubJob {
+  strategy?: { matrix?: { index?: number[] } };
+  steps: GitHubStep[];
+}
+interface GitLabJob {
+  extends?: string;
+  parallel?: number;
+  variables?: Record<string, string>;
+  script?: string[];
+}
+
+/** The sharding recipes of docs/ci.md, as the page writes them: a GitHub matrix and merge job, and GitLab's `parallel:` on the template. */
+function shardRecipes(): { github: { indexes: number[]; shard: string; merge: string }; gitlab: { parallel: number; variables: Record<string, string>; merge: string[] } } {
+  const blocks = [...readFileSync(join(ROOT, 'docs', 'ci.md'), 'utf8').matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => parse(m[1]!) as Record<string, unknown>);
+  const workflow = blocks.find((b) => typeof b.jobs === 'object' && b.jobs !== null && 'merge' in b.jobs)!.jobs as Record<string, GitHubJob>;
+  const pipeline = blocks.find((b) => Array.isArray(b.include) && 'go-live-merge' in b) as Record<string, GitLabJob>;
+  const step = (job: GitHubJob, command: string): string => job.steps.find((s) => s.run?.includes(command))!.run!;
+  return {
+    github: { indexes: workflow.shard!.strategy!.matrix!.index!, shard: step(workflow.shard!, 'npx payready'), merge: step(workflow.merge!, 'npx payready merge') },
+    gitlab: { parallel: pipeline['go-live']!.parallel!, variables: pipeline['go-live']!.variables!, merge: pipeline['go-live-merge']!.script! },
+  };
+}
+
+/** The GitLab template's hidden job. */
+const gitlabTemplate = (): Required<GitLabJob> => (parse(readFileSync(join(ROOT, 'ci', 'gitlab', 'payready.gitlab-ci.yml'), 'utf8')) as Record<string, Required<GitLabJob>>)['.payready']!;
+
+/** Runs lines one after the other, as a job's script does, and returns the last one's result. */
+async function script(lines: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+  let last: CliResult | undefined;
+  for (const line of lines) {
+    // `npm ci` installs what the team's package.json pins; here the checkout is the install.
+    if (line.startsWith('npm ci')) continue;
+    last = await runRecipeLine(line, { cwd, env });
+    if (last.code !== 0) break;
+  }
+  return last!;
+}
+
 describe('payready run --shard i/n and payready merge of the shards', () => {
   it('three shards of the demo merge to the verdict and section scores of one run, with percentiles from merged histograms', async () => {
     const dir = tempDir();
-    const common = ['demo', '-q', '--skip', 'checkout-mobile'];
-    const runs = await Promise.all([runCli([...common, '--out', 'whole'], { cwd: dir }), ...[1, 2, 3].map((i) => runCli([...common, '--shard', `${i}/3`, '--out', `s${i}`], { cwd: dir }))]);
-    expect(runs.map((r) => r.code), runs.map((r) => r.stderr).join('\n')).toEqual([0, 0, 0, 0]);
+    const recipes = shardRecipes();
+    // The GitHub matrix recipe of docs/ci.md, each shard's command as written (artifacts downloaded to shard-N/).
+    expect(recipes.github.indexes).toEqual([1, 2, 3]);
+    expect(recipes.github.shard).toContain('--skip checkout-mobile');
+    const shardLine = (i: number): string => recipes.github.shard.replace(/\$\{\{\s*matrix\.index\s*\}\}/g, String(i));
+    // The GitLab recipe: the template's job with the recipe's variables, as GitLab expands them on node N of `parallel:`.
+    const gitlab = join(dir, 'gitlab');
+    mkdirSync(gitlab);
+    cpSync(join(ROOT, 'checks'), join(gitlab, 'checks'), { recursive: true });
+    const template = gitlabTemplate();
+    const nodes = Array.from({ length: recipes.gitlab.parallel }, (_, n): Record<string, string> => {
+      const ci = { CI_NODE_INDEX: String(n + 1), CI_NODE_TOTAL: String(recipes.gitlab.parallel) };
+      const variables = Object.fromEntries(Object.entries({ ...template.variables, ...recipes.gitlab.variables }).map(([k, v]) => [k, String(v).replace(/\$(CI_NODE_\w+)/g, (_, name: 'CI_NODE_INDEX' | 'CI_NODE_TOTAL') => ci[name])]));
+      // The load and bandwidth phases are left out through the variable the recipe sets: they are timed, and the GitHub shards ran them.
+      return { ...ci, ...variables, PAYREADY_ARGS: `${variables.PAYREADY_ARGS} --skip api-load --skip network-bandwidth` };
+    });
+    const failures = (list: CliResult[]): string => list.map((r) => r.stderr + r.stdout.split('\n').filter((l) => /^(FAIL|ERROR)/.test(l)).join('\n')).join('\n');
+    const runs = await Promise.all([runCli(['demo', '--skip', 'checkout-mobile', '--out', 'whole'], { cwd: dir }), ...recipes.github.indexes.map((i) => runRecipeLine(shardLine(i), { cwd: dir }))]);
+    expect(runs.map((r) => r.code), failures(runs)).toEqual([0, 0, 0, 0]);
+    // After the timed runs, not beside them: seven runs at once on two cores slow the latency checks past their thresholds.
+    const gitlabRuns = await Promise.all(nodes.map((env) => script(template.script, gitlab, env)));
+    expect(gitlabRuns.map((r) => r.code), failures(gitlabRuns)).toEqual([0, 0, 0]);
     const whole = read(dir, 'whole/report.json');
-    const shards = [1, 2, 3].map((i) => read(dir, `s${i}/report.json`));
+    const shards = [1, 2, 3].map((i) => read(dir, `shard-${i}/report.json`));
 
     // The split: disjoint, covering every check but the deferred kpi, needs never crossing shards.
     const ran = shards.flatMap((s) => s.shard!.checks);
@@ -43,7 +104,22 @@ describe('payready run --shard i/n and payready merge of the shards', () => {
     const attestations = whole.results.filter((r) => r.type === 'attestation' || r.type === 'secrets').map((r) => r.id);
     expect(new Set(attestations.map((id) => shards.findIndex((s) => s.shard!.checks.includes(id)))).size).toBe(1);
 
-    const merged = await runCli(['merge', 's3/report.json', 's1/report.json', 's2/report.json', '--out', 'merged.json'], { cwd: dir });
+    // Both recipes' merge jobs, as written: one report with the single run's verdict.
+    const [githubMerge, gitlabMerge] = await Promise.all([runRecipeLine(recipes.github.merge, { cwd: dir }), script(recipes.gitlab.merge, gitlab)]);
+    for (const [merge, folder] of [[githubMerge, dir], [gitlabMerge, gitlab]] as const) {
+      expect(merge!.code, merge!.stderr).toBe(0);
+      expect(merge!.stdout).toMatch(/^Merged 3 shards: 1\/3 READY, 2\/3 READY, 3\/3 READY -> READY$/m);
+      const one = read(folder, 'payready-report/report.json');
+      expect([one.verdict, one.shard]).toEqual([whole.verdict, undefined]);
+      const skipped = folder === gitlab ? ['api-load', 'network-bandwidth'] : [];
+      expect(one.results.map((r) => [r.id, r.status])).toEqual(whole.results.map((r) => [r.id, skipped.includes(r.id) ? 'skip' : r.status]));
+    }
+    expect(existsSync(join(dir, 'payready-report', 'junit.xml'))).toBe(true);
+    // The GitLab shards are the template's runs: each kept its reports and its own evidence bundle.
+    for (const env of nodes) for (const file of ['junit.xml', 'gl-code-quality-report.json', 'evidence.tar.gz']) expect(existsSync(join(gitlab, env.PAYREADY_OUT!, file)), `${env.PAYREADY_OUT}/${file}`).toBe(true);
+
+    // Merge takes the shards in any order.
+    const merged = await runCli(['merge', 'shard-3/report.json', 'shard-1/report.json', 'shard-2/report.json', '--out', 'merged.json'], { cwd: dir });
     expect(merged.code, merged.stderr).toBe(0);
     expect(merged.stdout).toMatch(/^Merged 3 shards: 1\/3 READY, 2\/3 READY, 3\/3 READY -> READY$/m);
     const report = read(dir, 'merged.json');
@@ -55,7 +131,7 @@ describe('payready run --shard i/n and payready merge of the shards', () => {
 
     // Percentiles: the merged histograms against every call of the three shards' logs.
     const calls = [1, 2, 3].flatMap((i) =>
-      readFileSync(join(dir, `s${i}`, 'interactions.jsonl'), 'utf8')
+      readFileSync(join(dir, `shard-${i}`, 'interactions.jsonl'), 'utf8')
         .split('\n')
         .filter(Boolean)
         .map((line) => JSON.parse(line) as Interaction),
@@ -85,11 +161,11 @@ describe('payready run --shard i/n and payready merge of the shards', () => {
     }
 
     // Mixed, missing and duplicate shards are usage errors (exit 2) that say which.
-    const mixed = await runCli(['merge', 's1/report.json', 's2/report.json', 'whole/report.json'], { cwd: dir });
-    expect([mixed.code, mixed.stderr]).toEqual([2, expect.stringContaining('s1/report.json is shard 1/3 of a sharded run and whole/report.json is not a shard report')]);
-    const missing = await runCli(['merge', 's1/report.json', 's3/report.json'], { cwd: dir });
+    const mixed = await runCli(['merge', 'shard-1/report.json', 'shard-2/report.json', 'whole/report.json'], { cwd: dir });
+    expect([mixed.code, mixed.stderr]).toEqual([2, expect.stringContaining('shard-1/report.json is shard 1/3 of a sharded run and whole/report.json is not a shard report')]);
+    const missing = await runCli(['merge', 'shard-1/report.json', 'shard-3/report.json'], { cwd: dir });
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('shard 2 of 3 missing')]);
-    const twice = await runCli(['merge', 's1/report.json', 's2/report.json', 's2/report.json', 's3/report.json'], { cwd: dir });
+    const twice = await runCli(['merge', 'shard-1/report.json', 'shard-2/report.json', 'shard-2/report.json', 'shard-3/report.json'], { cwd: dir });
     expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining('shard 2/3 given twice')]);
   }, 120_000);
 
