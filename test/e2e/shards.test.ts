@@ -117,6 +117,11 @@ describe('payready run --shard i/n and payready merge of the shards', () => {
     expect(existsSync(join(dir, 'payready-report', 'junit.xml'))).toBe(true);
     // The GitLab shards are the template's runs: each kept its reports and its own evidence bundle.
     for (const env of nodes) for (const file of ['junit.xml', 'gl-code-quality-report.json', 'evidence.tar.gz']) expect(existsSync(join(gitlab, env.PAYREADY_OUT!, file)), `${env.PAYREADY_OUT}/${file}`).toBe(true);
+    // Evidence stays per shard (docs/ci.md says so): merge writes no bundle, and each shard's verifies on its own.
+    expect(readFileSync(join(ROOT, 'docs', 'ci.md'), 'utf8')).toMatch(/Evidence stays per shard: each shard given `--evidence` writes and signs its own bundle/);
+    expect(existsSync(join(gitlab, 'payready-report', 'evidence.tar.gz'))).toBe(false);
+    const verified = await Promise.all(nodes.map((env) => runCli(['verify', join(env.PAYREADY_OUT!, 'evidence.tar.gz')], { cwd: gitlab })));
+    for (const verify of verified) expect([verify.code, verify.stdout], verify.stderr).toEqual([0, expect.stringMatching(/^OK {2}shard-\d\/evidence\.tar\.gz: \d+ files match manifest\.json; Ed25519 signature valid/)]);
 
     // Merge takes the shards in any order.
     const merged = await runCli(['merge', 'shard-3/report.json', 'shard-1/report.json', 'shard-2/report.json', '--out', 'merged.json'], { cwd: dir });
