@@ -47,7 +47,7 @@ describe('payready demo', () => {
     const jwt = /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}/;
     expect(result.stdout + result.stderr).not.toMatch(jwt);
     for (const file of filesUnder(out)) expect(file.bytes.toString('utf8'), file.path).not.toMatch(jwt);
-  });
+  }, 90_000);
 
   // That no other check fails under it is isolation.test.ts's to prove.
   it('--fault no-auth: NOT READY, exit 1, names the check that guards against it', async () => {

@@ -17,9 +17,11 @@ import { isTemplateWarning, runCli, stackTraceIn, tempDir } from './helpers.js';
  * suite (demo.test.ts, fault-demos.ts).
  */
 const GROUPS: readonly (readonly string[])[] = [
-  ['legacy-tls', 'no-rate-limit', 'open-allowlist', 'hardcoded-secret', 'jwt-bad-signature', 'no-pkce', 'revocation-ignored', 'token-never-expires', 'latin1', 'no-cap', 'no-idempotency', 'webhook-bad-signature', 'slow-network'],
-  ['weak-cipher', 'weak-headers', 'oauth-accepts-bad-secret', 'opaque-errors', 'pan-in-logs'],
-  ['plain-http', 'cap-500', 'no-auth', 'broken-checkout'],
+  ['legacy-tls', 'plain-http', 'no-rate-limit', 'open-allowlist', 'hardcoded-secret', 'jwt-bad-signature', 'no-pkce', 'revocation-ignored', 'token-never-expires', 'latin1', 'no-cap', 'no-idempotency', 'webhook-bad-signature', 'slow-network'],
+  ['weak-cipher', 'weak-headers', 'oauth-accepts-bad-secret', 'opaque-errors', 'pan-in-logs', 'no-auth'],
+  // cap-500 costs api-kpis one unsuccessful call of about 160, as no-auth and plain-http do (a 404
+  // each): under the 1% it allows alone, over it beside either of them.
+  ['cap-500', 'broken-checkout'],
   // It fails payment-approve, which api-load, security-headers and no-pan-in-logs need: beside
   // it, a fault that broke one of those would go unseen.
   ['schema-drift'],
