@@ -6,7 +6,9 @@ import { runCli, stackTraceIn, tempDir } from './helpers.js';
 describe('payready diff and merge on real runs', () => {
   it('diff names the new failure (exit 1) and finds nothing between a run and itself (exit 0); merge keeps both vantages', async () => {
     const dir = tempDir();
-    const [good, bad] = await Promise.all([runCli(['demo', '-q', '--skip', 'checkout-mobile', '--out', 'good'], { cwd: dir }), runCli(['demo', '-q', '--skip', 'checkout-mobile', '--fault', 'no-auth', '--out', 'bad'], { cwd: dir })]);
+    // Two real runs that differ in one check: the check no-auth breaks, and what it needs.
+    const only = ['--only', 'payments-require-auth'];
+    const [good, bad] = await Promise.all([runCli(['demo', '-q', ...only, '--out', 'good'], { cwd: dir }), runCli(['demo', '-q', ...only, '--fault', 'no-auth', '--out', 'bad'], { cwd: dir })]);
     expect([good.code, bad.code]).toEqual([0, 1]);
 
     const worse = await runCli(['diff', 'good/report.json', 'bad/report.json', '--tolerance', '1000000%'], { cwd: dir });

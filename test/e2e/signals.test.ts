@@ -206,12 +206,15 @@ describe('signals end the CLI whatever it is doing', () => {
     // A response held for a minute, and an idle keep-alive connection on the plain-HTTP port.
     const held = httpsRequest(`${baseUrl}/health`, { ca, headers: { 'sandbox-delay': '60000' } });
     held.on('error', () => undefined);
+    // The held request is in flight once its TLS handshake is done and the request is sent.
+    const sent = new Promise<void>((resolve) => held.on('socket', (socket) => socket.once('secureConnect', () => setImmediate(resolve))));
     held.end();
     const idle = request(httpUrl, { agent: new (await import('node:http')).Agent({ keepAlive: true }) });
     idle.on('error', () => undefined);
-    idle.on('response', (res) => res.resume());
+    // The keep-alive connection is idle once its response has ended.
+    const answered = new Promise<void>((resolve) => idle.on('response', (res) => res.resume().on('end', resolve)));
     idle.end();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await Promise.all([sent, answered]);
     server.child.kill('SIGTERM');
     const result = await ended(server);
     expect(result.hung, result.stdout + result.stderr).toBe(false);

@@ -17,7 +17,9 @@ describe('transactions, load and KPIs from the command line', () => {
   it('demo --fault no-idempotency: NOT READY naming both payments; --log writes the interaction log where asked', async () => {
     const out = tempDir();
     const log = join(out, 'logs', 'calls.jsonl');
-    const result = await runCli(['demo', '--fault', 'no-idempotency', '--skip', 'checkout-mobile', '--out', out, '--log', log]);
+    // The checks the fault breaks, and the ones whose calls the log must show beside them.
+    const only = ['oauth-token', 'transaction-idempotency', 'transaction-timeout-retry', 'transaction-webhook', 'api-load'].flatMap((id) => ['--only', id]);
+    const result = await runCli(['demo', '--fault', 'no-idempotency', ...only, '--out', out, '--log', log]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^FAIL\s+transaction-idempotency\s+5\.1\s.*same Idempotency-Key charged twice: pay_[0-9a-f]{24} and pay_[0-9a-f]{24}/m);
     expect(result.stdout).toMatch(/^FAIL\s+transaction-timeout-retry\s.*the retry after a timeout charged twice/m);

@@ -49,6 +49,8 @@ export interface Hostile {
   baseUrl: string;
   /** Resolver to inject (answers ENOTFOUND for the unresolvable name, loopback otherwise). */
   lookup: LookupFunction;
+  /** Resolves when the first client connects (never, for `refused` and `unresolvable`). */
+  connected: Promise<void>;
   /** Stops the server and destroys every socket. */
   close(): Promise<void>;
 }
@@ -145,6 +147,8 @@ export async function startHostile(kind: HostileKind): Promise<Hostile> {
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port: number;
+  let onConnection = (): void => undefined;
+  const connected = new Promise<void>((resolve) => (onConnection = resolve));
   if (kind === 'refused') {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
@@ -157,6 +161,7 @@ export async function startHostile(kind: HostileKind): Promise<Hostile> {
     port = (s.address() as { port: number }).port;
     const handle = handler(kind, port);
     s.on('connection', (socket) => {
+      onConnection();
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
       handle(socket);
@@ -169,6 +174,7 @@ export async function startHostile(kind: HostileKind): Promise<Hostile> {
     port,
     baseUrl: `${kind === 'garbage-tls' ? 'https' : 'http'}://${host}:${port}`,
     lookup: testLookup,
+    connected,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
