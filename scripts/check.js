@@ -20,9 +20,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const started = Date.now();
 const step = (what) => process.stderr.write(`check: ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
 
-// dependency-cruiser needs nothing from here: it starts first and runs on the other core.
+// `npm run lint:deps` (dependency-cruiser, as package.json says) needs nothing from here: it starts
+// first and runs on the other core.
 const depcruise = new Promise((resolve) => {
-  const child = spawn(process.execPath, [join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), 'src', '--config', '.dependency-cruiser.mjs', '--output-type', 'err-long'], {
+  const child = spawn('npm', ['run', '--silent', 'lint:deps'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -80,6 +81,16 @@ else {
     emitted += 1;
   }
   step(`build: ${emitted} files of src/ emitted to ${relative(root, outDir)}/`);
+  // The rest of `npm run build`: the prebuilt suite validator (ajv standalone code) from the built code.
+  if (!problems) {
+    const generated = await new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(root, 'scripts/build-validator.js')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+      child.on('error', () => resolve(1));
+      child.on('close', (code) => resolve(code));
+    });
+    if (generated !== 0) problems = true;
+    step('build: prebuilt suite validator written');
+  }
 }
 
 // eslint.config.js as `npm run lint` runs it, with this program for the type-aware rules.
