@@ -40,7 +40,7 @@ export const apiMessages = {
   noSuchPath: {
     status: 'error',
     text: '{scenario}: {detail}',
-    fix: "Point the check's baseUrl (or tokenUrl) at the payments API the scenarios speak (POST /v1/payments, /capture, /refunds, as `payready sandbox` does); the summary quotes the URL and what it answered.",
+    fix: "Point the check's baseUrl (or tokenUrl) at the API of the provider the check names (provider:, its profile's paths: docs/providers.md), e.g. `payready sandbox --provider stripe`; the summary quotes the URL and what it answered.",
   },
 } as const satisfies Messages;
 
@@ -52,8 +52,20 @@ export const apiMessages = {
 export const CLIENT_ERRORS: readonly number[] = Array.from({ length: 100 }, (_, i) => 400 + i).filter((status) => ![401, 403, 404, 405, 429].includes(status));
 
 
-/** How the check authenticates to the payments API. */
-export type ApiAuth = { kind: 'token'; token: string } | { kind: 'client'; tokenUrl: string; clientId: string; clientSecret: string } | { kind: 'none' };
+/** How the check authenticates to the payments API (the profile's auth scheme, with the suite's credentials). */
+export type ApiAuth =
+  | { kind: 'token'; token: string }
+  | { kind: 'client'; tokenUrl: string; clientId: string; clientSecret: string }
+  | { kind: 'header'; header: string; key: string }
+  | { kind: 'none' };
+
+/** A request body as sent: its text and media type (JSON, or a form). */
+export interface Encoded {
+  /** The body text. */
+  text: string;
+  /** Its Content-Type. */
+  contentType: string;
+}
 
 /** One exchange, as a scenario reads it. */
 export interface ApiResult {
@@ -102,6 +114,8 @@ export class PaymentsApi {
   /** Secrets obtained during the run (a token from client credentials), for redaction. */
   readonly secrets: string[] = [];
   private token: string | undefined;
+  /** The key or endpoint is the provider's live mode (whatever the environment says): amounts are guarded. */
+  live = false;
 
   constructor(
     private readonly ctx: CheckContext,
@@ -109,36 +123,26 @@ export class PaymentsApi {
     readonly baseUrl: string,
     private readonly auth: ApiAuth,
     private readonly retries: number,
+    /** The provider's idempotency key header (lower case). */
+    private readonly idempotencyHeader = 'idempotency-key',
   ) {}
 
   /** Refuses an amount a live target must not see (money moves on a live target only within liveMaxAmount). */
   guard(value: number, currency: string, what: string): void {
-    if (this.ctx.target.sandbox) return;
+    if (this.ctx.target.sandbox && !this.live) return;
     const max = this.ctx.liveMaxAmount;
     const words = { what, amount: formatMoney(value, currency), environment: this.ctx.target.name };
     if (max === undefined) throw new ScenarioError('liveWithoutMax', words);
     if (value > max) throw new ScenarioError('liveAboveMax', { ...words, max: formatMoney(max, currency) });
   }
 
-  get(path: string, options: CallOptions = {}): Promise<ApiResult> {
-    return this.call('GET', path, undefined, options);
-  }
-
-  post(path: string, body: unknown, options: CallOptions = {}): Promise<ApiResult> {
-    return this.call('POST', path, body, options);
-  }
-
-  delete(path: string, options: CallOptions = {}): Promise<ApiResult> {
-    return this.call('DELETE', path, undefined, options);
-  }
-
-  /** Sends one logical call, retrying 503/429 with the same Idempotency-Key. */
-  async call(method: string, path: string, body: unknown, options: CallOptions = {}): Promise<ApiResult> {
+  /** Sends one logical call (a path under the base URL, or a whole URL), retrying 503/429 with the same idempotency key. */
+  async call(method: string, path: string, body: Encoded | undefined, options: CallOptions = {}): Promise<ApiResult> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     const authorization = await this.authorization();
-    if (authorization) headers['authorization'] = authorization;
-    if (method === 'POST') headers['idempotency-key'] = options.idempotencyKey ?? randomUUID();
-    const url = `${this.baseUrl}${path}`;
+    if (authorization) headers[authorization.header] = authorization.value;
+    if (method === 'POST') headers[this.idempotencyHeader] = options.idempotencyKey ?? randomUUID();
+    const url = /^https?:\/\//.test(path) ? path : `${this.baseUrl}${path}`;
     for (let attempt = 0; ; attempt++) {
       const result = await this.exchange(method, url, headers, body, options);
       if (result.status !== undefined && NO_SUCH_PATH.has(result.status) && !options.expectStatus?.includes(result.status)) throw new NoSuchPathError(method, url, { ...result, status: result.status }, this.baseUrl);
@@ -151,10 +155,9 @@ export class PaymentsApi {
     }
   }
 
-  private async exchange(method: string, url: string, headers: Record<string, string>, body: unknown, options: CallOptions): Promise<ApiResult> {
+  private async exchange(method: string, url: string, headers: Record<string, string>, body: Encoded | undefined, options: CallOptions): Promise<ApiResult> {
     this.calls += 1;
-    const text = body === undefined ? undefined : JSON.stringify(body);
-    const request = { method, url, headers: text === undefined ? headers : { ...headers, 'content-type': 'application/json' }, ...(text !== undefined ? { body: text } : {}) };
+    const request = { method, url, headers: body === undefined ? headers : { ...headers, 'content-type': body.contentType }, ...(body !== undefined ? { body: body.text } : {}) };
     let response: HttpResponse;
     const started = performance.now();
     try {
@@ -172,9 +175,10 @@ export class PaymentsApi {
     return { status: response.status, body: parseObject(response.text()), headers: response.headers, durationMs: response.durationMs };
   }
 
-  private async authorization(): Promise<string | undefined> {
+  private async authorization(): Promise<{ header: string; value: string } | undefined> {
     if (this.auth.kind === 'none') return undefined;
-    if (this.auth.kind === 'token') return `Bearer ${this.auth.token}`;
+    if (this.auth.kind === 'token') return { header: 'authorization', value: `Bearer ${this.auth.token}` };
+    if (this.auth.kind === 'header') return { header: this.auth.header.toLowerCase(), value: this.auth.key };
     if (this.token === undefined) {
       const { tokenUrl, clientId, clientSecret } = this.auth;
       const encode = (value: string): string => encodeURIComponent(value).replaceAll('%20', '+');
@@ -202,7 +206,7 @@ export class PaymentsApi {
       this.token = token;
       this.secrets.push(token);
     }
-    return `Bearer ${this.token}`;
+    return { header: 'authorization', value: `Bearer ${this.token}` };
   }
 }
 
@@ -216,7 +220,7 @@ export class NoSuchPathError extends ScenarioError {
 
   constructor(method: string, url: string, result: ApiResult & { status: number }, baseUrl: string | undefined) {
     const check = baseUrl
-      ? `check the base URL (now ${baseUrl}: the check's baseUrl, else the environment's) and that the target speaks the payments API the scenarios use (POST /v1/payments, /capture, /refunds, as \`payready sandbox\` does)`
+      ? `check the base URL (now ${baseUrl}: the check's baseUrl, else the environment's) and that the target speaks the API of the provider the check names (provider:, else the environment's provider, else payready: POST /v1/payments, as \`payready sandbox\` does)`
       : `check the token URL (the check's tokenUrl, else the environment's tokenUrl, else <baseUrl>/oauth/token)`;
     const allow = firstHeader(result.headers, 'allow');
     super('noSuchPath', { detail: noSuchPath(method, url, { status: result.status, body: result.body, ...(allow ? { allow } : {}) }, check) }, { setup: true });

@@ -28,3 +28,15 @@ export class ScenarioError extends Error {
 export class StopScenario extends Error {
   override readonly name = 'StopScenario';
 }
+
+/** The provider has no such concept or call: the scenario ends `skip`, saying why (message `unsupported`). */
+export class ScenarioSkip extends Error {
+  override readonly name = 'ScenarioSkip';
+
+  constructor(
+    /** `what`, `provider` and `reason` for the message. */
+    readonly data: { what: string; provider: string; reason: string },
+  ) {
+    super(`${data.provider} has no ${data.what}: ${data.reason}`);
+  }
+}

@@ -21,6 +21,35 @@ export const runMessages = {
     text: '{scenario}: no baseUrl: give baseUrl or declare it in the environment',
     fix: "Give the check baseUrl, or declare baseUrl in the suite's environment.",
   },
+  unsupported: {
+    status: 'skip',
+    text: '{scenario}: {provider} has no {what}: {reason}',
+  },
+  profileInvalid: {
+    status: 'error',
+    text: '{scenario}: provider "{provider}": {problem}',
+    fix: 'Name a shipped provider (payready, stripe, adyen) or fix the profile file at the place the message gives (docs/providers.md describes the format).',
+  },
+  profileTemplate: {
+    status: 'error',
+    text: '{scenario}: the {provider} profile cannot build a request: {problem}',
+    fix: "Fix the profile's template: every {name} in a path must be a value the step has (amount, currency, method, reference, id, a setting or a captured value).",
+  },
+  settingMissing: {
+    status: 'error',
+    text: '{scenario}: the {provider} profile needs the setting {setting} ({description}): give it under settings: or in the environment',
+    fix: "Give the setting the provider's profile requires under the check's `settings:`, or as a field of the same name in the environment.",
+  },
+  noApiKey: {
+    status: 'error',
+    text: '{scenario}: {provider} authenticates with {scheme}: give the check apiKey (e.g. apiKey: ${secrets.apiKey})',
+    fix: 'Give the check the API key of a test account as a secret: `apiKey: ${secrets.<name>}`, the secret read from the environment or a file.',
+  },
+  liveKey: {
+    status: 'error',
+    text: "{scenario}: refused: the API key or base URL ({baseUrl}) is {provider}'s live mode, and the suite does not set allowLive",
+    fix: 'Use a test-mode key and the test endpoint (sk_test_..., checkout-test.adyen.com); a suite that must move real money says allowLive: true and liveMaxAmount.',
+  },
   netError: {
     status: 'error',
     text: '{scenario}: {cause}',

@@ -1,5 +1,4 @@
 import { DEFAULT_TOLERANCE_SECONDS } from '../../net/webhook-signature.js';
-import { TEST_CARDS } from '../../providers/test-cards.js';
 
 /** Names of the scenarios in the library (library.ts maps each to its steps). */
 export const SCENARIO_NAMES = [
@@ -23,9 +22,6 @@ export const SCENARIO_NAMES = [
  */
 export const DEFAULT_AMOUNT = 1000;
 
-/** The provider's documented test cards for each decline (the default `declines:`). */
-const DEFAULT_DECLINES = TEST_CARDS.flatMap((card) => (card.declineCode ? [{ card: card.number, code: card.declineCode }] : []));
-
 const minorUnits = { type: 'integer', minimum: 1 } as const;
 
 /** The `transaction` type's metadata: everything but its behaviour (read by the registry, the docs and `payready checks`). */
@@ -44,47 +40,45 @@ export const meta = {
     required: ['scenario'],
     properties: {
       scenario: { enum: SCENARIO_NAMES, description: 'Which scenario of the library to run; what each proves: docs/payments.md.' },
+      provider: { type: 'string', minLength: 1, description: "The provider whose API the scenarios speak: payready, stripe, adyen, or the path of a profile file (default: the environment's provider, else payready). docs/providers.md" },
       baseUrl: { type: 'string', minLength: 1, description: "Base URL of the payments API (default: the environment's baseUrl)." },
+      apiKey: { type: 'string', minLength: 1, 'x-secret': true, description: 'API key for providers that authenticate with one (Stripe sk_test_..., an Adyen X-API-Key), e.g. ${secrets.stripeKey}.' },
+      settings: { type: 'object', additionalProperties: { type: 'string' }, description: "Values the provider's profile needs, e.g. { merchantAccount: ... } for Adyen (default: the environment's fields of the same names)." },
       token: { type: 'string', minLength: 1, 'x-secret': true, description: 'Bearer access token, e.g. ${checks.oauth-token.token} (a capture marked secret: true).' },
       clientId: { type: 'string', minLength: 1, description: 'OAuth client id: without a token, the check gets its own with client_credentials.' },
       clientSecret: { type: 'string', minLength: 1, 'x-secret': true, description: 'OAuth client secret, e.g. ${secrets.clientSecret}.' },
       tokenUrl: { type: 'string', minLength: 1, description: "Token endpoint for client credentials (default: the environment's tokenUrl, else <baseUrl>/oauth/token)." },
       amount: { ...minorUnits, description: `Amount in minor units (default ${DEFAULT_AMOUNT}; over-limit: 1.5 x cap; daily-cap: the per-transaction cap).` },
       currency: { type: 'string', pattern: '^[A-Z]{3}$', default: 'EUR', description: 'ISO 4217 currency of the amounts.' },
-      card: { type: 'string', pattern: '^[0-9]{12,19}$', default: '4111111111111111', description: 'Card number that is approved (a test card).' },
+      method: { description: "A test payment method that is approved, as the provider takes it (default: the profile's, e.g. pm_card_visa)." },
       declines: {
         type: 'array',
         minItems: 1,
-        default: DEFAULT_DECLINES,
-        description: "decline: test cards and the decline code each must get (default: the sandbox's documented test cards).",
+        description: "decline: test payment methods and the decline code each must get (default: the provider's documented ones, from its profile).",
         items: {
           type: 'object',
           additionalProperties: false,
-          required: ['card', 'code'],
-          properties: { card: { type: 'string', pattern: '^[0-9]{12,19}$' }, code: { type: 'string', minLength: 1 } },
+          required: ['method', 'code'],
+          properties: { method: {}, code: { type: 'string', minLength: 1 }, label: { type: 'string', minLength: 1 } },
         },
       },
       cap: { ...minorUnits, description: 'over-limit (required) and daily-cap: the per-transaction cap in minor units, e.g. ${target.transactionCap}.' },
       dailyCap: { ...minorUnits, description: 'daily-cap (required): the daily cap in minor units, e.g. ${target.dailyCap}.' },
       fallback: { enum: ['split', 'alternate', 'none'], description: 'over-limit (default split) and daily-cap (default alternate): how the refused order is completed.' },
-      alternateMethod: {
-        type: 'object',
-        default: { type: 'bank_transfer', iban: 'DE89370400440532013000' },
-        description: 'The paymentMethod of the alternate route (default: a bank transfer, which has higher caps).',
-      },
-      capErrorCode: { type: 'string', minLength: 1, default: 'transaction_cap_exceeded', description: 'Documented code of the refusal over the per-transaction cap.' },
-      dailyCapErrorCode: { type: 'string', minLength: 1, default: 'daily_cap_exceeded', description: 'Documented code of the refusal over the daily cap.' },
+      alternateMethod: { description: "The payment method of the alternate route (default: the profile's, e.g. a bank transfer, which has higher caps)." },
+      capErrorCode: { type: 'string', minLength: 1, description: "Documented code of the refusal over the per-transaction cap (default: the profile's)." },
+      dailyCapErrorCode: { type: 'string', minLength: 1, description: "Documented code of the refusal over the daily cap (default: the profile's)." },
       refundAmount: { ...minorUnits, description: 'refund-partial: amount refunded (default 40% of the amount).' },
       currencies: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[A-Z]{3}$' }, default: ['JPY', 'EUR', 'KWD'], description: 'currency-exponent: currencies round-tripped (0, 2 and 3 decimals).' },
-      maxAmount: { type: 'integer', minimum: 1, default: 100_000_000_000, description: 'amount-bounds: the largest amount the provider accepts (minor units); one more must be refused.' },
+      maxAmount: { type: 'integer', minimum: 1, description: "amount-bounds: the largest amount the provider accepts (minor units); one more must be refused (default: the profile's)." },
       firstAttemptTimeoutMs: { type: 'integer', minimum: 1, default: 500, description: 'timeout-retry: our timeout for the first attempt (ms).' },
       delayMs: { type: 'integer', minimum: 1, maximum: 30_000, default: 3000, description: 'timeout-retry: how long the provider is asked to hold its first answer (ms).' },
-      delayHeader: { type: 'string', minLength: 1, default: 'Sandbox-Delay', description: 'timeout-retry: request header asking the provider to hold an answer (the sandbox honours Sandbox-Delay).' },
-      toleranceSeconds: { type: 'integer', minimum: 1, default: DEFAULT_TOLERANCE_SECONDS, description: 'webhook: allowed age of a signed timestamp (s).' },
+      delayHeader: { type: 'string', minLength: 1, default: 'Sandbox-Delay', description: 'timeout-retry: request header asking the provider to hold an answer (the sandbox honours Sandbox-Delay in every dialect).' },
+      toleranceSeconds: { type: 'integer', minimum: 1, default: DEFAULT_TOLERANCE_SECONDS, description: "webhook: allowed age of a signed timestamp (s) (the profile's tolerance when it states one)." },
       webhookTimeoutMs: { type: 'integer', minimum: 1, default: 5000, description: 'webhook: how long to wait for the event (ms).' },
       reference: { type: 'string', minLength: 1, maxLength: 80, default: 'payready', description: 'Order reference prefix; each run adds the scenario and a random suffix.' },
       cleanup: { type: 'boolean', default: true, description: 'Cancel authorisations and refund captures the scenario made, once it is judged.' },
-      retries: { type: 'integer', minimum: 0, maximum: 10, default: 3, description: 'Retries of a 503/429 answer, with the same Idempotency-Key (Retry-After honoured up to 2 s).' },
+      retries: { type: 'integer', minimum: 0, maximum: 10, default: 3, description: 'Retries of a 503/429 answer, with the same idempotency key (Retry-After honoured up to 2 s).' },
     },
     allOf: [
       { if: { properties: { scenario: { const: 'over-limit' } } }, then: { required: ['cap'], properties: { cap: true } } },
@@ -93,6 +87,7 @@ export const meta = {
   },
   values: {
     scenario: 'the scenario run',
+    provider: 'the provider profile the scenario spoke',
     paymentId: 'the payment the scenario made (approve, idempotency, refunds, webhook)',
     paymentIds: 'over-limit: the payments of the fallback',
     authorised: 'daily-cap: minor units authorised before the refusal',

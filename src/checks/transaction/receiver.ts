@@ -1,6 +1,18 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SIGNATURE_HEADER, verifySignature, type SignatureCheck } from '../../net/webhook-signature.js';
+import { verifyAdyenItem, verifySignature, type AdyenNotificationItem, type SignatureCheck } from '../../net/webhook-signature.js';
+
+/** How deliveries are signed: the profile's `webhooks.signature`. */
+export interface ReceiverScheme {
+  /** `hmac-sha256-timestamp` (a `t=...,v1=...` header: payready, Stripe) or `adyen-hmac` (hmacSignature in each notification item). */
+  scheme: 'hmac-sha256-timestamp' | 'adyen-hmac';
+  /** The signature header (lower case), for the header scheme. */
+  header: string;
+  /** Allowed age of a signed timestamp, seconds. */
+  toleranceSeconds: number;
+  /** The body a verified delivery is acknowledged with (Adyen: "[accepted]"). */
+  acknowledge?: string;
+}
 
 /** One delivery as the receiver saw it. */
 export interface Delivery {
@@ -33,7 +45,7 @@ export class WebhookReceiver {
   private readonly server: Server;
   private secret = '';
 
-  constructor(private readonly toleranceSeconds: number) {
+  constructor(private readonly scheme: ReceiverScheme) {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -46,7 +58,7 @@ export class WebhookReceiver {
         const body = Buffer.concat(chunks).toString('utf8');
         const delivery = this.judge(req.headers, body);
         this.deliveries.push(delivery);
-        res.writeHead(delivery.answer, { 'content-type': 'text/plain; charset=utf-8' }).end();
+        res.writeHead(delivery.answer, { 'content-type': 'text/plain; charset=utf-8' }).end(delivery.answer === 200 ? (this.scheme.acknowledge ?? '') : '');
         for (const wake of this.waiters) wake();
       });
     });
@@ -96,8 +108,6 @@ export class WebhookReceiver {
   }
 
   private judge(headers: IncomingHttpHeaders, body: string): Delivery {
-    const header = headers[SIGNATURE_HEADER];
-    const signature = verifySignature(Array.isArray(header) ? header[0] : header, body, this.secret, { toleranceSeconds: this.toleranceSeconds });
     let event: Record<string, unknown> | undefined;
     try {
       const parsed: unknown = JSON.parse(body);
@@ -105,10 +115,48 @@ export class WebhookReceiver {
     } catch {
       event = undefined;
     }
+    const signature = this.verify(headers, body, event);
     if (!signature.ok || !event) return { headers, body, ...(event ? { event } : {}), signature, answer: 400 };
-    const id = typeof event['id'] === 'string' ? event['id'] : body;
+    const id = this.eventId(event, body);
     if (this.seen.has(id)) return { headers, body, event, signature, answer: 409 };
     this.seen.add(id);
     return { headers, body, event, signature, answer: 200 };
   }
+
+  private verify(headers: IncomingHttpHeaders, body: string, event: Record<string, unknown> | undefined): SignatureCheck {
+    if (this.scheme.scheme === 'hmac-sha256-timestamp') {
+      const header = headers[this.scheme.header];
+      return verifySignature(Array.isArray(header) ? header[0] : header, body, this.secret, { toleranceSeconds: this.scheme.toleranceSeconds });
+    }
+    // Adyen: every item of the batch carries its own signature; one bad item refuses the batch.
+    const items = adyenItems(event);
+    if (items.length === 0) return { ok: false, problem: 'malformed', detail: 'no notificationItems[].NotificationRequestItem in the body' };
+    for (const item of items) {
+      const check = verifyAdyenItem(item, this.secret);
+      if (!check.ok) return check;
+    }
+    return { ok: true, timestamp: Math.floor(Date.now() / 1000) };
+  }
+
+  /**
+   * What makes a delivery the same event: its id (payready, Stripe: `evt_...`); for Adyen, which has
+   * no event id, the items' pspReference with their eventCode and success ("check for duplicates by
+   * eventCode and pspReference", Adyen's webhook docs).
+   */
+  private eventId(event: Record<string, unknown>, body: string): string {
+    if (typeof event['id'] === 'string') return event['id'];
+    const items = adyenItems(event);
+    if (items.length > 0) return items.map((item) => `${item.pspReference}:${item.eventCode}:${item.success}`).join(',');
+    return body;
+  }
+}
+
+/** The NotificationRequestItems of an Adyen notification. */
+function adyenItems(event: Record<string, unknown> | undefined): (AdyenNotificationItem & { additionalData?: { hmacSignature?: unknown } })[] {
+  const list = event?.['notificationItems'];
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((entry: unknown) => {
+    const item = entry !== null && typeof entry === 'object' ? (entry as Record<string, unknown>)['NotificationRequestItem'] : undefined;
+    return item !== null && typeof item === 'object' ? [item as AdyenNotificationItem] : [];
+  });
 }

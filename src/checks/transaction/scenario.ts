@@ -7,7 +7,9 @@ import { formatMoney } from '../../money.js';
 import { errorFields } from '../shared/error-body.js';
 import { messenger } from '../shared/messages.js';
 import { answered, type ApiResult, type CallOptions, type PaymentsApi } from './api.js';
-import { ScenarioError, StopScenario } from './errors.js';
+import { ScenarioError, ScenarioSkip, StopScenario } from './errors.js';
+import type { OperationResult, PaymentView, ProviderClient } from './provider.js';
+import type { PaymentState } from '../../providers/profiles.js';
 import type { TransactionMessageId } from './messages.js';
 import type { meta, SCENARIO_NAMES } from './meta.js';
 
@@ -89,6 +91,15 @@ export function sayer<M extends Messages>(table: M): (id: keyof M & string, data
   return (id, data) => ({ id: id as TransactionMessageId, text: words.text(id, data) });
 }
 
+/** What a run knows of one of its payments. */
+interface Known {
+  state: PaymentState;
+  value: number;
+  currency: string;
+  captured?: number;
+  refunded?: number;
+}
+
 /** What a scenario works with. */
 export class ScenarioRun {
   /** Comparisons made, in order. */
@@ -104,15 +115,25 @@ export class ScenarioRun {
   private readonly cleanups: { title: string; action: () => Promise<unknown> }[] = [];
   private readonly undone = new Set<string>();
 
+  /** What the run's own calls say about each payment it made. */
+  private readonly known = new Map<string, Known>();
+  /** When the run started (ms since the epoch). */
+  private readonly started = Date.now();
+
   constructor(
-    /** The payments API. */
-    readonly api: PaymentsApi,
+    /** The provider's API, as its profile describes it. */
+    readonly client: ProviderClient,
     /** Parameters with defaults applied. */
     readonly params: Params,
     /** The check's context. */
     readonly ctx: CheckContext,
   ) {
     this.reference = `${params.reference}-${params.scenario}-${randomBytes(4).toString('hex')}`;
+  }
+
+  /** The HTTP side (transcript, call count, live guard). */
+  get api(): PaymentsApi {
+    return this.client.api;
   }
 
   /** Records a comparison, worded by `said` should it fail; returns whether it held. */
@@ -135,7 +156,7 @@ export class ScenarioRun {
   require(what: string, result: ApiResult, statuses: readonly number[]): Record<string, unknown> {
     if (result.status === undefined) throw unanswered(what, result);
     if ((result.status === 401 || result.status === 403) && !statuses.includes(result.status)) throw new ScenarioError('noAccess', { what, answer: answered(result) });
-    if (!this.expect(`${what} status`, 'in', [...statuses], result.status, say('stepStatus', { what, answer: answered(result), expected: statuses.join(' or '), detail: detailOf(result) }))) throw new StopScenario();
+    if (!this.expect(`${what} status`, 'in', [...statuses], result.status, say('stepStatus', { what, answer: answered(result), expected: statuses.join(' or '), detail: this.detail(result) }))) throw new StopScenario();
     if (result.body === undefined) {
       const contentType = String(result.headers['content-type'] ?? 'no Content-Type');
       this.expect(`${what} body`, 'type', 'object', 'text', say('stepNotJson', { what, answer: answered(result), contentType }));
@@ -168,25 +189,58 @@ export class ScenarioRun {
     return formatMoney(value, currency);
   }
 
-  /** A card payment request body. */
-  cardPayment(value: number, options: { currency?: string; card?: string; reference?: string } = {}): Record<string, unknown> {
-    return {
-      amount: { value, currency: options.currency ?? this.params.currency },
-      paymentMethod: { type: 'card', number: options.card ?? this.params.card, expiryMonth: 12, expiryYear: new Date().getUTCFullYear() + 3, cvc: '737' },
-      reference: options.reference ?? this.reference,
-    };
+  /** The run's vars with `extra` (for requests a scenario sends itself: webhook registration). */
+  varsWith(extra: Record<string, unknown>): Record<string, unknown> {
+    return this.vars(extra);
   }
 
-  /** Authorises a card payment (guarded on live targets); returns the raw result. */
-  async authorise(value: number, options: { currency?: string; card?: string; reference?: string; method?: Record<string, unknown>; call?: CallOptions } = {}): Promise<ApiResult> {
+  /** The vars every operation of this run may name: the order reference, the run's start (`since`, unix seconds, for list filters). */
+  private vars(extra: Record<string, unknown>): Record<string, unknown> {
+    // Ten minutes of slack: the provider's clock may differ from ours.
+    return { reference: this.reference, since: Math.floor(this.started / 1000) - 600, ...extra };
+  }
+
+  /** Authorises a payment with the provider's approved test method (or `method`), guarded on live targets. */
+  async authorise(value: number, options: { currency?: string; method?: unknown; reference?: string; call?: CallOptions } = {}): Promise<OperationResult> {
     const currency = options.currency ?? this.params.currency;
     this.api.guard(value, currency, `a payment of ${this.money(value, currency)}`);
-    const body = this.cardPayment(value, options);
-    if (options.method) body['paymentMethod'] = options.method;
-    const result = await this.api.post('/v1/payments', body, options.call);
-    const id = result.body?.['id'];
-    if (result.status !== undefined && result.status < 300 && typeof id === 'string') this.undoPayment(id);
-    return result;
+    const method = options.method ?? this.params.method ?? this.client.profile.methods.approved;
+    const answer = await this.client.call('authorise', this.vars({ amount: value, currency, method, ...(options.reference ? { reference: options.reference } : {}) }), options.call);
+    const { result, view } = answer;
+    if (result.status !== undefined && this.client.success('authorise').includes(result.status) && view.id && view.state !== 'declined') {
+      this.track(view.id, { state: view.state ?? 'authorised', value, currency });
+      this.undoPayment(view.id);
+    }
+    return answer;
+  }
+
+  /** Captures payment `id` (all of `value`, or part of it). */
+  async capture(id: string, value: number, currency = this.params.currency, call: CallOptions = {}): Promise<OperationResult> {
+    const answer = await this.client.call('capture', this.vars({ id, amount: value, currency }), call);
+    if (answer.result.status !== undefined && this.client.success('capture').includes(answer.result.status)) this.track(id, { state: 'captured', captured: value });
+    return answer;
+  }
+
+  /** Refunds `value` of payment `id`. */
+  async refund(id: string, value: number, currency = this.params.currency, call: CallOptions = {}): Promise<OperationResult> {
+    const answer = await this.client.call('refund', this.vars({ id, amount: value, currency }), call);
+    const known = this.known.get(id);
+    if (known && answer.result.status !== undefined && this.client.success('refund').includes(answer.result.status)) {
+      const refunded = (known.refunded ?? 0) + value;
+      this.track(id, { refunded, state: refunded >= (known.captured ?? known.value) ? 'refunded' : 'partially_refunded' });
+    }
+    return answer;
+  }
+
+  /** Reads payment `id` back (the caller checks `client.supports('read')` first). */
+  read(id: string): Promise<OperationResult> {
+    return this.client.call('read', this.vars({ id }));
+  }
+
+  /** What this run knows of payment `id` from its own calls (for providers that cannot read a payment back). */
+  private track(id: string, change: Partial<Known> & Partial<Pick<Known, 'value' | 'currency'>>): void {
+    const before = this.known.get(id);
+    this.known.set(id, { value: 0, currency: this.params.currency, state: 'authorised', ...before, ...change } as Known);
   }
 
   /** Cancels or refunds payment `id` at cleanup, whatever state it reached. */
@@ -194,18 +248,49 @@ export class ScenarioRun {
     if (this.undone.has(id)) return;
     this.undone.add(id);
     this.onCleanup(`undo ${id}`, async () => {
-      const current = await this.api.get(`/v1/payments/${id}`);
-      const status = current.body?.['status'];
-      if (status === 'authorised') await this.api.post(`/v1/payments/${id}/cancel`, undefined);
-      else if (status === 'captured' || status === 'partially_refunded') await this.api.post(`/v1/payments/${id}/refunds`, undefined);
+      const known = this.known.get(id);
+      let state = known?.state;
+      let captured = known?.captured ?? known?.value ?? 0;
+      let refunded = known?.refunded ?? 0;
+      if (this.client.supports('read')) {
+        const { view } = await this.read(id);
+        state = view.state;
+        if (typeof view.captured === 'number') captured = view.captured;
+        if (typeof view.refunded === 'number') refunded = view.refunded;
+      }
+      const currency = known?.currency ?? this.params.currency;
+      if (state === 'authorised' && this.client.supports('cancel')) await this.client.call('cancel', this.vars({ id }));
+      else if ((state === 'captured' || state === 'partially_refunded') && this.client.supports('refund') && captured > refunded) await this.client.call('refund', this.vars({ id, amount: captured - refunded, currency }));
     });
   }
 
-  /** Payments the provider holds for `reference` (newest first). */
-  async paymentsFor(reference = this.reference): Promise<Record<string, unknown>[]> {
-    const listed = await this.api.get(`/v1/payments?reference=${encodeURIComponent(reference)}`);
-    const body = this.require(`listing payments of order ${reference}`, listed, [200]);
-    return Array.isArray(body['data']) ? (body['data'] as Record<string, unknown>[]) : [];
+  /** Payments the provider holds for `reference`, or undefined when its API cannot list them. */
+  async paymentsFor(reference = this.reference): Promise<PaymentView[] | undefined> {
+    if (!this.client.supports('list')) return undefined;
+    const { result, items } = await this.client.list(this.vars({ reference }));
+    this.require(`listing payments of order ${reference}`, result, this.client.success('list'));
+    return items;
+  }
+
+  /** Ends the scenario after a failed assertion (cleanup still runs). */
+  stop(): never {
+    throw new StopScenario();
+  }
+
+  /** A step the provider's API has no way to do: the scenario ends `skip`, saying why. */
+  unsupported(what: string, reason: string): never {
+    throw new ScenarioSkip({ what, provider: this.client.name, reason });
+  }
+
+  /** The error answer's code, where the profile says it is. */
+  codeOf(result: ApiResult): unknown {
+    return this.client.error(result).code;
+  }
+
+  /** ": The amount ...": the refusal's reason for a message (the profile's message field, or any known error shape), empty when there is none. */
+  detail(result: ApiResult): string {
+    const message = this.client.error(result).message;
+    return typeof message === 'string' && message.trim() !== '' ? `: ${message}` : detailOf(result);
   }
 
   /** Expects a refusal with a 4xx (never a 5xx, never success) and a readable reason. */
@@ -220,12 +305,14 @@ export class ScenarioRun {
       '4xx',
       status >= 400 && status < 500 ? '4xx' : status,
       status >= 500
-        ? say('refusalServerError', { what, status, detail: detailOf(result) })
-        : say('refusalAccepted', { what, status, payment: typeof result.body?.['id'] === 'string' ? `, ${result.body['id']}` : '' }),
+        ? say('refusalServerError', { what, status, detail: this.detail(result) })
+        : say('refusalAccepted', { what, status, payment: typeof this.client.view('authorise', result.body).id === 'string' ? `, ${this.client.view('authorise', result.body).id}` : '' }),
     );
     if (!refused) return false;
-    const ok = this.expect(`${what} reason`, 'exists', true, detailOf(result) ? detailOf(result).slice(2) : undefined, say('refusalNoReason', { what, status }));
-    if (code !== undefined) return this.expect(`${what} code`, 'eq', code, result.body?.['code'], say('refusalCode', { what, status, code: show(result.body?.['code']), expected: code })) && ok;
+    const reason = this.detail(result);
+    const ok = this.expect(`${what} reason`, 'exists', true, reason ? reason.slice(2) : undefined, say('refusalNoReason', { what, status }));
+    const given = this.codeOf(result);
+    if (code !== undefined) return this.expect(`${what} code`, 'eq', code, given, say('refusalCode', { what, status, code: show(given), expected: code })) && ok;
     return ok;
   }
 }

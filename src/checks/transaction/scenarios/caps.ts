@@ -1,9 +1,10 @@
 import type { Messages } from '../../../model/messages.js';
+import { show } from '../../../model/operators.js';
 import { plural } from '../../../text.js';
-import { CLIENT_ERRORS } from '../api.js';
+import { CLIENT_ERRORS, type ApiResult } from '../api.js';
 import { ScenarioError, StopScenario } from '../errors.js';
 import { sayer, type Scenario, type ScenarioRun } from '../scenario.js';
-import { expectAmount } from './approve.js';
+import { expectAmount, methodLabel as labelOf, paymentIdOf } from './approve.js';
 
 /** What over-limit and daily-cap can say. */
 export const capsMessages = {
@@ -33,6 +34,11 @@ export const capsMessages = {
     status: 'fail',
     text: "the fallback captured {captured}, not the order's {total}",
     fix: 'The fallback must complete the whole order: split parts that add up to it, or the alternate route for all of it.',
+  },
+  fallbackNotAuthorised: {
+    status: 'fail',
+    text: '{what} was not authorised: {actual}',
+    fix: 'The fallback payment (under the cap, or by the alternate method) must be authorised.',
   },
   halfDone: {
     status: 'fail',
@@ -78,22 +84,24 @@ export function splitAmount(total: number, parts: number): number[] {
 }
 
 /** "422 transaction_cap_exceeded": the status and code of a refusal. */
-function refusalOf(result: { status?: number; body?: Record<string, unknown> }): string {
-  return `${result.status} ${String(result.body?.['code'] ?? '')}`.trimEnd();
+function refusalOf(run: ScenarioRun, result: ApiResult): string {
+  return `${result.status} ${String(run.codeOf(result) ?? '')}`.trimEnd();
 }
 
-/** Authorises and captures one payment of the fallback; false (with assertions) when it did not complete. */
-async function complete(run: ScenarioRun, what: string, value: number, method?: Record<string, unknown>): Promise<string | undefined> {
+/** Authorises and captures one payment of the fallback; undefined (with assertions) when it did not complete. */
+async function complete(run: ScenarioRun, what: string, value: number, method?: unknown): Promise<string | undefined> {
   run.step(what);
-  const created = await run.authorise(value, { ...(method ? { method } : {}) });
-  if (created.status === undefined || created.status >= 300) {
-    run.require(what, created, [200, 201]);
+  const created = await run.authorise(value, method === undefined ? {} : { method });
+  if (created.result.status === undefined || !run.client.success('authorise').includes(created.result.status) || created.view.state === 'declined') {
+    run.require(what, created.result, run.client.success('authorise'));
+    run.expect(`${what} authorised`, 'eq', 'authorised', created.view.state ?? created.view.word, say('fallbackNotAuthorised', { what, actual: show(created.view.word) }));
     return undefined;
   }
-  const id = String(created.body?.['id']);
-  const captured = await run.api.post(`/v1/payments/${id}/capture`, undefined);
-  if (captured.status !== 200 && captured.status !== 201) {
-    run.require(`${what}: capturing ${id}`, captured, [200, 201]);
+  const id = paymentIdOf(run, what, created.view, created.result.status);
+  if (!id) return undefined;
+  const captured = await run.capture(id, value);
+  if (captured.result.status === undefined || !run.client.success('capture').includes(captured.result.status)) {
+    run.require(`${what}: capturing ${id}`, captured.result, run.client.success('capture'));
     return undefined;
   }
   return id;
@@ -102,8 +110,17 @@ async function complete(run: ScenarioRun, what: string, value: number, method?: 
 /** Every payment of the order must be finished: captured (or undone), none left merely authorised. */
 async function nothingHalfDone(run: ScenarioRun): Promise<void> {
   const payments = await run.paymentsFor();
-  const pending = payments.filter((p) => p['status'] === 'authorised').map((p) => String(p['id']));
+  if (!payments) return;
+  const pending = payments.filter((p) => p.state === 'authorised').map((p) => String(p.id));
   run.expect('payments left half-done', 'eq', 0, pending.length, say('halfDone', { reference: run.reference, payments: pending.join(', ') }));
+}
+
+/** The cap's documented refusal code: the check's, else the profile's; a provider without such a cap skips. */
+function capCode(run: ScenarioRun, kind: 'perTransaction' | 'daily', given: string | undefined, what: string): string | undefined {
+  const limit = run.client.profile.limits?.[kind];
+  if (given !== undefined) return given;
+  if (limit?.unsupported) run.unsupported(what, limit.unsupported);
+  return limit?.code;
 }
 
 export const overLimit: Scenario = {
@@ -112,19 +129,20 @@ export const overLimit: Scenario = {
   description: 'An amount above the per-transaction cap is refused with the documented 4xx (never a 5xx, never accepted); the declared fallback then completes the order: split (payments under the cap adding up to the order) or alternate (the whole order by another payment method), with no payment left authorised but uncaptured.',
   async run(run) {
     const { params } = run;
-    const cap = params.cap;
+    const code = capCode(run, 'perTransaction', params.capErrorCode, 'per-transaction cap');
+    const cap = params.cap ?? run.client.profile.limits?.perTransaction?.max;
     if (cap === undefined) throw new ScenarioError('capMissing', {});
     const total = params.amount ?? Math.ceil(cap * 1.5);
     if (total <= cap) throw new ScenarioError('amountNotOverCap', { amount: run.money(total), cap: run.money(cap) });
 
     run.step(`authorise ${run.money(total)}, above the ${run.money(cap)} cap`);
-    const over = await run.authorise(total, { call: { expectStatus: CLIENT_ERRORS } });
-    const refused = run.expectRefusal(`a payment of ${run.money(total)} over the ${run.money(cap)} cap`, over, params.capErrorCode);
+    const over = (await run.authorise(total, { call: { expectStatus: CLIENT_ERRORS } })).result;
+    const refused = run.expectRefusal(`a payment of ${run.money(total)} over the ${run.money(cap)} cap`, over, code);
     if (!refused) throw new StopScenario();
 
     // Over the cap, splitting is the fallback that needs nothing more from the provider.
     const fallback = params.fallback ?? 'split';
-    const said = { total: run.money(total), cap: run.money(cap), refusal: refusalOf(over) };
+    const said = { total: run.money(total), cap: run.money(cap), refusal: refusalOf(run, over) };
     const ids: string[] = [];
     if (fallback === 'split') {
       const amounts = splitAmount(total, Math.ceil(total / cap));
@@ -137,29 +155,43 @@ export const overLimit: Scenario = {
       return { id: 'overLimitSplit', data: { ...said, parts: amounts.length, amounts: amounts.map((v) => run.money(v)).join(' + ') } };
     }
     if (fallback === 'alternate') {
-      const method = params.alternateMethod;
-      const id = await complete(run, `fallback alternate: ${run.money(total)} by ${String(method['type'])}`, total, method);
+      const method = alternate(run);
+      const id = await complete(run, `fallback alternate: ${run.money(total)} by ${methodLabel(method)}`, total, method);
       if (!id) throw new StopScenario();
       ids.push(id);
       await capturedInFull(run, ids, total);
-      return { id: 'overLimitAlternate', data: { ...said, method: String(method['type']) } };
+      return { id: 'overLimitAlternate', data: { ...said, method: methodLabel(method) } };
     }
     run.values['paymentIds'] = ids;
     return { id: 'overLimitRefused', data: said };
   },
 };
 
+/** The alternate payment method: the check's, else the profile's; a provider without one skips. */
+function alternate(run: ScenarioRun): unknown {
+  const method = run.params.alternateMethod ?? run.client.profile.methods.alternate;
+  if (method === undefined) run.unsupported('alternate payment method in its profile', 'give the check alternateMethod, or use fallback: split');
+  return method;
+}
+
+/** "bank_transfer" for an object method with a type, the method's label otherwise. */
+function methodLabel(method: unknown): string {
+  const type = method !== null && typeof method === 'object' ? (method as Record<string, unknown>)['type'] : undefined;
+  return typeof type === 'string' ? type : labelOf(method);
+}
+
 /** The fallback's payments together captured the whole order, and none is left half-done. */
 async function capturedInFull(run: ScenarioRun, ids: string[], total: number): Promise<void> {
+  run.values['paymentIds'] = ids;
+  if (!run.client.supports('read')) return;
   let captured = 0;
   for (const id of ids) {
-    const read = run.require(`reading ${id} back`, await run.api.get(`/v1/payments/${id}`), [200]);
-    const amount = read['capturedAmount'] as { value?: unknown } | undefined;
-    captured += typeof amount?.value === 'number' ? amount.value : 0;
+    const read = await run.read(id);
+    run.require(`reading ${id} back`, read.result, run.client.success('read'));
+    captured += typeof read.view.captured === 'number' ? read.view.captured : 0;
   }
   run.expect('fallback total', 'eq', total, captured, say('fallbackShort', { captured: run.money(captured), total: run.money(total) }));
   await nothingHalfDone(run);
-  run.values['paymentIds'] = ids;
 }
 
 export const dailyCap: Scenario = {
@@ -168,6 +200,7 @@ export const dailyCap: Scenario = {
   description: 'Payments under the per-transaction cap are accepted until the day\'s total would pass the daily cap; that payment is refused with the documented 4xx (never a 5xx) and the alternate route takes it.',
   async run(run) {
     const { params } = run;
+    const code = capCode(run, 'daily', params.dailyCapErrorCode, 'daily cap');
     const daily = params.dailyCap;
     if (daily === undefined) throw new ScenarioError('dailyCapMissing', {});
     const each = params.amount ?? Math.min(params.cap ?? daily, daily);
@@ -178,7 +211,7 @@ export const dailyCap: Scenario = {
     let refusal;
     for (let i = 0; i < maxPayments; i++) {
       run.step(`payment ${i + 1}: ${run.money(each)} (${run.money(authorised)} authorised so far)`);
-      const result = await run.authorise(each, { call: { expectStatus: CLIENT_ERRORS } });
+      const { result } = await run.authorise(each, { call: { expectStatus: CLIENT_ERRORS } });
       if (result.status !== undefined && result.status < 300) {
         authorised += each;
         count += 1;
@@ -193,20 +226,24 @@ export const dailyCap: Scenario = {
       run.expect('daily cap', 'le', daily, authorised, say('dailyCapNotEnforced', said));
       throw new StopScenario();
     }
-    if (!run.expectRefusal(`payment ${count + 1} (${run.money(authorised + each)} today)`, refusal, params.dailyCapErrorCode)) throw new StopScenario();
+    if (!run.expectRefusal(`payment ${count + 1} (${run.money(authorised + each)} today)`, refusal, code)) throw new StopScenario();
     run.expect('authorised before the refusal', 'le', daily, authorised, say('dailyCapOverspent', said));
 
     // Under a daily cap, another payment method is the way to complete the order today.
     const fallback = params.fallback ?? 'alternate';
     if (fallback === 'split') throw new ScenarioError('dailyCapSplit', {});
     if (fallback === 'alternate') {
-      const method = String(params.alternateMethod['type']);
-      const id = await complete(run, `fallback alternate: ${run.money(each)} by ${method}`, each, params.alternateMethod);
+      const chosen = alternate(run);
+      const method = methodLabel(chosen);
+      const id = await complete(run, `fallback alternate: ${run.money(each)} by ${method}`, each, chosen);
       if (!id) throw new StopScenario();
-      const read = run.require(`reading ${id} back`, await run.api.get(`/v1/payments/${id}`), [200]);
-      expectAmount(run, 'the alternate payment', read['capturedAmount'], each);
-      return { id: 'dailyCapAlternate', data: { ...said, refusal: refusalOf(refusal), method } };
+      if (run.client.supports('read')) {
+        const read = await run.read(id);
+        run.require(`reading ${id} back`, read.result, run.client.success('read'));
+        expectAmount(run, 'the alternate payment', read.view.captured, undefined, each);
+      }
+      return { id: 'dailyCapAlternate', data: { ...said, refusal: refusalOf(run, refusal), method } };
     }
-    return { id: 'dailyCapHeld', data: { ...said, refusal: refusalOf(refusal) } };
+    return { id: 'dailyCapHeld', data: { ...said, refusal: refusalOf(run, refusal) } };
   },
 };

@@ -1,19 +1,22 @@
 import type { Messages } from '../../../model/messages.js';
 import { NetError } from '../../../net/errors.js';
-import { signatureHeader, SIGNATURE_HEADER, type SignatureProblem } from '../../../net/webhook-signature.js';
+import { signatureHeader, type SignatureProblem } from '../../../net/webhook-signature.js';
 import { ScenarioError, StopScenario } from '../errors.js';
 import { DEFAULT_AMOUNT } from '../meta.js';
 import { WebhookReceiver, type Delivery } from '../receiver.js';
 import { sayer, type Scenario, type ScenarioRun } from '../scenario.js';
-
-/** Event the scenario waits for. */
-const EVENT = 'payment.captured';
+import { at, renderText } from '../templates.js';
+import { paymentIdOf } from './approve.js';
 
 /** What the webhook scenario can say. */
 export const webhookMessages = {
   webhookVerified: {
     status: 'pass',
     text: '{scenario}: the {event} webhook for {paymentId} arrived signed with HMAC-SHA256 and a timestamp within {tolerance} s; a replayed, a tampered and a stale delivery were refused',
+  },
+  webhookVerifiedUntimed: {
+    status: 'pass',
+    text: "{scenario}: the {event} notification for {paymentId} arrived with a valid {provider} HMAC signature; a replayed and a tampered delivery were refused ({provider} signs no timestamp: duplicates are refused by event, not by age)",
   },
   receiverSilent: {
     status: 'error',
@@ -33,7 +36,7 @@ export const webhookMessages = {
   signatureMissing: {
     status: 'fail',
     text: 'the {event} webhook for {paymentId} has no {header} header',
-    fix: 'Sign every delivery: `Payready-Signature: t=<unix seconds>,v1=<HMAC-SHA256 of "<t>.<body>" with the endpoint secret>`.',
+    fix: "Sign every delivery the provider's way: a `t=<unix seconds>,v1=<HMAC-SHA256 of \"<t>.<body>\">` header (payready, Stripe-Signature), or Adyen's additionalData.hmacSignature in every notification item.",
   },
   signatureMalformed: {
     status: 'fail',
@@ -42,8 +45,8 @@ export const webhookMessages = {
   },
   signatureMismatch: {
     status: 'fail',
-    text: 'the {event} webhook for {paymentId} has a bad signature: the HMAC-SHA256 of "<timestamp>.<body>" with the endpoint secret does not match',
-    fix: 'Sign "<timestamp>.<raw body>" with the endpoint\'s secret (HMAC-SHA256, hex), over the exact bytes sent.',
+    text: 'the {event} webhook for {paymentId} has a bad signature: {detail}',
+    fix: "Sign exactly what the provider's scheme covers with the endpoint's secret: \"<timestamp>.<raw body>\" (HMAC-SHA256, hex) for a signature header, or Adyen's colon-joined item fields (HMAC-SHA256 with the hex-decoded key, Base64).",
   },
   signatureStale: {
     status: 'fail',
@@ -78,9 +81,9 @@ const PROBLEM_MESSAGES: Record<SignatureProblem, keyof typeof webhookMessages> =
 };
 
 /** Sends a delivery to our own receiver (not an API call: kept out of the interaction log). */
-async function redeliver(run: ScenarioRun, url: string, body: string, signature: string): Promise<number> {
+async function redeliver(run: ScenarioRun, url: string, body: string, headers: Record<string, string>): Promise<number> {
   try {
-    const response = await run.ctx.http.request({ method: 'POST', url, headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature }, body, unlogged: true, timeoutMs: 5_000 });
+    const response = await run.ctx.http.request({ method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, body, unlogged: true, timeoutMs: 5_000 });
     return response.status;
   } catch (err) {
     if (err instanceof NetError) throw new ScenarioError('receiverSilent', { cause: err.message });
@@ -89,61 +92,90 @@ async function redeliver(run: ScenarioRun, url: string, body: string, signature:
 }
 
 /** The delivery's body with the payment amount changed, as an attacker would. */
-function tampered(delivery: Delivery): string {
+function tampered(delivery: Delivery, amountAt: string | undefined): string {
   const event = structuredClone(delivery.event ?? {});
-  const payment = (event['data'] as { payment?: { amount?: { value?: number } } } | undefined)?.payment;
-  if (payment?.amount && typeof payment.amount.value === 'number') payment.amount.value += 100_000;
-  else event['tampered'] = true;
+  const parent = amountAt ? amountAt.slice(0, amountAt.lastIndexOf('/')) : undefined;
+  const key = amountAt ? amountAt.slice(amountAt.lastIndexOf('/') + 1) : undefined;
+  const holder = parent !== undefined ? at(event, parent) : undefined;
+  if (holder !== null && typeof holder === 'object' && key !== undefined && typeof (holder as Record<string, unknown>)[key] === 'number') {
+    (holder as Record<string, number>)[key]! += 100_000;
+  } else event['tampered'] = true;
   return JSON.stringify(event);
 }
 
 export const webhook: Scenario = {
   name: 'webhook',
   reads: ['toleranceSeconds', 'webhookTimeoutMs', 'amount'],
-  description: 'A loopback receiver gets the payment.captured event, verifies its HMAC-SHA256 signature and timestamp tolerance, and rejects a replayed, a tampered and a stale delivery.',
+  description: "A loopback receiver is registered the provider's way, gets the capture event (payready payment.captured, Stripe payment_intent.succeeded, Adyen CAPTURE), verifies its signature the provider's way (an HMAC-SHA256 over a signed timestamp and the body, or Adyen's item HMAC) and rejects a replayed, a tampered and (where the scheme signs a timestamp) a stale delivery.",
   async run(run) {
-    const { api, params } = run;
-    const receiver = new WebhookReceiver(params.toleranceSeconds);
+    const { client, params } = run;
+    const hooks = client.profile.webhooks;
+    if (!hooks) return run.unsupported('webhooks in its profile', 'the profile describes no way to register a receiver');
+    const timestamped = hooks.signature.scheme === 'hmac-sha256-timestamp';
+    const header = (hooks.signature.header ?? 'payready-signature').toLowerCase();
+    const tolerance = hooks.signature.toleranceSeconds ?? params.toleranceSeconds;
+    const receiver = new WebhookReceiver({ scheme: hooks.signature.scheme, header, toleranceSeconds: tolerance, ...(hooks.acknowledge ? { acknowledge: hooks.acknowledge } : {}) });
     const url = await receiver.listen();
-    let endpointId: string | undefined;
+    const captured: Record<string, unknown> = { url };
+    let registered = false;
     try {
       run.step(`register the loopback receiver ${url}`);
-      const endpoint = run.require('registering a webhook receiver', await api.post('/v1/webhook-endpoints', { url, events: [EVENT] }), [200, 201]);
-      const secret = endpoint['secret'];
-      endpointId = typeof endpoint['id'] === 'string' ? endpoint['id'] : undefined;
-      if (typeof secret !== 'string' || secret === '') throw new ScenarioError('noSigningSecret', {});
+      for (const [index, step] of hooks.register.entries()) {
+        const result = await client.send(step, run.varsWith(captured));
+        const body = run.require(index === 0 ? 'registering a webhook receiver' : `registering a webhook receiver (step ${index + 1})`, result, [200, 201]);
+        registered = true;
+        for (const [name, pointer] of Object.entries(step.capture ?? {})) captured[name] = at(body, pointer);
+      }
+      const secret = renderTextOrEmpty(hooks.secret, captured);
+      if (secret === '') throw new ScenarioError('noSigningSecret', {});
       run.secrets.push(secret);
       receiver.useSecret(secret);
 
       const value = params.amount ?? DEFAULT_AMOUNT;
       run.step(`authorise and capture ${run.money(value)}`);
-      const created = run.require('authorising a payment', await run.authorise(value), [200, 201]);
-      const id = String(created['id']);
-      run.require(`capturing ${id}`, await api.post(`/v1/payments/${id}/capture`, undefined), [200, 201]);
+      const created = await run.authorise(value);
+      run.require('authorising a payment', created.result, client.success('authorise'));
+      const id = paymentIdOf(run, 'the authorisation', created.view, created.result.status);
+      if (!id) return run.stop();
+      run.require(`capturing ${id}`, (await run.capture(id, value)).result, client.success('capture'));
       run.values['paymentId'] = id;
 
-      const delivery = await receiver.waitFor((d) => d.event?.['type'] === EVENT && (d.event['data'] as { payment?: { id?: unknown } } | undefined)?.payment?.id === id, params.webhookTimeoutMs, run.ctx.signal);
-      const about = { event: EVENT, paymentId: id };
-      if (!run.expect(`${EVENT} delivered`, 'exists', true, delivery ? 'delivered' : undefined, say('webhookMissing', { ...about, seconds: params.webhookTimeoutMs / 1000 }))) throw new StopScenario();
+      const event = hooks.event.type;
+      const delivery = await receiver.waitFor((d) => at(d.event, hooks.event.typeAt) === event && at(d.event, hooks.event.paymentAt) === id, params.webhookTimeoutMs, run.ctx.signal);
+      const about = { event, paymentId: id };
+      if (!run.expect(`${event} delivered`, 'exists', true, delivery ? 'delivered' : undefined, say('webhookMissing', { ...about, seconds: params.webhookTimeoutMs / 1000 }))) throw new StopScenario();
       const signature = delivery!.signature;
-      const verified = run.expect('signature', 'eq', 'valid', signature.ok ? 'valid' : signature.problem, signature.ok ? undefined : say(PROBLEM_MESSAGES[signature.problem], { ...about, header: SIGNATURE_HEADER, detail: signature.detail }));
+      const verified = run.expect('signature', 'eq', 'valid', signature.ok ? 'valid' : signature.problem, signature.ok ? undefined : say(PROBLEM_MESSAGES[signature.problem], { ...about, header: hooks.signature.header ?? 'hmacSignature', detail: signature.detail }));
       if (!verified) throw new StopScenario();
 
-      const header = String(delivery!.headers[SIGNATURE_HEADER]);
-      run.step('replay the same delivery: the receiver must refuse it (event id already processed)');
-      const replayed = await redeliver(run, url, delivery!.body, header);
-      run.expect('replayed delivery', 'eq', 409, replayed, say('replayAccepted', { event: EVENT, status: replayed }));
+      const sent = timestamped ? { [header]: String(delivery!.headers[header]) } : {};
+      run.step('replay the same delivery: the receiver must refuse it (event already processed)');
+      const replayed = await redeliver(run, url, delivery!.body, sent);
+      run.expect('replayed delivery', 'eq', 409, replayed, say('replayAccepted', { event, status: replayed }));
       run.step('tamper with the amount, keep the signature: the receiver must refuse it');
-      const changed = await redeliver(run, url, tampered(delivery!), header);
-      run.expect('tampered delivery', 'eq', 400, changed, say('tamperAccepted', { event: EVENT, status: changed }));
-      run.step(`sign the delivery ${params.toleranceSeconds + 60} s in the past: the receiver must refuse it`);
-      const old = Math.floor(Date.now() / 1000) - params.toleranceSeconds - 60;
-      const stale = await redeliver(run, url, delivery!.body, signatureHeader(secret, delivery!.body, old));
-      run.expect('stale delivery', 'eq', 400, stale, say('staleAccepted', { event: EVENT, age: params.toleranceSeconds + 60, status: stale }));
-      return { id: 'webhookVerified', data: { ...about, tolerance: params.toleranceSeconds } };
+      const changed = await redeliver(run, url, tampered(delivery!, hooks.event.amountAt), sent);
+      run.expect('tampered delivery', 'eq', 400, changed, say('tamperAccepted', { event, status: changed }));
+      if (!timestamped) {
+        run.step(`${client.name} signs no timestamp: a stale delivery cannot be told from a fresh one by its signature (the receiver deduplicates instead)`);
+        return { id: 'webhookVerifiedUntimed', data: { ...about, provider: client.name } };
+      }
+      run.step(`sign the delivery ${tolerance + 60} s in the past: the receiver must refuse it`);
+      const old = Math.floor(Date.now() / 1000) - tolerance - 60;
+      const stale = await redeliver(run, url, delivery!.body, { [header]: signatureHeader(secret, delivery!.body, old) });
+      run.expect('stale delivery', 'eq', 400, stale, say('staleAccepted', { event, age: tolerance + 60, status: stale }));
+      return { id: 'webhookVerified', data: { ...about, tolerance } };
     } finally {
-      if (endpointId) await api.delete(`/v1/webhook-endpoints/${endpointId}`).catch(() => undefined);
+      if (registered && hooks.unregister) await client.send(hooks.unregister, run.varsWith(captured)).catch(() => undefined);
       await receiver.close();
     }
   },
 };
+
+/** The secret template filled from the registration's captured values ('' when one is missing). */
+function renderTextOrEmpty(template: string, values: Record<string, unknown>): string {
+  try {
+    return renderText(template, values);
+  } catch {
+    return '';
+  }
+}
