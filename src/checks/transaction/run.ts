@@ -52,14 +52,16 @@ export async function run(params: Params, ctx: CheckContext): Promise<Outcome> {
         ? { kind: 'client', tokenUrl, clientId: params.clientId, clientSecret: params.clientSecret }
         : { kind: 'none' };
   } else {
-    const key = params.apiKey ?? params.token;
+    // An API key, never an OAuth token: the check's own, else the environment's (the embedded
+    // sandbox fills it, as a secret). A `token:` given for an OAuth provider is not a key.
+    const key = params.apiKey ?? field('apiKey');
     if (!key) return say.outcome('error', 'noApiKey', { ...provider, scheme: scheme === 'header' ? `the ${profile.auth.header ?? 'API key'} header` : 'a bearer API key' }, { cause: 'setup' });
     auth = scheme === 'header' ? { kind: 'header', header: profile.auth.header ?? 'x-api-key', key } : { kind: 'token', token: key };
   }
   const api = new PaymentsApi(ctx, baseUrl, auth, params.retries, profile.idempotency.header.toLowerCase());
   const client = new ProviderClient(profile, api, settings);
   // A live key or a live endpoint moves real money whatever the environment calls itself.
-  if (client.isLive(params.apiKey ?? params.token, baseUrl)) {
+  if (client.isLive(params.apiKey ?? field('apiKey'), baseUrl)) {
     if (!ctx.allowLive) return say.outcome('error', 'liveKey', { ...provider, baseUrl }, { cause: 'setup' });
     api.live = true;
   }

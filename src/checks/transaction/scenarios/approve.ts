@@ -113,7 +113,7 @@ export function methodLabel(method: unknown, label?: string): string {
 
 export const approve: Scenario = {
   name: 'approve',
-  reads: ['amount', 'method'],
+  reads: ['amount', 'currency', 'method'],
   description: 'A test payment is authorised (manual capture), captured and read back; amount and currency are echoed exactly at every step. A provider that only acknowledges captures and cannot read a payment back (Adyen) is judged on what its API answers.',
   async run(run): Promise<ScenarioPass> {
     const { client } = run;
