@@ -14,6 +14,9 @@
 const pointer = { type: 'string', pattern: '^(/.*)?$', description: 'A JSON Pointer (RFC 6901) into the answer, e.g. /error/code.' } as const;
 const statuses = { type: 'array', minItems: 1, items: { type: 'integer', minimum: 100, maximum: 599 } } as const;
 
+/** How a cap's refusal is signalled: an error answer (4xx, its code where `errors.code` says), or a decline (the `decline` signal and code: Adyen's Refused with a refusalReasonCode). */
+const via = { enum: ['error', 'decline'], default: 'error' } as const;
+
 /** The canonical states the scenarios reason in; a profile maps its provider's words onto them. */
 export const PAYMENT_STATES = ['authorised', 'captured', 'partially_refunded', 'refunded', 'cancelled', 'declined', 'pending', 'action_required', 'failed'] as const;
 
@@ -120,9 +123,16 @@ export const profileSchema = {
         reuse: {
           type: 'object',
           additionalProperties: false,
-          required: ['status'],
-          description: "The provider's documented answer to a reused key with a different body.",
-          properties: { status: statuses, code: { type: 'string' }, codeAt: pointer, doc: { type: 'string' } },
+          description: "The provider's documented answer to a reused key with a different body: refused (with `status`, and a `code`), or the first request's answer again (Adyen).",
+          properties: {
+            answer: { enum: ['refused', 'original'], default: 'refused' },
+            status: statuses,
+            code: { type: 'string' },
+            codeAt: pointer,
+            doc: { type: 'string' },
+          },
+          if: { properties: { answer: { const: 'refused' } } },
+          then: { required: ['status'] },
         },
       },
     },
@@ -187,13 +197,13 @@ export const profileSchema = {
         perTransaction: {
           type: 'object',
           additionalProperties: false,
-          properties: { max: { type: 'integer', minimum: 1 }, code: { type: 'string' }, unsupported: { type: 'string' }, doc: { type: 'string' } },
+          properties: { max: { type: 'integer', minimum: 1 }, code: { type: 'string' }, via: via, unsupported: { type: 'string' }, doc: { type: 'string' } },
           description: 'The refusal of one payment over the cap: its documented code; or why the provider has none.',
         },
         daily: {
           type: 'object',
           additionalProperties: false,
-          properties: { code: { type: 'string' }, unsupported: { type: 'string' }, doc: { type: 'string' } },
+          properties: { code: { type: 'string' }, via: via, unsupported: { type: 'string' }, doc: { type: 'string' } },
         },
         maxAmount: { type: 'integer', minimum: 1, description: 'The largest amount the API accepts, minor units.' },
       },

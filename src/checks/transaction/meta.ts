@@ -62,7 +62,7 @@ export const meta = {
           properties: { method: {}, code: { type: 'string', minLength: 1 }, label: { type: 'string', minLength: 1 } },
         },
       },
-      cap: { ...minorUnits, description: 'over-limit (required) and daily-cap: the per-transaction cap in minor units, e.g. ${target.transactionCap}.' },
+      cap: { ...minorUnits, description: "over-limit and daily-cap: the per-transaction cap in minor units, e.g. ${target.transactionCap} (over-limit's default: the profile's documented maximum, e.g. Stripe's 99999999)." },
       dailyCap: { ...minorUnits, description: 'daily-cap (required): the daily cap in minor units, e.g. ${target.dailyCap}.' },
       fallback: { enum: ['split', 'alternate', 'none'], description: 'over-limit (default split) and daily-cap (default alternate): how the refused order is completed.' },
       alternateMethod: { description: "The payment method of the alternate route (default: the profile's, e.g. a bank transfer, which has higher caps)." },
@@ -81,7 +81,6 @@ export const meta = {
       retries: { type: 'integer', minimum: 0, maximum: 10, default: 3, description: 'Retries of a 503/429 answer, with the same idempotency key (Retry-After honoured up to 2 s).' },
     },
     allOf: [
-      { if: { properties: { scenario: { const: 'over-limit' } } }, then: { required: ['cap'], properties: { cap: true } } },
       { if: { properties: { scenario: { const: 'daily-cap' } } }, then: { required: ['dailyCap'], properties: { dailyCap: true } } },
     ],
   },

@@ -293,6 +293,21 @@ export class ScenarioRun {
     return typeof message === 'string' && message.trim() !== '' ? `: ${message}` : detailOf(result);
   }
 
+  /**
+   * Expects a cap's refusal as the provider signals it: a decline (`via: decline`, Adyen's Refused
+   * with its refusalReasonCode) or a 4xx error with a readable reason (never a 5xx, never success).
+   */
+  expectCapRefusal(what: string, result: ApiResult, code: string | undefined, via: string | undefined): boolean {
+    if (via !== 'decline') return this.expectRefusal(what, result, code);
+    if (result.status === undefined) throw unanswered(what, result);
+    if (result.status === 401 || result.status === 403) this.require(what, result, this.client.success('authorise'));
+    const declined = this.client.decline(result);
+    const view = this.client.view('authorise', result.body);
+    if (!this.expect(`${what} refused`, 'eq', 'declined', declined.declined ? 'declined' : (view.state ?? result.status), result.status !== undefined && result.status >= 500 ? say('refusalServerError', { what, status: result.status, detail: this.detail(result) }) : say('refusalAccepted', { what, status: `${result.status}${view.word ? ` ${view.word}` : ''}`, payment: view.id ? `, ${view.id}` : '' }))) return false;
+    if (code === undefined) return true;
+    return this.expect(`${what} code`, 'eq', code, declined.code === undefined ? undefined : String(declined.code), say('refusalCode', { what, status: result.status, code: show(declined.code), expected: code }));
+  }
+
   /** Expects a refusal with a 4xx (never a 5xx, never success) and a readable reason. */
   expectRefusal(what: string, result: ApiResult, code?: string): boolean {
     if (result.status === undefined) throw unanswered(what, result);

@@ -18,8 +18,32 @@ const AUTH_WORDS: Record<AuthStyle, string> = {
   none: 'no authentication',
 };
 
+/** Providers whose real test endpoints init can point a suite at, with what their profiles need. */
+const PROVIDERS = {
+  stripe: {
+    baseUrl: 'https://api.stripe.com',
+    auth: 'bearer',
+    // A read without a key: Stripe answers 401 (docs.stripe.com/api/authentication).
+    unauthenticated: ['      url: ${target.baseUrl}/v1/payment_intents'],
+    key: 'a Stripe test-mode secret key (sk_test_...)',
+  },
+  adyen: {
+    baseUrl: 'https://checkout-test.adyen.com',
+    auth: 'api-key',
+    unauthenticated: ['      method: POST', '      url: ${target.baseUrl}/v71/payments', '      json: {}'],
+    key: 'an Adyen test API key (X-API-Key) and PAYREADY_ADYEN_MERCHANT_ACCOUNT, your test merchant account',
+  },
+} as const satisfies Record<string, { baseUrl: string; auth: AuthStyle; unauthenticated: readonly string[]; key: string }>;
+type ProviderChoice = keyof typeof PROVIDERS;
+const PROVIDER_CHOICES = Object.keys(PROVIDERS) as ProviderChoice[];
+
+/** Scenarios a provider suite runs against the provider's real test endpoint (see renderSuite for the ones left out). */
+const PROVIDER_SCENARIOS = ['approve', 'decline', 'idempotency-replay', 'refund-partial', 'refund-full', 'refund-over', 'over-limit', 'currency-exponent', 'amount-bounds'] as const;
+
 /** The answers a starter suite is written from. */
 interface Answers {
+  /** A real provider whose test endpoints the suite speaks to (its profile drives the payment scenarios). */
+  provider?: ProviderChoice;
   /** Suite name (kebab-case). */
   name: string;
   /** Base URL of the provider's sandbox API; undefined: the built-in sandbox. */
@@ -37,6 +61,7 @@ interface Answers {
 }
 
 interface RawInitOptions {
+  provider?: string;
   baseUrl?: string;
   auth?: string;
   tokenUrl?: string;
@@ -53,7 +78,8 @@ const register: RegisterCommand = (program, io, setExit) => {
     .command('init')
     .description('write a starter suite for your provider (asks on a terminal; flags otherwise)')
     .argument('[file]', 'suite file to write', 'payready.yaml')
-    .option('--base-url <url>', "your provider's sandbox API base URL (default: the built-in sandbox)")
+    .option('--provider <name>', `a provider whose real test API the suite speaks: ${PROVIDER_CHOICES.join(', ')} (its payment scenarios, credentials and test endpoint)`)
+    .option('--base-url <url>', "your provider's sandbox API base URL (default: the built-in sandbox, or the provider's test endpoint)")
     .option('--auth <style>', `how the API authenticates: ${AUTH_STYLES.join(', ')}`)
     .option('--token-url <url>', 'OAuth 2.0 token endpoint (default: <base-url>/oauth/token)')
     .option('--checkout-url <url>', "your hosted checkout page, with --base-url: adds the mobile ui check (a suite for the built-in sandbox checks the sandbox's own page)")
@@ -88,15 +114,25 @@ const register: RegisterCommand = (program, io, setExit) => {
 export default register;
 
 function fromFlags(raw: RawInitOptions, file: string): Answers {
-  const auth = raw.auth ?? 'oauth2';
+  let provider: ProviderChoice | undefined;
+  if (raw.provider !== undefined && raw.provider !== 'payready') {
+    if (!(PROVIDER_CHOICES as readonly string[]).includes(raw.provider)) throw usageError('unknownInitProvider', { provider: raw.provider, suggestion: didYouMean(raw.provider, PROVIDER_CHOICES), providers: PROVIDER_CHOICES.join(', ') });
+    provider = raw.provider as ProviderChoice;
+    // The provider's profile says how its API authenticates; another style would not work.
+    if (raw.auth !== undefined && raw.auth !== PROVIDERS[provider].auth) throw usageError('providerAuthFixed', { provider, auth: raw.auth, expected: PROVIDERS[provider].auth });
+  }
+  const auth = raw.auth ?? (provider ? PROVIDERS[provider].auth : 'oauth2');
   if (!(AUTH_STYLES as readonly string[]).includes(auth)) throw usageError('unknownAuthStyle', { auth, suggestion: didYouMean(auth, AUTH_STYLES), styles: AUTH_STYLES.join(', ') });
   const name = raw.name ?? (basename(file, extname(file)).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'payments');
+  const baseUrl = raw.baseUrl ?? (provider ? PROVIDERS[provider].baseUrl : undefined);
   return {
     name: name === 'payready' ? 'payments' : name,
     auth: auth as AuthStyle,
-    environments: raw.env.length > 0 ? raw.env : ['sandbox', 'production'],
+    // A provider's suite moves test money, so by default it has its test environment only.
+    environments: raw.env.length > 0 ? raw.env : provider ? ['sandbox'] : ['sandbox', 'production'],
     logs: raw.logs ?? 'logs',
-    ...(raw.baseUrl ? { baseUrl: raw.baseUrl.replace(/\/+$/, '') } : {}),
+    ...(provider ? { provider } : {}),
+    ...(baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, '') } : {}),
     ...(raw.tokenUrl ? { tokenUrl: raw.tokenUrl } : {}),
     ...(raw.checkoutUrl ? { checkoutUrl: raw.checkoutUrl } : {}),
   };
@@ -215,13 +251,14 @@ export function renderSuite(a: Answers, sourceDir: string): string {
     if (a.auth === 'oauth2') lines.push(`    tokenUrl: ${q(a.tokenUrl ?? `${a.baseUrl}/oauth/token`)}`);
     if (a.checkoutUrl) lines.push(`    checkoutUrl: ${q(a.checkoutUrl)}`);
     lines.push(`    requestLog: ${q(a.logs)}      # your application's logs (file, folder or glob; .gz too)`, `    sourceDir: ${q(sourceDir)}          # your integration's source`);
+    lines.push(...providerFields(a));
   }
   lines.push('    sandbox: true       # money-moving checks may run here');
   for (const name of others) {
     lines.push(`  ${name}:`, `    baseUrl: \${env.${envVar(name, 'BASE_URL')}}`, `    host: \${env.${envVar(name, 'HOST')}}`, '    port: 443');
     if (a.auth === 'oauth2') lines.push(`    tokenUrl: \${env.${envVar(name, 'TOKEN_URL')}}`);
     if (embedded || a.checkoutUrl) lines.push(`    checkoutUrl: \${env.${envVar(name, 'CHECKOUT_URL')}}`);
-    lines.push(`    requestLog: ${q(a.logs)}`, `    sourceDir: ${q(sourceDir)}`, '    sandbox: false');
+    lines.push(`    requestLog: ${q(a.logs)}`, `    sourceDir: ${q(sourceDir)}`, ...providerFields(a), '    sandbox: false');
   }
   if (a.auth !== 'none') lines.push('', 'secrets:                # from environment variables (or files), never written here');
   if (a.auth === 'oauth2') lines.push('  clientId: { env: PAYREADY_CLIENT_ID }', '  clientSecret: { env: PAYREADY_CLIENT_SECRET }');
@@ -229,6 +266,38 @@ export function renderSuite(a: Answers, sourceDir: string): string {
   lines.push('', 'defaults:', `  environment: ${first}`, '  timeout: 15s', '  severity: major', '', 'checks:');
   lines.push(...checkLines(a, embedded));
   return `${lines.join('\n')}\n`;
+}
+
+/** An environment's lines naming the provider (its profile) and the settings the profile needs. */
+function providerFields(a: Answers): string[] {
+  if (!a.provider) return [];
+  const lines = [`    provider: ${a.provider}          # the transaction scenarios speak its API (docs/providers.md)`];
+  if (a.provider === 'adyen') lines.push('    fields:', '      merchantAccount: ${env.PAYREADY_ADYEN_MERCHANT_ACCOUNT}');
+  return lines;
+}
+
+/** The payment scenarios of a provider suite (transaction checks, credentials from the secret apiKey). */
+function scenarioLines(a: Answers): string[] {
+  const lines = [
+    '',
+    `  # The payment scenarios, in ${a.provider}'s own API (its profile: docs/providers.md). Left out against`,
+    "  # the real test endpoint: webhook (the provider cannot reach this machine's loopback receiver: run it",
+    '  # against `embedded: { provider: ... }`, or forward events to it) and timeout-retry (it asks the',
+    '  # provider to hold an answer with Sandbox-Delay, which only payready\'s sandbox honours).',
+  ];
+  for (const scenario of PROVIDER_SCENARIOS) {
+    lines.push(
+      '',
+      `  - id: transaction-${scenario}`,
+      '    type: transaction',
+      `    section: "${scenario === 'over-limit' ? '3.1' : scenario === 'approve' || scenario.startsWith('refund-partial') || scenario === 'refund-full' ? '5.2' : '5.1'}"`,
+      ...(scenario === 'approve' || scenario === 'idempotency-replay' ? ['    severity: blocker'] : []),
+      '    with:',
+      `      scenario: ${scenario}`,
+      '      apiKey: ${secrets.apiKey}',
+    );
+  }
+  return lines;
 }
 
 function checkLines(a: Answers, embedded: boolean): string[] {
@@ -254,10 +323,8 @@ function checkLines(a: Answers, embedded: boolean): string[] {
     '    severity: blocker',
     '    needs: [api-port-open]',
     '    with:',
-    '      url: ${target.baseUrl}/health      # any cheap endpoint of your API',
-    '      requireHttps: true',
-    '      expect:',
-    '        status: "2xx"',
+    // A provider's API has no health endpoint: its payments endpoint, refusing a call without a key, shows it answers over HTTPS.
+    ...(a.provider ? [...PROVIDERS[a.provider].unauthenticated, '      requireHttps: true', '      expect:', '        status: [401, 403]'] : ['      url: ${target.baseUrl}/health      # any cheap endpoint of your API', '      requireHttps: true', '      expect:', '        status: "2xx"']),
   ];
   if (a.auth === 'oauth2') {
     lines.push(
@@ -295,7 +362,7 @@ function checkLines(a: Answers, embedded: boolean): string[] {
       '    severity: blocker',
       '    needs: [api-port-open]',
       '    with:',
-      '      url: ${target.baseUrl}/v1/payments      # your payment endpoint',
+      ...(a.provider ? PROVIDERS[a.provider].unauthenticated : ['      url: ${target.baseUrl}/v1/payments      # your payment endpoint']),
       '      expect:',
       '        status: [401, 403]',
     );
@@ -303,7 +370,8 @@ function checkLines(a: Answers, embedded: boolean): string[] {
   // Writes (a payment, a card submitted on the checkout) are refused on a live environment, so
   // they are written only into a suite whose environments are all sandboxes.
   const writes = live.length === 0;
-  if (auth && writes) {
+  if (auth && writes && a.provider) lines.push(...scenarioLines(a));
+  else if (auth && writes) {
     lines.push(
       '',
       '  - id: payment-approve',
@@ -345,7 +413,7 @@ function checkLines(a: Answers, embedded: boolean): string[] {
     '    title: The logs hold no full card numbers',
     '    section: "2.2"',
     '    severity: blocker',
-    ...(auth && writes ? ['    needs: [payment-approve]'] : []),
+    ...(auth && writes ? [`    needs: [${a.provider ? 'transaction-approve' : 'payment-approve'}]`] : []),
     '    with:',
     '      paths: [ "${target.requestLog}" ]',
   );
@@ -388,7 +456,8 @@ function nextSteps(a: Answers, shown: string): string {
   const [first = 'sandbox', ...others] = a.environments;
   const lines = [`Wrote ${shown} (environments: ${a.environments.join(', ')}; auth: ${AUTH_WORDS[a.auth]})`, '', 'Next:'];
   if (a.auth === 'oauth2' && a.baseUrl) lines.push('  export PAYREADY_CLIENT_ID=... PAYREADY_CLIENT_SECRET=...     # from your provider; never in the file');
-  if (a.auth === 'bearer' || a.auth === 'api-key') lines.push('  export PAYREADY_API_KEY=...                                  # from your provider; never in the file');
+  if (a.provider) lines.push(`  export PAYREADY_API_KEY=...                                  # ${PROVIDERS[a.provider].key}; never in the file`);
+  else if (a.auth === 'bearer' || a.auth === 'api-key') lines.push('  export PAYREADY_API_KEY=...                                  # from your provider; never in the file');
   lines.push(`  npx payready validate ${shown}`, `  npx payready run ${shown}${a.baseUrl ? '' : '                  # against the built-in sandbox'}`);
   for (const name of others) lines.push(`  npx payready run ${shown} --env ${name}    # set ${envVar(name, 'BASE_URL')} and the other ${envVar(name, '*')} first`);
   if (first && !a.baseUrl) lines.push('', `Environment "${first}" is payready's built-in sandbox; point it at your provider with --base-url when you have one.`);

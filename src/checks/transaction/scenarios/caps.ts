@@ -83,8 +83,10 @@ export function splitAmount(total: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, i) => base + (i < total - base * parts ? 1 : 0));
 }
 
-/** "422 transaction_cap_exceeded": the status and code of a refusal. */
+/** "422 transaction_cap_exceeded", "200 Refused 28": the status and code of a refusal. */
 function refusalOf(run: ScenarioRun, result: ApiResult): string {
+  const declined = run.client.decline(result);
+  if (declined.declined) return `${result.status} ${run.client.view('authorise', result.body).word ?? 'declined'} ${String(declined.code ?? '')}`.trimEnd();
   return `${result.status} ${String(run.codeOf(result) ?? '')}`.trimEnd();
 }
 
@@ -137,7 +139,7 @@ export const overLimit: Scenario = {
 
     run.step(`authorise ${run.money(total)}, above the ${run.money(cap)} cap`);
     const over = (await run.authorise(total, { call: { expectStatus: CLIENT_ERRORS } })).result;
-    const refused = run.expectRefusal(`a payment of ${run.money(total)} over the ${run.money(cap)} cap`, over, code);
+    const refused = run.expectCapRefusal(`a payment of ${run.money(total)} over the ${run.money(cap)} cap`, over, code, run.client.profile.limits?.perTransaction?.via);
     if (!refused) throw new StopScenario();
 
     // Over the cap, splitting is the fallback that needs nothing more from the provider.
@@ -212,7 +214,7 @@ export const dailyCap: Scenario = {
     for (let i = 0; i < maxPayments; i++) {
       run.step(`payment ${i + 1}: ${run.money(each)} (${run.money(authorised)} authorised so far)`);
       const { result } = await run.authorise(each, { call: { expectStatus: CLIENT_ERRORS } });
-      if (result.status !== undefined && result.status < 300) {
+      if (result.status !== undefined && result.status < 300 && !run.client.decline(result).declined) {
         authorised += each;
         count += 1;
         continue;
@@ -226,7 +228,7 @@ export const dailyCap: Scenario = {
       run.expect('daily cap', 'le', daily, authorised, say('dailyCapNotEnforced', said));
       throw new StopScenario();
     }
-    if (!run.expectRefusal(`payment ${count + 1} (${run.money(authorised + each)} today)`, refusal, code)) throw new StopScenario();
+    if (!run.expectCapRefusal(`payment ${count + 1} (${run.money(authorised + each)} today)`, refusal, code, run.client.profile.limits?.daily?.via)) throw new StopScenario();
     run.expect('authorised before the refusal', 'le', daily, authorised, say('dailyCapOverspent', said));
 
     // Under a daily cap, another payment method is the way to complete the order today.

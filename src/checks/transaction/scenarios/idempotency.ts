@@ -6,7 +6,7 @@ import { plural } from '../../../text.js';
 import { ScenarioError } from '../errors.js';
 import { at } from '../templates.js';
 import { DEFAULT_AMOUNT } from '../meta.js';
-import { sayer, type Scenario, type ScenarioRun } from '../scenario.js';
+import { sayer, type Scenario, type ScenarioPass, type ScenarioRun } from '../scenario.js';
 
 
 /** What idempotency-replay and timeout-retry can say. */
@@ -44,6 +44,15 @@ export const idempotencyMessages = {
     status: 'fail',
     text: 'the same Idempotency-Key with a different body got {status}, not {expected}{detail}',
     fix: "Refuse a reused idempotency key with a different body with the provider's documented answer (payready 409 or 422 as the Idempotency-Key draft says, Stripe 400 idempotency_error).",
+  },
+  replayedOriginal: {
+    status: 'pass',
+    text: "{scenario}: same Idempotency-Key and body returned {paymentId} again ({count}); a different body with the key got the first answer back ({provider}'s documented behaviour), charging nothing new",
+  },
+  keyReuseCharged: {
+    status: 'fail',
+    text: 'the same Idempotency-Key with a different body made a new payment {paymentId} instead of returning {first}',
+    fix: "Answer a reused idempotency key as the provider documents: with the first request's answer (Adyen), or a refusal — never a new payment.",
   },
   keyReuseCode: {
     status: 'fail',
@@ -96,7 +105,7 @@ export const idempotencyReplay: Scenario = {
   name: 'idempotency-replay',
   reads: ['amount'],
   description: "The same idempotency key and body returns the same payment and charges once; the same key with a different body gets the provider's documented refusal (payready 409/422, Stripe 400 idempotency_error).",
-  async run(run) {
+  async run(run): Promise<ScenarioPass> {
     const { client } = run;
     const value = run.params.amount ?? DEFAULT_AMOUNT;
     const key = randomUUID();
@@ -111,14 +120,22 @@ export const idempotencyReplay: Scenario = {
 
     run.step('send a different body with the same key');
     const reuse = client.profile.idempotency.reuse;
-    const changed = await run.authorise(value + 1, { call: { idempotencyKey: key, expectStatus: reuse.status } });
+    const statuses = reuse.status ?? client.success('authorise');
+    const changed = await run.authorise(value + 1, { call: { idempotencyKey: key, expectStatus: statuses } });
     const status = changed.result.status;
     if (status === undefined) throw new ScenarioError('keyReuseUnanswered', { cause: changed.result.error?.message ?? 'no answer' });
-    const expected = reuse.code ? `${reuse.status.join(' or ')} ${reuse.code}` : reuse.status.join(' or ');
+    if (reuse.answer === 'original') {
+      // The provider answers a reused key with the first request's answer, whatever the body
+      // (Adyen: "the response of the original request is returned"): the key must not charge again.
+      run.expect('key reused with a different body', 'eq', first.view.id, changed.view.id, say('keyReuseCharged', { paymentId: String(changed.view.id), first: String(first.view.id) }));
+      run.values['paymentId'] = first.view.id;
+      return { id: 'replayedOriginal', data: { paymentId: String(first.view.id), count: counted(run, ids), provider: client.name } };
+    }
+    const expected = reuse.code ? `${statuses.join(' or ')} ${reuse.code}` : statuses.join(' or ');
     const refused = run.expect(
       'key reused with a different body',
       'in',
-      [...reuse.status],
+      [...statuses],
       status,
       status < 300 ? say('keyReuseAccepted', { paymentId: String(changed.view.id), expected }) : say('keyReuseStatus', { status, expected, detail: run.detail(changed.result) }),
     );
