@@ -163,3 +163,24 @@ describe('Adyen dialect: faults', () => {
     expect(serviceErrorViolations(unavailable)).toEqual([]);
   });
 });
+
+describe('Adyen dialect: no-auth', () => {
+  it('lets a request without X-API-Key through', async () => {
+    const adyen = await adyenSandbox(['no-auth']);
+    const { body } = await adyen.conforming('/v71/payments', adyenPayment(adyen.sandbox), { headers: { 'x-api-key': '' } });
+    expect(body['resultCode']).toBe('Authorised');
+  });
+});
+
+describe('Adyen dialect: slow-api', () => {
+  it('holds one /v71/ response in four back 2.5 s', async () => {
+    const adyen = await adyenSandbox(['slow-api']);
+    const times: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const started = performance.now();
+      await adyen.post('/v71/payments', adyenPayment(adyen.sandbox));
+      times.push(performance.now() - started);
+    }
+    expect(times.filter((ms) => ms >= 2_400)).toHaveLength(1);
+  });
+});
