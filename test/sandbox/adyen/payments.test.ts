@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HOLDER_NAME_OUTCOMES } from '../../../src/sandbox/adyen/refusals.js';
+import { clientFor, freshSandbox } from '../../support/sandbox.js';
 import { adyenPayment, adyenSandbox, requestViolations, responseViolations } from './support.js';
 
 const adyen = await adyenSandbox();
@@ -167,5 +168,14 @@ describe('the yardstick itself', () => {
     expect(requestViolations('/v71/payments', { amount: { value: 1050, currency: 'EUR' } })).not.toEqual([]);
     const fake = { status: 200, headers: { 'content-type': 'application/json' }, text: JSON.stringify({ resultCode: 'Approved', amount: { value: 1, currency: 'EUR' } }), json: () => ({}) };
     expect(responseViolations('/v71/payments', fake)).not.toEqual([]);
+  });
+});
+
+describe('dialects are separate', () => {
+  it('a sandbox started without provider speaks only the payready API: /v71/payments does not exist there', async () => {
+    const plain = await freshSandbox();
+    expect(plain.provider).toBe('payready');
+    const response = await clientFor(plain).send('/v71/payments', { json: adyenPayment(plain), headers: { 'x-api-key': plain.apiKey } });
+    expect(response.status).toBe(404);
   });
 });
