@@ -1,3 +1,5 @@
+import type { ProviderName } from '../providers/names.js';
+import type { AdyenContext } from './adyen/context.js';
 import type { FaultSet } from './faults.js';
 import type { GrantStore } from './oauth/grants.js';
 import type { TokenIssuer } from './oauth/tokens.js';
@@ -51,4 +53,10 @@ export interface SandboxContext {
   user: TestUser;
   /** The access log handlers note charged cards in (masked unless `pan-in-logs`). */
   requestLog: RequestLog;
+  /** The provider API the sandbox speaks besides its OAuth server (`payready`: its own). */
+  provider: ProviderName;
+  /** The API key the provider dialects accept (Adyen's `X-API-Key`). */
+  apiKey: string;
+  /** The Adyen dialect's state; present when `provider` is 'adyen'. */
+  adyen?: AdyenContext;
 }

@@ -1,3 +1,4 @@
+import type { AdyenPaymentResponse } from './adyen/payments.js';
 import type { CheckoutPage } from './checkout/page.js';
 import type { PaymentView } from './payments/store.js';
 import type { Problem, Reply } from './respond.js';
@@ -64,6 +65,12 @@ export interface FaultHooks {
   webhookSecret?: Step<string>;
   /** The hosted checkout page, its style sheet and its script (checkout/routes.ts). */
   checkoutPage?: Step<CheckoutPage>;
+  /** Adyen dialect: a ServiceError reply, just before it is sent (adyen/respond.ts). */
+  adyenErrorReply?: Step<Reply>;
+  /** Adyen dialect: the body of a /payments response (adyen/payments.ts). */
+  adyenPaymentResponse?: Step<AdyenPaymentResponse>;
+  /** Adyen dialect: the HMAC key (hex) a notification is signed with (adyen/notifications.ts). */
+  adyenHmacKey?: Step<string>;
 }
 
 /** One fault switch: a way to make the sandbox break a guideline on purpose. */

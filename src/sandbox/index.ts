@@ -5,6 +5,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ProviderName } from '../providers/names.js';
+import { AdyenContext, DEFAULT_MERCHANT_ACCOUNT } from './adyen/context.js';
 import { CHECKOUT_PATH } from './checkout/routes.js';
 import type { SandboxContext } from './context.js';
 import { FaultSet } from './faults.js';
@@ -48,6 +50,12 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Source addresses or CIDR ranges allowed to use the API, default 127.0.0.1 and ::1. */
   allowlist?: string[];
+  /** The provider API to speak besides the OAuth server, default 'payready' (the tool's own API). */
+  provider?: ProviderName;
+  /** The API key the provider dialects accept (Adyen's `X-API-Key`), default random. */
+  apiKey?: string;
+  /** Adyen's notification HMAC key (hex), default random (32 bytes). */
+  hmacKey?: string;
 }
 
 /** A running sandbox. */
@@ -84,6 +92,14 @@ export interface Sandbox {
   faults: readonly string[];
   /** Source addresses and ranges the API serves (ignored under `open-allowlist`). */
   allowlist: readonly string[];
+  /** The provider API the sandbox speaks besides its OAuth server. */
+  provider: ProviderName;
+  /** The API key the provider dialects accept (Adyen: the `X-API-Key` header). */
+  apiKey: string;
+  /** Adyen: the merchant account requests must name (`merchantAccount`). */
+  merchantAccount: string;
+  /** Adyen: the HMAC key (hex) notifications are signed with, until a webhook generates its own. */
+  hmacKey: string;
   /** The `${target.x}` fields of an `embedded: true` environment (EMBEDDED_TARGET_FIELDS). */
   targetFields(): Record<string, string | number>;
   /** Closes both servers, destroys open sockets, removes the temp state dir; idempotent. */
@@ -129,6 +145,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = advertisedHost(bindHost);
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
   const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
+  const provider = options.provider ?? 'payready';
+  const apiKey = options.apiKey ?? `AQE_sandbox_${randomBytes(24).toString('base64url')}`;
+  const hmacKey = options.hmacKey ?? randomBytes(32).toString('hex').toUpperCase();
 
   const [ca, signingKey, decoyKey] = await Promise.all([
     mintCertificateAuthority(),
@@ -179,6 +198,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const sourceDir = await writeSampleIntegration(join(stateDir, 'integration'), { baseUrl, clientId, clientSecret }, faults);
     const webhooks = new Webhooks(faults);
     cleanups.push(async () => webhooks.close());
+    const adyen = provider === 'adyen' ? new AdyenContext(faults, { merchantAccount: DEFAULT_MERCHANT_ACCOUNT, hmacKey }) : undefined;
+    if (adyen) cleanups.push(async () => adyen.close());
     const ctx: SandboxContext = {
       baseUrl,
       faults,
@@ -192,6 +213,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       idempotency: new IdempotencyStore(faults),
       webhooks,
       pacing: new Pacing(faults, options.latencyMs ?? 0),
+      provider,
+      apiKey,
+      ...(adyen ? { adyen } : {}),
     };
     // Sign and verify one token now: the first use of the signing key is slow, and it belongs to
     // start-up, not to the latency of the first client's request.
@@ -228,6 +252,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       expiredToken: expired.accessToken,
       faults: faults.list(),
       allowlist: allowlist.entries,
+      provider,
+      apiKey,
+      merchantAccount: DEFAULT_MERCHANT_ACCOUNT,
+      hmacKey,
       targetFields: () => ({
         baseUrl,
         host,

@@ -1,3 +1,4 @@
+import { registerAdyenRoutes } from './adyen/routes.js';
 import { registerCheckoutRoutes } from './checkout/routes.js';
 import type { SandboxContext } from './context.js';
 import { registerOAuthRoutes } from './oauth/routes.js';
@@ -21,5 +22,6 @@ export function buildRouter(ctx: SandboxContext): Router {
   registerCheckoutRoutes(router, ctx);
   registerRateLimitRoutes(router, ctx);
   registerSpeedRoutes(router, ctx);
+  if (ctx.provider === 'adyen') registerAdyenRoutes(router, ctx);
   return router;
 }

@@ -1,4 +1,5 @@
 import type { Fault } from '../fault.js';
+import type { AdyenPaymentResponse } from '../adyen/payments.js';
 import type { Reply } from '../respond.js';
 
 // What an unhandled exception looks like when a framework's default error page leaks it.
@@ -18,6 +19,19 @@ function contentType(reply: Reply): string {
 function opaqueErrors(reply: Reply): Reply {
   if (!contentType(reply).startsWith('application/problem+json')) return reply;
   return { ...reply, headers: { ...reply.headers, 'content-type': 'text/plain; charset=utf-8' }, body: STACK_TRACE };
+}
+
+/** `opaque-errors` in the Adyen dialect: a ServiceError (JSON) becomes the same plain-text stack trace. */
+function opaqueServiceError(reply: Reply): Reply {
+  return { ...reply, headers: { ...reply.headers, 'content-type': 'text/plain; charset=utf-8' }, body: STACK_TRACE };
+}
+
+/** `schema-drift` in the Adyen dialect: amount.value a string and pspReference dropped from a PaymentResponse. */
+function driftPaymentResponse({ pspReference: _dropped, ...rest }: AdyenPaymentResponse): AdyenPaymentResponse {
+  const amount = rest['amount'];
+  if (amount === null || typeof amount !== 'object') return rest;
+  const { value } = amount as { value?: unknown };
+  return { ...rest, amount: { ...amount, value: String(value) } };
 }
 
 /** `latin1`: JSON text re-encoded as ISO-8859-1; characters it cannot hold become "?". */
@@ -71,7 +85,7 @@ export const PAYMENT_FAULTS: readonly Fault[] = [
     section: '6.2',
     caughtBy: 'error-messages',
     alsoFails: ['transaction-over-limit', 'transaction-daily-cap', 'transaction-declines', 'transaction-refund-over', 'transaction-amount-bounds'],
-    hooks: { reply: opaqueErrors },
+    hooks: { reply: opaqueErrors, adyenErrorReply: opaqueServiceError },
   },
   {
     name: 'pan-in-logs',
@@ -87,6 +101,9 @@ export const PAYMENT_FAULTS: readonly Fault[] = [
     caughtBy: 'payment-schema',
     alsoFails: ['payment-approve', 'transaction-currency-exponent'],
     // What a careless release does: the amount as a string, a required field dropped.
-    hooks: { paymentView: ({ createdAt: _dropped, ...rest }) => ({ ...rest, amount: { ...rest.amount, value: String(rest.amount.value) } }) },
+    hooks: {
+      paymentView: ({ createdAt: _dropped, ...rest }) => ({ ...rest, amount: { ...rest.amount, value: String(rest.amount.value) } }),
+      adyenPaymentResponse: driftPaymentResponse,
+    },
   },
 ];

@@ -32,8 +32,8 @@ export const FLAKY_EVERY = 10;
 /** Rate of both directions under `slow-network`: 0.5 Mbps, half the guidelines' minimum. */
 export const SLOW_NETWORK_MBPS = 0.5;
 
-/** Where the payments API lives: the paths `slow-api` holds back. */
-const API_PREFIX = '/v1/';
+/** Where the payments APIs live: the paths `slow-api` holds back (the payready dialect, Adyen's Checkout v71). */
+const API_PREFIXES: readonly string[] = ['/v1/', '/v71/'];
 
 const UNAVAILABLE: Problem = {
   status: 503,
@@ -119,7 +119,7 @@ export const TRANSPORT_FAULTS: readonly Fault[] = [
       let count = 0;
       return {
         responseDelay: (ms, pathname) => {
-          if (!pathname.startsWith(API_PREFIX)) return ms;
+          if (!API_PREFIXES.some((prefix) => pathname.startsWith(prefix))) return ms;
           count += 1;
           return count % SLOW_API_EVERY === 0 ? ms + SLOW_API_DELAY_MS : ms;
         },

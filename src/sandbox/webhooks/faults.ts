@@ -9,6 +9,7 @@ export const WEBHOOK_FAULTS: readonly Fault[] = [
     section: '5.2',
     caughtBy: 'transaction-webhook',
     // A key nobody else has, new for every delivery, so no receiver can verify it.
-    hooks: { webhookSecret: () => randomBytes(24).toString('base64url') },
+    // Adyen dialect: a random hex HMAC key in place of the webhook's.
+    hooks: { webhookSecret: () => randomBytes(24).toString('base64url'), adyenHmacKey: () => randomBytes(32).toString('hex') },
   },
 ];
