@@ -1,3 +1,4 @@
+import type { ProviderName } from '../../src/providers/names.js';
 import { expect } from 'vitest';
 import type { CheckContext, CheckType, Clock, Target } from '../../src/checks/types.js';
 import type { Outcome } from '../../src/model/outcome.js';
@@ -54,6 +55,8 @@ export interface CaseRun {
 /** How runCheck runs a check type. */
 export interface RunOptions {
   faults?: string[];
+  /** The sandbox's dialect (default payready). */
+  provider?: ProviderName;
   baseDir?: string;
   clock?: Clock;
   prompt?: (message: string) => void;
@@ -104,9 +107,10 @@ export function expectFromTable(type: CheckType, outcome: Outcome): void {
 
 /** Runs one check type with `params` against the sandbox with `faults`. */
 export async function runCheck(typeName: string, params: Record<string, unknown>, options: RunOptions = {}): Promise<CaseRun> {
-  const sandbox = await sandboxWith(options.faults);
+  const sandbox = await sandboxWith(options.faults, options.provider);
   const type: CheckType = await loadCheckType(typeName);
-  const fields = { ...sandbox.targetFields(), clientId: sandbox.clientId, clientSecret: sandbox.clientSecret };
+  const fields: Record<string, unknown> = { ...sandbox.targetFields(), clientId: sandbox.clientId, clientSecret: sandbox.clientSecret };
+  if (sandbox.provider !== 'payready') Object.assign(fields, { provider: sandbox.provider, apiKey: sandbox.apiKey, ...(sandbox.merchantAccount ? { merchantAccount: sandbox.merchantAccount } : {}) });
   const readOnly = sandbox.clients.find((client) => client.id !== sandbox.clientId);
   const secrets = { clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, expiredToken: sandbox.expiredToken, readOnlyClientId: readOnly?.id ?? '', readOnlyClientSecret: readOnly?.secret ?? '' };
   const resolved = interpolate(params, { env: {}, vars: {}, secrets, target: fields, checks: {} });

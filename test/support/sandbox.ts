@@ -1,3 +1,4 @@
+import type { ProviderName } from '../../src/providers/names.js';
 import { Agent, request } from 'undici';
 import { afterAll } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
@@ -33,11 +34,11 @@ export function freshSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
  * The sandbox with exactly these faults, started on first use and shared by every test of the
  * file that asks for the same faults (state such as payments and tokens carries over).
  */
-export function sandboxWith(faults: string[] = []): Promise<Sandbox> {
-  const key = [...new Set(faults)].sort().join(',');
+export function sandboxWith(faults: string[] = [], provider: ProviderName = 'payready'): Promise<Sandbox> {
+  const key = `${provider}:${[...new Set(faults)].sort().join(',')}`;
   let sandbox = shared.get(key);
   if (!sandbox) {
-    sandbox = freshSandbox({ faults });
+    sandbox = freshSandbox({ faults, provider });
     shared.set(key, sandbox);
   }
   return sandbox;
