@@ -178,6 +178,7 @@ export const profileSchema = {
           items: { type: 'object', additionalProperties: false, required: ['method', 'code'], properties: { method: {}, code: { type: 'string' }, label: { type: 'string' } } },
         },
         alternate: { description: 'Another payment method for fallbacks (absent: the scenarios that need one skip).' },
+        alternateLabel: { type: 'string', description: "How summaries name the alternate method (default: its `type` field, else the method as JSON): a provider's method object need not have a `type`." },
       },
     },
     limits: {

@@ -156,11 +156,11 @@ export const overLimit: Scenario = {
     }
     if (fallback === 'alternate') {
       const method = alternate(run);
-      const id = await complete(run, `fallback alternate: ${run.money(total)} by ${methodLabel(method)}`, total, method);
+      const id = await complete(run, `fallback alternate: ${run.money(total)} by ${methodLabel(run, method)}`, total, method);
       if (!id) throw new StopScenario();
       ids.push(id);
       await capturedInFull(run, ids, total);
-      return { id: 'overLimitAlternate', data: { ...said, method: methodLabel(method) } };
+      return { id: 'overLimitAlternate', data: { ...said, method: methodLabel(run, method) } };
     }
     run.values['paymentIds'] = ids;
     return { id: 'overLimitRefused', data: said };
@@ -174,8 +174,10 @@ function alternate(run: ScenarioRun): unknown {
   return method;
 }
 
-/** "bank_transfer" for an object method with a type, the method's label otherwise. */
-function methodLabel(method: unknown): string {
+/** The profile's name for its alternate method when that is the one paid with; else "bank_transfer" for an object method with a type, the method's label otherwise. */
+function methodLabel(run: ScenarioRun, method: unknown): string {
+  const { alternate: profiled, alternateLabel } = run.client.profile.methods;
+  if (alternateLabel !== undefined && method === profiled) return alternateLabel;
   const type = method !== null && typeof method === 'object' ? (method as Record<string, unknown>)['type'] : undefined;
   return typeof type === 'string' ? type : labelOf(method);
 }
@@ -234,7 +236,7 @@ export const dailyCap: Scenario = {
     if (fallback === 'split') throw new ScenarioError('dailyCapSplit', {});
     if (fallback === 'alternate') {
       const chosen = alternate(run);
-      const method = methodLabel(chosen);
+      const method = methodLabel(run, chosen);
       const id = await complete(run, `fallback alternate: ${run.money(each)} by ${method}`, each, chosen);
       if (!id) throw new StopScenario();
       if (run.client.supports('read')) {
