@@ -91,6 +91,23 @@ describe('a provider profile written as a file (AcmePay) runs the whole scenario
     expect(outcome.message?.id).toBe('unsupported');
     expect(outcome.summary).toBe(`daily-cap: acmepay has no daily-cap scenario: ${reason}`);
   });
+
+  it('a profile without the operation a scenario needs makes it skip before any call; one it only uses is done without', async () => {
+    const text = acmeProfileText();
+    const noRefund = join(dir, 'acmepay-no-refund.yaml');
+    const cut = text.replace(/^ {2}refund:\n(?: {4}.*\n)+/m, '');
+    expect(cut).not.toMatch(/^ {2}refund:/m);
+    writeFileSync(noRefund, cut);
+    const skipped = await runAcme('refund-full', {}, [], noRefund);
+    expect(skipped.status, skipped.summary).toBe('skip');
+    expect(skipped.summary).toBe('refund-full: acmepay has no refund operation in its profile: the refund-full scenario cannot run without one');
+    expect(skipped.values).toMatchObject({ provider: 'acmepay' });
+    const noRead = join(dir, 'acmepay-no-read.yaml');
+    writeFileSync(noRead, text.replace(/^ {2}read:\n(?: {4}.*\n)+/m, ''));
+    const approved = await runAcme('approve', {}, [], noRead);
+    expect(approved.status, approved.summary).toBe('pass');
+    expect(approved.message?.id).toBe('approvedAcknowledged');
+  });
 });
 
 describe('AcmePay broken in one way: the matching scenario fails', () => {

@@ -126,6 +126,9 @@ function capCode(run: ScenarioRun, kind: 'perTransaction' | 'daily', given: stri
 export const overLimit: Scenario = {
   name: 'over-limit',
   reads: ['cap', 'amount', 'fallback', 'alternateMethod', 'capErrorCode'],
+  needs: ['authorise', 'capture'],
+  uses: ['read', 'list'],
+  limit: 'perTransaction',
   description: 'An amount above the per-transaction cap is refused with the documented 4xx (never a 5xx, never accepted); the declared fallback then completes the order: split (payments under the cap adding up to the order) or alternate (the whole order by another payment method), with no payment left authorised but uncaptured.',
   async run(run) {
     const { params } = run;
@@ -199,6 +202,9 @@ async function capturedInFull(run: ScenarioRun, ids: string[], total: number): P
 export const dailyCap: Scenario = {
   name: 'daily-cap',
   reads: ['dailyCap', 'cap', 'amount', 'fallback', 'alternateMethod', 'dailyCapErrorCode'],
+  needs: ['authorise', 'capture'],
+  uses: ['read'],
+  limit: 'daily',
   description: 'Payments under the per-transaction cap are accepted until the day\'s total would pass the daily cap; that payment is refused with the documented 4xx (never a 5xx) and the alternate route takes it.',
   async run(run) {
     const { params } = run;
