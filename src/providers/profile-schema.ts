@@ -223,7 +223,7 @@ export const profileSchema = {
           additionalProperties: false,
           required: ['type', 'typeAt', 'paymentAt'],
           description: 'The event a capture (or authorisation) produces and where it names the payment.',
-          properties: { type: { type: 'string' }, typeAt: pointer, paymentAt: pointer, idAt: pointer, amountAt: pointer },
+          properties: { type: { type: 'string' }, typeAt: pointer, paymentAt: pointer, idAt: { ...pointer, description: 'The event id: a receiver refuses a delivery of an id it processed (default /id).' }, amountAt: pointer },
         },
         acknowledge: { type: 'string', description: 'The body a receiver must answer (Adyen: [accepted]).' },
       },

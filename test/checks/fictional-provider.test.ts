@@ -1,8 +1,10 @@
+import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCENARIO_NAMES } from '../../src/checks/transaction/meta.js';
+import { WebhookReceiver } from '../../src/checks/transaction/receiver.js';
 import { startAcmePay, type AcmeBreak, type AcmePay } from '../support/acmepay.js';
 import { tempDir } from '../support/temp.js';
 import { runCheck } from './harness.js';
@@ -134,4 +136,25 @@ describe('AcmePay broken in one way: the matching scenario fails', () => {
       expect(String(outcome.message?.data?.['first'])).toMatch(c.first);
     });
   }
+});
+
+describe("the scenario's webhook receiver knows an AcmePay event by the profile's idAt", () => {
+  it('a redelivery of the same event_id with another body is refused as already processed; another event is taken', async () => {
+    const receiver = new WebhookReceiver({ scheme: 'hmac-sha256-timestamp', header: 'acme-signature', toleranceSeconds: 300, idAt: '/event_id' });
+    const url = await receiver.listen();
+    receiver.useSecret('whsk_test');
+    const post = async (event: Record<string, unknown>): Promise<number> => {
+      const body = JSON.stringify(event);
+      const t = Math.floor(Date.now() / 1000);
+      const v1 = createHmac('sha256', 'whsk_test').update(`${t}.${body}`).digest('hex');
+      return (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'acme-signature': `t=${t},v1=${v1}` }, body })).status;
+    };
+    try {
+      expect(await post({ event_id: 'ev_1', topic: 'charge.settled', attempt: 1 })).toBe(200);
+      expect(await post({ event_id: 'ev_1', topic: 'charge.settled', attempt: 2 })).toBe(409);
+      expect(await post({ event_id: 'ev_2', topic: 'charge.settled', attempt: 1 })).toBe(200);
+    } finally {
+      await receiver.close();
+    }
+  });
 });

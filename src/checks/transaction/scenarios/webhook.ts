@@ -115,7 +115,7 @@ export const webhook: Scenario = {
     const timestamped = hooks.signature.scheme === 'hmac-sha256-timestamp';
     const header = (hooks.signature.header ?? 'payready-signature').toLowerCase();
     const tolerance = hooks.signature.toleranceSeconds ?? params.toleranceSeconds;
-    const receiver = new WebhookReceiver({ scheme: hooks.signature.scheme, header, toleranceSeconds: tolerance, ...(hooks.acknowledge ? { acknowledge: hooks.acknowledge } : {}) });
+    const receiver = new WebhookReceiver({ scheme: hooks.signature.scheme, header, toleranceSeconds: tolerance, ...(hooks.acknowledge ? { acknowledge: hooks.acknowledge } : {}), ...(hooks.event.idAt ? { idAt: hooks.event.idAt } : {}) });
     const url = await receiver.listen();
     const captured: Record<string, unknown> = { url };
     let registered = false;
