@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderDocs, strayPages, CHECK_PAGES } from '../scripts/docs/generate.js';
+import { renderDocs, strayPages, CHECK_PAGES, PROFILE_SCHEMA_FILE } from '../scripts/docs/generate.js';
 import { anchorsOf, brokenLinks, readBlock, relativeLinks, slugOf } from '../scripts/docs/markdown.js';
 import { checkTypeNames } from '../src/checks/index.js';
 import { parseSuite } from '../src/suite/load.js';
 import { SuiteError } from '../src/suite/errors.js';
+import { SCENARIO_NAMES } from '../src/checks/transaction/meta.js';
+import { PROVIDER_NAMES } from '../src/providers/names.js';
+import { profileSchema } from '../src/providers/profile-schema.js';
+import { loadProfile } from '../src/providers/profiles.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
@@ -46,6 +50,27 @@ describe('generated docs', () => {
     expect(headers).toMatch(/^# `headers`: Security headers$/m);
     expect(headers).toContain('## How it decides');
     expect(headers).toMatch(/^\| `hstsMissing` \| fail \| .+ \| Send `Strict-Transport-Security: max-age=31536000` on every HTTPS response\. \|$/m);
+  });
+});
+
+describe('provider profiles docs', () => {
+  it('providers/profile.schema.json is the profile schema as `npm run docs` writes it, and every shipped profile names it', async () => {
+    const pages = await renderDocs(root);
+    expect(pages.get(PROFILE_SCHEMA_FILE), 'run `npm run docs`').toBe(read(PROFILE_SCHEMA_FILE));
+    expect(JSON.parse(read(PROFILE_SCHEMA_FILE))).toEqual(profileSchema);
+    for (const name of PROVIDER_NAMES) expect(read(`providers/${name}.yaml`).split('\n')[0], name).toBe('# yaml-language-server: $schema=./profile.schema.json');
+  });
+
+  it('the support table has a row per scenario, and its skips are the profiles\' own reasons', () => {
+    const table = readBlock(read('docs/providers.md'), 'provider-support') ?? '';
+    const rows = table.split('\n').slice(2);
+    expect(rows.map((row) => /^\| \[`([a-z-]+)`\]/.exec(row)?.[1])).toEqual([...SCENARIO_NAMES]);
+    for (const [index, name] of PROVIDER_NAMES.entries()) {
+      for (const [scenario, reason] of Object.entries(loadProfile(name).unsupported ?? {})) {
+        const row = rows.find((r) => r.startsWith(`| [\`${scenario}\`]`))!;
+        expect(row.replace(/ \|$/, '').split(' | ')[index + 1], `${name} ${scenario}`).toBe(`skip: ${reason.replace(/\|/g, '\\|')}`);
+      }
+    }
   });
 });
 

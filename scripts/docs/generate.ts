@@ -5,6 +5,10 @@ import { loadAllCheckTypes } from '../../src/checks/index.js';
 import { describeParams, yamlLines } from '../../src/checks/shared/describe.js';
 import type { CheckType } from '../../src/checks/types.js';
 import { SCENARIOS } from '../../src/checks/transaction/library.js';
+import { supportOf } from '../../src/checks/transaction/support.js';
+import { PROVIDER_NAMES } from '../../src/providers/names.js';
+import { profileSchema } from '../../src/providers/profile-schema.js';
+import { loadProfile, type Profile } from '../../src/providers/profiles.js';
 import { GUIDELINE_ITEMS, GUIDELINE_SECTIONS, sectionsOf } from '../../src/guidelines.js';
 import type { Message } from '../../src/model/messages.js';
 import { FAULTS } from '../../src/sandbox/faults.js';
@@ -19,8 +23,11 @@ import { applyBlocks, cell } from './markdown.js';
  *   description, items, writes, parameters, capture values, example), messages.ts (every message
  *   with its fix) and the type's README.md prose;
  * - docs/checks/README.md, the index;
+ * - providers/profile.schema.json, the provider profile schema (src/providers/profile-schema.ts) for
+ *   editors and profile authors;
  * - the `<!-- generated:NAME -->` blocks of hand-written pages (the faults and caps of the sandbox,
- *   the scenarios and the write rules of the payments page, the type list of README.md).
+ *   the scenarios and the write rules of the payments page, the scenario support and the
+ *   differences of the shipped provider profiles, the type list of README.md).
  *
  * The fault matrix of docs/reliability.md is measured, not derived: test/hardening/fault-matrix.test.ts
  * measures it and scripts/docs.js writes it (see there).
@@ -29,11 +36,15 @@ import { applyBlocks, cell } from './markdown.js';
 /** Folder of the generated check-type pages, relative to the repository root. */
 export const CHECK_PAGES = 'docs/checks';
 
+/** The provider profile schema, written as JSON Schema for editors (the shipped profiles name it in their first line). */
+export const PROFILE_SCHEMA_FILE = 'providers/profile.schema.json';
+
 /** Hand-written pages and the generated blocks each holds. */
 const BLOCKS = {
   'README.md': ['check-list'],
   'docs/sandbox.md': ['caps', 'faults'],
   'docs/payments.md': ['scenarios', 'writes'],
+  'docs/providers.md': ['provider-support', 'provider-differences'],
 } as const;
 
 type BlockName = (typeof BLOCKS)[keyof typeof BLOCKS][number];
@@ -55,12 +66,16 @@ export async function renderDocs(root: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const type of sources.types) out.set(`${CHECK_PAGES}/${type.name}.md`, typePage(type, sources));
   out.set(`${CHECK_PAGES}/README.md`, indexPage(sources));
+  out.set(PROFILE_SCHEMA_FILE, `${JSON.stringify(profileSchema, null, 2)}\n`);
+  const profiles = PROVIDER_NAMES.map((name) => loadProfile(join(root, 'providers', `${name}.yaml`)));
   const blocks: Record<BlockName, () => string> = {
     'check-list': () => checkList(sources),
     caps: capsTable,
     faults: () => faultsTable(sources),
     scenarios: scenariosTable,
     writes: () => writesTable(sources),
+    'provider-support': () => supportTable(profiles),
+    'provider-differences': () => differencesTable(profiles),
   };
   for (const [file, names] of Object.entries(BLOCKS)) {
     const fresh = Object.fromEntries(names.map((name) => [name, blocks[name]()]));
@@ -233,3 +248,62 @@ function goLiveTypes(root: string): Map<string, string> {
   return new Map((suite.checks ?? []).map((c) => [c.id, c.type]));
 }
 
+/** Each scenario under each shipped profile: runs, or skip with the profile's reason. */
+function supportTable(profiles: readonly Profile[]): string {
+  const out = [`| scenario | ${profiles.map((p) => `\`${p.provider}\``).join(' | ')} |`, `|---|${profiles.map(() => '---|').join('')}`];
+  for (const scenario of Object.values(SCENARIOS)) {
+    const cells = profiles.map((profile) => {
+      const { skip, without } = supportOf(profile, scenario);
+      if (skip) return `skip: ${cell(skip.reason)}`;
+      return without.length > 0 ? `runs (no ${without.map((op) => `\`${op}\``).join(' or ')} call: judged on the answers)` : 'runs';
+    });
+    out.push(`| [\`${scenario.name}\`](payments.md#payment-scenarios) | ${cells.join(' | ')} |`);
+  }
+  return out.join('\n');
+}
+
+const code = (text: string): string => `\`${text}\``;
+
+const AUTH_WORDS: Record<Profile['auth']['scheme'], (p: Profile) => string> = {
+  'oauth-client-credentials': () => 'OAuth 2.0 client_credentials (`clientId`/`clientSecret`), or a bearer `token`',
+  bearer: (p) => `API key as a bearer token (\`apiKey\`${p.auth.keyPattern ? `, test keys match ${code(p.auth.keyPattern)}` : ''})`,
+  header: (p) => `API key in ${code(p.auth.header ?? 'X-API-Key')} (\`apiKey\`)`,
+};
+
+const SIGNATURE_WORDS: Record<NonNullable<Profile['webhooks']>['signature']['scheme'], (s: NonNullable<Profile['webhooks']>['signature']) => string> = {
+  'hmac-sha256-timestamp': (s) => `${code(`${s.header ?? 'Payready-Signature'}: t=…,v1=…`)}, HMAC-SHA256 of \`t.body\`${s.toleranceSeconds ? `, ${s.toleranceSeconds} s tolerance` : ''}`,
+  'adyen-hmac': () => '`additionalData.hmacSignature` in each notification item: HMAC-SHA256 of the item fields with the hex key, Base64; no timestamp',
+};
+
+/** What differs between the shipped profiles, read from them. */
+function differencesTable(profiles: readonly Profile[]): string {
+  const rows: [string, (p: Profile) => string][] = [
+    ['API', (p) => (p.docs && /^https?:/.test(p.docs) ? `[${p.title}](${p.docs})` : p.title)],
+    ['a payment is a', (p) => p.paymentWord ?? 'payment'],
+    ['authentication', (p) => AUTH_WORDS[p.auth.scheme](p)],
+    ['request bodies', (p) => `${p.encoding === 'form' ? 'form-encoded, objects in bracket notation' : 'JSON'}; currency codes ${p.currencyCase === 'lower' ? 'lower case (`eur`)' : 'upper case (`EUR`)'}`],
+    ['settings', (p) => Object.keys(p.settings ?? {}).map(code).join(', ') || 'none'],
+    ['status words', (p) => Object.entries(p.statuses).map(([word, state]) => `${code(word)} → ${state}`).join(', ')],
+    ['acknowledged only (outcome in a notification)', (p) => Object.entries(p.operations).filter(([, op]) => op?.async).map(([name]) => name).join(', ') || 'none'],
+    ['no call for', (p) => (['cancel', 'refund', 'read', 'list'] as const).filter((op) => !p.operations[op]).join(', ') || 'nothing: every operation'],
+    ['decline signal', (p) => `${p.decline.status.join(' or ')}${p.decline.when ? ` with ${code(`${p.decline.when.at} = ${p.decline.when.equals}`)}` : ''}; code at ${code(p.decline.code)}, message at ${code(p.decline.message)}`],
+    ['error fields', (p) => `code at ${code(p.errors.code)}, message at ${code(p.errors.message)}`],
+    ['idempotency', (p) => `${code(p.idempotency.header)}; a reused key with another body: ${p.idempotency.reuse.status.join(' or ')}${p.idempotency.reuse.code ? ` ${code(p.idempotency.reuse.code)}` : ''}`],
+    ['per-transaction cap', (p) => p.limits?.perTransaction?.unsupported ?? (p.limits?.perTransaction?.code ? `refused with ${code(p.limits.perTransaction.code)}${p.limits.perTransaction.max ? ` above ${p.limits.perTransaction.max} minor units` : ''}` : 'not stated')],
+    ['daily cap', (p) => p.limits?.daily?.unsupported ?? (p.limits?.daily?.code ? `refused with ${code(p.limits.daily.code)}` : 'not stated')],
+    ['test methods', (p) => `approved ${methodWords(p.methods.approved)}; ${p.methods.declines.length} declines (${p.methods.declines.map((d) => code(d.code)).join(', ')})`],
+    ['webhook registration', (p) => (p.webhooks ? p.webhooks.register.map((r) => code(`${r.method} ${r.path}`)).join(', then ') : 'none')],
+    ['webhook signature', (p) => (p.webhooks ? SIGNATURE_WORDS[p.webhooks.signature.scheme](p.webhooks.signature) : 'none')],
+    ['capture event', (p) => (p.webhooks ? code(p.webhooks.event.type) : 'none')],
+  ];
+  const out = [`| | ${profiles.map((p) => `[\`${p.provider}\`](../providers/${p.provider}.yaml)`).join(' | ')} |`, `|---|${profiles.map(() => '---|').join('')}`];
+  for (const [label, value] of rows) out.push(`| ${label} | ${profiles.map((p) => cell(value(p))).join(' | ')} |`);
+  return out.join('\n');
+}
+
+/** A test method as the table shows it: its name, or the fields that tell it apart. */
+function methodWords(method: unknown): string {
+  if (typeof method === 'string') return code(method);
+  const fields = method !== null && typeof method === 'object' ? (method as Record<string, unknown>) : {};
+  return code(String(fields['number'] ?? fields['type'] ?? JSON.stringify(method)));
+}

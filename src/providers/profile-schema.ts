@@ -188,6 +188,7 @@ export const profileSchema = {
           items: { type: 'object', additionalProperties: false, required: ['method', 'code'], properties: { method: {}, code: { type: 'string' }, label: { type: 'string' } } },
         },
         alternate: { description: 'Another payment method for fallbacks (absent: the scenarios that need one skip).' },
+        alternateLabel: { type: 'string', description: "How summaries name the alternate method (default: its `type` field, else the method as JSON): a provider's method object need not have a `type`." },
       },
     },
     limits: {
@@ -232,7 +233,7 @@ export const profileSchema = {
           additionalProperties: false,
           required: ['type', 'typeAt', 'paymentAt'],
           description: 'The event a capture (or authorisation) produces and where it names the payment.',
-          properties: { type: { type: 'string' }, typeAt: pointer, paymentAt: pointer, idAt: pointer, amountAt: pointer },
+          properties: { type: { type: 'string' }, typeAt: pointer, paymentAt: pointer, idAt: { ...pointer, description: 'The event id: a receiver refuses a delivery of an id it processed (default /id).' }, amountAt: pointer },
         },
         acknowledge: { type: 'string', description: 'The body a receiver must answer (Adyen: [accepted]).' },
       },

@@ -3,7 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import { displayPath, PACKAGE_ROOT } from '../paths.js';
 import { closest } from '../text.js';
 import { PROVIDER_NAMES } from './names.js';
@@ -91,13 +91,18 @@ export function parseProfile(text: string, shown: string): Profile {
   return profile;
 }
 
-/** line:column of the value an ajv error is about (its parent for a missing property). */
-function where(doc: Document, lines: LineCounter, error: Pick<ErrorObject, 'instancePath'>): string {
-  const path = error.instancePath
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+/** line:column of the value an ajv error is about (its parent for a missing property, the key itself for an unknown one). */
+function where(doc: Document, lines: LineCounter, error: Pick<ErrorObject, 'instancePath'> & Partial<Pick<ErrorObject, 'keyword' | 'params'>>): string {
+  const path = pathOf(error.instancePath);
+  if (error.keyword === 'additionalProperties') {
+    const parent = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    const name = (error.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+    const key = isMap(parent) ? parent.items.find((pair) => isScalar(pair.key) && pair.key.value === name)?.key : undefined;
+    if (isNode(key) && key.range) {
+      const at = lines.linePos(key.range[0]);
+      return `${at.line}:${at.col}`;
+    }
+  }
   for (let n = path.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
     if (isNode(node) && node.range) {
@@ -106,6 +111,15 @@ function where(doc: Document, lines: LineCounter, error: Pick<ErrorObject, 'inst
     }
   }
   return '1:1';
+}
+
+/** An instance path (JSON Pointer) as the keys and indexes of a YAML path. */
+function pathOf(instancePath: string): (string | number)[] {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
 }
 
 function describe(error: ErrorObject): string {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { at } from './templates.js';
 import { verifyAdyenItem, verifySignature, type AdyenNotificationItem, type SignatureCheck } from '../../net/webhook-signature.js';
 
 /** How deliveries are signed: the profile's `webhooks.signature`. */
@@ -12,6 +13,8 @@ export interface ReceiverScheme {
   toleranceSeconds: number;
   /** The body a verified delivery is acknowledged with (Adyen: "[accepted]"). */
   acknowledge?: string;
+  /** Where an event holds its id (the profile's `webhooks.event.idAt`): what makes two deliveries the same event. */
+  idAt?: string;
 }
 
 /** One delivery as the receiver saw it. */
@@ -139,11 +142,14 @@ export class WebhookReceiver {
   }
 
   /**
-   * What makes a delivery the same event: its id (payready, Stripe: `evt_...`); for Adyen, which has
-   * no event id, the items' pspReference with their eventCode and success ("check for duplicates by
-   * eventCode and pspReference", Adyen's webhook docs).
+   * What makes a delivery the same event: its id where the profile says (`idAt`), else `id`
+   * (payready, Stripe: `evt_...`); for Adyen, which has no event id, the items' pspReference with
+   * their eventCode and success ("check for duplicates by eventCode and pspReference", Adyen's
+   * webhook docs).
    */
   private eventId(event: Record<string, unknown>, body: string): string {
+    const declared = at(event, this.scheme.idAt);
+    if (typeof declared === 'string' && declared !== '') return declared;
     if (typeof event['id'] === 'string') return event['id'];
     const items = adyenItems(event);
     if (items.length > 0) return items.map((item) => `${item.pspReference}:${item.eventCode}:${item.success}`).join(',');

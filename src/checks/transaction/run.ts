@@ -12,6 +12,7 @@ import { SCENARIOS } from './library.js';
 import { messages } from './messages.js';
 import type { meta } from './meta.js';
 import { ScenarioRun, type ScenarioPass } from './scenario.js';
+import { unsupportedBy } from './support.js';
 
 type Params = ParamsOf<typeof meta.schema>;
 
@@ -33,8 +34,8 @@ export async function run(params: Params, ctx: CheckContext): Promise<Outcome> {
     throw err;
   }
   const provider = { ...named, provider: profile.provider };
-  const skipped = profile.unsupported?.[scenario.name];
-  if (skipped !== undefined) return say.outcome('skip', 'unsupported', { ...provider, what: `${scenario.name} scenario`, reason: skipped }, { values: { scenario: scenario.name, provider: profile.provider } });
+  const skipped = unsupportedBy(profile, scenario);
+  if (skipped !== undefined) return say.outcome('skip', 'unsupported', { ...provider, ...skipped }, { values: { scenario: scenario.name, provider: profile.provider } });
 
   const settings: Record<string, string> = {};
   for (const [name, setting] of Object.entries(profile.settings ?? {})) {

@@ -9,7 +9,7 @@ import { messenger } from '../shared/messages.js';
 import { answered, type ApiResult, type CallOptions, type PaymentsApi } from './api.js';
 import { ScenarioError, ScenarioSkip, StopScenario } from './errors.js';
 import type { OperationResult, PaymentView, ProviderClient } from './provider.js';
-import type { PaymentState } from '../../providers/profiles.js';
+import type { OperationName, PaymentState } from '../../providers/profiles.js';
 import type { TransactionMessageId } from './messages.js';
 import type { meta, SCENARIO_NAMES } from './meta.js';
 
@@ -351,6 +351,12 @@ export interface Scenario {
   description: string;
   /** Parameters it reads besides authentication, for docs. */
   reads: readonly (keyof Params)[];
+  /** What the profile must describe for the scenario to run at all (an operation, or webhooks); without it the scenario ends skip. */
+  needs: readonly (OperationName | 'webhooks')[];
+  /** Operations used when the profile has them; without them the scenario judges the provider by its answers (no read-back, no listing). */
+  uses?: readonly OperationName[];
+  /** The cap whose refusal it provokes: a profile saying the provider has none (`limits.<limit>.unsupported`) makes it skip. */
+  limit?: 'perTransaction' | 'daily';
   /** Runs the steps; returns the message of a pass (failed assertions make the summary otherwise). */
   run(run: ScenarioRun): Promise<ScenarioPass>;
 }

@@ -37,6 +37,8 @@ export const amountsMessages = {
 export const currencyExponentScenario: Scenario = {
   name: 'currency-exponent',
   reads: ['currencies', 'amount'],
+  needs: ['authorise', 'capture'],
+  uses: ['read'],
   description: 'Amounts in currencies with 0, 2 and 3 decimals (JPY, EUR, KWD by default) are sent in minor units and round-trip exactly through authorise, capture and read-back.',
   async run(run) {
     const value = run.params.amount ?? EXPONENT_AMOUNT;
@@ -67,6 +69,7 @@ export const currencyExponentScenario: Scenario = {
 export const amountBounds: Scenario = {
   name: 'amount-bounds',
   reads: ['maxAmount'],
+  needs: ['authorise'],
   description: 'Amounts of 0, a negative amount, a fractional number of minor units and one above the maximum are each refused with a 4xx and a clear error.',
   async run(run) {
     const max = run.params.maxAmount ?? run.client.profile.limits?.maxAmount;

@@ -114,6 +114,8 @@ export function methodLabel(method: unknown, label?: string): string {
 export const approve: Scenario = {
   name: 'approve',
   reads: ['amount', 'currency', 'method'],
+  needs: ['authorise', 'capture'],
+  uses: ['read'],
   description: 'A test payment is authorised (manual capture), captured and read back; amount and currency are echoed exactly at every step. A provider that only acknowledges captures and cannot read a payment back (Adyen) is judged on what its API answers.',
   async run(run): Promise<ScenarioPass> {
     const { client } = run;
@@ -153,6 +155,7 @@ export const approve: Scenario = {
 export const decline: Scenario = {
   name: 'decline',
   reads: ['declines', 'amount'],
+  needs: ['authorise'],
   description: "Each of the provider's decline test methods is declined the way the provider documents (payready and Stripe: 402 with a decline code; Adyen: resultCode Refused with a refusalReasonCode), with its documented code and a message a shopper can act on.",
   async run(run) {
     const { client } = run;

@@ -128,6 +128,9 @@ function capCode(run: ScenarioRun, kind: 'perTransaction' | 'daily', given: stri
 export const overLimit: Scenario = {
   name: 'over-limit',
   reads: ['cap', 'amount', 'fallback', 'alternateMethod', 'capErrorCode'],
+  needs: ['authorise', 'capture'],
+  uses: ['read', 'list'],
+  limit: 'perTransaction',
   description: 'An amount above the per-transaction cap is refused with the documented 4xx (never a 5xx, never accepted); the declared fallback then completes the order: split (payments under the cap adding up to the order) or alternate (the whole order by another payment method), with no payment left authorised but uncaptured.',
   async run(run) {
     const { params } = run;
@@ -158,11 +161,11 @@ export const overLimit: Scenario = {
     }
     if (fallback === 'alternate') {
       const method = alternate(run);
-      const id = await complete(run, `fallback alternate: ${run.money(total)} by ${methodLabel(method)}`, total, method);
+      const id = await complete(run, `fallback alternate: ${run.money(total)} by ${methodLabel(run, method)}`, total, method);
       if (!id) throw new StopScenario();
       ids.push(id);
       await capturedInFull(run, ids, total);
-      return { id: 'overLimitAlternate', data: { ...said, method: methodLabel(method) } };
+      return { id: 'overLimitAlternate', data: { ...said, method: methodLabel(run, method) } };
     }
     run.values['paymentIds'] = ids;
     return { id: 'overLimitRefused', data: said };
@@ -176,8 +179,10 @@ function alternate(run: ScenarioRun): unknown {
   return method;
 }
 
-/** "bank_transfer" for an object method with a type, the method's label otherwise. */
-function methodLabel(method: unknown): string {
+/** The profile's name for its alternate method when that is the one paid with; else "bank_transfer" for an object method with a type, the method's label otherwise. */
+function methodLabel(run: ScenarioRun, method: unknown): string {
+  const { alternate: profiled, alternateLabel } = run.client.profile.methods;
+  if (alternateLabel !== undefined && method === profiled) return alternateLabel;
   const type = method !== null && typeof method === 'object' ? (method as Record<string, unknown>)['type'] : undefined;
   return typeof type === 'string' ? type : labelOf(method);
 }
@@ -199,6 +204,9 @@ async function capturedInFull(run: ScenarioRun, ids: string[], total: number): P
 export const dailyCap: Scenario = {
   name: 'daily-cap',
   reads: ['dailyCap', 'cap', 'amount', 'fallback', 'alternateMethod', 'dailyCapErrorCode'],
+  needs: ['authorise', 'capture'],
+  uses: ['read'],
+  limit: 'daily',
   description: 'Payments under the per-transaction cap are accepted until the day\'s total would pass the daily cap; that payment is refused with the documented 4xx (never a 5xx) and the alternate route takes it.',
   async run(run) {
     const { params } = run;
@@ -236,7 +244,7 @@ export const dailyCap: Scenario = {
     if (fallback === 'split') throw new ScenarioError('dailyCapSplit', {});
     if (fallback === 'alternate') {
       const chosen = alternate(run);
-      const method = methodLabel(chosen);
+      const method = methodLabel(run, chosen);
       const id = await complete(run, `fallback alternate: ${run.money(each)} by ${method}`, each, chosen);
       if (!id) throw new StopScenario();
       if (run.client.supports('read')) {

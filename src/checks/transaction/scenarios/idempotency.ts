@@ -104,6 +104,8 @@ function counted(run: ScenarioRun, ids: readonly string[]): string {
 export const idempotencyReplay: Scenario = {
   name: 'idempotency-replay',
   reads: ['amount'],
+  needs: ['authorise'],
+  uses: ['list'],
   description: "The same idempotency key and body returns the same payment and charges once; the same key with a different body gets the provider's documented refusal (payready 409/422, Stripe 400 idempotency_error).",
   async run(run): Promise<ScenarioPass> {
     const { client } = run;
@@ -151,6 +153,8 @@ export const idempotencyReplay: Scenario = {
 export const timeoutRetry: Scenario = {
   name: 'timeout-retry',
   reads: ['firstAttemptTimeoutMs', 'delayMs', 'delayHeader', 'amount'],
+  needs: ['authorise'],
+  uses: ['list'],
   description: 'The first attempt times out on our side (the provider is asked to hold its answer); the retry with the same idempotency key yields exactly one payment (counted by listing the order where the API can, else by a second replay naming the same payment).',
   async run(run) {
     const { params, client } = run;

@@ -66,6 +66,8 @@ async function readBack(run: ScenarioRun, id: string, state: string, refunded: n
 export const refundPartial: Scenario = {
   name: 'refund-partial',
   reads: ['amount', 'refundAmount'],
+  needs: ['authorise', 'capture', 'refund'],
+  uses: ['read'],
   description: 'Part of a captured payment is refunded: the refund echoes its amount and the payment reads back partially refunded (where the API can read it back).',
   async run(run) {
     const value = run.params.amount ?? DEFAULT_AMOUNT;
@@ -84,6 +86,8 @@ export const refundPartial: Scenario = {
 export const refundFull: Scenario = {
   name: 'refund-full',
   reads: ['amount'],
+  needs: ['authorise', 'capture', 'refund'],
+  uses: ['read'],
   description: 'A captured payment is refunded in full: it reads back refunded, with the whole amount refunded (where the API can read it back).',
   async run(run) {
     const value = run.params.amount ?? DEFAULT_AMOUNT;
@@ -100,6 +104,8 @@ export const refundFull: Scenario = {
 export const refundOver: Scenario = {
   name: 'refund-over',
   reads: ['amount'],
+  needs: ['authorise', 'capture', 'refund'],
+  uses: ['read'],
   description: 'A refund of more than was captured is refused with a 4xx, and nothing is refunded.',
   async run(run) {
     const value = run.params.amount ?? DEFAULT_AMOUNT;

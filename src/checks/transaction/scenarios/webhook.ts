@@ -106,6 +106,7 @@ function tampered(delivery: Delivery, amountAt: string | undefined): string {
 export const webhook: Scenario = {
   name: 'webhook',
   reads: ['toleranceSeconds', 'webhookTimeoutMs', 'amount'],
+  needs: ['authorise', 'capture', 'webhooks'],
   description: "A loopback receiver is registered the provider's way, gets the capture event (payready payment.captured, Stripe payment_intent.succeeded, Adyen CAPTURE), verifies its signature the provider's way (an HMAC-SHA256 over a signed timestamp and the body, or Adyen's item HMAC) and rejects a replayed, a tampered and (where the scheme signs a timestamp) a stale delivery.",
   async run(run) {
     const { client, params } = run;
@@ -114,7 +115,7 @@ export const webhook: Scenario = {
     const timestamped = hooks.signature.scheme === 'hmac-sha256-timestamp';
     const header = (hooks.signature.header ?? 'payready-signature').toLowerCase();
     const tolerance = hooks.signature.toleranceSeconds ?? params.toleranceSeconds;
-    const receiver = new WebhookReceiver({ scheme: hooks.signature.scheme, header, toleranceSeconds: tolerance, ...(hooks.acknowledge ? { acknowledge: hooks.acknowledge } : {}) });
+    const receiver = new WebhookReceiver({ scheme: hooks.signature.scheme, header, toleranceSeconds: tolerance, ...(hooks.acknowledge ? { acknowledge: hooks.acknowledge } : {}), ...(hooks.event.idAt ? { idAt: hooks.event.idAt } : {}) });
     const url = await receiver.listen();
     const captured: Record<string, unknown> = { url };
     let registered = false;
