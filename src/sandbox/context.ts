@@ -1,3 +1,4 @@
+import type { ProviderName } from '../providers/names.js';
 import type { FaultSet } from './faults.js';
 import type { GrantStore } from './oauth/grants.js';
 import type { TokenIssuer } from './oauth/tokens.js';
@@ -29,6 +30,14 @@ export interface TestUser {
 export interface SandboxContext {
   /** `https://host:port`, no trailing slash: the OAuth issuer and the base of every URL served. */
   baseUrl: string;
+  /** The provider whose payments API the sandbox speaks (its dialect: src/sandbox/<provider>/). */
+  provider: ProviderName;
+  /** The API key the dialect accepts (`sk_test_...` for Stripe); undefined for payready, which takes OAuth bearer tokens. */
+  apiKey: string | undefined;
+  /** The signing secret of webhook endpoints registered without the API (Stripe: `whsec_...`, see `webhookUrls`). */
+  webhookSecret: string;
+  /** Receivers registered at start (`--webhook-url`), signed with `webhookSecret`. */
+  webhookUrls: readonly string[];
   /** Active fault switches. */
   faults: FaultSet;
   /** Issues and verifies access tokens. */

@@ -5,6 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROVIDER_NAMES, type ProviderName } from '../providers/names.js';
 import { CHECKOUT_PATH } from './checkout/routes.js';
 import type { SandboxContext } from './context.js';
 import { FaultSet } from './faults.js';
@@ -48,6 +49,12 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Source addresses or CIDR ranges allowed to use the API, default 127.0.0.1 and ::1. */
   allowlist?: string[];
+  /** Whose payments API to speak (`PROVIDER_NAMES`), default 'payready' (the tool's own API). */
+  provider?: ProviderName;
+  /** The API key the stripe and adyen dialects accept; default random (`sk_test_...` for stripe). */
+  apiKey?: string;
+  /** Webhook receivers (loopback URLs) registered at start, signed with `webhookSecret` (stripe dialect). */
+  webhookUrls?: string[];
 }
 
 /** A running sandbox. */
@@ -76,6 +83,12 @@ export interface Sandbox {
   clientId: string;
   /** Demo OAuth client secret. */
   clientSecret: string;
+  /** The provider whose payments API this sandbox speaks. */
+  provider: ProviderName;
+  /** The API key the provider's dialect accepts (stripe, adyen); undefined for payready (OAuth bearer tokens). */
+  apiKey: string | undefined;
+  /** Signing secret (`whsec_...`) of the receivers given at start (`webhookUrls`); the stripe dialect signs with it. */
+  webhookSecret: string;
   /** Every OAuth client, the demo client first; each has its own scopes (e.g. a read-only client). */
   clients: readonly SandboxClientInfo[];
   /** An access token of the demo client that expired an hour ago (for "expired token is refused" probes). */
@@ -84,7 +97,7 @@ export interface Sandbox {
   faults: readonly string[];
   /** Source addresses and ranges the API serves (ignored under `open-allowlist`). */
   allowlist: readonly string[];
-  /** The `${target.x}` fields of an `embedded: true` environment (EMBEDDED_TARGET_FIELDS). */
+  /** The `${target.x}` fields of an embedded environment (EMBEDDED_TARGET_FIELDS, `apiKey` too when the dialect has one). */
   targetFields(): Record<string, string | number>;
   /** Closes both servers, destroys open sockets, removes the temp state dir; idempotent. */
   close(): Promise<void>;
@@ -108,6 +121,22 @@ const READONLY_CLIENT_ID = 'payready-readonly';
 const OUTSIDE_ADDRESS = '127.0.0.2';
 const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::']);
 const TOKEN_TTL_SECONDS = 3600;
+
+/** A random API key in the shape the provider issues: Stripe's secret test keys start `sk_test_`. */
+function defaultApiKey(provider: ProviderName): string | undefined {
+  if (provider === 'stripe') return `sk_test_${randomBytes(24).toString('base64url').replace(/[-_]/g, '0')}`;
+  if (provider === 'adyen') return randomBytes(36).toString('base64url');
+  return undefined;
+}
+
+/** An unknown provider name. */
+export class UnknownProviderError extends Error {
+  override readonly name = 'UnknownProviderError';
+
+  constructor(provider: string) {
+    super(`unknown provider "${provider}"; valid providers: ${PROVIDER_NAMES.join(', ')}`);
+  }
+}
 /** Currency the `transactionCap` and `dailyCap` target fields are expressed in (minor units). */
 export const CAP_FIELDS_CURRENCY = 'EUR';
 
@@ -129,6 +158,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = advertisedHost(bindHost);
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
   const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
+  const provider = options.provider ?? 'payready';
+  if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) throw new UnknownProviderError(provider);
+  const apiKey = options.apiKey ?? defaultApiKey(provider);
+  const webhookSecret = `whsec_${randomBytes(24).toString('base64url')}`;
 
   const [ca, signingKey, decoyKey] = await Promise.all([
     mintCertificateAuthority(),
@@ -181,6 +214,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     cleanups.push(async () => webhooks.close());
     const ctx: SandboxContext = {
       baseUrl,
+      provider,
+      apiKey,
+      webhookSecret,
+      webhookUrls: options.webhookUrls ?? [],
       faults,
       tokens,
       payments: new PaymentStore(),
@@ -224,6 +261,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       sourceDir,
       clientId,
       clientSecret,
+      provider,
+      apiKey,
+      webhookSecret,
       clients: clients.map((c) => ({ ...c, scopes: [...c.scopes] })),
       expiredToken: expired.accessToken,
       faults: faults.list(),
@@ -249,6 +289,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         rateLimitUrl: baseUrl + RATE_LIMIT_PATH,
         rateLimit: RATE_LIMIT_BURST,
         outsideAddress: OUTSIDE_ADDRESS,
+        provider,
+        // A credential: the runner redacts it like the client secret (src/cli/session.ts).
+        ...(apiKey === undefined ? {} : { apiKey }),
       }),
       close: () => (closing ??= cleanup()),
     };
