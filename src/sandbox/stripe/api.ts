@@ -116,7 +116,9 @@ export function endpoint(ctx: SandboxContext, state: StripeState, handler: Strip
       else if (error instanceof StripeApiError) reply = toReply(error);
       else if (error instanceof FormError) reply = toReply(invalidRequest(error.message, { param: error.param }));
       else if (error instanceof ProblemError) reply = toReply(new StripeApiError(error.problem.status, { type: 'invalid_request_error', message: error.problem.detail }, error.problem.headers));
-      else throw error;
+      // A crash (the `cap-500` fault) is a 500 in Stripe's shape, as its API answers one: stripe-node
+      // reads a 500 without an `error` member as a success.
+      else reply = toReply(new StripeApiError(500, { type: 'api_error', message: 'An unknown error occurred. Please try again later.' }));
     }
     return { ...reply, headers: { ...reply.headers, 'stripe-version': apiVersion ?? state.apiVersion } };
   };
