@@ -17,6 +17,7 @@ import { IdempotencyStore } from './payments/idempotency.js';
 import { TRANSACTION_CAPS, capInMinorUnits } from './payments/limits.js';
 import { PaymentStore } from './payments/store.js';
 import { RequestLog } from './request-log.js';
+import { STRIPE_MAX_AMOUNT } from './stripe/amounts.js';
 import { buildRouter } from './routes.js';
 import { SECURITY_HEADERS, TrackedServer, apiListener, redirectListener } from './server.js';
 import { Allowlist, DEFAULT_ALLOWLIST } from './transport/allowlist.js';
@@ -89,6 +90,10 @@ export interface Sandbox {
   apiKey: string | undefined;
   /** Signing secret (`whsec_...`) of the receivers given at start (`webhookUrls`); the stripe dialect signs with it. */
   webhookSecret: string;
+  /** The HMAC key (hex) the adyen dialect signs notifications with; set by that dialect. */
+  hmacKey?: string;
+  /** How a client registers a webhook receiver with this dialect, and how deliveries are signed. */
+  webhooks: WebhookInfo;
   /** Every OAuth client, the demo client first; each has its own scopes (e.g. a read-only client). */
   clients: readonly SandboxClientInfo[];
   /** An access token of the demo client that expired an hour ago (for "expired token is refused" probes). */
@@ -101,6 +106,36 @@ export interface Sandbox {
   targetFields(): Record<string, string | number>;
   /** Closes both servers, destroys open sockets, removes the temp state dir; idempotent. */
   close(): Promise<void>;
+}
+
+/** How webhooks work in a dialect, for `payready sandbox --json` and its human output. */
+export interface WebhookInfo {
+  /** The API call that registers a receiver, e.g. `POST https://127.0.0.1:4321/v1/webhook_endpoints`. */
+  register: string;
+  /** What the registration takes. */
+  fields: string;
+  /** The header a delivery's signature is in. */
+  signatureHeader: string;
+  /** What the signature is, and which secret verifies it. */
+  signature: string;
+}
+
+/** The webhook facts of each dialect (the adyen dialect's are filled in by it). */
+function webhookInfo(provider: ProviderName, baseUrl: string): WebhookInfo {
+  if (provider === 'stripe') {
+    return {
+      register: `POST ${baseUrl}/v1/webhook_endpoints`,
+      fields: 'url (a loopback URL), enabled_events[] (e.g. * or payment_intent.succeeded); the response holds the endpoint secret (whsec_...), once',
+      signatureHeader: 'Stripe-Signature',
+      signature: 't=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the endpoint secret> (stripe.webhooks.constructEvent); receivers given with --webhook-url: webhookSecret',
+    };
+  }
+  return {
+    register: `POST ${baseUrl}/v1/webhook-endpoints`,
+    fields: 'JSON { url (a loopback URL), events (default ["*"]) } with a bearer token; the response holds the endpoint secret, once',
+    signatureHeader: 'Payready-Signature',
+    signature: 't=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the endpoint secret>',
+  };
 }
 
 /** An OAuth client registered with the sandbox. */
@@ -139,6 +174,16 @@ export class UnknownProviderError extends Error {
 }
 /** Currency the `transactionCap` and `dailyCap` target fields are expressed in (minor units). */
 export const CAP_FIELDS_CURRENCY = 'EUR';
+
+/**
+ * The `transactionCap` and `dailyCap` target fields of a dialect. Stripe's cap is the documented
+ * largest amount (99999999 minor units of any currency); it has no daily cap (that is account
+ * configuration, not an API answer), so the field is absent.
+ */
+function caps(provider: ProviderName): { transactionCap: number; dailyCap?: number } {
+  if (provider === 'stripe') return { transactionCap: STRIPE_MAX_AMOUNT };
+  return { transactionCap: capInMinorUnits(TRANSACTION_CAPS.card.perTransaction, CAP_FIELDS_CURRENCY), dailyCap: capInMinorUnits(TRANSACTION_CAPS.card.daily, CAP_FIELDS_CURRENCY) };
+}
 
 /** Address a client should use to reach a server bound to `host`. */
 function advertisedHost(host: string): string {
@@ -264,6 +309,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       provider,
       apiKey,
       webhookSecret,
+      webhooks: webhookInfo(provider, baseUrl),
       clients: clients.map((c) => ({ ...c, scopes: [...c.scopes] })),
       expiredToken: expired.accessToken,
       faults: faults.list(),
@@ -282,8 +328,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         checkoutUrl: baseUrl + CHECKOUT_PATH,
         requestLog: requestLog.path,
         sourceDir,
-        transactionCap: capInMinorUnits(TRANSACTION_CAPS.card.perTransaction, CAP_FIELDS_CURRENCY),
-        dailyCap: capInMinorUnits(TRANSACTION_CAPS.card.daily, CAP_FIELDS_CURRENCY),
+        ...caps(provider),
         downloadUrl: `${baseUrl}${SPEED_DOWN_PATH}?bytes=${DEFAULT_DOWNLOAD_BYTES}`,
         uploadUrl: baseUrl + SPEED_UP_PATH,
         rateLimitUrl: baseUrl + RATE_LIMIT_PATH,
