@@ -65,7 +65,7 @@ function listRefunds(request: StripeRequest, state: StripeState): unknown {
   const intent = text(request.form, 'payment_intent');
   const charge = text(request.form, 'charge');
   const all = [...state.refunds.values()].reverse().filter((r) => (intent === undefined || r.payment_intent === intent) && (charge === undefined || r.charge === charge));
-  return page(all, stripped(request, ['payment_intent', 'charge']), '/v1/refunds', (r) => state.view(r));
+  return page(all, request.form, '/v1/refunds', (r) => state.view(r));
 }
 
 function retrieveCharge(request: StripeRequest, state: StripeState): unknown {
@@ -75,14 +75,7 @@ function retrieveCharge(request: StripeRequest, state: StripeState): unknown {
 function listCharges(request: StripeRequest, state: StripeState): unknown {
   const intent = text(request.form, 'payment_intent');
   const all = [...state.charges.values()].reverse().filter((c) => intent === undefined || c.payment_intent === intent);
-  return page(all, stripped(request, ['payment_intent']), '/v1/charges', (c) => state.view(c));
-}
-
-/** The form without filter parameters (what `page` reads is only limit and the cursors). */
-function stripped(request: StripeRequest, names: string[]): StripeRequest['form'] {
-  const form = { ...request.form };
-  for (const name of names) delete form[name];
-  return form;
+  return page(all, request.form, '/v1/charges', (c) => state.view(c));
 }
 
 /** The handlers of /v1/refunds and /v1/charges. */

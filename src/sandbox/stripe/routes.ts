@@ -32,7 +32,9 @@ function createEndpoint(request: StripeRequest, state: StripeState): unknown {
 
 function retrieveEndpoint(request: StripeRequest, state: StripeState): unknown {
   const id = request.params['id'] ?? '';
-  return state.events.endpoint(id) ?? notFound('webhook_endpoint', id);
+  const found = state.events.endpoint(id);
+  if (!found) throw noSuch('webhook_endpoint', id);
+  return found;
 }
 
 function deleteEndpoint(request: StripeRequest, state: StripeState): unknown {
@@ -46,10 +48,6 @@ function retrieveEvent(request: StripeRequest, state: StripeState): unknown {
   const event = state.events.event(id);
   if (!event) throw noSuch('event', id);
   return { ...event, data: { object: state.view(event.data.object) } };
-}
-
-function notFound(kind: string, id: string): never {
-  throw noSuch(kind, id);
 }
 
 /**
