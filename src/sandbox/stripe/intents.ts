@@ -59,12 +59,12 @@ function paymentMethodOf(request: StripeRequest, state: StripeState): { method: 
     const card = cardForMethod(id);
     if (card) {
       const method = newPaymentMethod(card);
-      state.add(method);
+      state.addMethod(method, card);
       return { method, card };
     }
     const known = state.methods.get(id);
     if (!known) throw new StripeApiError(400, { type: 'invalid_request_error', code: 'resource_missing', doc_url: docUrl('resource_missing'), param: 'payment_method', message: `No such PaymentMethod: '${id}'` });
-    return { method: known, card: cardOfMethod(known) };
+    return known;
   }
   const data = map(request.form, 'payment_method_data');
   if (!data) return undefined;
@@ -87,7 +87,7 @@ function paymentMethodOf(request: StripeRequest, state: StripeState): { method: 
   state.ctx.requestLog.noteCard(request.req, number);
   const testCard = cardForNumber(number);
   const method = newPaymentMethod(testCard, { exp_month: month, exp_year: fullYear });
-  state.add(method);
+  state.addMethod(method, testCard);
   return { method, card: testCard };
 }
 
@@ -207,17 +207,7 @@ function confirmRoute(request: StripeRequest, state: StripeState): unknown {
 
 /** The payment method already on the intent (set at creation or by an update). */
 function reuse(intent: PaymentIntent, state: StripeState): { method: PaymentMethod; card: TestCard } | undefined {
-  const method = intent.payment_method ? state.methods.get(intent.payment_method) : undefined;
-  return method ? { method, card: cardOfMethod(method) } : undefined;
-}
-
-/** The test card a stored payment method stands for (its behaviour follows its last four and brand). */
-function cardOfMethod(method: PaymentMethod): TestCard {
-  for (const id of ['pm_card_visa', 'pm_card_mastercard', 'pm_card_amex', 'pm_card_discover', 'pm_card_visa_debit', 'pm_card_mastercard_debit', 'pm_card_chargeDeclined', 'pm_card_chargeDeclinedInsufficientFunds', 'pm_card_chargeDeclinedLostCard', 'pm_card_chargeDeclinedStolenCard', 'pm_card_chargeDeclinedExpiredCard', 'pm_card_chargeDeclinedIncorrectCvc', 'pm_card_chargeDeclinedProcessingError', 'pm_card_radarBlock']) {
-    const card = cardForMethod(id);
-    if (card && card.last4 === method.card.last4 && card.brand === method.card.brand) return card;
-  }
-  return { brand: 'visa', last4: method.card.last4, funding: 'credit', country: 'US' };
+  return intent.payment_method ? state.methods.get(intent.payment_method) : undefined;
 }
 
 function capture(request: StripeRequest, state: StripeState): unknown {

@@ -3,6 +3,7 @@ import type { StripeRequest } from './api.js';
 import { noSuch } from './errors.js';
 import { DEFAULT_API_VERSION, StripeEvents, type StripeEventType } from './events.js';
 import { StripeIdempotency } from './idempotency.js';
+import type { TestCard } from './methods.js';
 import type { Charge, PaymentIntent, PaymentMethod, Refund } from './objects.js';
 
 /** Most objects of each kind kept; the oldest go first (a long load test must not grow memory forever). */
@@ -21,7 +22,8 @@ export class StripeState {
   readonly intents = new Map<string, PaymentIntent>();
   readonly charges = new Map<string, Charge>();
   readonly refunds = new Map<string, Refund>();
-  readonly methods = new Map<string, PaymentMethod>();
+  /** Payment methods created here, each with the test card it stands for (how its charges end). */
+  readonly methods = new Map<string, { method: PaymentMethod; card: TestCard }>();
   readonly idempotency: StripeIdempotency;
   readonly events: StripeEvents;
   /** The API version responses name when the request named none. */
@@ -32,11 +34,14 @@ export class StripeState {
     this.events = new StripeEvents(ctx);
   }
 
-  add(object: PaymentIntent | Charge | Refund | PaymentMethod): void {
+  add(object: PaymentIntent | Charge | Refund): void {
     if (object.object === 'payment_intent') bounded(this.intents, object.id, object);
     else if (object.object === 'charge') bounded(this.charges, object.id, object);
-    else if (object.object === 'refund') bounded(this.refunds, object.id, object);
-    else bounded(this.methods, object.id, object);
+    else bounded(this.refunds, object.id, object);
+  }
+
+  addMethod(method: PaymentMethod, card: TestCard): void {
+    bounded(this.methods, method.id, { method, card });
   }
 
   intent(id: string, param = 'intent'): PaymentIntent {

@@ -50,6 +50,15 @@ describe('stripe dialect: decline test payment methods', () => {
     expect(retried).toMatchObject({ status: 'succeeded', last_payment_error: null, amount_received: 2500 });
   });
 
+  it('a decline method attached at creation declines when the intent is confirmed later', async () => {
+    const stripe = stripeFor(await stripeWith());
+    const created = await stripe.paymentIntents.create({ amount: 2500, currency: 'usd', payment_method: 'pm_card_chargeDeclinedExpiredCard' });
+    expect(created.status).toBe('requires_confirmation');
+    const error = await rejection(stripe.paymentIntents.confirm(created.id));
+    expect(error).toBeInstanceOf(Stripe.errors.StripeCardError);
+    expect(error.code).toBe('expired_card');
+  });
+
   it('an unknown payment method is a 400 resource_missing, not a decline', async () => {
     const stripe = stripeFor(await stripeWith());
     const error = await rejection(stripe.paymentIntents.create({ amount: 2500, currency: 'usd', payment_method: 'pm_card_nonsense', confirm: true }));
