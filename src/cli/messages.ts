@@ -19,6 +19,9 @@ export const usageMessages = {
   notMilliseconds: { status: 'error', text: '{option} must be a whole number of milliseconds, got "{value}"' },
   badTolerance: { status: 'error', text: '--tolerance must be a percentage of 0 or more, got "{value}"' },
   badAllow: { status: 'error', text: '--allow {why}' },
+  unknownProvider: { status: 'error', text: 'unknown provider "{provider}"{suggestion}; valid providers: {providers}' },
+  badWebhookUrl: { status: 'error', text: '--webhook-url must be an http(s) URL on a loopback address (127.0.0.1, ::1 or localhost), got "{url}"' },
+  webhookUrlNeedsStripe: { status: 'error', text: '--webhook-url registers a receiver with the stripe dialect', fix: 'add --provider stripe, or register receivers through the API (--json prints how)' },
   badShard: { status: 'error', text: '--shard must be INDEX/COUNT with 1 <= INDEX <= COUNT, e.g. 2/3, got "{value}"' },
 
   // run and demo (src/cli/session.ts, src/cli/outputs.ts)

@@ -104,11 +104,15 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
       const { startSandbox } = await import('../sandbox/index.js');
       sandbox = await startSandbox({
         faults: options.faults,
+        ...(environment.embeddedProvider ? { provider: environment.embeddedProvider } : {}),
         ...(env.PAYREADY_CLIENT_ID ? { clientId: env.PAYREADY_CLIENT_ID } : {}),
         ...(env.PAYREADY_CLIENT_SECRET ? { clientSecret: env.PAYREADY_CLIENT_SECRET } : {}),
+        ...(env.PAYREADY_API_KEY ? { apiKey: env.PAYREADY_API_KEY } : {}),
       });
       env.PAYREADY_CLIENT_ID = sandbox.clientId;
       env.PAYREADY_CLIENT_SECRET = sandbox.clientSecret;
+      // The provider's API key (stripe, adyen), also ${target.apiKey}: a secret like the client secret.
+      if (sandbox.apiKey !== undefined) env.PAYREADY_API_KEY = sandbox.apiKey;
       // An already-expired token, so "an expired token is refused" can be probed without waiting an hour.
       env.PAYREADY_EXPIRED_TOKEN = sandbox.expiredToken;
     }
@@ -121,6 +125,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     if (environment.embedded) {
       exit.learn(env.PAYREADY_CLIENT_SECRET);
       exit.learn(env.PAYREADY_EXPIRED_TOKEN);
+      exit.learn(sandbox?.apiKey);
     }
     const interactions = new InteractionLog();
     const logPath = options.logPath === '-' ? '-' : resolve(io.cwd, options.logPath ?? join(options.outDir, 'interactions.jsonl'));

@@ -31,6 +31,14 @@ export interface TestUser {
 export interface SandboxContext {
   /** `https://host:port`, no trailing slash: the OAuth issuer and the base of every URL served. */
   baseUrl: string;
+  /** The provider whose payments API the sandbox speaks (its dialect: src/sandbox/<provider>/). */
+  provider: ProviderName;
+  /** The API key the dialect accepts (`sk_test_...` for Stripe); undefined for payready, which takes OAuth bearer tokens. */
+  apiKey: string | undefined;
+  /** The signing secret of webhook endpoints registered without the API (Stripe: `whsec_...`, see `webhookUrls`). */
+  webhookSecret: string;
+  /** Receivers registered at start (`--webhook-url`), signed with `webhookSecret`. */
+  webhookUrls: readonly string[];
   /** Active fault switches. */
   faults: FaultSet;
   /** Issues and verifies access tokens. */
@@ -53,10 +61,6 @@ export interface SandboxContext {
   user: TestUser;
   /** The access log handlers note charged cards in (masked unless `pan-in-logs`). */
   requestLog: RequestLog;
-  /** The provider API the sandbox speaks besides its OAuth server (`payready`: its own). */
-  provider: ProviderName;
-  /** The API key the provider dialects accept (Adyen's `X-API-Key`). */
-  apiKey: string;
   /** The Adyen dialect's state; present when `provider` is 'adyen'. */
   adyen?: AdyenContext;
 }

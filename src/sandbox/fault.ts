@@ -31,13 +31,13 @@ export interface FaultHooks {
   reply?: Step<Reply>;
   /** Milliseconds a response to `pathname` is held after it was handled (transport/pacing.ts). */
   responseDelay?: Step<number, [pathname: string]>;
-  /** Refusal of an authenticated payments API request before anything is done; undefined admits it (transport/pacing.ts). */
+  /** Refusal of an authenticated payments API request before anything is done; undefined admits it (transport/pacing.ts, stripe/api.ts). */
   paymentRefusal?: Step<Problem | undefined>;
   /** The rate-limited endpoint lets every request through (transport/rate-limit.ts). */
   rateLimitOff?: true;
   /** Rate of a speed-test transfer in Mbps; undefined is unthrottled (transport/speed.ts). */
   speedMbps?: Step<number | undefined>;
-  /** Requests to the payments API need no bearer token, and any token is taken (oauth/bearer.ts). */
+  /** Requests to the payments API need no bearer token (or API key), and any is taken (oauth/bearer.ts, stripe/api.ts). */
   bearerAuthOff?: true;
   /** A known client id authenticates whatever secret comes with it (oauth/client-auth.ts). */
   anyClientSecret?: true;
@@ -51,17 +51,21 @@ export interface FaultHooks {
   jwksDecoyKey?: true;
   /** The sample integration's configuration file holds the client secret (oauth/integration.ts). */
   secretInSampleConfig?: true;
-  /** The per-transaction cap is not enforced (payments/routes.ts). */
+  /** The per-transaction cap is not enforced (payments/routes.ts; stripe/intents.ts: amount_too_large). */
   capOff?: true;
-  /** The 422 refusal of a payment above the per-transaction cap (payments/routes.ts). */
+  /** The refusal of a payment above the per-transaction cap: payready's 422, Stripe's 400 amount_too_large (payments/routes.ts, stripe/intents.ts). */
   overCapRefusal?: Step<Reply>;
   /** A payment as the API shows it in a response (payments/routes.ts). */
   paymentView?: Step<PaymentView>;
-  /** The Idempotency-Key header is ignored (payments/idempotency.ts). */
+  /** A Stripe PaymentIntent as the stripe dialect shows it, in responses and events (stripe/state.ts). */
+  stripeIntentView?: Step<Record<string, unknown>>;
+  /** A Stripe error reply (`{ error: { type, message, ... } }`) before it is sent (stripe/api.ts). */
+  stripeErrorReply?: Step<Reply>;
+  /** The Idempotency-Key header is ignored (payments/idempotency.ts, stripe/idempotency.ts). */
   idempotencyOff?: true;
   /** The request log keeps whole card numbers instead of first six/last four (request-log.ts). */
   fullPanInLog?: true;
-  /** The secret a webhook delivery is signed with (webhooks/delivery.ts). */
+  /** The secret a webhook delivery is signed with (webhooks/delivery.ts, stripe/events.ts). */
   webhookSecret?: Step<string>;
   /** The hosted checkout page, its style sheet and its script (checkout/routes.ts). */
   checkoutPage?: Step<CheckoutPage>;

@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProviderName } from '../providers/names.js';
+import { PROVIDER_NAMES, type ProviderName } from '../providers/names.js';
 import { AdyenContext, DEFAULT_MERCHANT_ACCOUNT } from './adyen/context.js';
 import { CHECKOUT_PATH } from './checkout/routes.js';
 import type { SandboxContext } from './context.js';
@@ -18,6 +18,7 @@ import { IdempotencyStore } from './payments/idempotency.js';
 import { TRANSACTION_CAPS, capInMinorUnits } from './payments/limits.js';
 import { PaymentStore } from './payments/store.js';
 import { RequestLog } from './request-log.js';
+import { STRIPE_MAX_AMOUNT } from './stripe/amounts.js';
 import { buildRouter } from './routes.js';
 import { SECURITY_HEADERS, TrackedServer, apiListener, redirectListener } from './server.js';
 import { Allowlist, DEFAULT_ALLOWLIST } from './transport/allowlist.js';
@@ -50,12 +51,14 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Source addresses or CIDR ranges allowed to use the API, default 127.0.0.1 and ::1. */
   allowlist?: string[];
-  /** The provider API to speak besides the OAuth server, default 'payready' (the tool's own API). */
+  /** Whose payments API to speak (`PROVIDER_NAMES`), default 'payready' (the tool's own API). */
   provider?: ProviderName;
-  /** The API key the provider dialects accept (Adyen's `X-API-Key`), default random. */
+  /** The API key the stripe and adyen dialects accept; default random (`sk_test_...` for stripe). */
   apiKey?: string;
   /** Adyen's notification HMAC key (hex), default random (32 bytes). */
   hmacKey?: string;
+  /** Webhook receivers (loopback URLs) registered at start, signed with `webhookSecret` (stripe dialect). */
+  webhookUrls?: string[];
 }
 
 /** A running sandbox. */
@@ -84,6 +87,18 @@ export interface Sandbox {
   clientId: string;
   /** Demo OAuth client secret. */
   clientSecret: string;
+  /** The provider whose payments API this sandbox speaks. */
+  provider: ProviderName;
+  /** The API key the provider's dialect accepts (stripe, adyen); undefined for payready (OAuth bearer tokens). */
+  apiKey: string | undefined;
+  /** Signing secret (`whsec_...`) of the receivers given at start (`webhookUrls`); the stripe dialect signs with it. */
+  webhookSecret: string;
+  /** Adyen: the HMAC key (hex) notifications are signed with, until a webhook generates its own (also set, unused, for other dialects). */
+  hmacKey: string;
+  /** Adyen: the merchant account requests must name (`merchantAccount`); unused by other dialects. */
+  merchantAccount: string;
+  /** How a client registers a webhook receiver with this dialect, and how deliveries are signed. */
+  webhooks: WebhookInfo;
   /** Every OAuth client, the demo client first; each has its own scopes (e.g. a read-only client). */
   clients: readonly SandboxClientInfo[];
   /** An access token of the demo client that expired an hour ago (for "expired token is refused" probes). */
@@ -92,18 +107,40 @@ export interface Sandbox {
   faults: readonly string[];
   /** Source addresses and ranges the API serves (ignored under `open-allowlist`). */
   allowlist: readonly string[];
-  /** The provider API the sandbox speaks besides its OAuth server. */
-  provider: ProviderName;
-  /** The API key the provider dialects accept (Adyen: the `X-API-Key` header). */
-  apiKey: string;
-  /** Adyen: the merchant account requests must name (`merchantAccount`). */
-  merchantAccount: string;
-  /** Adyen: the HMAC key (hex) notifications are signed with, until a webhook generates its own. */
-  hmacKey: string;
-  /** The `${target.x}` fields of an `embedded: true` environment (EMBEDDED_TARGET_FIELDS). */
+  /** The `${target.x}` fields of an embedded environment (EMBEDDED_TARGET_FIELDS, `apiKey` too when the dialect has one). */
   targetFields(): Record<string, string | number>;
   /** Closes both servers, destroys open sockets, removes the temp state dir; idempotent. */
   close(): Promise<void>;
+}
+
+/** How webhooks work in a dialect, for `payready sandbox --json` and its human output. */
+export interface WebhookInfo {
+  /** The API call that registers a receiver, e.g. `POST https://127.0.0.1:4321/v1/webhook_endpoints`. */
+  register: string;
+  /** What the registration takes. */
+  fields: string;
+  /** The header a delivery's signature is in. */
+  signatureHeader: string;
+  /** What the signature is, and which secret verifies it. */
+  signature: string;
+}
+
+/** The webhook facts of each dialect (the adyen dialect's are filled in by it). */
+function webhookInfo(provider: ProviderName, baseUrl: string): WebhookInfo {
+  if (provider === 'stripe') {
+    return {
+      register: `POST ${baseUrl}/v1/webhook_endpoints`,
+      fields: 'url (a loopback URL), enabled_events[] (e.g. * or payment_intent.succeeded); the response holds the endpoint secret (whsec_...), once',
+      signatureHeader: 'Stripe-Signature',
+      signature: 't=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the endpoint secret> (stripe.webhooks.constructEvent); receivers given with --webhook-url: webhookSecret',
+    };
+  }
+  return {
+    register: `POST ${baseUrl}/v1/webhook-endpoints`,
+    fields: 'JSON { url (a loopback URL), events (default ["*"]) } with a bearer token; the response holds the endpoint secret, once',
+    signatureHeader: 'Payready-Signature',
+    signature: 't=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the endpoint secret>',
+  };
 }
 
 /** An OAuth client registered with the sandbox. */
@@ -124,8 +161,34 @@ const READONLY_CLIENT_ID = 'payready-readonly';
 const OUTSIDE_ADDRESS = '127.0.0.2';
 const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::']);
 const TOKEN_TTL_SECONDS = 3600;
+
+/** A random API key in the shape the provider issues: Stripe's secret test keys start `sk_test_`. */
+function defaultApiKey(provider: ProviderName): string | undefined {
+  if (provider === 'stripe') return `sk_test_${randomBytes(24).toString('base64url').replace(/[-_]/g, '0')}`;
+  if (provider === 'adyen') return randomBytes(36).toString('base64url');
+  return undefined;
+}
+
+/** An unknown provider name. */
+export class UnknownProviderError extends Error {
+  override readonly name = 'UnknownProviderError';
+
+  constructor(provider: string) {
+    super(`unknown provider "${provider}"; valid providers: ${PROVIDER_NAMES.join(', ')}`);
+  }
+}
 /** Currency the `transactionCap` and `dailyCap` target fields are expressed in (minor units). */
 export const CAP_FIELDS_CURRENCY = 'EUR';
+
+/**
+ * The `transactionCap` and `dailyCap` target fields of a dialect. Stripe's cap is the documented
+ * largest amount (99999999 minor units of any currency); it has no daily cap (that is account
+ * configuration, not an API answer), so the field is absent.
+ */
+function caps(provider: ProviderName): { transactionCap: number; dailyCap?: number } {
+  if (provider === 'stripe') return { transactionCap: STRIPE_MAX_AMOUNT };
+  return { transactionCap: capInMinorUnits(TRANSACTION_CAPS.card.perTransaction, CAP_FIELDS_CURRENCY), dailyCap: capInMinorUnits(TRANSACTION_CAPS.card.daily, CAP_FIELDS_CURRENCY) };
+}
 
 /** Address a client should use to reach a server bound to `host`. */
 function advertisedHost(host: string): string {
@@ -146,8 +209,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
   const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
   const provider = options.provider ?? 'payready';
-  const apiKey = options.apiKey ?? `AQE_sandbox_${randomBytes(24).toString('base64url')}`;
+  if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) throw new UnknownProviderError(provider);
+  const apiKey = options.apiKey ?? defaultApiKey(provider);
   const hmacKey = options.hmacKey ?? randomBytes(32).toString('hex').toUpperCase();
+  const webhookSecret = `whsec_${randomBytes(24).toString('base64url')}`;
 
   const [ca, signingKey, decoyKey] = await Promise.all([
     mintCertificateAuthority(),
@@ -202,6 +267,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (adyen) cleanups.push(async () => adyen.close());
     const ctx: SandboxContext = {
       baseUrl,
+      provider,
+      apiKey,
+      webhookSecret,
+      webhookUrls: options.webhookUrls ?? [],
       faults,
       tokens,
       payments: new PaymentStore(),
@@ -213,8 +282,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       idempotency: new IdempotencyStore(faults),
       webhooks,
       pacing: new Pacing(faults, options.latencyMs ?? 0),
-      provider,
-      apiKey,
       ...(adyen ? { adyen } : {}),
     };
     // Sign and verify one token now: the first use of the signing key is slow, and it belongs to
@@ -248,12 +315,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       sourceDir,
       clientId,
       clientSecret,
+      provider,
+      apiKey,
+      webhookSecret,
+      webhooks: webhookInfo(provider, baseUrl),
       clients: clients.map((c) => ({ ...c, scopes: [...c.scopes] })),
       expiredToken: expired.accessToken,
       faults: faults.list(),
       allowlist: allowlist.entries,
-      provider,
-      apiKey,
       merchantAccount: DEFAULT_MERCHANT_ACCOUNT,
       hmacKey,
       targetFields: () => ({
@@ -270,13 +339,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         checkoutUrl: baseUrl + CHECKOUT_PATH,
         requestLog: requestLog.path,
         sourceDir,
-        transactionCap: capInMinorUnits(TRANSACTION_CAPS.card.perTransaction, CAP_FIELDS_CURRENCY),
-        dailyCap: capInMinorUnits(TRANSACTION_CAPS.card.daily, CAP_FIELDS_CURRENCY),
+        ...caps(provider),
         downloadUrl: `${baseUrl}${SPEED_DOWN_PATH}?bytes=${DEFAULT_DOWNLOAD_BYTES}`,
         uploadUrl: baseUrl + SPEED_UP_PATH,
         rateLimitUrl: baseUrl + RATE_LIMIT_PATH,
         rateLimit: RATE_LIMIT_BURST,
         outsideAddress: OUTSIDE_ADDRESS,
+        provider,
+        ...(provider === 'adyen' ? { merchantAccount: DEFAULT_MERCHANT_ACCOUNT } : {}),
+        // A credential: the runner redacts it like the client secret (src/cli/session.ts).
+        ...(apiKey === undefined ? {} : { apiKey }),
       }),
       close: () => (closing ??= cleanup()),
     };

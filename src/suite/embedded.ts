@@ -4,8 +4,32 @@
  * cheaply; test/sandbox/server.test.ts holds the sandbox to this list.
  */
 
-/** Environment variables the embedded sandbox fills when they are not set (its demo credentials). */
+import type { ProviderName } from '../providers/names.js';
+
+/**
+ * Environment variables the embedded sandbox fills when they are not set (its demo credentials;
+ * `PAYREADY_API_KEY` only when it speaks a provider that takes an API key).
+ */
 export const EMBEDDED_ENV_NAMES: readonly string[] = ['PAYREADY_CLIENT_ID', 'PAYREADY_CLIENT_SECRET', 'PAYREADY_EXPIRED_TOKEN'];
+
+/** Providers whose embedded dialect takes an API key (`${target.apiKey}`, `PAYREADY_API_KEY`): a secret, redacted like the client secret. */
+export const API_KEY_PROVIDERS: readonly ProviderName[] = ['stripe', 'adyen'];
+
+/** The environment variable the embedded sandbox's API key is in. */
+export const API_KEY_ENV = 'PAYREADY_API_KEY';
+
+/** The `${target.x}` field holding the embedded sandbox's API key (never declared by hand: it is a secret). */
+export const API_KEY_FIELD = 'apiKey';
+
+/** The embedded sandbox's dialect an environment asks for: `embedded: true` is payready's own API. */
+export function embeddedProvider(embedded: unknown): ProviderName | undefined {
+  if (embedded === true) return 'payready';
+  if (embedded !== null && typeof embedded === 'object' && !Array.isArray(embedded)) {
+    const provider = (embedded as { provider?: ProviderName }).provider;
+    return provider ?? 'payready';
+  }
+  return undefined;
+}
 
 /**
  * `${target.x}` fields the embedded sandbox fills once started, with what each holds. A suite's
@@ -33,6 +57,8 @@ export const EMBEDDED_TARGET_FIELD_DOCS: Readonly<Record<string, string>> = {
   rateLimitUrl: 'An endpoint whose rate limit the provider documents.',
   rateLimit: 'Its documented burst size (requests).',
   outsideAddress: "A local source address NOT on the provider's IP allowlist.",
+  merchantAccount: 'Adyen: the merchant account requests name (the embedded Adyen dialect fills its own).',
+  provider: 'Whose payments API the target speaks: payready, stripe or adyen (the embedded sandbox: the one `embedded: { provider }` names).',
 };
 
 /** `${target.x}` fields the embedded sandbox fills once started. */

@@ -6,6 +6,7 @@ import { describeErrors, suiteContext, type PathProblem } from './ajv-errors.js'
 import { parseDuration } from '../model/duration.js';
 import { SuiteError, type SuiteProblem } from './errors.js';
 import { environmentFields, isSandbox, type RawCheck, type RawSuite } from './raw.js';
+import { embeddedProvider } from './embedded.js';
 import { suiteValidator } from './schema.js';
 import { checkSemantics } from './semantic.js';
 import type { CaptureSpec, CheckSpec, EnvironmentSpec, Suite } from './types.js';
@@ -108,9 +109,11 @@ function located(problems: PathProblem[], doc: SuiteDocument): SuiteError {
 function normalize(raw: RawSuite, doc: SuiteDocument, identity: { file: string; path: string; sha256: string }, implicitNeeds: Map<number, string[]>): Suite {
   const environments: Record<string, EnvironmentSpec> = {};
   for (const [name, spec] of Object.entries(raw.environments)) {
+    const provider = embeddedProvider(spec.embedded);
     environments[name] = {
       name,
-      embedded: spec.embedded === true,
+      embedded: provider !== undefined,
+      ...(provider ? { embeddedProvider: provider } : {}),
       sandbox: isSandbox(spec),
       insecure: spec.insecure === true,
       ca: spec.ca === undefined ? [] : typeof spec.ca === 'string' ? [spec.ca] : [...spec.ca],

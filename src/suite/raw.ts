@@ -1,4 +1,6 @@
 import type { Severity } from '../model/outcome.js';
+import type { ProviderName } from '../providers/names.js';
+import { embeddedProvider } from './embedded.js';
 import { CUSTOM_FIELDS_KEY, ENVIRONMENT_FLAGS } from './environment-keys.js';
 import type { SecretSpec } from './types.js';
 import type { Waiver } from '../model/report.js';
@@ -50,8 +52,8 @@ export interface RawCheck {
 
 /** One entry of `environments:` as written: flags, known target fields, and the suite's own `fields:`. */
 export interface RawEnvironment {
-  /** Started by payready (the built-in sandbox). */
-  embedded?: boolean;
+  /** Started by payready (the built-in sandbox); `{ provider }` names the API it speaks (default payready's own). */
+  embedded?: boolean | { provider?: ProviderName };
   /** Money-moving checks may run here. */
   sandbox?: boolean;
   /** TLS verification off. */
@@ -112,5 +114,5 @@ export function environmentFields(environment: RawEnvironment): Record<string, u
 
 /** Whether money-moving checks may run in this environment (default: embedded ones may). */
 export function isSandbox(environment: RawEnvironment): boolean {
-  return environment.sandbox ?? environment.embedded ?? false;
+  return environment.sandbox ?? embeddedProvider(environment.embedded) !== undefined;
 }

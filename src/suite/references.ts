@@ -1,4 +1,4 @@
-import { EMBEDDED_ENV_NAMES, EMBEDDED_TARGET_FIELDS, NUMERIC_TARGET_FIELDS, numberHint, shownValue, wholeNumber } from './embedded.js';
+import { API_KEY_ENV, API_KEY_FIELD, API_KEY_PROVIDERS, EMBEDDED_ENV_NAMES, EMBEDDED_TARGET_FIELDS, embeddedProvider, NUMERIC_TARGET_FIELDS, numberHint, shownValue, wholeNumber } from './embedded.js';
 import type { PathProblem } from './ajv-errors.js';
 import { lookupPath, NAMESPACES, parseTemplate, type Reference } from './interpolate.js';
 import { environmentFields, type RawEnvironment, type RawSuite } from './raw.js';
@@ -46,10 +46,13 @@ export function checkReferences(raw: RawSuite, env: Record<string, string | unde
   const secrets = raw.secrets ?? {};
   const captures = new Map<string, string[]>();
   for (const check of raw.checks) if (!captures.has(check.id)) captures.set(check.id, Object.keys(check.capture ?? {}));
-  const embedded = chosen?.spec.embedded === true;
-  const targetFields = chosen ? [...Object.keys(environmentFields(chosen.spec)), ...(embedded ? EMBEDDED_TARGET_FIELDS : [])] : [];
+  const provider = embeddedProvider(chosen?.spec.embedded);
+  const embedded = provider !== undefined;
+  // A dialect that takes an API key also fills ${target.apiKey} and PAYREADY_API_KEY.
+  const apiKey = provider !== undefined && API_KEY_PROVIDERS.includes(provider);
+  const targetFields = chosen ? [...Object.keys(environmentFields(chosen.spec)), ...(embedded ? EMBEDDED_TARGET_FIELDS : []), ...(apiKey ? [API_KEY_FIELD] : [])] : [];
   const usedSecrets = new Map<string, string>();
-  const envIsSet = (name: string): boolean => env[name] !== undefined || (embedded && EMBEDDED_ENV_NAMES.includes(name));
+  const envIsSet = (name: string): boolean => env[name] !== undefined || (embedded && EMBEDDED_ENV_NAMES.includes(name)) || (apiKey && name === API_KEY_ENV);
 
   const checkReference = (ref: Reference, site: Site, text: string): PathProblem | undefined => {
     const at = { path: site.path, within: { text: ref.raw, nth: countBefore(text, ref.raw, ref.offset) } };

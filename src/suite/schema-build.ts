@@ -2,6 +2,7 @@ import type { CheckType, JsonSchema } from '../checks/types.js';
 import { SEVERITIES } from '../model/outcome.js';
 import { DURATION, ENVIRONMENT_NAME, HOLDS_REFERENCE, IDENTIFIER, KEBAB_CASE, SINGLE_REFERENCE } from '../model/patterns.js';
 import { GUIDELINE_SECTIONS, GUIDELINE_ITEMS } from '../guidelines.js';
+import { PROVIDER_NAMES } from '../providers/names.js';
 import { CUSTOM_FIELDS_KEY, TARGET_FIELD_DOCS, TARGET_FIELDS } from './environment-keys.js';
 
 /** `$id` of the suite schema (what `payready schema` prints and editors cache). */
@@ -130,7 +131,13 @@ function environmentSchema(): JsonSchema {
     description: `A target: the flags, the target fields payready knows, and \`${CUSTOM_FIELDS_KEY}:\` for your own values; every field is available as \`\${target.<field>}\`.`,
     propertyNames: { type: 'string', pattern: IDENTIFIER },
     properties: {
-      embedded: { type: 'boolean', default: false, description: 'Start the built-in sandbox and fill baseUrl, host, port, tokenUrl, ...' },
+      embedded: {
+        type: ['boolean', 'object'],
+        default: false,
+        description: "Start the built-in sandbox and fill baseUrl, host, port, tokenUrl, ...; `{ provider: stripe }` makes it speak that provider's API (and fills apiKey).",
+        additionalProperties: false,
+        properties: { provider: { enum: [...PROVIDER_NAMES], default: 'payready', description: `Whose payments API the sandbox speaks: ${PROVIDER_NAMES.join(', ')}.` } },
+      },
       sandbox: { type: 'boolean', description: 'Money-moving checks may run here (default: the value of `embedded`).' },
       insecure: { type: 'boolean', default: false, description: 'Turn TLS certificate verification off (reported as a warning).' },
       ca: {

@@ -1,5 +1,6 @@
 import type { Severity } from '../model/outcome.js';
 import type { Waiver } from '../model/report.js';
+import type { ProviderName } from '../providers/names.js';
 
 /** A place in a suite file (1-based line and column). */
 export interface SourceLocation {
@@ -20,6 +21,8 @@ export interface EnvironmentSpec {
   name: string;
   /** payready starts its built-in sandbox and fills the connection fields (baseUrl, host, port, ca...). */
   embedded: boolean;
+  /** The API the embedded sandbox speaks (`embedded: { provider: stripe }`; `embedded: true` is payready); undefined when not embedded. */
+  embeddedProvider?: ProviderName;
   /** Money-moving checks may run here. */
   sandbox: boolean;
   /** TLS verification turned off (explicit; reported as a warning). */

@@ -2,6 +2,10 @@ import type { RegisterCommand } from './index.js';
 import { EXIT } from '../../errors.js';
 import { usageError } from '../messages.js';
 import { collect, nonNegativeInt, positiveInt } from '../io.js';
+import { PROVIDER_NAMES, isProviderName } from '../../providers/names.js';
+import type { Sandbox } from '../../sandbox/index.js';
+import type { Caps, PaymentMethodType } from '../../sandbox/payments/limits.js';
+import { closest } from '../../text.js';
 
 const register: RegisterCommand = (program, io, setExit) => {
   program
@@ -14,7 +18,10 @@ const register: RegisterCommand = (program, io, setExit) => {
     .option('--allow <address>', 'source address or CIDR range allowed to use the API (IP allowlist); repeatable (default: 127.0.0.1 and ::1)', collect, [])
     .option('--fault <name>', 'switch on a fault so a guideline breaks on purpose; repeatable', collect, [])
     .option('--list-faults', 'list the faults and which check catches each')
-    .action(async (raw: { port?: number; httpPort?: number; host: string; latency: number; allow: string[]; fault: string[]; listFaults?: boolean }) => {
+    .option('--provider <name>', `whose payments API to speak: ${PROVIDER_NAMES.join(', ')}`, 'payready')
+    .option('--json', 'print one JSON object on the first line of stdout (URLs, CA file, credentials, webhook secret) instead of the text')
+    .option('--webhook-url <url>', 'a loopback receiver every event is sent to, signed with the printed webhookSecret (stripe); repeatable', collect, [])
+    .action(async (raw: { port?: number; httpPort?: number; host: string; latency: number; allow: string[]; fault: string[]; listFaults?: boolean; provider: string; json?: boolean; webhookUrl: string[] }) => {
       const [{ FAULTS }, { checkFaults }] = await Promise.all([import('../../sandbox/faults.js'), import('../session.js')]);
       if (raw.listFaults) {
         const width = Math.max(...FAULTS.map((f) => f.name.length));
@@ -27,6 +34,14 @@ const register: RegisterCommand = (program, io, setExit) => {
         setExit(EXIT.ok);
         return;
       }
+      if (!isProviderName(raw.provider)) {
+        const meant = closest(raw.provider, PROVIDER_NAMES);
+        throw usageError('unknownProvider', { provider: raw.provider, suggestion: meant ? ` (did you mean "${meant}"?)` : '', providers: PROVIDER_NAMES.join(', ') });
+      }
+      const provider = raw.provider;
+      const { isLoopbackUrl } = await import('../../sandbox/webhooks/delivery.js');
+      for (const url of raw.webhookUrl) if (!isLoopbackUrl(url)) throw usageError('badWebhookUrl', { url });
+      if (raw.webhookUrl.length > 0 && provider !== 'stripe') throw usageError('webhookUrlNeedsStripe');
       await checkFaults(raw.fault);
       const [{ startSandbox }, { TRANSACTION_CAPS }, { Allowlist }] = await Promise.all([import('../../sandbox/index.js'), import('../../sandbox/payments/limits.js'), import('../../sandbox/transport/allowlist.js')]);
       try {
@@ -35,6 +50,9 @@ const register: RegisterCommand = (program, io, setExit) => {
         throw usageError('badAllow', { why: (err as Error).message });
       }
       const sandbox = await startSandbox({
+        provider,
+        webhookUrls: raw.webhookUrl,
+        ...(io.env.PAYREADY_API_KEY ? { apiKey: io.env.PAYREADY_API_KEY } : {}),
         host: raw.host,
         faults: raw.fault,
         latencyMs: raw.latency,
@@ -44,9 +62,55 @@ const register: RegisterCommand = (program, io, setExit) => {
         ...(io.env.PAYREADY_CLIENT_ID ? { clientId: io.env.PAYREADY_CLIENT_ID } : {}),
         ...(io.env.PAYREADY_CLIENT_SECRET ? { clientSecret: io.env.PAYREADY_CLIENT_SECRET } : {}),
       });
-      io.stdout.write(
-        [
-          'payready sandbox is running',
+      if (raw.json) {
+        // One line, first: a script reads it with `head -n 1` and parses it; nothing else goes to stdout.
+        io.stdout.write(`${JSON.stringify(describeSandbox(sandbox))}\n`);
+      } else {
+        io.stdout.write(humanLines(sandbox, raw.latency, TRANSACTION_CAPS));
+      }
+      // Ctrl-C (or SIGTERM from a supervisor) is the normal way to stop a server: close cleanly and exit 0.
+      await new Promise<void>((resolve) => io.interrupt.onInterrupt(() => resolve()));
+      await sandbox.close();
+      (raw.json ? io.stderr : io.stdout).write('sandbox stopped\n');
+      setExit(EXIT.ok, { stoppedBySignal: true });
+    });
+};
+
+/**
+ * What `--json` prints: everything a script or another tool needs to use the sandbox. Field names
+ * are stable (docs/sandbox.md lists them); a field that does not apply to the dialect is absent.
+ */
+export function describeSandbox(sandbox: Sandbox): Record<string, unknown> {
+  return {
+    provider: sandbox.provider,
+    baseUrl: sandbox.baseUrl,
+    host: sandbox.host,
+    port: sandbox.port,
+    httpUrl: sandbox.httpUrl,
+    ca: sandbox.caFile,
+    ...(sandbox.apiKey === undefined ? {} : { apiKey: sandbox.apiKey }),
+    ...(sandbox.provider === 'stripe' ? { webhookSecret: sandbox.webhookSecret } : {}),
+    ...(sandbox.hmacKey === undefined ? {} : { hmacKey: sandbox.hmacKey }),
+    webhooks: sandbox.webhooks,
+    clientId: sandbox.clientId,
+    clientSecret: sandbox.clientSecret,
+    tokenUrl: `${sandbox.baseUrl}/oauth/token`,
+    checkoutUrl: sandbox.checkoutUrl,
+    requestLog: sandbox.requestLog,
+    faults: sandbox.faults,
+  };
+}
+
+function payments(sandbox: Sandbox): string {
+  if (sandbox.provider === 'stripe') {
+    return `${sandbox.baseUrl}/v1/payment_intents  (Stripe's API: PaymentIntents, charges, refunds, search; Idempotency-Key; webhooks: ${sandbox.webhooks.register})`;
+  }
+  return `${sandbox.baseUrl}/v1/payments  (authorise, capture, refund, cancel; Idempotency-Key; webhooks at /v1/webhook-endpoints)`;
+}
+
+function humanLines(sandbox: Sandbox, latency: number, TRANSACTION_CAPS: Readonly<Record<PaymentMethodType, Caps>>): string {
+  return [
+          `payready sandbox is running${sandbox.provider === 'payready' ? '' : ` (speaking ${sandbox.provider}'s API)`}`,
           `  API (HTTPS)     ${sandbox.baseUrl}`,
           `  plain HTTP      ${sandbox.httpUrl}  ${sandbox.faults.includes('plain-http') ? '(serves the API unencrypted: plain-http fault)' : '(redirects to HTTPS)'}`,
           `  CA certificate  ${sandbox.caFile}`,
@@ -58,11 +122,13 @@ const register: RegisterCommand = (program, io, setExit) => {
           `  request log     ${sandbox.requestLog}`,
           `  client id       ${sandbox.clientId}`,
           `  client secret   ${sandbox.clientSecret}  (demo credential; set PAYREADY_CLIENT_SECRET to choose it)`,
+          ...(sandbox.apiKey === undefined ? [] : [`  API key         ${sandbox.apiKey}  (demo credential; set PAYREADY_API_KEY to choose it)`]),
+          ...(sandbox.provider === 'stripe' ? [`  webhook secret  ${sandbox.webhookSecret}  (signs deliveries to --webhook-url receivers)`] : []),
           ...sandbox.clients.filter((c) => c.id !== sandbox.clientId).map((c) => `  other client    ${c.id} / ${c.secret}  (scopes: ${c.scopes.join(' ')})`),
           `  expired token   ${sandbox.expiredToken}`,
-          `  payments        ${sandbox.baseUrl}/v1/payments  (authorise, capture, refund, cancel; Idempotency-Key; webhooks at /v1/webhook-endpoints)`,
-          `  caps            card ${TRANSACTION_CAPS.card.perTransaction.toLocaleString('en-US')} per payment, ${TRANSACTION_CAPS.card.daily.toLocaleString('en-US')} per day; bank transfer ${TRANSACTION_CAPS.bank_transfer.perTransaction.toLocaleString('en-US')} / ${TRANSACTION_CAPS.bank_transfer.daily.toLocaleString('en-US')} (major units of the currency)`,
-          `  latency         ${raw.latency > 0 ? `+${raw.latency} ms on every response` : 'none added'} (Sandbox-Delay: <ms> holds one response)`,
+          `  payments        ${payments(sandbox)}`,
+          sandbox.provider === 'stripe' ? '  caps            amounts up to 99999999 minor units (Stripe: amount_too_large above)' : `  caps            card ${TRANSACTION_CAPS.card.perTransaction.toLocaleString('en-US')} per payment, ${TRANSACTION_CAPS.card.daily.toLocaleString('en-US')} per day; bank transfer ${TRANSACTION_CAPS.bank_transfer.perTransaction.toLocaleString('en-US')} / ${TRANSACTION_CAPS.bank_transfer.daily.toLocaleString('en-US')} (major units of the currency)`,
+          `  latency         ${latency > 0 ? `+${latency} ms on every response` : 'none added'} (Sandbox-Delay: <ms> holds one response)`,
           `  IP allowlist    ${sandbox.allowlist.join(', ')}${sandbox.faults.includes('open-allowlist') ? '  (off: open-allowlist)' : ''}`,
           `  speed test      GET ${sandbox.baseUrl}/speed/down?bytes=N, POST ${sandbox.baseUrl}/speed/up`,
           `  rate limit      GET ${sandbox.baseUrl}/v1/rate-limit  (bursts of 20, then 429 with Retry-After)`,
@@ -71,14 +137,7 @@ const register: RegisterCommand = (program, io, setExit) => {
           `Try: curl --cacert ${sandbox.caFile} ${sandbox.baseUrl}/health`,
           'Press Ctrl-C to stop.',
           '',
-        ].join('\n'),
-      );
-      // Ctrl-C (or SIGTERM from a supervisor) is the normal way to stop a server: close cleanly and exit 0.
-      await new Promise<void>((resolve) => io.interrupt.onInterrupt(() => resolve()));
-      await sandbox.close();
-      io.stdout.write('sandbox stopped\n');
-      setExit(EXIT.ok, { stoppedBySignal: true });
-    });
-};
+        ].join('\n');
+}
 
 export default register;

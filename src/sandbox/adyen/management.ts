@@ -25,6 +25,7 @@ function keyMatches(req: IncomingMessage, ctx: SandboxContext): boolean {
   const raw = req.headers['x-api-key'];
   const key = Array.isArray(raw) ? raw[0] : raw;
   const given = Buffer.from(key ?? '');
+  if (ctx.apiKey === undefined) return false;
   const expected = Buffer.from(ctx.apiKey);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

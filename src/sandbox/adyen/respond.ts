@@ -57,7 +57,7 @@ export function authenticate(req: IncomingMessage, ctx: SandboxContext): void {
   if (!ctx.faults.on('bearerAuthOff')) {
     const raw = req.headers['x-api-key'];
     const key = Array.isArray(raw) ? raw[0] : raw;
-    if (key === undefined || !sameSecret(key, ctx.apiKey)) throw new AdyenError(ADYEN_ERRORS.unauthorized);
+    if (key === undefined || ctx.apiKey === undefined || !sameSecret(key, ctx.apiKey)) throw new AdyenError(ADYEN_ERRORS.unauthorized);
   }
   ctx.pacing.admit();
 }

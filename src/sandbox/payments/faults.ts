@@ -34,6 +34,11 @@ function driftPaymentResponse({ pspReference: _dropped, ...rest }: AdyenPaymentR
   return { ...rest, amount: { ...amount, value: String(value) } };
 }
 
+/** `opaque-errors` in the Stripe dialect: its `{ error: {...} }` JSON becomes the same stack trace. */
+function opaqueStripeErrors(reply: Reply): Reply {
+  return { ...reply, headers: { ...reply.headers, 'content-type': 'text/plain; charset=utf-8' }, body: STACK_TRACE };
+}
+
 /** `latin1`: JSON text re-encoded as ISO-8859-1; characters it cannot hold become "?". */
 function latin1(reply: Reply): Reply {
   const type = contentType(reply);
@@ -81,11 +86,11 @@ export const PAYMENT_FAULTS: readonly Fault[] = [
   },
   {
     name: 'opaque-errors',
-    description: 'API errors are sent as a plain-text stack trace instead of problem+json with a message and a code.',
+    description: "API errors are sent as a plain-text stack trace instead of problem+json (or the provider's JSON error object) with a message and a code.",
     section: '6.2',
     caughtBy: 'error-messages',
     alsoFails: ['transaction-over-limit', 'transaction-daily-cap', 'transaction-declines', 'transaction-refund-over', 'transaction-amount-bounds'],
-    hooks: { reply: opaqueErrors, adyenErrorReply: opaqueServiceError },
+    hooks: { reply: opaqueErrors, adyenErrorReply: opaqueServiceError, stripeErrorReply: opaqueStripeErrors },
   },
   {
     name: 'pan-in-logs',
@@ -96,7 +101,7 @@ export const PAYMENT_FAULTS: readonly Fault[] = [
   },
   {
     name: 'schema-drift',
-    description: 'Payment responses drift from the OpenAPI document: amount.value is a string and createdAt is missing.',
+    description: 'Payment responses drift from the documented schema: the amount is a string and the creation time is missing (amount.value and createdAt; a Stripe PaymentIntent\'s amount and created).',
     section: '1.3',
     caughtBy: 'payment-schema',
     alsoFails: ['payment-approve', 'transaction-currency-exponent'],
@@ -104,6 +109,7 @@ export const PAYMENT_FAULTS: readonly Fault[] = [
     hooks: {
       paymentView: ({ createdAt: _dropped, ...rest }) => ({ ...rest, amount: { ...rest.amount, value: String(rest.amount.value) } }),
       adyenPaymentResponse: driftPaymentResponse,
+      stripeIntentView: ({ created: _dropped, ...rest }) => ({ ...rest, amount: String(rest['amount']) }),
     },
   },
 ];

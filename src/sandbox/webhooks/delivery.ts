@@ -43,6 +43,18 @@ export interface WebhookEvent {
   data: { payment: Payment; refund?: Refund };
 }
 
+/** One body for one receiver, whatever the dialect. */
+export interface Delivery {
+  /** The receiver (a loopback URL). */
+  url: string;
+  /** The JSON text POSTed. */
+  body: string;
+  /** Headers of one attempt (the signature), computed when it is sent. */
+  headers: () => Record<string, string>;
+  /** Whether retries should go on (the endpoint is still registered). */
+  wanted: () => boolean;
+}
+
 /** True for a URL the sandbox may POST to: http(s) on a loopback address (no outside calls). */
 export function isLoopbackUrl(raw: string): boolean {
   let url: URL;
@@ -99,8 +111,25 @@ export class Webhooks {
     };
     const body = JSON.stringify(event);
     for (const endpoint of this.endpoints.values()) {
-      if (endpoint.events.includes('*') || endpoint.events.includes(type)) this.schedule(endpoint, body, 0);
+      if (!endpoint.events.includes('*') && !endpoint.events.includes(type)) continue;
+      this.send({
+        url: endpoint.url,
+        body,
+        // A fault may sign with another key (`webhook-bad-signature`).
+        headers: () => ({ 'payready-signature': signatureHeader(this.faults.apply('webhookSecret', endpoint.secret), body) }),
+        wanted: () => this.endpoints.has(endpoint.id),
+      });
     }
+  }
+
+  /**
+   * Delivers one JSON body to one receiver (fire and forget), retried on DELIVERY_SCHEDULE_MS while
+   * it fails and `wanted()` holds; `headers()` is called for each attempt, so a signature's
+   * timestamp is fresh. Every dialect's events go through here, so `close()` stops them all.
+   */
+  send(delivery: Delivery): void {
+    if (this.closed) return;
+    this.schedule(delivery, 0);
   }
 
   /** Stops every pending retry and in-flight delivery. */
@@ -112,24 +141,22 @@ export class Webhooks {
     this.requests.clear();
   }
 
-  private schedule(endpoint: WebhookEndpoint, body: string, attempt: number): void {
+  private schedule(delivery: Delivery, attempt: number): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       // Fire and forget: the timer callback cannot await, and deliver() never rejects.
-      void this.deliver(endpoint, body).then((ok) => {
+      void this.deliver(delivery).then((ok) => {
         const next = attempt + 1;
-        if (!ok && !this.closed && next < DELIVERY_SCHEDULE_MS.length && this.endpoints.has(endpoint.id)) this.schedule(endpoint, body, next);
+        if (!ok && !this.closed && next < DELIVERY_SCHEDULE_MS.length && delivery.wanted()) this.schedule(delivery, next);
       });
     }, DELIVERY_SCHEDULE_MS[attempt] ?? 0);
     this.timers.add(timer);
   }
 
   /** One attempt; resolves true on a 2xx answer, false on anything else. Never rejects. */
-  private deliver(endpoint: WebhookEndpoint, body: string): Promise<boolean> {
-    // A fault may sign with another key (`webhook-bad-signature`).
-    const secret = this.faults.apply('webhookSecret', endpoint.secret);
+  private deliver({ url: target, body, headers }: Delivery): Promise<boolean> {
     return new Promise((resolve) => {
-      const url = new URL(endpoint.url);
+      const url = new URL(target);
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(url, {
         method: 'POST',
@@ -138,7 +165,7 @@ export class Webhooks {
           'content-type': 'application/json; charset=utf-8',
           'content-length': String(Buffer.byteLength(body)),
           'user-agent': 'payready-sandbox-webhooks',
-          'payready-signature': signatureHeader(secret, body),
+          ...headers(),
         },
       });
       this.requests.add(req);

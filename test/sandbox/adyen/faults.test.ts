@@ -59,7 +59,7 @@ describe('Adyen dialect: idempotency', () => {
     const request = adyenPayment(adyen.sandbox);
     const key = 'timeout-retry-key';
     const controller = new AbortController();
-    const lost = adyen.http.send('/v71/payments', { json: request, headers: { 'x-api-key': adyen.sandbox.apiKey, 'idempotency-key': key, 'sandbox-delay': '3000' }, signal: controller.signal });
+    const lost = adyen.http.send('/v71/payments', { json: request, headers: { 'x-api-key': adyen.sandbox.apiKey ?? '', 'idempotency-key': key, 'sandbox-delay': '3000' }, signal: controller.signal });
     setTimeout(() => controller.abort(), 300);
     await expect(lost).rejects.toThrow();
     const retry = await adyen.conforming('/v71/payments', request, { headers: { 'idempotency-key': key } });

@@ -134,7 +134,7 @@ describe('Adyen dialect: validation errors (422 ServiceError, errorType validati
   });
 
   it('malformed JSON -> 400 ServiceError "Unable to parse message"', async () => {
-    const response = await adyen.http.send('/v71/payments', { body: '{"amount":', headers: { 'content-type': 'application/json', 'x-api-key': sandbox.apiKey } });
+    const response = await adyen.http.send('/v71/payments', { body: '{"amount":', headers: { 'content-type': 'application/json', 'x-api-key': sandbox.apiKey ?? '' } });
     expect(response.status).toBe(400);
     expect(responseViolations('/v71/payments', response)).toEqual([]);
     expect(response.json()).toMatchObject({ errorCode: '000', message: 'Unable to parse message' });
@@ -175,7 +175,7 @@ describe('dialects are separate', () => {
   it('a sandbox started without provider speaks only the payready API: /v71/payments does not exist there', async () => {
     const plain = await freshSandbox();
     expect(plain.provider).toBe('payready');
-    const response = await clientFor(plain).send('/v71/payments', { json: adyenPayment(plain), headers: { 'x-api-key': plain.apiKey } });
+    const response = await clientFor(plain).send('/v71/payments', { json: adyenPayment(plain), headers: { 'x-api-key': plain.apiKey ?? '' } });
     expect(response.status).toBe(404);
   });
 });

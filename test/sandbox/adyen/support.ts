@@ -68,7 +68,7 @@ export class AdyenClient {
   /** POSTs `body` to `path` with the sandbox's API key (unless `headers` say otherwise); the request must conform unless `lax`. */
   async post(path: string, body: unknown, options: { headers?: Record<string, string>; lax?: boolean } = {}): Promise<TestResponse> {
     if (!options.lax && path.startsWith('/v71/')) expect(requestViolations(path, body), `request to ${path}`).toEqual([]);
-    return this.http.send(path, { json: body, headers: { 'x-api-key': this.sandbox.apiKey, ...options.headers } });
+    return this.http.send(path, { json: body, headers: { 'x-api-key': this.sandbox.apiKey ?? '', ...options.headers } });
   }
 
   /** POSTs and asserts the response conforms to the document; returns it parsed. */
