@@ -163,6 +163,7 @@ export const profileSchema = {
         status: statuses,
         when: { type: 'object', additionalProperties: false, required: ['at', 'equals'], properties: { at: pointer, equals: { type: 'string' } }, description: 'A decline answered with success status: the field that says it.' },
         code: pointer,
+        codeOr: { ...pointer, description: "Where the code is when `code` holds none (Stripe: decline_code comes only with card_declined; an expired card's code is error.code)." },
         message: pointer,
         id: { ...pointer, description: 'The declined payment\'s id in the answer, if any.' },
         minWords: { type: 'integer', minimum: 1, default: 3, description: 'Words the decline message must have to be readable (Adyen\'s refusalReason is a short label: 1).' },

@@ -59,6 +59,8 @@ const cases: CheckCase[] = [
     summary: /^daily-cap: daily cap held: after 2 payments \(20,000\.00 GBP\) the next 10,000\.00 GBP was refused with 422 daily_cap_exceeded; the alternate route \(bank_transfer\) took it$/,
   },
   { name: 'daily-cap: a suite stating a higher cap than enforced still sees the refusal', params: { scenario: 'daily-cap', ...auth, dailyCap: 5_000_000, amount: 1_000_000, currency: 'USD' }, status: 'pass', message: 'dailyCapAlternate', data: { payments: '2 payments', authorised: '20,000.00 USD', each: '10,000.00 USD', refusal: '422 daily_cap_exceeded' } },
+  { name: "over-limit without a cap (payready's profile states none) cannot be judged", params: { scenario: 'over-limit', ...auth }, status: 'error', message: 'capMissing' },
+  { name: 'daily-cap without a daily cap cannot be judged', params: { scenario: 'daily-cap', ...auth }, status: 'error', message: 'dailyCapMissing' },
   { name: 'idempotency-replay: charged once, different body refused', params: { scenario: 'idempotency-replay', ...auth }, status: 'pass', message: 'replayed', data: { paymentId: PAY, count: '1 payment for the order', status: 422 } },
   {
     name: 'fault no-idempotency: the replay charges twice',

@@ -63,7 +63,7 @@ export const meta = {
         },
       },
       cap: { ...minorUnits, description: "over-limit and daily-cap: the per-transaction cap in minor units, e.g. ${target.transactionCap} (over-limit's default: the profile's documented maximum, e.g. Stripe's 99999999)." },
-      dailyCap: { ...minorUnits, description: 'daily-cap (required): the daily cap in minor units, e.g. ${target.dailyCap}.' },
+      dailyCap: { ...minorUnits, description: "daily-cap: the daily cap in minor units, e.g. ${target.dailyCap} (required where the provider has one; Stripe's profile has none, and the scenario skips)." },
       fallback: { enum: ['split', 'alternate', 'none'], description: 'over-limit (default split) and daily-cap (default alternate): how the refused order is completed.' },
       alternateMethod: { description: "The payment method of the alternate route (default: the profile's, e.g. a bank transfer, which has higher caps)." },
       capErrorCode: { type: 'string', minLength: 1, description: "Documented code of the refusal over the per-transaction cap (default: the profile's)." },
@@ -80,9 +80,6 @@ export const meta = {
       cleanup: { type: 'boolean', default: true, description: 'Cancel authorisations and refund captures the scenario made, once it is judged.' },
       retries: { type: 'integer', minimum: 0, maximum: 10, default: 3, description: 'Retries of a 503/429 answer, with the same idempotency key (Retry-After honoured up to 2 s).' },
     },
-    allOf: [
-      { if: { properties: { scenario: { const: 'daily-cap' } } }, then: { required: ['dailyCap'], properties: { dailyCap: true } } },
-    ],
   },
   values: {
     scenario: 'the scenario run',

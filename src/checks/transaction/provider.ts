@@ -160,7 +160,7 @@ export class ProviderClient {
     const flagged = !decline.when || at(result.body, decline.when.at) === decline.when.equals;
     return {
       declined: statusMatches && flagged,
-      code: at(result.body, decline.code),
+      code: at(result.body, decline.code) ?? at(result.body, decline.codeOr),
       message: at(result.body, decline.message),
       id: at(result.body, decline.id),
     };

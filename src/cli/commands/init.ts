@@ -272,7 +272,7 @@ export function renderSuite(a: Answers, sourceDir: string): string {
 function providerFields(a: Answers): string[] {
   if (!a.provider) return [];
   const lines = [`    provider: ${a.provider}          # the transaction scenarios speak its API (docs/providers.md)`];
-  if (a.provider === 'adyen') lines.push('    fields:', '      merchantAccount: ${env.PAYREADY_ADYEN_MERCHANT_ACCOUNT}');
+  if (a.provider === 'adyen') lines.push('    merchantAccount: ${env.PAYREADY_ADYEN_MERCHANT_ACCOUNT}');
   return lines;
 }
 

@@ -279,7 +279,15 @@ function update(request: StripeRequest, state: StripeState): unknown {
 }
 
 function retrieve(request: StripeRequest, state: StripeState): unknown {
-  return state.view(state.intent(request.params['id'] ?? ''));
+  const intent = state.intent(request.params['id'] ?? '');
+  const view = state.view(intent);
+  // "Expanding responses ... expand[]=latest_charge": the Charge object in place of its id
+  // (docs.stripe.com/expand); the one expansion clients of a PaymentIntent need to see refunds.
+  const charge = intent.latest_charge ? state.charges.get(intent.latest_charge) : undefined;
+  if (charge && (list(request.form, 'expand') ?? []).includes('latest_charge') && view !== null && typeof view === 'object') {
+    return { ...(view as Record<string, unknown>), latest_charge: state.view(charge) };
+  }
+  return view;
 }
 
 function listIntents(request: StripeRequest, state: StripeState): unknown {
