@@ -24,7 +24,20 @@ const SCENARIOS: Record<string, Record<string, unknown>> = {
 
 const EXPECTED: Record<ProviderName, Partial<Record<string, { status: 'pass' | 'skip'; message: string }>>> = {
   payready: {},
-  stripe: {},
+  stripe: {
+    approve: { status: 'pass', message: 'approved' },
+    decline: { status: 'pass', message: 'declined' },
+    'over-limit': { status: 'pass', message: 'overLimitSplit' },
+    'daily-cap': { status: 'skip', message: 'unsupported' },
+    'idempotency-replay': { status: 'pass', message: 'replayed' },
+    'timeout-retry': { status: 'pass', message: 'retriedOnce' },
+    'refund-partial': { status: 'pass', message: 'refundedPart' },
+    'refund-full': { status: 'pass', message: 'refundedFull' },
+    'refund-over': { status: 'pass', message: 'overRefundRefused' },
+    'currency-exponent': { status: 'pass', message: 'roundTripped' },
+    'amount-bounds': { status: 'pass', message: 'boundsRefused' },
+    webhook: { status: 'pass', message: 'webhookVerified' },
+  },
   adyen: {
     approve: { status: 'pass', message: 'approvedAcknowledged' },
     decline: { status: 'pass', message: 'declined' },
@@ -41,11 +54,52 @@ const EXPECTED: Record<ProviderName, Partial<Record<string, { status: 'pass' | '
   },
 };
 
+/** Each fault fails the scenario that guards against it, in the dialect's own words. */
+const FAULT_CASES: Record<'stripe' | 'adyen', readonly (readonly [string, string, string])[]> = {
+  stripe: [
+    ['no-idempotency', 'idempotency-replay', 'replayNewPayment'],
+    ['no-idempotency', 'timeout-retry', 'chargedMore'],
+    ['cap-500', 'over-limit', 'refusalServerError'],
+    ['no-cap', 'over-limit', 'refusalAccepted'],
+    ['webhook-bad-signature', 'webhook', 'signatureMismatch'],
+    ['schema-drift', 'approve', 'amountEchoed'],
+    ['opaque-errors', 'amount-bounds', 'refusalNoReason'],
+  ],
+  adyen: [
+    ['no-idempotency', 'idempotency-replay', 'replayNewPayment'],
+    ['no-idempotency', 'timeout-retry', 'chargedMore'],
+    ['cap-500', 'over-limit', 'refusalServerError'],
+    ['no-cap', 'over-limit', 'refusalAccepted'],
+    ['webhook-bad-signature', 'webhook', 'signatureMismatch'],
+    ['schema-drift', 'approve', 'noPaymentId'],
+    ['opaque-errors', 'amount-bounds', 'refusalNoReason'],
+  ],
+};
+
 function run(provider: ProviderName, scenario: string, options: RunOptions = {}): ReturnType<typeof runCheck> {
-  return runCheck('transaction', { scenario, ...SCENARIOS[scenario] }, { provider, timeoutMs: 20_000, ...options });
+  // Stripe has no daily cap (its sandbox fills no ${target.dailyCap}): the scenario skips on the profile's word.
+  const params = provider === 'stripe' && scenario === 'daily-cap' ? {} : SCENARIOS[scenario];
+  return runCheck('transaction', { scenario, ...params }, { provider, timeoutMs: 20_000, ...options });
 }
 
-for (const provider of ['adyen'] as const) {
+describe('a live key or a live endpoint', () => {
+  it("refuses to move money without allowLive: Stripe's sk_live_ key is a setup error before any call", async () => {
+    const { outcome, interactions } = await runCheck('transaction', { scenario: 'approve', apiKey: 'sk_live_0000000000000000000000000000' }, { provider: 'stripe' });
+    expect(outcome.status).toBe('error');
+    expect(outcome.message?.id).toBe('liveKey');
+    expect(outcome.cause).toBe('setup');
+    expect(interactions.overall.requests).toBe(0);
+    // The key itself is a secret of the outcome: redacted wherever it would be written.
+    expect(outcome.summary).not.toContain('sk_live_');
+  });
+
+  it("treats Adyen's live Checkout host as live, whatever the environment calls itself", async () => {
+    const { outcome } = await runCheck('transaction', { scenario: 'approve', baseUrl: 'https://1797a841fbb37ca7-AdyenDemo-checkout-live.adyenpayments.com/checkout' }, { provider: 'adyen' });
+    expect(outcome.message?.id).toBe('liveKey');
+  });
+});
+
+for (const provider of ['stripe', 'adyen'] as const) {
   describe(`transaction scenarios in the ${provider} dialect`, () => {
     for (const [scenario, expected] of Object.entries(EXPECTED[provider])) {
       it(`${scenario}: ${expected!.status} (${expected!.message})`, async () => {
@@ -56,15 +110,7 @@ for (const provider of ['adyen'] as const) {
       }, 30_000);
     }
 
-    it.each([
-      ['no-idempotency', 'idempotency-replay', 'replayNewPayment'],
-      ['no-idempotency', 'timeout-retry', 'chargedMore'],
-      ['cap-500', 'over-limit', 'refusalServerError'],
-      ['no-cap', 'over-limit', 'refusalAccepted'],
-      ['webhook-bad-signature', 'webhook', 'signatureMismatch'],
-      ['schema-drift', 'approve', 'noPaymentId'],
-      ['opaque-errors', 'amount-bounds', 'refusalNoReason'],
-    ])(`fault %s fails %s (%s)`, async (fault, scenario, firstId) => {
+    it.each(FAULT_CASES[provider])(`fault %s fails %s (%s)`, async (fault, scenario, firstId) => {
       const { outcome } = await run(provider, scenario, { faults: [fault] });
       expect(outcome.status, outcome.summary).toBe('fail');
       expect(outcome.message?.data?.['firstId'], outcome.summary).toBe(firstId);

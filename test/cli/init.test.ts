@@ -49,6 +49,45 @@ async function expectValid(file: string, env: Record<string, string>): Promise<s
   return Object.keys(suite.environments);
 }
 
+describe('payready init --provider', () => {
+  it.each([
+    ['stripe', 'https://api.stripe.com', 'Authorization: Bearer', 'sk_test_...'],
+    ['adyen', 'https://checkout-test.adyen.com', 'X-API-Key', 'PAYREADY_ADYEN_MERCHANT_ACCOUNT'],
+  ])('%s: a suite for its real test endpoint, its payment scenarios in its API, the key from the environment', async (provider, baseUrl, auth, hint) => {
+    const dir = tempDir();
+    const { code, out } = await runInit(['--provider', provider], dir);
+    expect(code).toBe(0);
+    expect(out).toContain(hint);
+    const file = join(dir, 'payready.yaml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain(`baseUrl: "${baseUrl}"`);
+    expect(text).toMatch(new RegExp(`^ {4}provider: ${provider}`, 'm'));
+    expect(text).toMatch(/apiKey: \{ env: PAYREADY_API_KEY \}/);
+    const env = { PAYREADY_API_KEY: 'test-key', PAYREADY_ADYEN_MERCHANT_ACCOUNT: 'TestECOM' };
+    // A provider's suite is a test-mode suite: one sandbox environment, so the scenarios are in.
+    expect(await expectValid(file, env)).toEqual(['sandbox']);
+    const suite = await loadSuite(file, { env });
+    const scenarios = suite.checks.filter((c) => c.type === 'transaction').map((c) => String(c.with['scenario']));
+    expect(scenarios).toContain('approve');
+    expect(scenarios).toContain('idempotency-replay');
+    // Neither needs this machine reachable from the provider or a sandbox-only header.
+    expect(scenarios).not.toContain('webhook');
+    expect(scenarios).not.toContain('timeout-retry');
+    expect(suite.checks.find((c) => c.id === 'payments-require-auth')).toBeDefined();
+    expect(text).not.toContain(auth === 'X-API-Key' ? 'Bearer' : 'X-API-Key: ');
+  });
+
+  it('refuses an unknown provider, and an --auth the provider does not use, with usage errors', async () => {
+    const unknown = await runInit(['--provider', 'strpe'], tempDir());
+    expect(unknown.code).toBe(2);
+    expect(unknown.usage.map((u) => u.id)).toEqual(['unknownInitProvider']);
+    expect(unknown.err).toContain('did you mean "stripe"');
+    const auth = await runInit(['--provider', 'stripe', '--auth', 'oauth2'], tempDir());
+    expect(auth.code).toBe(2);
+    expect(auth.usage.map((u) => u.id)).toEqual(['providerAuthFixed']);
+  });
+});
+
 describe('payready init', () => {
   it('without flags or a terminal writes a suite for the built-in sandbox that validates', async () => {
     const dir = tempDir();
