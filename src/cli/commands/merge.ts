@@ -1,5 +1,5 @@
 import { basename, dirname, join, resolve } from 'node:path';
-import { stat } from 'node:fs/promises';
+import { appendFile, stat } from 'node:fs/promises';
 import type { RegisterCommand } from './index.js';
 import { EXIT } from '../../errors.js';
 import { usageError } from '../messages.js';
@@ -23,7 +23,7 @@ const register: RegisterCommand = (program, io, setExit) => {
       "report.json files or evidence bundles (.tar.gz, verified before use), each as PATH or NAME=PATH (the name labels its vantage point; shards are told apart by their report); a folder stands for its evidence.tar.gz, else its report.json",
     )
     .option('-o, --out <path>', 'where the merged report.json goes', 'merged-report.json')
-    .option('--reporter <name=path>', 'also write the merged report in this format (junit, markdown, html); repeatable', collect, [])
+    .option('--reporter <name[=path]>', 'also write the merged report in this format (junit, markdown, html), by default beside --out; repeatable', collect, [])
     .option('--evidence <path>', "write the merged run's signed evidence bundle (.tar.gz): the merged reports, every shard's bundle, and each one's verification; give the shards' bundles")
     .option('--sign-key <pem>', "sign the merged bundle with the team's Ed25519 private key, which must have signed every shard (default: an ephemeral key, integrity only)")
     .action(async (specs: string[], raw: { out: string; reporter: string[]; evidence?: string; signKey?: string }) => {
@@ -53,7 +53,8 @@ const register: RegisterCommand = (program, io, setExit) => {
         raw.reporter.map(async (spec) => {
           const [name = '', path] = spec.split(/=(.*)/s, 2);
           if (!reporters.isReporter(name)) throw usageError('unknownMergeReporter', { name, reporters: reporters.reporterNames.join(', ') });
-          return { reporter: await reporters.loadReporter(name), path: path || (await reporters.loadReporter(name)).defaultFile };
+          // A format named without a path goes beside the merged report.json, as a run's go into its --out folder.
+          return { reporter: await reporters.loadReporter(name), path: path || join(dirname(raw.out), (await reporters.loadReporter(name)).defaultFile) };
         }),
       );
       const inputs = [];
@@ -104,6 +105,11 @@ const register: RegisterCommand = (program, io, setExit) => {
         const { bytes } = await buildMergedBundle({ report: merged, reports, shards: parts, key: signing.key });
         written.push(await write(raw.evidence, bytes));
         verified = `Verified ${shardBundles.length} shard bundles before taking them in: ${keys ?? ''}\n`;
+      }
+      if (io.env.GITHUB_STEP_SUMMARY) {
+        // The job summary is a convenience: failing to append to it must not lose the merged report.
+        const markdown = (await reporters.loadReporter('markdown')).render(merged, {});
+        await appendFile(io.env.GITHUB_STEP_SUMMARY, `${markdown}\n`).catch((err: unknown) => io.stderr.write(`warning: cannot append the summary to $GITHUB_STEP_SUMMARY: ${outputProblem(err) ?? 'unwritable'}\n`));
       }
       io.stdout.write(`${shard ? shards.renderShardMerge(merged) : renderMerge(merged)}${verified}${written.map((w) => `Wrote ${w}\n`).join('')}`);
       setExit(shard && blockedOnlyBySetup(merged) ? EXIT.usage : merged.verdict === 'NOT READY' ? EXIT.notReady : EXIT.ok);
