@@ -1,5 +1,6 @@
 // The entry script of the GitHub Action (action.yml at the repository root): turns the action's
-// inputs (INPUT_* variables, as GitHub passes them) into a `payready run`, lets payready write the
+// inputs (INPUT_* variables, as GitHub passes them) into a `payready run` (or, with `merge`, a
+// `payready merge` of the shards' bundles), lets payready write the
 // step summary ($GITHUB_STEP_SUMMARY) and the annotations (GITHUB_ACTIONS=true), then writes the
 // outputs `verdict`, `report` and `evidence` to $GITHUB_OUTPUT and exits with payready's code:
 // 0 READY, 1 NOT READY, 2 a broken suite or setup. Plain JavaScript, no dependency: it runs before
@@ -34,17 +35,22 @@ function setOutput(name, value) {
 
 const out = input('out', 'payready-report');
 const evidence = input('evidence');
-const args = ['run', input('suite', 'checks/go-live.yaml'), '--out', out, '--fail-on', input('fail-on', 'major')];
+// `merge` makes the step a merge job: the shards' bundles (or reports) joined into one report and,
+// with `evidence`, one signed bundle, instead of a run of the suite.
+const merge = list('merge');
+const args = merge.length > 0 ? ['merge', ...merge, '--out', join(out, 'report.json')] : ['run', input('suite', 'checks/go-live.yaml'), '--out', out, '--fail-on', input('fail-on', 'major')];
 const environment = input('environment');
-if (environment) args.push('--env', environment);
+if (environment && merge.length === 0) args.push('--env', environment);
 for (const reporter of list('reporters')) args.push('--reporter', reporter);
 if (evidence) args.push('--evidence', evidence);
 const signKey = input('sign-key');
 if (signKey) args.push('--sign-key', signKey);
-const shard = input('shard');
-if (shard) args.push('--shard', shard);
-// Extra arguments (`--only`, `--skip`, `--tag`...), split on white space.
-args.push(...list('args'));
+if (merge.length === 0) {
+  const shard = input('shard');
+  if (shard) args.push('--shard', shard);
+  // Extra arguments (`--only`, `--skip`, `--tag`...), split on white space.
+  args.push(...list('args'));
+}
 
 const child = spawn(process.execPath, [BIN, ...args], { stdio: 'inherit', env: { ...process.env, GITHUB_ACTIONS: process.env.GITHUB_ACTIONS ?? 'true' } });
 child.on('error', (err) => {

@@ -43,6 +43,23 @@ export const usageMessages = {
   // verify, merge, checks
   pubkeyInvalid: { status: 'error', text: '--pubkey {path}: {why}', fix: 'give the PEM public key: openssl pkey -in payready-sign.pem -pubout -out payready-sign.pub.pem' },
   mergeNeedsTwo: { status: 'error', text: 'merge needs at least two reports', fix: 'payready merge eu=eu/report.json us=us/report.json' },
+  shardBundleUnverified: {
+    status: 'error',
+    text: 'shard bundle {file}{shard} fails verification, and merge takes in verified shards only: {problems}',
+    fix: 'give the bundle as its shard wrote it (payready verify {file} lists every problem), or run that shard again',
+  },
+  bundleWithoutReport: { status: 'error', text: '{file} verifies but holds no {report}: it is not a bundle payready run writes' },
+  mergeEvidenceNeedsBundles: {
+    status: 'error',
+    text: "--evidence builds the merged bundle from the shards' bundles, and {file} is a report",
+    fix: "give every shard's evidence bundle (payready run --shard i/n --evidence shard-i/evidence.tar.gz) instead of its report.json",
+  },
+  mergeEvidenceNeedsShards: { status: 'error', text: "--evidence merges the bundles of a sharded run's shards, and {file} is not a shard's", fix: 'merge vantage points without --evidence, and keep the bundle of each' },
+  shardKeyDiffers: {
+    status: 'error',
+    text: 'shard bundle {file} (shard {index}/{count}) is signed with {what}, not with {reference}',
+    fix: 'sign every shard and the merge with the same --sign-key (or leave --sign-key out everywhere: ephemeral keys, integrity only)',
+  },
   unknownMergeReporter: { status: 'error', text: 'unknown reporter "{name}"', fix: 'reporters: {reporters}' },
   unknownCheckType: { status: 'error', text: 'unknown check type "{name}"{suggestion}', fix: 'check types: {types}' },
 

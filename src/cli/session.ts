@@ -6,9 +6,8 @@ import type { FailOn } from '../model/report.js';
 import type { RunOutput } from '../runner/run.js';
 import type { Io } from './io.js';
 import type { Sandbox } from '../sandbox/index.js';
-import type { SigningKey } from '../evidence/sign.js';
+import { loadSigningKey } from './signing.js';
 import { didYouMean } from '../text.js';
-import { FILE_LIMITS, FileReadError, readRegularFile } from '../files.js';
 
 /** Everything `run` and `demo` take from the command line. */
 export interface SessionOptions {
@@ -264,21 +263,3 @@ export function parseReporters(specs: string[], known: readonly string[]): { nam
   return [...chosen].map(([name, path]) => (path ? { name, path } : { name }));
 }
 
-/** The key that signs the bundle: the team's (`--sign-key`), else one made for this run. */
-async function loadSigningKey(path: string | undefined, io: Io): Promise<SigningKey> {
-  const { ephemeralKey, privateKeyFromPem, KeyError } = await import('../evidence/sign.js');
-  if (!path) return ephemeralKey();
-  let pem: Buffer;
-  try {
-    pem = await readRegularFile(resolve(io.cwd, path), FILE_LIMITS.key);
-  } catch (err) {
-    if (err instanceof FileReadError) throw usageError('signKeyUnreadable', { path, why: err.message });
-    throw err;
-  }
-  try {
-    return privateKeyFromPem(pem, io.env.PAYREADY_SIGN_KEY_PASSPHRASE);
-  } catch (err) {
-    if (err instanceof KeyError) throw usageError('signKeyInvalid', { path, why: err.message });
-    throw err;
-  }
-}

@@ -12,6 +12,11 @@ export async function loadReport(file: string, cwd: string): Promise<Report> {
     if (err instanceof FileReadError) throw reportError('reportUnreadable', { file, why: err.message });
     throw err;
   }
+  return parseReport(text, file);
+}
+
+/** A report.json's text as a report (`file` names it in errors): a clear usage error for anything else. */
+export function parseReport(text: string, file: string): Report {
   let value: unknown;
   try {
     value = JSON.parse(text);

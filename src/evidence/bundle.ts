@@ -73,6 +73,40 @@ export interface Manifest {
   signature: { algorithm: 'Ed25519'; key: SigningKey['kind']; publicKeySha256: string };
   /** Every other file of the bundle. */
   files: ManifestFile[];
+  /**
+   * A merged bundle only (`payready merge --evidence`): the shard bundles it was made from, each
+   * verified before it was taken in, and kept whole under its `path` (its own manifest, signature
+   * and key included, so the shard verifies again from inside the merged bundle).
+   */
+  shards?: ShardProvenance[];
+}
+
+/** Where a merged bundle's shard came from, and what its verification found. */
+export interface ShardProvenance {
+  /** Shard index, 1-based. */
+  index: number;
+  /** Shards in the run. */
+  count: number;
+  /** The shard bundle as given to `payready merge`. */
+  source: string;
+  /** The folder of the merged bundle that holds the shard bundle's files, e.g. `shards/1`. */
+  path: string;
+  /** SHA-256 of the shard's `manifest.json` (the bytes its signature covers). */
+  manifestSha256: string;
+  /** The shard's signing key: its fingerprint, and whether it was the team's or made for the shard's run. */
+  publicKeySha256: string;
+  /** `provided` (the team's `--sign-key`) or `ephemeral`. */
+  key: SigningKey['kind'];
+  /** The shard's verdict over its own checks. */
+  verdict: Report['verdict'];
+  /** The shard's run start (ISO). */
+  startedAt: string;
+  /** The shard's run end (ISO). */
+  finishedAt: string;
+  /** The machine that ran the shard. */
+  hostname: string;
+  /** What `payready merge` found when it verified the shard bundle (it refuses one that fails). */
+  verification: { ok: true; signature: 'valid'; filesChecked: number };
 }
 
 /** Everything a bundle is made of. */
@@ -110,7 +144,7 @@ export function hostFacts(): HostFacts {
  * is made of.
  */
 export async function buildBundle(input: BundleInput): Promise<{ bytes: Buffer; manifest: Manifest }> {
-  const files: (TarFile & { mediaType: string })[] = [];
+  const files: BundleFile[] = [];
   const used = new Set<string>([MANIFEST, SIGNATURE, PUBLIC_KEY]);
   const add = (path: string, data: string | Uint8Array, mediaType: string): string => {
     const unique = uniquePath(path, used);
@@ -128,7 +162,14 @@ export async function buildBundle(input: BundleInput): Promise<{ bytes: Buffer; 
     }
   }
 
-  const report = input.report;
+  return sealBundle(input.report, files, input.key, input.host ?? hostFacts(), bundled);
+}
+
+/** A file of a bundle before it is packed. */
+type BundleFile = TarFile & { mediaType: string };
+
+/** The manifest over `files`, signed, and everything packed as a reproducible .tar.gz. */
+async function sealBundle(report: Report, files: readonly BundleFile[], key: SigningKey, host: HostFacts, bundled: string | undefined, shards?: ShardProvenance[]): Promise<{ bytes: Buffer; manifest: Manifest }> {
   const manifest: Manifest = {
     format: 'payready-evidence',
     formatVersion: BUNDLE_FORMAT_VERSION,
@@ -137,24 +178,79 @@ export async function buildBundle(input: BundleInput): Promise<{ bytes: Buffer; 
     environment: report.environment,
     startedAt: report.startedAt,
     finishedAt: report.finishedAt,
-    host: input.host ?? hostFacts(),
+    host,
     verdict: report.verdict,
     failOn: report.failOn,
     summary: report.summary,
     incomplete: report.incomplete,
-    signature: { algorithm: 'Ed25519', key: input.key.kind, publicKeySha256: fingerprint(input.key.privateKey) },
+    signature: { algorithm: 'Ed25519', key: key.kind, publicKeySha256: fingerprint(key.privateKey) },
     files: files.map((f) => ({ path: f.path, sha256: sha256(f.data), bytes: f.data.length, mediaType: f.mediaType })),
+    ...(shards ? { shards } : {}),
   };
   const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
-  const signature = signBytes(manifestBytes, input.key.privateKey);
+  const signature = signBytes(manifestBytes, key.privateKey);
   const entries: TarFile[] = [
     { path: MANIFEST, data: manifestBytes },
     { path: SIGNATURE, data: signature },
-    { path: PUBLIC_KEY, data: Buffer.from(publicKeyPem(input.key.privateKey)) },
+    { path: PUBLIC_KEY, data: Buffer.from(publicKeyPem(key.privateKey)) },
     ...files.map(({ path, data }) => ({ path, data })),
   ];
   const mtime = new Date(Date.parse(report.finishedAt) || 0);
   return { bytes: await packTarGz(entries, mtime), manifest };
+}
+
+/** One verified shard bundle, as `buildMergedBundle` takes it in. */
+export interface MergedShard {
+  /** Where it came from and what its verification found (`path` is where its files go). */
+  provenance: ShardProvenance;
+  /** Every file of the shard bundle as it was verified (its manifest, signature and key included), with the media type its manifest lists. */
+  files: { path: string; data: Buffer; mediaType: string }[];
+  /** Path of the shard's copy of the suite file inside its bundle, when it carries one. */
+  suite?: string;
+}
+
+/** What the bundle of a merged sharded run is made of. */
+export interface MergedBundleInput {
+  /** The merged report. */
+  report: Report;
+  /** The merged report rendered, by file name (`report.json`, `junit.xml`...). */
+  reports: { name: string; text: string; mediaType: string }[];
+  /** The shard bundles, verified, in shard order. */
+  shards: MergedShard[];
+  /** Signing key of the merged bundle. */
+  key: SigningKey;
+  /** Host facts (default: this machine, where the merge ran). */
+  host?: HostFacts;
+}
+
+/**
+ * The evidence bundle of a merged sharded run: the merged report under `reports/`, and each
+ * shard's bundle kept whole under `shards/<index>/` (its artifacts, interaction log, reports, suite
+ * copy, and its own signed manifest), so every file is traceable to the shard that made it and no
+ * two shards' names collide. The manifest records each shard's provenance (`shards`) and is signed
+ * like a run's.
+ *
+ * Redacts nothing: it packs shard bundles that were redacted at their run's exit, and a report
+ * merged from their redacted reports.
+ */
+export async function buildMergedBundle(input: MergedBundleInput): Promise<{ bytes: Buffer; manifest: Manifest }> {
+  const files: BundleFile[] = [];
+  const used = new Set<string>([MANIFEST, SIGNATURE, PUBLIC_KEY]);
+  const add = (path: string, data: string | Uint8Array, mediaType: string): string => {
+    const unique = uniquePath(path, used);
+    files.push({ path: unique, data: Buffer.from(data), mediaType });
+    return unique;
+  };
+  for (const r of input.reports) add(`reports/${r.name}`, r.text, r.mediaType);
+  let bundled: string | undefined;
+  for (const shard of input.shards) {
+    for (const f of shard.files) {
+      const path = add(`${shard.provenance.path}/${f.path}`, f.data, f.mediaType);
+      // The suite is the same file in every shard (merge checks its SHA-256): the first shard's copy stands for the run's.
+      if (bundled === undefined && f.path === shard.suite) bundled = path;
+    }
+  }
+  return sealBundle(input.report, files, input.key, input.host ?? hostFacts(), bundled, input.shards.map((s) => s.provenance));
 }
 
 /** SHA-256 (hex). */

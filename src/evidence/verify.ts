@@ -1,9 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { MANIFEST, PUBLIC_KEY, SIGNATURE, type Manifest } from './bundle.js';
+import { MANIFEST, PUBLIC_KEY, SIGNATURE, type Manifest, type ShardProvenance } from './bundle.js';
 import { KeyError, fingerprint, publicKeyFromPem, verifyBytes } from './sign.js';
-import { scanTarGz, unsafePath, type ScanResult } from './tar.js';
+import { scanTarGz, unsafePath, type ScanResult, type ScannedEntry } from './tar.js';
 import { ajvFor } from '../schema/ajv.js';
 import { plural } from '../text.js';
 
@@ -31,6 +31,8 @@ export interface Verification {
   keySha256?: string;
   /** `given`: checked against --pubkey (proves who signed); `embedded`: the key inside the bundle (integrity only). */
   keySource: 'given' | 'embedded';
+  /** Every file's bytes by path, when asked for with `keepFiles` (what `payready merge` takes in from a shard bundle). */
+  files?: ReadonlyMap<string, Buffer>;
 }
 
 /** The fixed files kept in memory, with their caps: nothing else of a bundle is held at once. */
@@ -66,6 +68,23 @@ const MANIFEST_SCHEMA = {
       maxItems: 100_000,
       items: { type: 'object', required: ['path', 'sha256', 'bytes'], properties: { path: text, sha256: sha256Hex, bytes: { type: 'integer', minimum: 0 }, mediaType: text } },
     },
+    shards: {
+      type: 'array',
+      maxItems: 10_000,
+      items: {
+        type: 'object',
+        required: ['index', 'count', 'path', 'manifestSha256', 'publicKeySha256', 'key'],
+        properties: {
+          index: { type: 'integer', minimum: 1 },
+          count: { type: 'integer', minimum: 1 },
+          source: text,
+          path: { type: 'string', pattern: '^shards/[1-9][0-9]*$' },
+          manifestSha256: sha256Hex,
+          publicKeySha256: sha256Hex,
+          key: { enum: ['provided', 'ephemeral'] },
+        },
+      },
+    },
   },
 } as const;
 
@@ -97,7 +116,7 @@ function describeManifestError(error: ErrorObject): string {
  * `..` and links. The archive is read as a stream: memory stays bounded whatever it holds, and
  * reading stops once it unpacks past what its manifest declares (or 1 GiB).
  */
-export async function verifyBundle(input: Buffer | Readable, options: { publicKeyPem?: string | Buffer; maxUnpackedBytes?: number } = {}): Promise<Verification> {
+export async function verifyBundle(input: Buffer | Readable, options: { publicKeyPem?: string | Buffer; maxUnpackedBytes?: number; keepFiles?: boolean } = {}): Promise<Verification> {
   const given = options.publicKeyPem !== undefined ? publicKeyFromPem(options.publicKeyPem) : undefined;
   const keySource = given ? 'given' : 'embedded';
   const problems: BundleProblem[] = [];
@@ -107,7 +126,8 @@ export async function verifyBundle(input: Buffer | Readable, options: { publicKe
   try {
     archive = await scanTarGz(Buffer.isBuffer(input) ? Readable.from([input]) : input, {
       ...(options.maxUnpackedBytes ? { maxUnpackedBytes: options.maxUnpackedBytes } : {}),
-      keep: (path) => KEPT[path],
+      // A merged bundle's shards are verified again from inside it: their fixed files are kept too.
+      keep: (path) => KEPT[path] ?? KEPT[shardFixedFile(path) ?? ''] ?? (options.keepFiles ? Number.MAX_SAFE_INTEGER : undefined),
       onKept: (entry, unpackedSoFar) => {
         if (entry.path !== MANIFEST) return undefined;
         try {
@@ -195,6 +215,84 @@ export async function verifyBundle(input: Buffer | Readable, options: { publicKe
     for (const path of files.keys()) {
       if (!listed.has(path)) problems.push({ kind: 'added', file: path, detail: 'not listed in the manifest' });
     }
+    if (manifest.shards) verifyShards(manifest.shards, files, problems);
   }
-  return { ok: problems.length === 0, problems, ...(manifest ? { manifest } : {}), checked, ...(key ? { keySha256: fingerprint(key) } : {}), keySource };
+  const kept = options.keepFiles ? new Map(archive.entries.map((e) => [e.path, e.data ?? Buffer.alloc(0)])) : undefined;
+  return { ok: problems.length === 0, problems, ...(manifest ? { manifest } : {}), checked, ...(key ? { keySha256: fingerprint(key) } : {}), keySource, ...(kept ? { files: kept } : {}) };
+}
+
+/** The fixed file name (`manifest.json`...) of a path inside a merged bundle's shard folder, e.g. `shards/2/manifest.json`. */
+function shardFixedFile(path: string): string | undefined {
+  const match = /^shards\/[1-9][0-9]*\/([^/]+)$/.exec(path);
+  return match && Object.hasOwn(KEPT, match[1]!) ? match[1] : undefined;
+}
+
+/**
+ * A merged bundle's shards, verified again from inside it: each shard's manifest is the one the
+ * merged manifest records, its signature verifies with its key, which is the key recorded, and
+ * every file of its folder is one its manifest lists, unchanged. The merged signature already
+ * proves nothing changed since the merge; this proves the merge took in the shards as they were
+ * signed, so a reviewer need not trust the machine that merged them.
+ */
+function verifyShards(shards: readonly ShardProvenance[], files: ReadonlyMap<string, ScannedEntry>, problems: BundleProblem[]): void {
+  const claimed = new Set<string>();
+  const reported = (file: string): boolean => problems.some((p) => p.file === file);
+  for (const shard of shards) {
+    const dir = shard.path;
+    const name = `shard ${shard.index}/${shard.count}`;
+    claimed.add(dir);
+    const fixed = (file: string): ScannedEntry | undefined => {
+      const entry = files.get(`${dir}/${file}`);
+      if (!entry?.data && !reported(`${dir}/${file}`)) problems.push({ kind: 'missing', file: `${dir}/${file}`, detail: `${name}'s ${file}, which its verification needs` });
+      return entry?.data ? entry : undefined;
+    };
+    const [manifestEntry, signatureEntry, keyEntry] = [fixed(MANIFEST), fixed(SIGNATURE), fixed(PUBLIC_KEY)];
+    if (!manifestEntry || !signatureEntry || !keyEntry) continue;
+    if (manifestEntry.sha256 !== shard.manifestSha256) problems.push({ kind: 'changed', file: `${dir}/${MANIFEST}`, detail: `not the manifest of ${name} the merged manifest records` });
+    let key: KeyObject;
+    try {
+      key = publicKeyFromPem(keyEntry.data!);
+    } catch (err) {
+      problems.push({ kind: 'changed', file: `${dir}/${PUBLIC_KEY}`, detail: `unreadable: ${err instanceof KeyError ? err.message : 'not a key'}` });
+      continue;
+    }
+    if (fingerprint(key) !== shard.publicKeySha256) problems.push({ kind: 'changed', file: `${dir}/${PUBLIC_KEY}`, detail: `not the key of ${name} the merged manifest records` });
+    if (!verifyBytes(manifestEntry.data!, signatureEntry.data!, key)) {
+      problems.push({ kind: 'signature', file: `${dir}/${MANIFEST} or ${dir}/${SIGNATURE}`, detail: `${name}'s signature does not match its manifest` });
+      continue;
+    }
+    let inner: unknown;
+    try {
+      inner = JSON.parse(manifestEntry.data!.toString('utf8'));
+    } catch {
+      inner = undefined;
+    }
+    const why = inner === undefined ? 'not JSON' : manifestProblem(inner);
+    if (why) {
+      problems.push({ kind: 'changed', file: `${dir}/${MANIFEST}`, detail: `not a payready manifest: ${why}` });
+      continue;
+    }
+    const listed = new Set([MANIFEST, SIGNATURE, PUBLIC_KEY].map((f) => `${dir}/${f}`));
+    for (const entry of (inner as Manifest).files) {
+      const path = `${dir}/${entry.path}`;
+      if (unsafePath(entry.path)) {
+        problems.push({ kind: 'refused', file: path, detail: `listed in ${name}'s manifest with an unsafe path` });
+        continue;
+      }
+      listed.add(path);
+      const found = files.get(path);
+      if (!found) {
+        if (!reported(path)) problems.push({ kind: 'missing', file: path, detail: `listed in ${name}'s manifest but not in the bundle` });
+      } else if (found.sha256 !== entry.sha256 || found.bytes !== entry.bytes) {
+        if (!reported(path)) problems.push({ kind: 'changed', file: path, detail: `not the file ${name}'s manifest lists` });
+      }
+    }
+    for (const path of files.keys()) {
+      if (path.startsWith(`${dir}/`) && !listed.has(path) && !reported(path)) problems.push({ kind: 'added', file: path, detail: `not listed in ${name}'s manifest` });
+    }
+  }
+  for (const path of files.keys()) {
+    const folder = /^shards\/[^/]+/.exec(path)?.[0];
+    if (folder && !claimed.has(folder) && !reported(path)) problems.push({ kind: 'added', file: path, detail: 'in a shard folder the manifest records no shard for' });
+  }
 }

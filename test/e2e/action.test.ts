@@ -1,36 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ROOT, cliEnv, tempDir } from './helpers.js';
+import { ROOT, runAction } from './helpers.js';
 
-const ENTRY = join(ROOT, 'ci', 'github', 'action.js');
 const SUITE = join(ROOT, 'checks', 'go-live.yaml');
-
-/** Runs the action's entry script as GitHub's runner would: inputs as INPUT_*, the runner's files and variables set. */
-function runAction(inputs: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; outputs: Record<string, string>; summary: string; dir: string }> {
-  const dir = tempDir('payready-action-');
-  const outputFile = join(dir, 'github-output');
-  const summaryFile = join(dir, 'step-summary.md');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  const env = cliEnv({ GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_WORKSPACE: dir });
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  return new Promise((resolve) => {
-    execFile(process.execPath, [ENTRY], { cwd: dir, env }, (error, stdout, stderr) => {
-      const outputs: Record<string, string> = {};
-      // The delimiter form GitHub documents: name<<DELIM, value lines, DELIM.
-      for (const m of readFileSync(outputFile, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n?\2$/gm)) outputs[m[1]!] = m[3]!;
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr, outputs, summary: readFileSync(summaryFile, 'utf8'), dir });
-    });
-  });
-}
 
 describe('the GitHub Action (action.yml and its entry script)', () => {
   it('declares the inputs and outputs, and runs the entry script', () => {
     const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown>; runs: { using: string; steps: { run: string; env?: Record<string, string> }[] } };
-    expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['suite', 'environment', 'reporters', 'evidence', 'fail-on', 'shard']));
+    expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['suite', 'environment', 'reporters', 'evidence', 'fail-on', 'shard', 'merge']));
     expect(Object.keys(action.outputs).sort()).toEqual(['evidence', 'report', 'verdict']);
     expect(action.runs.using).toBe('composite');
     const step = action.runs.steps.find((s) => s.run.includes('ci/github/action.js'))!;

@@ -54,6 +54,19 @@ describe('the GitLab template ci/gitlab/payready.gitlab-ci.yml', () => {
     for (const reporter of ['junit', 'codequality']) expect(spec.script[1]).toContain(`--reporter ${reporter}`);
   });
 
+  it('has a hidden merge job for sharded runs: every shard bundle into one report, JUnit results and one signed bundle, kept even when the gate fails (test/e2e/shards.test.ts runs it)', () => {
+    const spec = (parse(readFileSync(TEMPLATE, 'utf8')) as Record<string, Job & { when?: string }>)['.payready-merge']!;
+    expect([spec.image, spec.when]).toEqual(['node:20', 'always']);
+    expect(spec.variables).toEqual({ PAYREADY_SHARDS: 'shard-*/evidence.tar.gz', PAYREADY_OUT: 'payready-report' });
+    // Each shard of the sharded job (PAYREADY_OUT: shard-$CI_NODE_INDEX) writes its bundle where PAYREADY_SHARDS looks.
+    expect(expand(job().script[1]!, { PAYREADY_OUT: 'shard-1' })).toContain('--evidence "shard-1/evidence.tar.gz"');
+    expect(spec.artifacts).toEqual({ when: 'always', paths: ['$PAYREADY_OUT/'], reports: { junit: '$PAYREADY_OUT/junit.xml' } });
+    expect(spec.script).toHaveLength(2);
+    expect(spec.script[0]).toMatch(/^npm ci\b/);
+    expect(spec.script[1]).toMatch(/^npx payready merge \$PAYREADY_SHARDS --out "\$PAYREADY_OUT\/report\.json" /);
+    for (const part of ['--reporter junit', '--evidence "$PAYREADY_OUT/evidence.tar.gz"', '${PAYREADY_SIGN_KEY_FILE:+--sign-key "$PAYREADY_SIGN_KEY_FILE"}']) expect(spec.script[1]).toContain(part);
+  });
+
   it('its script, run as written against the embedded sandbox, writes a valid JUnit file and Code Quality report on a READY and on a NOT READY run', async () => {
     const spec = job();
     // A repository with the suite where the template expects it (PAYREADY_SUITE keeps its default).

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
@@ -7,6 +7,8 @@ import { tempDir as supportTempDir } from '../support/temp.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'payready.js');
+/** The GitHub Action's entry script (action.yml runs it). */
+const ACTION_ENTRY = join(ROOT, 'ci', 'github', 'action.js');
 
 /** Result of one CLI run. */
 export interface CliResult {
@@ -108,4 +110,23 @@ export function stackTraceIn(text: string): string | undefined {
 /** A result that is only the shipped attestation template's warning (expected on every demo run). */
 export function isTemplateWarning(r: { type: string; status: string; message?: { id: string; data: Readonly<Record<string, unknown>> } }): boolean {
   return r.type === 'attestation' && r.status === 'warn' && r.message?.id === 'problems' && r.message.data.problem === 'templateSandbox';
+}
+
+/** Runs the action's entry script as GitHub's runner would: inputs as INPUT_*, the runner's files and variables set. */
+export function runAction(inputs: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; outputs: Record<string, string>; summary: string; dir: string }> {
+  const dir = tempDir('payready-action-');
+  const outputFile = join(dir, 'github-output');
+  const summaryFile = join(dir, 'step-summary.md');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const env = cliEnv({ GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_WORKSPACE: dir });
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  return new Promise((resolve) => {
+    execFile(process.execPath, [ACTION_ENTRY], { cwd: dir, env }, (error, stdout, stderr) => {
+      const outputs: Record<string, string> = {};
+      // The delimiter form GitHub documents: name<<DELIM, value lines, DELIM.
+      for (const m of readFileSync(outputFile, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n?\2$/gm)) outputs[m[1]!] = m[3]!;
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr, outputs, summary: readFileSync(summaryFile, 'utf8'), dir });
+    });
+  });
 }

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createHash, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { Histogram } from '../../src/model/histogram.js';
 import { EndpointStats, type Interaction } from '../../src/model/interactions.js';
 import type { Report } from '../../src/model/report.js';
 import { loadSuite } from '../../src/suite/load.js';
-import { ROOT, runCli, runRecipeLine, tempDir, type CliResult } from './helpers.js';
+import type { Manifest } from '../../src/evidence/bundle.js';
+import { packTarGz, readTarGz, type TarFile } from '../../src/evidence/tar.js';
+import { ROOT, runAction, runCli, runRecipeLine, tempDir, type CliResult } from './helpers.js';
 
 /** Nearest-rank percentile of exact samples (what the histogram approximates within 0.1%). */
 function exact(samples: number[], p: number): number {
@@ -20,6 +23,22 @@ function within(actual: number, want: number): boolean {
 }
 
 const read = (dir: string, file: string): Report => JSON.parse(readFileSync(join(dir, file), 'utf8')) as Report;
+
+/** Every file of a bundle by path. */
+async function unpack(file: string): Promise<Map<string, Buffer>> {
+  return new Map((await readTarGz(readFileSync(file))).files.map((f) => [f.path, f.data]));
+}
+
+/** A copy of a bundle with one file's bytes changed (its manifest left as it was, unless `manifest` rewrites it). */
+async function tamper(from: string, to: string, path: string, manifest?: (files: TarFile[]) => void): Promise<void> {
+  const { files } = await readTarGz(readFileSync(from));
+  const file = files.find((f) => f.path === path)!;
+  file.data = Buffer.concat([file.data, Buffer.from('\ntampered\n')]);
+  manifest?.(files);
+  writeFileSync(to, await packTarGz(files, new Date(0)));
+}
+
+const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 interface GitHubStep {
   run?: string;
@@ -36,19 +55,19 @@ interface GitLabJob {
 }
 
 /** The sharding recipes of docs/ci.md, as the page writes them: a GitHub matrix and merge job, and GitLab's `parallel:` on the template. */
-function shardRecipes(): { github: { indexes: number[]; shard: string; merge: string }; gitlab: { parallel: number; variables: Record<string, string>; merge: string[] } } {
+function shardRecipes(): { github: { indexes: number[]; shard: string; merge: string }; gitlab: { parallel: number; variables: Record<string, string>; merge: GitLabJob } } {
   const blocks = [...readFileSync(join(ROOT, 'docs', 'ci.md'), 'utf8').matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => parse(m[1]!) as Record<string, unknown>);
   const workflow = blocks.find((b) => typeof b.jobs === 'object' && b.jobs !== null && 'merge' in b.jobs)!.jobs as Record<string, GitHubJob>;
   const pipeline = blocks.find((b) => Array.isArray(b.include) && 'go-live-merge' in b) as Record<string, GitLabJob>;
   const step = (job: GitHubJob, command: string): string => job.steps.find((s) => s.run?.includes(command))!.run!;
   return {
     github: { indexes: workflow.shard!.strategy!.matrix!.index!, shard: step(workflow.shard!, 'npx payready'), merge: step(workflow.merge!, 'npx payready merge') },
-    gitlab: { parallel: pipeline['go-live']!.parallel!, variables: pipeline['go-live']!.variables!, merge: pipeline['go-live-merge']!.script! },
+    gitlab: { parallel: pipeline['go-live']!.parallel!, variables: pipeline['go-live']!.variables!, merge: pipeline['go-live-merge']! },
   };
 }
 
-/** The GitLab template's hidden job. */
-const gitlabTemplate = (): Required<GitLabJob> => (parse(readFileSync(join(ROOT, 'ci', 'gitlab', 'payready.gitlab-ci.yml'), 'utf8')) as Record<string, Required<GitLabJob>>)['.payready']!;
+/** A hidden job of the GitLab template (`.payready`, `.payready-merge`). */
+const gitlabTemplate = (name = '.payready'): Required<GitLabJob> => (parse(readFileSync(join(ROOT, 'ci', 'gitlab', 'payready.gitlab-ci.yml'), 'utf8')) as Record<string, Required<GitLabJob>>)[name]!;
 
 /** Runs lines one after the other, as a job's script does, and returns the last one's result. */
 async function script(lines: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
@@ -81,8 +100,15 @@ describe('payready run --shard i/n and payready merge of the shards', () => {
       // The load and bandwidth phases are left out through the variable the recipe sets: they are timed, and the GitHub shards ran them.
       return { ...ci, ...variables, PAYREADY_ARGS: `${variables.PAYREADY_ARGS} --skip api-load --skip network-bandwidth` };
     });
+    // The team's signing key, as the recipe's secret; each runner has its own $RUNNER_TEMP.
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const runner = (name: string): Record<string, string> => {
+      mkdirSync(join(dir, name));
+      return { PAYREADY_SIGN_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), RUNNER_TEMP: join(dir, name) };
+    };
+    writeFileSync(join(dir, 'team.pub.pem'), createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }));
     const failures = (list: CliResult[]): string => list.map((r) => r.stderr + r.stdout.split('\n').filter((l) => /^(FAIL|ERROR)/.test(l)).join('\n')).join('\n');
-    const runs = await Promise.all([runCli(['demo', '--skip', 'checkout-mobile', '--out', 'whole'], { cwd: dir }), ...recipes.github.indexes.map((i) => runRecipeLine(shardLine(i), { cwd: dir }))]);
+    const runs = await Promise.all([runCli(['demo', '--skip', 'checkout-mobile', '--out', 'whole'], { cwd: dir }), ...recipes.github.indexes.map((i) => runRecipeLine(shardLine(i), { cwd: dir, env: runner(`runner-${i}`) }))]);
     expect(runs.map((r) => r.code), failures(runs)).toEqual([0, 0, 0, 0]);
     // After the timed runs, not beside them: seven runs at once on two cores slow the latency checks past their thresholds.
     const gitlabRuns = await Promise.all(nodes.map((env) => script(template.script, gitlab, env)));
@@ -104,8 +130,13 @@ describe('payready run --shard i/n and payready merge of the shards', () => {
     const attestations = whole.results.filter((r) => r.type === 'attestation' || r.type === 'secrets').map((r) => r.id);
     expect(new Set(attestations.map((id) => shards.findIndex((s) => s.shard!.checks.includes(id)))).size).toBe(1);
 
-    // Both recipes' merge jobs, as written: one report with the single run's verdict.
-    const [githubMerge, gitlabMerge] = await Promise.all([runRecipeLine(recipes.github.merge, { cwd: dir }), script(recipes.gitlab.merge, gitlab)]);
+    // Both recipes' merge jobs, as written: one report with the single run's verdict. GitLab's is the template's merge job, which the recipe extends.
+    expect(recipes.gitlab.merge.extends).toBe('.payready-merge');
+    const mergeJob = gitlabTemplate('.payready-merge');
+    const [githubMerge, gitlabMerge] = await Promise.all([
+      runRecipeLine(recipes.github.merge, { cwd: dir, env: runner('runner-merge') }),
+      script(mergeJob.script, gitlab, { ...mergeJob.variables, ...recipes.gitlab.merge.variables }),
+    ]);
     for (const [merge, folder] of [[githubMerge, dir], [gitlabMerge, gitlab]] as const) {
       expect(merge!.code, merge!.stderr).toBe(0);
       expect(merge!.stdout).toMatch(/^Merged 3 shards: 1\/3 READY, 2\/3 READY, 3\/3 READY -> READY$/m);
@@ -115,13 +146,86 @@ describe('payready run --shard i/n and payready merge of the shards', () => {
       expect(one.results.map((r) => [r.id, r.status])).toEqual(whole.results.map((r) => [r.id, skipped.includes(r.id) ? 'skip' : r.status]));
     }
     expect(existsSync(join(dir, 'payready-report', 'junit.xml'))).toBe(true);
+    expect(existsSync(join(gitlab, 'payready-report', 'junit.xml')) && existsSync(join(gitlab, 'payready-report', 'report.md'))).toBe(true);
     // The GitLab shards are the template's runs: each kept its reports and its own evidence bundle.
     for (const env of nodes) for (const file of ['junit.xml', 'gl-code-quality-report.json', 'evidence.tar.gz']) expect(existsSync(join(gitlab, env.PAYREADY_OUT!, file)), `${env.PAYREADY_OUT}/${file}`).toBe(true);
-    // Evidence stays per shard (docs/ci.md says so): merge writes no bundle, and each shard's verifies on its own.
-    expect(readFileSync(join(ROOT, 'docs', 'ci.md'), 'utf8')).toMatch(/Evidence stays per shard: each shard given `--evidence` writes and signs its own bundle/);
-    expect(existsSync(join(gitlab, 'payready-report', 'evidence.tar.gz'))).toBe(false);
-    const verified = await Promise.all(nodes.map((env) => runCli(['verify', join(env.PAYREADY_OUT!, 'evidence.tar.gz')], { cwd: gitlab })));
-    for (const verify of verified) expect([verify.code, verify.stdout], verify.stderr).toEqual([0, expect.stringMatching(/^OK {2}shard-\d\/evidence\.tar\.gz: \d+ files match manifest\.json; Ed25519 signature valid/)]);
+
+    // One signed bundle of the merged run: the GitHub one signed with the team's key (which signed the shards), GitLab's with ephemeral keys throughout.
+    expect(githubMerge!.stdout).toContain(`Verified 3 shard bundles before taking them in: every shard signed with one key (sha256 ${sha256(createPublicKey(privateKey).export({ type: 'spki', format: 'der' })).slice(0, 16)}...)`);
+    expect(gitlabMerge!.stdout).toContain('Verified 3 shard bundles before taking them in: each shard signed with an ephemeral key made for its run (integrity only)');
+    const [githubVerify, gitlabVerify] = await Promise.all([
+      runCli(['verify', 'payready-report/evidence.tar.gz', '--pubkey', 'team.pub.pem'], { cwd: dir }),
+      runCli(['verify', 'payready-report/evidence.tar.gz'], { cwd: gitlab }),
+    ]);
+    for (const verify of [githubVerify, gitlabVerify]) {
+      expect([verify.code, verify.stdout], verify.stderr).toEqual([0, expect.stringMatching(/^OK {2}payready-report\/evidence\.tar\.gz: \d+ files match manifest\.json; Ed25519 signature valid/)]);
+      expect(verify.stdout).toMatch(/merged from 3 shard bundles \(1\/3 in shards\/1\/, 2\/3 in shards\/2\/, 3\/3 in shards\/3\/\), .*: each shard's signature and files verified again inside this bundle/);
+    }
+    expect(githubVerify.stdout).toContain('signed by the key given with --pubkey');
+    expect(githubVerify.stdout).toContain(', the one that signed this bundle)');
+    // What a reviewer gets in the one file: the merged report as written beside it, and each shard's bundle whole, traceable to it.
+    for (const folder of [dir, gitlab]) {
+      const bundle = await unpack(join(folder, 'payready-report', 'evidence.tar.gz'));
+      expect(bundle.get('reports/report.json')!.toString('utf8')).toBe(readFileSync(join(folder, 'payready-report', 'report.json'), 'utf8'));
+      const manifest = JSON.parse(bundle.get('manifest.json')!.toString('utf8')) as Manifest;
+      expect([manifest.verdict, manifest.summary, manifest.suite.bundled]).toEqual([whole.verdict, read(folder, 'payready-report/report.json').summary, 'shards/1/suite/go-live.yaml']);
+      expect(manifest.shards!.map((s) => [s.index, s.count, s.path, s.source, s.verification])).toEqual(
+        [1, 2, 3].map((i) => [i, 3, `shards/${i}`, `shard-${i}/evidence.tar.gz`, { ok: true, signature: 'valid', filesChecked: expect.any(Number) as number }]),
+      );
+      for (const s of manifest.shards!) {
+        const shard = await unpack(join(folder, `shard-${s.index}`, 'evidence.tar.gz'));
+        expect(s.manifestSha256).toBe(sha256(shard.get('manifest.json')!));
+        expect(s.key).toBe(folder === dir ? 'provided' : 'ephemeral');
+        expect(s.verification.filesChecked).toBe(shard.size - 3);
+        for (const [path, data] of shard) expect(bundle.get(`${s.path}/${path}`)?.equals(data), `${s.path}/${path}`).toBe(true);
+      }
+      // Beside the shards, only the merged run's reports (every format, as a run's bundle has them) and the signature files.
+      const reports = ['gl-code-quality-report.json', 'junit.xml', 'report.html', 'report.json', 'report.md', 'report.sarif'].map((f) => `reports/${f}`);
+      expect([...bundle.keys()].filter((p) => !p.startsWith('shards/')).sort()).toEqual(['manifest.json', 'manifest.sig', 'public-key.pem', ...reports].sort());
+      expect(bundle.size).toBe(3 + reports.length + manifest.shards!.reduce((n, s) => n + s.verification.filesChecked + 3, 0));
+    }
+
+    // A tampered shard bundle, or one signed with another key, stops the merge naming the shard; a tampered merged bundle fails verification.
+    mkdirSync(join(gitlab, 'bad'));
+    await tamper(join(gitlab, 'shard-2', 'evidence.tar.gz'), join(gitlab, 'bad', 'evidence.tar.gz'), 'interactions.jsonl');
+    const other = join(dir, 'other.pem');
+    writeFileSync(other, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const [tamperedShard, otherKey, ephemeralShards] = await Promise.all([
+      runCli(['merge', 'shard-1/evidence.tar.gz', 'bad/evidence.tar.gz', 'shard-3', '--out', 'bad/report.json', '--evidence', 'bad/merged.tar.gz'], { cwd: gitlab }),
+      runCli(['merge', 'shard-1', 'shard-2', 'shard-3', '--out', 'other/report.json', '--evidence', 'other/evidence.tar.gz', '--sign-key', other], { cwd: dir }),
+      runCli(['merge', 'shard-1', 'shard-2', 'shard-3', '--out', 'signed/report.json', '--evidence', 'signed/evidence.tar.gz', '--sign-key', other], { cwd: gitlab }),
+    ]);
+    expect([tamperedShard.code, tamperedShard.stderr]).toEqual([2, expect.stringContaining('shard bundle bad/evidence.tar.gz (shard 2/3) fails verification, and merge takes in verified shards only: changed interactions.jsonl: sha256 ')]);
+    expect([otherKey.code, otherKey.stderr]).toEqual([2, expect.stringMatching(/shard bundle shard-1\/evidence\.tar\.gz \(shard 1\/3\) is signed with another key \(sha256 [0-9a-f]{16}\.\.\.\), not with the key of --sign-key /)]);
+    expect([ephemeralShards.code, ephemeralShards.stderr]).toEqual([2, expect.stringContaining('shard bundle shard-1/evidence.tar.gz (shard 1/3) is signed with an ephemeral key made for its run, not with the key of --sign-key')]);
+    // Refused before anything is written.
+    for (const file of [join(gitlab, 'bad', 'merged.tar.gz'), join(gitlab, 'bad', 'report.json'), join(dir, 'other'), join(gitlab, 'signed')]) expect(existsSync(file), file).toBe(false);
+    const artifact = [...(await unpack(join(gitlab, 'payready-report', 'evidence.tar.gz'))).keys()].find((p) => p.startsWith('shards/2/artifacts/'))!;
+    await tamper(join(gitlab, 'payready-report', 'evidence.tar.gz'), join(gitlab, 'tampered.tar.gz'), artifact);
+    // Re-hashed and re-signed by whoever changed it: the merged signature holds, the shard's own manifest does not.
+    await tamper(join(gitlab, 'payready-report', 'evidence.tar.gz'), join(gitlab, 'forged.tar.gz'), artifact, (files) => {
+      const manifest = JSON.parse(files[0]!.data.toString('utf8')) as Manifest;
+      const entry = manifest.files.find((f) => f.path === artifact)!;
+      const data = files.find((f) => f.path === artifact)!.data;
+      Object.assign(entry, { sha256: sha256(data), bytes: data.length });
+      const key = generateKeyPairSync('ed25519').privateKey;
+      manifest.signature.publicKeySha256 = sha256(createPublicKey(key).export({ type: 'spki', format: 'der' }));
+      files[0]!.data = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+      files[1]!.data = sign(null, files[0]!.data, key);
+      files[2]!.data = Buffer.from(createPublicKey(key).export({ type: 'spki', format: 'pem' }));
+    });
+    const [tampered, forged] = await Promise.all([runCli(['verify', 'tampered.tar.gz'], { cwd: gitlab }), runCli(['verify', 'forged.tar.gz'], { cwd: gitlab })]);
+    expect([tampered.code, tampered.stdout]).toEqual([1, expect.stringContaining(`changed    ${artifact}: sha256 `)]);
+    expect([forged.code, forged.stdout]).toEqual([1, expect.stringContaining(`changed    ${artifact}: not the file shard 2/3's manifest lists`)]);
+
+    // The action's merge step: the shards' bundles into one report and one bundle, with the outputs and the job summary.
+    const action = await runAction({ merge: [1, 2, 3].map((i) => join(dir, `shard-${i}`, 'evidence.tar.gz')).join('\n'), reporters: 'junit', evidence: 'out/evidence.tar.gz', 'sign-key': join(dir, 'runner-merge', 'sign.pem'), out: 'out' });
+    expect(action.code, action.stderr).toBe(0);
+    expect(action.outputs).toEqual({ verdict: whole.verdict, report: join(action.dir, 'out', 'report.json'), evidence: join(action.dir, 'out', 'evidence.tar.gz') });
+    expect(existsSync(join(action.dir, 'out', 'junit.xml'))).toBe(true);
+    expect(action.summary).toContain(whole.verdict);
+    const actionVerify = await runCli(['verify', action.outputs.evidence!, '--pubkey', 'team.pub.pem'], { cwd: dir });
+    expect(actionVerify.code, actionVerify.stdout).toBe(0);
 
     // Merge takes the shards in any order.
     const merged = await runCli(['merge', 'shard-3/report.json', 'shard-1/report.json', 'shard-2/report.json', '--out', 'merged.json'], { cwd: dir });

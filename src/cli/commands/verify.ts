@@ -61,6 +61,11 @@ export function renderVerification(v: Verification, shown: string): string {
     lines.push(`    suite ${visible(m.suite.name)} (${visible(m.suite.file)}, sha256 ${m.suite.sha256.slice(0, 16)}...), environment ${visible(m.environment.name)}, ${visible(m.startedAt)} to ${visible(m.finishedAt)}`);
     lines.push(`    verdict ${m.verdict}${m.incomplete ? ' (INCOMPLETE run)' : ''}; written by payready ${visible(m.tool.version)} on ${visible(m.host.hostname)} (${visible(m.host.platform)} ${visible(m.host.arch)}, Node ${visible(m.host.node)})`);
   }
+  if (m?.shards?.length) {
+    const keys = new Set(m.shards.map((s) => s.publicKeySha256));
+    const signed = m.shards.every((s) => s.key === 'provided') && keys.size === 1 ? `all signed with one key (sha256 ${[...keys][0]!.slice(0, 16)}...${[...keys][0] === v.keySha256 ? ', the one that signed this bundle' : ''})` : 'each signed with its own run\'s key';
+    lines.push(`    merged from ${plural(m.shards.length, 'shard bundle')} (${m.shards.map((s) => `${s.index}/${s.count} in ${visible(s.path)}/`).join(', ')}), ${signed}: each shard's signature and files verified again inside this bundle`);
+  }
   if (v.keySource === 'given') lines.push('    signed by the key given with --pubkey: the bundle is unchanged and comes from its holder');
   else if (m?.signature.key === 'ephemeral') lines.push('    signed with an ephemeral key made for this run: proves the bundle is unchanged since it was written (integrity), not who wrote it');
   else lines.push("    checked with the key inside the bundle: proves integrity; pass --pubkey with the team's public key to prove who signed it");
