@@ -145,6 +145,13 @@ describe('canary secrets', () => {
       headers: { Authorization: "Bearer \${checks.canary-token.token}", X-Api-Key: "\${secrets.apiKey}", X-Canary-Context: "\${secrets.context}", X-Plain: "\${secrets.plain}" }
       form: { client_id: "\${secrets.clientId}", client_secret: "\${secrets.clientSecret}" }
       expect: { status: 200 }
+  - id: canary-provider-key
+    type: transaction
+    section: "5.1"
+    severity: minor   # the echo server is no payments API: the check fails, below the gate; its transcript is what is searched
+    # A provider API key as the Stripe profile sends it (a bearer token), to the echo server, which
+    # answers every request with it in every encoding: the scenario's transcript holds them all.
+    with: { scenario: approve, provider: stripe, apiKey: "\${secrets.apiKey}", baseUrl: "${echo.url}", cleanup: false }
 `;
       const suite = readFileSync(join(ROOT, 'checks', 'go-live.yaml'), 'utf8')
         .replace(/^secrets:\n/m, 'secrets:\n  apiKey: { env: CANARY_API_KEY }\n  context: { env: CANARY_CONTEXT }\n  spaced: { env: CANARY_SPACED }\n  plain: { env: CANARY_PLAIN }\n')
