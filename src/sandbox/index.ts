@@ -127,6 +127,15 @@ export interface WebhookInfo {
 
 /** The webhook facts of each dialect (the adyen dialect's are filled in by it). */
 function webhookInfo(provider: ProviderName, baseUrl: string): WebhookInfo {
+  if (provider === 'adyen') {
+    // Adyen's Management API v3: create the webhook, then generate its HMAC key (both X-API-Key).
+    return {
+      register: `POST ${baseUrl}/v3/merchants/${DEFAULT_MERCHANT_ACCOUNT}/webhooks, then POST ${baseUrl}/v3/merchants/${DEFAULT_MERCHANT_ACCOUNT}/webhooks/<id>/generateHmac`,
+      fields: 'JSON { type: "standard", url (a loopback URL), active: true, communicationFormat: "json" } with X-API-Key; generateHmac answers { hmacKey } (until then: the sandbox\'s hmacKey); the receiver answers [accepted]',
+      signatureHeader: 'none: additionalData.hmacSignature in each notification item',
+      signature: 'Base64 HMAC-SHA256, with the hex-decoded key, of pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success (@adyen/api-library HmacValidator)',
+    };
+  }
   if (provider === 'stripe') {
     return {
       register: `POST ${baseUrl}/v1/webhook_endpoints`,

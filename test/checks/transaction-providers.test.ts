@@ -117,3 +117,33 @@ for (const provider of ['stripe', 'adyen'] as const) {
     }, 30_000);
   });
 }
+
+/** The exchanges of a scenario's transcript artifact: request line, request body, response status and body. */
+function exchanges(transcript: string): { method: string; path: string; body?: unknown; status?: number; response?: unknown; contentType?: string }[] {
+  return transcript.split(/\n(?=> (?:GET|POST|DELETE|PUT|PATCH) )/).flatMap((block) => {
+    const start = /^> (\w+) (\S+)/m.exec(block);
+    if (!start) return [];
+    const [request, response = ''] = block.split(/\n\n(?=< HTTP)/);
+    const requestBody = request!.split('\n>\n')[1]?.split('\n').filter((line) => line.startsWith('>')).map((line) => line.replace(/^> ?/, '')).join('\n');
+    const status = /^< HTTP\/1\.1 (\d+)/m.exec(response)?.[1];
+    const contentType = /^< content-type: (.+)$/im.exec(response)?.[1];
+    const responseBody = response.split('\n<\n')[1]?.split('\n').filter((line) => line.startsWith('<')).map((line) => line.replace(/^< ?/, '')).join('\n');
+    const parse = (text: string | undefined): unknown => (text ? JSON.parse(text) : undefined);
+    return [{ method: start[1]!, path: new URL(start[2]!).pathname, body: parse(requestBody), ...(status ? { status: Number(status) } : {}), ...(responseBody ? { response: parse(responseBody) } : {}), ...(contentType ? { contentType } : {}) }];
+  });
+}
+
+describe("the adyen profile's requests and the emulated Adyen's answers follow Adyen's Checkout v71 OpenAPI document", () => {
+  // Not amount-bounds: its requests break the schema on purpose (10.5 minor units) to see them refused.
+  it.each(['approve', 'decline', 'refund-partial', 'refund-full', 'currency-exponent', 'idempotency-replay', 'over-limit', 'daily-cap'])('%s', async (scenario) => {
+    const { requestViolations, responseViolations } = await import('../sandbox/adyen/support.js');
+    const { outcome } = await run('adyen', scenario);
+    const transcript = String(outcome.artifacts?.find((a) => a.name === 'transcript.http')?.data ?? '');
+    const checkout = exchanges(transcript).filter((e) => e.method === 'POST' && e.path.startsWith('/v71/'));
+    expect(checkout.length).toBeGreaterThan(0);
+    for (const exchange of checkout) {
+      expect(requestViolations(exchange.path, exchange.body), `${exchange.path} request ${JSON.stringify(exchange.body)}`).toEqual([]);
+      expect(responseViolations(exchange.path, { status: exchange.status!, headers: { 'content-type': exchange.contentType ?? '' }, text: JSON.stringify(exchange.response) } as never), `${exchange.path} ${exchange.status} ${JSON.stringify(exchange.response)}`).toEqual([]);
+    }
+  }, 30_000);
+});

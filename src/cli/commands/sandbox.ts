@@ -90,7 +90,8 @@ export function describeSandbox(sandbox: Sandbox): Record<string, unknown> {
     ca: sandbox.caFile,
     ...(sandbox.apiKey === undefined ? {} : { apiKey: sandbox.apiKey }),
     ...(sandbox.provider === 'stripe' ? { webhookSecret: sandbox.webhookSecret } : {}),
-    ...(sandbox.hmacKey === undefined ? {} : { hmacKey: sandbox.hmacKey }),
+    // hmacKey is set in every dialect; only Adyen's notifications are signed with it.
+    ...(sandbox.provider === 'adyen' ? { hmacKey: sandbox.hmacKey, merchantAccount: sandbox.merchantAccount } : {}),
     webhooks: sandbox.webhooks,
     clientId: sandbox.clientId,
     clientSecret: sandbox.clientSecret,
