@@ -165,7 +165,7 @@ describe("Stoplight Prism serving Adyen Checkout v71: the suite's own mistakes a
     expect(outcome.status, outcome.summary).toBe('error');
     expect(outcome.cause).toBe('setup');
     expect(outcome.summary).toBe(
-      `approve: POST ${prism.url}/v1/payments answered 404 ("The route /v1/payments hasn't been found in the specification file"): the API has no such path: check the base URL (now ${prism.url}: the check's baseUrl, else the environment's) and that the target speaks the payments API the scenarios use (POST /v1/payments, /capture, /refunds, as \`payready sandbox\` does)`,
+      `approve: POST ${prism.url}/v1/payments answered 404 ("The route /v1/payments hasn't been found in the specification file"): the API has no such path: check the base URL (now ${prism.url}: the check's baseUrl, else the environment's) and that the target speaks the API of the provider the check names (provider:, else the environment's provider, else payready: POST /v1/payments, as \`payready sandbox\` does)`,
     );
   });
 
