@@ -11,7 +11,7 @@
 // machine has it: unlike wall time they hardly move when other work shares the machine, whose
 // load average at the start and end of each half is recorded too.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { ROOT, WORK, round } from '../lib.js';
@@ -48,9 +48,17 @@ export default async function testSuite() {
   // "check: typecheck of 404 files: 0 problem(s) (22.8 s)": the time each phase ended.
   const phases = Object.fromEntries([...check.stderr.matchAll(/^check: ([^:]+)[^(]*\(([\d.]+) s\)$/gm)].map((m) => [m[1], Number(m[2])]));
 
-  const report = join(WORK, 'vitest-report.json');
+  // Outside the project: test/docs.test.ts reads every .json under bench/, and the report names
+  // absolute paths.
+  const reportDir = mkdtempSync(join(os.tmpdir(), 'payready-bench-vitest-'));
+  const report = join(reportDir, 'vitest-report.json');
   const vitest = timed(join(ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=dot', '--reporter=json', `--outputFile.json=${report}`]);
-  const json = JSON.parse(readFileSync(report, 'utf8'));
+  let json;
+  try {
+    json = JSON.parse(readFileSync(report, 'utf8'));
+  } finally {
+    rmSync(reportDir, { recursive: true, force: true });
+  }
   const files = json.testResults.map((f) => ({ file: f.name.slice(ROOT.length), ms: f.assertionResults.reduce((sum, t) => sum + (t.duration ?? 0), 0) }));
   const summed = files.reduce((sum, f) => sum + f.ms, 0);
   const slowest = files
