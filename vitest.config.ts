@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -7,6 +8,13 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Tests start real servers on loopback; two workers match the CI machines' two cores.
     maxWorkers: 2,
+    // One worker process runs many test files and keeps the modules they import loaded: starting a
+    // process per file and importing src/ again in each cost about half a CPU-second per file.
+    // Per-file resources are cleaned up by test/support/after-file.ts, not by helper modules'
+    // own afterAll hooks (those would run after the first file that imports them only).
+    isolate: false,
+    // The slowest files start first (test/support/sequencer.ts).
+    sequence: { sequencer: SlowFirstSequencer },
     // Every test file runs with a temp dir of its own and fails if it leaves anything in it.
     globalSetup: ['test/support/temp-root.ts'],
     setupFiles: ['test/support/temp-guard.ts'],

@@ -1,5 +1,5 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
-import { afterAll } from 'vitest';
+import { afterFile } from '../support/after-file.js';
 
 /**
  * Small real HTTP servers on loopback for behaviours the sandbox does not have (a 429 without
@@ -7,7 +7,7 @@ import { afterAll } from 'vitest';
  */
 const servers: Server[] = [];
 
-afterAll(async () => {
+afterFile(async () => {
   await Promise.all(
     servers.splice(0).map((s) => {
       const closed = new Promise<void>((resolve) => s.close(() => resolve()));

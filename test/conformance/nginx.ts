@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterFile } from '../support/after-file.js';
 import { mintCertificateAuthority, mintServerCertificate } from '../../src/sandbox/transport/certs.js';
 import { onFreePorts, requireProgram, startProcess } from './server-process.js';
 
@@ -15,7 +15,7 @@ import { onFreePorts, requireProgram, startProcess } from './server-process.js';
 
 const dirs: string[] = [];
 
-afterAll(() => {
+afterFile(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterFile } from '../support/after-file.js';
 import { onFreePorts, requireProgram, startProcess } from './server-process.js';
 
 /**
@@ -13,7 +13,7 @@ import { onFreePorts, requireProgram, startProcess } from './server-process.js';
 
 const dirs: string[] = [];
 
-afterAll(() => {
+afterFile(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterFile } from '../support/after-file.js';
 
 /**
  * Real third-party server programs (nginx, openssl s_server) run as child processes on loopback.
@@ -13,7 +13,7 @@ import { afterAll } from 'vitest';
 
 const running = new Set<ServerProcess>();
 
-afterAll(async () => {
+afterFile(async () => {
   await Promise.all([...running].map((server) => server.stop()));
 });
 

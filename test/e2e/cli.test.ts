@@ -3,9 +3,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { ROOT, runCli, spawnCli, stackTraceIn, tempDir } from './helpers.js';
+import { runInProcess } from './in-process.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
+// The process (bin/payready.js: --version, --help, exit codes, signals) is spawned; what a
+// command prints and returns runs in-process (runInProcess), which spares an import of the CLI.
 describe('payready CLI', () => {
   it('--version prints the package version', async () => {
     const result = await runCli(['--version']);
@@ -31,22 +34,22 @@ describe('payready CLI', () => {
   });
 
   it('checks lists every registered type with the guideline items it can evidence; checks <type> explains its parameters', async () => {
-    const list = await runCli(['checks']);
+    const list = await runInProcess(['checks']);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^ {2}http\s+1\.1\.a 1\.1\.b 1\.3\.a 5\.2\.b 6\.2\.a 6\.2\.b 7\.2\.b\n\s+One HTTP request/m);
     expect(list.stdout).toMatch(/^ {2}port\s+1\.2\.b\n/m);
-    const http = await runCli(['checks', 'http']);
+    const http = await runInProcess(['checks', 'http']);
     expect(http.code).toBe(0);
     expect(http.stdout).toMatch(/^ {2}5\.2\.b {2}Validate all key flows with test transactions before moving to production\.$/m);
     expect(http.stdout).toMatch(/^ {2}url\s+string, required/m);
     expect(http.stdout).toMatch(/^ {2}method\s+GET\|POST.*default "GET"/m);
-    const unknown = await runCli(['checks', 'htp']);
+    const unknown = await runInProcess(['checks', 'htp']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown check type "htp"; did you mean "http"\?/);
   });
 
   it('schema prints a JSON Schema for suite files that knows every check type', async () => {
-    const result = await runCli(['schema']);
+    const result = await runInProcess(['schema']);
     expect(result.code, result.stdout).toBe(0);
     const schema = JSON.parse(result.stdout);
     expect(schema.$schema).toMatch(/2020-12/);
@@ -55,12 +58,12 @@ describe('payready CLI', () => {
   });
 
   it('validate accepts the shipped suite and exits 2 on a broken one with file:line:col', async () => {
-    const good = await runCli(['validate', 'checks/go-live.yaml']);
+    const good = await runInProcess(['validate', 'checks/go-live.yaml']);
     expect(good.stdout).toMatch(/^ok {2}checks\/go-live\.yaml/m);
     expect(good.code).toBe(0);
     const dir = tempDir();
     writeFileSync(join(dir, 'bad.yaml'), 'suite: bad\ntitle: Bad\nenvironments:\n  sandbox: { embedded: true, sandbox: true }\nchecks:\n  - id: a\n    type: http\n    section: "1.1"\n    with:\n      url: https://127.0.0.1:1/\n      metod: GET\n');
-    const bad = await runCli(['validate', 'bad.yaml'], { cwd: dir });
+    const bad = await runInProcess(['validate', 'bad.yaml'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\.yaml:11:7/);
     expect(bad.stderr).toMatch(/did you mean "method"\?/);
@@ -69,20 +72,20 @@ describe('payready CLI', () => {
 
   it('--max-body caps every response body the checks read; a bad size is a usage error', async () => {
     const out = tempDir();
-    const capped = await runCli(['demo', '--max-body', '200B', '--only', 'oauth-token', '--out', out]);
+    const capped = await runInProcess(['demo', '--max-body', '200B', '--only', 'oauth-token', '--out', out]);
     expect(capped.code).toBe(1);
     expect(capped.stdout).toMatch(/^ERROR\s+oauth-token\s.*exceeds the 200 B limit$/m);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.results.find((r: { id: string }) => r.id === 'oauth-token').status).toBe('error');
-    const roomy = await runCli(['demo', '--max-body', '1MiB', '--only', 'oauth-token', '--out', tempDir()]);
+    const roomy = await runInProcess(['demo', '--max-body', '1MiB', '--only', 'oauth-token', '--out', tempDir()]);
     expect(roomy.code, roomy.stdout).toBe(0);
-    const bad = await runCli(['demo', '--max-body', '10XB']);
+    const bad = await runInProcess(['demo', '--max-body', '10XB']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--max-body must be a size such as 10MB/);
   });
 
   it('run on a missing file is a clear usage error', async () => {
-    const result = await runCli(['run', 'nope.yaml'], { cwd: tempDir() });
+    const result = await runInProcess(['run', 'nope.yaml'], { cwd: tempDir() });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/nope\.yaml/);
     expect(stackTraceIn(result.stderr)).toBeUndefined();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliEnv, filesUnder, isTemplateWarning, ROOT, runCli, stackTraceIn, tempDir } from './helpers.js';
+import { cliEnv, filesUnder, isTemplateWarning, ROOT, stackTraceIn, tempDir } from './helpers.js';
+import { runInProcess } from './in-process.js';
 import { LITERALS, PLANTED, plantRepo } from '../scan/plant.js';
 
 interface Result {
@@ -39,7 +40,7 @@ describe('compliance checks end to end', () => {
   // isolation.test.ts's to prove.
   it('demo --fault pan-in-logs fails exactly no-pan-in-logs, with the numbers masked everywhere', async () => {
     const out = tempDir();
-    const result = await runCli(['demo', '--fault', 'pan-in-logs', '--only', 'no-pan-in-logs', '--out', out]);
+    const result = await runInProcess(['demo', '--fault', 'pan-in-logs', '--only', 'no-pan-in-logs', '--out', out]);
     expect(result.code).toBe(1);
     expect(notPassing(out)).toEqual(['no-pan-in-logs']);
     expect(result.stdout).toMatch(/^FAIL\s+no-pan-in-logs\s+2\.2\s.*\d+ unmasked card numbers? in 1 file, .*requests\.jsonl:\d+ \(test visa card number 411111\*{6}1111\): mask PANs/m);
@@ -49,7 +50,7 @@ describe('compliance checks end to end', () => {
 
   it('demo --fault broken-checkout fails exactly checkout-mobile; its four screenshots are in the report', async () => {
     const out = tempDir();
-    const result = await runCli(['demo', '--fault', 'broken-checkout', '--only', 'checkout-mobile', '--out', out, '--reporter', 'sarif']);
+    const result = await runInProcess(['demo', '--fault', 'broken-checkout', '--only', 'checkout-mobile', '--out', out, '--reporter', 'sarif']);
     expect(result.code).toBe(1);
     expect(notPassing(out)).toEqual(['checkout-mobile']);
     expect(result.stdout).toMatch(/^FAIL\s+checkout-mobile\s+6\.1\s.*no <meta name="viewport"/m);
@@ -72,7 +73,7 @@ describe('compliance checks end to end', () => {
   it('demo --fault hardcoded-secret fails exactly no-hardcoded-credentials and never shows the secret', async () => {
     const out = tempDir();
     const canary = 'canary-Secret-5f0c1d9e7a2b';
-    const result = await runCli(['demo', '--fault', 'hardcoded-secret', '--only', 'no-hardcoded-credentials', '--out', out, '--reporter', 'sarif'], { env: cliEnv({ PAYREADY_CLIENT_SECRET: canary }) });
+    const result = await runInProcess(['demo', '--fault', 'hardcoded-secret', '--only', 'no-hardcoded-credentials', '--out', out, '--reporter', 'sarif'], { env: cliEnv({ PAYREADY_CLIENT_SECRET: canary }) });
     expect(result.code).toBe(1);
     expect(notPassing(out)).toEqual(['no-hardcoded-credentials']);
     expect(result.stdout).toMatch(/^FAIL\s+no-hardcoded-credentials\s+2\.1\s.*1 hard-coded credential in \d+ files, .*config\/payments\.json:5 \(credential-named variable assigned a high-entropy literal \*{8}7a2b\)/m);
@@ -108,7 +109,7 @@ describe('compliance checks end to end', () => {
       ].join('\n'),
     );
     const out = join(repo, 'payready-report');
-    const result = await runCli(['run', 'checks/compliance.yaml', '--reporter', 'sarif'], { cwd: repo });
+    const result = await runInProcess(['run', 'checks/compliance.yaml', '--reporter', 'sarif'], { cwd: repo });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^FAIL\s+no-hardcoded-credentials\s+2\.1\s.*8 hard-coded credentials in \d+ files, .*first \.\.\/config\/settings\.yaml:4/m);
     expect(result.stdout).toMatch(/^FAIL\s+no-pan-in-logs\s+2\.2\s.*4 unmasked card numbers in 4 files, .*first \.\.\/logs\/real-cards\.log:2/m);
@@ -129,19 +130,19 @@ describe('compliance checks end to end', () => {
   it('init writes a suite that runs READY against the built-in sandbox', async () => {
     const dir = tempDir();
     // Default environments (sandbox, production): the writes (a test payment, the checkout form) are left out.
-    const init = await runCli(['init'], { cwd: dir });
+    const init = await runInProcess(['init'], { cwd: dir });
     expect(init.code).toBe(0);
     expect(init.stdout).toMatch(/^Wrote payready\.yaml/);
-    expect(await runCli(['validate', 'payready.yaml'], { cwd: dir })).toMatchObject({ code: 0, stdout: 'ok  payready.yaml  (6 checks, suite payments)\n' });
-    const withLive = await runCli(['run', 'payready.yaml'], { cwd: dir });
+    expect(await runInProcess(['validate', 'payready.yaml'], { cwd: dir })).toMatchObject({ code: 0, stdout: 'ok  payready.yaml  (6 checks, suite payments)\n' });
+    const withLive = await runInProcess(['run', 'payready.yaml'], { cwd: dir });
     expect(withLive.stdout).toMatch(/^READY\s/m);
     expect(withLive.code, withLive.stdout).toBe(0);
     // Every environment a sandbox: the test payment and the checkout check are in too.
-    const init2 = await runCli(['init', 'sandbox-only.yaml', '--env', 'sandbox'], { cwd: dir });
+    const init2 = await runInProcess(['init', 'sandbox-only.yaml', '--env', 'sandbox'], { cwd: dir });
     expect(init2.code).toBe(0);
-    const validate = await runCli(['validate', 'sandbox-only.yaml'], { cwd: dir });
+    const validate = await runInProcess(['validate', 'sandbox-only.yaml'], { cwd: dir });
     expect(validate).toMatchObject({ code: 0, stdout: 'ok  sandbox-only.yaml  (8 checks, suite sandbox-only)\n' });
-    const run = await runCli(['run', 'sandbox-only.yaml', '--skip', 'checkout-mobile'], { cwd: dir });
+    const run = await runInProcess(['run', 'sandbox-only.yaml', '--skip', 'checkout-mobile'], { cwd: dir });
     expect(run.stdout).toMatch(/^READY\s/m);
     expect(run.code, run.stdout).toBe(0);
   });

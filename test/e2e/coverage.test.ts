@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GUIDELINE_SECTIONS } from '../../src/guidelines.js';
-import { runCli, stackTraceIn, tempDir } from './helpers.js';
+import { stackTraceIn, tempDir } from './helpers.js';
+import { runInProcess } from './in-process.js';
 
 describe('payready coverage', () => {
   it('the shipped go-live suite proves every guideline item, each by a check whose type can evidence it (exit 0)', async () => {
-    const result = await runCli(['coverage', '--json']);
+    const result = await runInProcess(['coverage', '--json']);
     expect(result.stderr).toBe('');
     const coverage = JSON.parse(result.stdout) as { suite: { file: string }; items: { id: string; text: string; checks: { id: string; explicit: boolean }[] }[]; uncovered: string[]; total: number };
     expect(coverage.suite.file).toBe('checks/go-live.yaml');
@@ -37,7 +38,7 @@ describe('payready coverage', () => {
         .map((section) => `  - id: attest-${section.replace('.', '-')}\n    type: attestation\n    section: "${section}"\n    with: { evidence: policy.md, owner: me@example.com, date: 2026-11-01, expires: 2030-01-01 }`)
         .join('\n');
       writeFileSync(join(dir, 'all.yaml'), `suite: all\ntitle: All\nenvironments:\n  sandbox: { embedded: true }\nchecks:\n${checks}\n`);
-      const result = await runCli(['coverage', 'all.yaml'], { cwd: dir });
+      const result = await runInProcess(['coverage', 'all.yaml'], { cwd: dir });
       expect(result.stderr).toBe('');
       expect(result.code, result.stdout).toBe(1);
       expect(result.stdout).toMatch(/^Guideline coverage of all\.yaml \(suite all\): 16 of 36 items proven$/m);
@@ -54,7 +55,7 @@ describe('payready coverage', () => {
     const dir = tempDir();
     try {
       writeFileSync(join(dir, 's.yaml'), 'suite: t\ntitle: T\nenvironments:\n  sandbox: { embedded: true }\nchecks:\n  - id: open\n    type: port\n    section: "1.2"\n    proves: ["1.2.b", "1.2.a", "7.1.a"]\n    with: { host: "${target.host}" }\n');
-      const result = await runCli(['validate', 's.yaml'], { cwd: dir });
+      const result = await runInProcess(['validate', 's.yaml'], { cwd: dir });
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('error: check type "port" cannot evidence guideline item 1.2.a (Maintain a stable internet connection with at least 1 Mbps bandwidth.)\n --> s.yaml:9:23\n');
       expect(result.stderr).toContain('error: check type "port" cannot evidence guideline item 7.1.a (Review and accept all relevant terms and service agreements.)\n --> s.yaml:9:32\n');
@@ -68,14 +69,14 @@ describe('payready coverage', () => {
   it('without a suite: reads payready.yaml of the folder, else says it shows the shipped suite and how to pass one', async () => {
     const dir = tempDir();
     try {
-      const empty = await runCli(['coverage'], { cwd: dir });
+      const empty = await runInProcess(['coverage'], { cwd: dir });
       expect(empty.code).toBe(0);
       expect(empty.stderr).toBe(
         "note: no suite given and no payready.yaml or checks/go-live.yaml in this folder: this is the coverage of the suite payready ships.\n  Pass yours: payready coverage <suite.yaml> (payready init writes one).\n",
       );
       expect(empty.stdout).toMatch(/^Guideline coverage of payready's shipped checks\/go-live\.yaml \(suite go-live\): 36 of 36 items proven$/m);
       writeFileSync(join(dir, 'payready.yaml'), 'suite: mine\ntitle: Mine\nenvironments:\n  sandbox: { embedded: true }\nchecks:\n  - { id: open, type: port, section: "1.2", with: { host: "${target.host}" } }\n');
-      const mine = await runCli(['coverage'], { cwd: dir });
+      const mine = await runInProcess(['coverage'], { cwd: dir });
       expect(mine.stderr).toBe('');
       expect(mine.code).toBe(1);
       expect(mine.stdout).toMatch(/^Guideline coverage of payready\.yaml \(suite mine\): 1 of 36 items proven$/m);
@@ -87,7 +88,7 @@ describe('payready coverage', () => {
   it('a broken suite is a located usage error (exit 2), never a stack trace', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 's.yaml'), 'suite: t\ntitle: T\nenvironments:\n  sandbox: { embedded: true }\nchecks:\n  - id: a\n    type: http\n    section: "1.1"\n    proves: ["1.1.d"]\n    with: { url: "https://127.0.0.1:1/" }\n');
-    const result = await runCli(['coverage', 's.yaml'], { cwd: dir });
+    const result = await runInProcess(['coverage', 's.yaml'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/s\.yaml:9:14/);
     expect(result.stderr).toMatch(/did you mean "1\.1\.a"\?/);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliEnv, filesUnder, isTemplateWarning, runCli, stackTraceIn, tempDir } from './helpers.js';
+import { runInProcess } from './in-process.js';
 
 describe('payready demo', () => {
   // The one full demo of the tests (every check, the browser's too): what it proves about the
@@ -52,7 +53,7 @@ describe('payready demo', () => {
   // That no other check fails under it is isolation.test.ts's to prove.
   it('--fault no-auth: NOT READY, exit 1, names the check that guards against it', async () => {
     const out = tempDir();
-    const result = await runCli(['demo', '--fault', 'no-auth', '--only', 'payments-require-auth', '--out', out]);
+    const result = await runInProcess(['demo', '--fault', 'no-auth', '--only', 'payments-require-auth', '--out', out]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^NOT READY\s/m);
     expect(result.stdout).toMatch(/^FAIL\s+payments-require-auth\s.*GET \/v1\/payments\/pay_0+ answered 404 to a request without a token: it must be 401/m);
@@ -64,7 +65,7 @@ describe('payready demo', () => {
 
   it('--fault down: error results that say the connection was refused, exit 1, no stack trace', async () => {
     const out = tempDir();
-    const result = await runCli(['demo', '--fault', 'down', '--skip', 'checkout-mobile', '--out', out]);
+    const result = await runInProcess(['demo', '--fault', 'down', '--skip', 'checkout-mobile', '--out', out]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/NOT READY/);
     expect(result.stdout).toMatch(/connection refused by 127\.0\.0\.1:\d+/);
@@ -81,7 +82,7 @@ describe('payready demo', () => {
   });
 
   it('an unknown fault is a usage error with a suggestion', async () => {
-    const result = await runCli(['demo', '--fault', 'no-auht', '--out', tempDir()]);
+    const result = await runInProcess(['demo', '--fault', 'no-auht', '--out', tempDir()]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no-auth/);
     expect(stackTraceIn(result.stderr)).toBeUndefined();

@@ -4,7 +4,8 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } fro
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readTarGz } from '../../src/evidence/tar.js';
-import { cliEnv, ROOT, runCli, stackTraceIn, tempDir } from './helpers.js';
+import { cliEnv, ROOT, stackTraceIn, tempDir } from './helpers.js';
+import { runInProcess } from './in-process.js';
 
 /** Every way a secret shows up when it leaks: as is, base64 (padded or not), base64url, URL-encoded. */
 function forms(secret: string): string[] {
@@ -17,13 +18,13 @@ describe('evidence bundle end to end', () => {
     const dir = tempDir();
     // An attestation (its evidence file goes in the bundle) and a probe (its transcript does): the
     // whole suite's bundle is pan-masking.test.ts's and canary.test.ts's to search.
-    const run = await runCli(['demo', '--only', 'attest-backups', '--only', 'payment-schema', '--evidence', 'out.tar.gz', '--out', 'report'], { cwd: dir });
+    const run = await runInProcess(['demo', '--only', 'attest-backups', '--only', 'payment-schema', '--evidence', 'out.tar.gz', '--out', 'report'], { cwd: dir });
     expect(run.stderr).toBe('');
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toMatch(/^Wrote {6}out\.tar\.gz$/m);
     expect(run.stdout).toMatch(/^Warning {4}The evidence bundle is signed with an ephemeral key made for this run: .*integrity/m);
     expect(readdirSync(dir).filter((f) => f.startsWith('.payready-tmp'))).toEqual([]);
-    const verify = await runCli(['verify', 'out.tar.gz'], { cwd: dir });
+    const verify = await runInProcess(['verify', 'out.tar.gz'], { cwd: dir });
     expect(verify.stderr).toBe('');
     expect(verify.code).toBe(0);
     expect(verify.stdout).toMatch(/^OK {2}out\.tar\.gz: \d+ files match manifest\.json; Ed25519 signature valid/);
@@ -54,7 +55,7 @@ describe('evidence bundle end to end', () => {
     // The attestation, and checks that send the client secret (the whole suite's outputs are
     // searched for it by demo.test.ts and canary.test.ts).
     const only = ['attest-support-token', 'oauth-token', 'oauth-errors', 'payment-approve'].flatMap((id) => ['--only', id]);
-    const run = await runCli(['run', 'suite.yaml', ...only, '--evidence', 'b.tar.gz', '--reporter', 'html', '--reporter', 'junit', '--reporter', 'markdown', '--verbose'], {
+    const run = await runInProcess(['run', 'suite.yaml', ...only, '--evidence', 'b.tar.gz', '--reporter', 'html', '--reporter', 'junit', '--reporter', 'markdown', '--verbose'], {
       cwd: dir,
       env: cliEnv({ PAYREADY_CLIENT_SECRET: canary, SUPPORT_TOKEN: token }),
     });
@@ -79,12 +80,12 @@ describe('evidence bundle end to end', () => {
     writeFileSync(join(dir, 'sign.pem'), team.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     writeFileSync(join(dir, 'sign.pub.pem'), team.publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(join(dir, 'other.pub.pem'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
-    const run = await runCli(['demo', '--evidence', 'signed.tar.gz', '--sign-key', 'sign.pem', '--only', 'attest-backups'], { cwd: dir });
+    const run = await runInProcess(['demo', '--evidence', 'signed.tar.gz', '--sign-key', 'sign.pem', '--only', 'attest-backups'], { cwd: dir });
     expect(run.code, run.stdout).toBe(0);
-    const ok = await runCli(['verify', 'signed.tar.gz', '--pubkey', 'sign.pub.pem'], { cwd: dir });
+    const ok = await runInProcess(['verify', 'signed.tar.gz', '--pubkey', 'sign.pub.pem'], { cwd: dir });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/signed by the key given with --pubkey/);
-    const wrong = await runCli(['verify', 'signed.tar.gz', '--pubkey', 'other.pub.pem'], { cwd: dir });
+    const wrong = await runInProcess(['verify', 'signed.tar.gz', '--pubkey', 'other.pub.pem'], { cwd: dir });
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toMatch(/^FAILED {2}signed\.tar\.gz: 1 problem\(s\)/);
     expect(wrong.stdout).toMatch(/^ {2}signature {2}public-key\.pem: the bundle was signed with a different key than --pubkey$/m);
@@ -95,21 +96,21 @@ describe('evidence bundle end to end', () => {
   it('refuses keys that cannot sign, and unreadable bundles, with usage errors (exit 2)', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'rsa.pem'), generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    const rsa = await runCli(['demo', '--evidence', 'x.tar.gz', '--sign-key', 'rsa.pem'], { cwd: dir });
+    const rsa = await runInProcess(['demo', '--evidence', 'x.tar.gz', '--sign-key', 'rsa.pem'], { cwd: dir });
     expect(rsa.code).toBe(2);
     expect(rsa.stderr).toMatch(/--sign-key rsa\.pem: the signing key is an RSA key, not Ed25519/);
-    const lonely = await runCli(['demo', '--sign-key', 'rsa.pem'], { cwd: dir });
+    const lonely = await runInProcess(['demo', '--sign-key', 'rsa.pem'], { cwd: dir });
     expect(lonely.code).toBe(2);
     expect(lonely.stderr).toMatch(/--sign-key signs an evidence bundle: add --evidence/);
-    const missing = await runCli(['verify', 'nope.tar.gz'], { cwd: dir });
+    const missing = await runInProcess(['verify', 'nope.tar.gz'], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read nope\.tar\.gz: no such file/);
     writeFileSync(join(dir, 'junk.tar.gz'), 'junk');
-    const junk = await runCli(['verify', 'junk.tar.gz'], { cwd: dir });
+    const junk = await runInProcess(['verify', 'junk.tar.gz'], { cwd: dir });
     expect(junk.code).toBe(1);
     expect(junk.stdout).toMatch(/not a readable \.tar\.gz/);
     mkdirSync(join(dir, 'taken.tar.gz'));
-    const unwritable = await runCli(['demo', '-q', '--only', 'api-port-open', '--evidence', 'taken.tar.gz'], { cwd: dir });
+    const unwritable = await runInProcess(['demo', '-q', '--only', 'api-port-open', '--evidence', 'taken.tar.gz'], { cwd: dir });
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toMatch(/^error: cannot write taken\.tar\.gz: it is a directory$/m);
     for (const r of [rsa, lonely, missing, junk, unwritable]) expect(stackTraceIn(r.stdout + r.stderr)).toBeUndefined();
@@ -119,7 +120,7 @@ describe('evidence bundle end to end', () => {
     const dir = tempDir();
     const summary = join(dir, 'summary.md');
     writeFileSync(summary, '# earlier step\n');
-    const run = await runCli(['demo', '--fault', 'no-auth', '--only', 'payments-require-auth', '--only', 'attest-backups', '--out', 'r'], { cwd: dir, env: cliEnv({ GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary }) });
+    const run = await runInProcess(['demo', '--fault', 'no-auth', '--only', 'payments-require-auth', '--only', 'attest-backups', '--out', 'r'], { cwd: dir, env: cliEnv({ GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary }) });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^::error file=checks\/go-live\.yaml,line=\d+,title=payready payments-require-auth \(1\.1%2C blocker\)::FAIL: GET \/v1\/payments\/pay_0+ answered 404 to a request without a token: it must be 401/m);
     expect(run.stdout).toMatch(/^::warning file=checks\/go-live\.yaml,line=\d+,title=payready attest-backups \(3\.3%2C major\)::WARN: /m);

@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isTemplateWarning, runCli, stackTraceIn, tempDir } from './helpers.js';
+import { isTemplateWarning, stackTraceIn, tempDir } from './helpers.js';
+import { runInProcess } from './in-process.js';
 import { FAULTS } from '../../src/sandbox/faults.js';
 
 /** What each fault's guarding check must say: the problem and what to do about it. */
@@ -40,8 +41,9 @@ const ELSEWHERE = ['down', 'no-auth', 'broken-checkout', 'hardcoded-secret', 'pa
  * prove (every fault switched on in a few full demos), so each fault costs a handful of checks
  * here, not a whole demo (but for WHOLE_SUITE's).
  *
- * The faults are shared out over `parts` test files (`part` is this file's, from 0) so that the
- * test workers run them side by side.
+ * The demos run in-process (runInProcess): what is proven is what the demo reports, and a spawned
+ * CLI would import the whole CLI again for each fault. The faults are shared out over `parts` test
+ * files (`part` is this file's, from 0) so that the test workers run them side by side.
  */
 export function faultDemoTests(part: number, parts: number): void {
   const faults = FAULTS.filter((f) => !ELSEWHERE.includes(f.name)).filter((_, i) => i % parts === part);
@@ -51,7 +53,7 @@ export function faultDemoTests(part: number, parts: number): void {
       const out = tempDir();
       const whole = WHOLE_SUITE.includes(fault.name);
       const only = whole ? ['--skip', 'checkout-mobile'] : expected.flatMap((id) => ['--only', id]);
-      const result = await runCli(['demo', '--fault', fault.name, '--out', out, ...only]);
+      const result = await runInProcess(['demo', '--fault', fault.name, '--out', out, ...only]);
       expect(result.code, result.stdout).toBe(1);
       expect(result.stdout).toMatch(/^NOT READY\s/m);
       expect(stackTraceIn(result.stdout + result.stderr)).toBeUndefined();

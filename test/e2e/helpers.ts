@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterFile } from '../support/after-file.js';
 import { tempDir as supportTempDir } from '../support/temp.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -35,7 +35,7 @@ const running = new Map<ChildProcess, Promise<CliResult>>();
 
 // Stops what is still running after the file with SIGTERM (the CLI then stops its sandbox and
 // removes its temp files, as on Ctrl-C), so nothing outlives the test file that started it.
-afterAll(async () => {
+afterFile(async () => {
   for (const child of running.keys()) child.kill('SIGTERM');
   await Promise.all(running.values());
 });

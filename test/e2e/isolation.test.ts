@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAULTS } from '../../src/sandbox/faults.js';
-import { isTemplateWarning, runCli, stackTraceIn, tempDir } from './helpers.js';
+import { isTemplateWarning, stackTraceIn, tempDir } from './helpers.js';
+import { runInProcess } from './in-process.js';
 
 /**
  * A fault breaks the checks FAULTS says it breaks and nothing else. demo-faults-*.test.ts runs each
@@ -42,7 +43,8 @@ describe('each fault breaks only what it guards', () => {
       const out = tempDir();
       // Only a group with the checkout fault needs the browser check.
       const skip = group.includes('broken-checkout') ? [] : ['--skip', 'checkout-mobile'];
-      const result = await runCli(['demo', ...group.flatMap((f) => ['--fault', f]), '--out', out, ...skip]);
+      // In-process: the report is the subject, not the process (see in-process.ts).
+      const result = await runInProcess(['demo', ...group.flatMap((f) => ['--fault', f]), '--out', out, ...skip]);
       expect(result.code, result.stdout).toBe(1);
       expect(stackTraceIn(result.stdout + result.stderr)).toBeUndefined();
       const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));

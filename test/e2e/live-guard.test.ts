@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, stackTraceIn, tempDir } from './helpers.js';
+import { stackTraceIn, tempDir } from './helpers.js';
+import { runInProcess } from './in-process.js';
 
 /*
  * The live guard: every check type that can send a write request (POST, PUT, PATCH, DELETE, a
@@ -79,7 +80,7 @@ describe('[money/live-guard] write requests against a live environment', () => {
     it(`${c.type} ${c.type === 'ui' ? 'card form' : c.names.split(' ')[0]}: validate and run refuse it (exit 2, located, naming check, request, environment and fix); nothing reaches the server`, async () => {
       const dir = suiteWith(c.type, c.with);
       const before = received.length;
-      const validate = await runCli(['validate', 'suite.yaml'], { cwd: dir });
+      const validate = await runInProcess(['validate', 'suite.yaml'], { cwd: dir });
       expect(validate.code, validate.stderr).toBe(2);
       expect(validate.stderr).toContain(`error: check "the-check" (${c.type}) would send a write request, ${c.names}, to environment "live", which is not a sandbox`);
       expect(validate.stderr).toMatch(/--> suite\.yaml:1\d:\d+/);
@@ -87,7 +88,7 @@ describe('[money/live-guard] write requests against a live environment', () => {
       expect(validate.stderr).toContain('"sandbox: true"');
       expect(stackTraceIn(validate.stderr)).toBeUndefined();
 
-      const run = await runCli(['run', 'suite.yaml', '--out', 'out'], { cwd: dir });
+      const run = await runInProcess(['run', 'suite.yaml', '--out', 'out'], { cwd: dir });
       expect(run.code, run.stdout + run.stderr).toBe(2);
       expect(run.stderr).toContain('would send a write request');
       expect(received.slice(before)).toEqual([]);
@@ -97,9 +98,9 @@ describe('[money/live-guard] write requests against a live environment', () => {
   it('reads are not refused: a GET load phase on the live environment validates and runs', async () => {
     const dir = suiteWith('load', 'url: ${target.baseUrl}/health\nrequests: 3\nconnections: 1');
     const before = received.length;
-    const validate = await runCli(['validate', 'suite.yaml'], { cwd: dir });
+    const validate = await runInProcess(['validate', 'suite.yaml'], { cwd: dir });
     expect(validate.code, validate.stderr).toBe(0);
-    const run = await runCli(['run', 'suite.yaml', '--out', 'out'], { cwd: dir });
+    const run = await runInProcess(['run', 'suite.yaml', '--out', 'out'], { cwd: dir });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(received.slice(before)).toEqual(['GET /health', 'GET /health', 'GET /health']);
   });
@@ -107,14 +108,14 @@ describe('[money/live-guard] write requests against a live environment', () => {
   it('the guard is what stops the writes: with allowLive: true the same POST load phase reaches the server', async () => {
     const dir = suiteWith('load', 'url: ${target.baseUrl}/v1/payments\nmethod: POST\nrequests: 2\nconnections: 1\njson: { amount: 1 }', 'allowLive: true');
     const before = received.length;
-    const run = await runCli(['run', 'suite.yaml', '--out', 'out'], { cwd: dir });
+    const run = await runInProcess(['run', 'suite.yaml', '--out', 'out'], { cwd: dir });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(received.slice(before)).toEqual(['POST /v1/payments', 'POST /v1/payments']);
   });
 
   it('a method written as ${vars.x} counts as a write until resolved', async () => {
     const dir = suiteWith('http', 'url: ${target.baseUrl}/v1/payments\nmethod: ${vars.method}', 'variables: { method: GET }');
-    const validate = await runCli(['validate', 'suite.yaml'], { cwd: dir });
+    const validate = await runInProcess(['validate', 'suite.yaml'], { cwd: dir });
     expect(validate.code, validate.stderr).toBe(2);
     expect(validate.stderr).toContain('would send a write request, ${vars.method} ${target.baseUrl}/v1/payments, to environment "live"');
   });
@@ -122,7 +123,7 @@ describe('[money/live-guard] write requests against a live environment', () => {
   it('an environment marked sandbox: true is not refused', async () => {
     const dir = suiteWith('http', 'url: ${target.baseUrl}/v1/payments\nmethod: POST');
     writeFileSync(join(dir, 'sandboxed.yaml'), readFileSync(join(dir, 'suite.yaml'), 'utf8').replace('  live:\n', '  live:\n    sandbox: true\n'));
-    const validate = await runCli(['validate', 'sandboxed.yaml'], { cwd: dir });
+    const validate = await runInProcess(['validate', 'sandboxed.yaml'], { cwd: dir });
     expect(validate.code, validate.stderr).toBe(0);
   });
 });

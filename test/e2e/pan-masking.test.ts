@@ -2,7 +2,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tar from 'tar';
-import { cliEnv, filesUnder, runCli, stackTraceIn, tempDir } from './helpers.js';
+import { cliEnv, filesUnder, stackTraceIn, tempDir } from './helpers.js';
+import { runInProcess } from './in-process.js';
 
 /**
  * No output of a run holds a full card number: the transcripts of `http`, `schema` and
@@ -56,7 +57,7 @@ describe('card numbers are masked in every output of a run', () => {
 
   it('[pan/masked-everywhere] demo --evidence: no file of the unpacked bundle, the reports, the log or the terminal holds a full card number', async () => {
     const dir = workDir();
-    const run = await runCli(
+    const run = await runInProcess(
       ['demo', '--skip', 'checkout-mobile', '--out', 'report', '--evidence', 'evidence.tar.gz', '--reporter', 'json', '--reporter', 'junit', '--reporter', 'markdown', '--reporter', 'html', '--reporter', 'sarif', '--verbose'],
       { cwd: dir },
     );
@@ -79,9 +80,9 @@ describe('card numbers are masked in every output of a run', () => {
   it("the suite `init` writes, run with --evidence: its http transcripts show the test card masked", async () => {
     const dir = workDir();
     // Only a suite whose environments are all sandboxes gets the test payment (a write).
-    const init = await runCli(['init', '--env', 'sandbox'], { cwd: dir });
+    const init = await runInProcess(['init', '--env', 'sandbox'], { cwd: dir });
     expect(init.code, init.stderr).toBe(0);
-    const run = await runCli(['run', 'payready.yaml', '--skip', 'checkout-mobile', '--out', 'report', '--evidence', 'evidence.tar.gz', '--reporter', 'html', '--reporter', 'markdown'], { cwd: dir, env: cliEnv() });
+    const run = await runInProcess(['run', 'payready.yaml', '--skip', 'checkout-mobile', '--out', 'report', '--evidence', 'evidence.tar.gz', '--reporter', 'html', '--reporter', 'markdown'], { cwd: dir, env: cliEnv() });
     expect(run.code, run.stdout).toBe(0);
     const unpacked = join(dir, 'unpacked');
     mkdirSync(unpacked);

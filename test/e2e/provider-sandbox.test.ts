@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Report } from '../../src/model/report.js';
 import { cliEnv, ROOT, runCli, spawnCli, stackTraceIn, tempDir } from './helpers.js';
+import { runInProcess } from './in-process.js';
 
 /**
  * The shipped suite against a provider that is not the embedded sandbox: the CI recipes of
@@ -87,7 +88,7 @@ function providerSandboxRecipes(): Recipe[] {
 
 /** The variables `validate --env NAME` says are not set when none is. */
 async function variablesNeeded(environment: string): Promise<string[]> {
-  const run = await runCli(['validate', SUITE, '--env', environment]);
+  const run = await runInProcess(['validate', SUITE, '--env', environment]);
   return [...new Set([...run.stderr.matchAll(/environment variable (\w+) is not set/g)].map((m) => m[1]!))].sort();
 }
 
@@ -103,7 +104,7 @@ describe("the shipped suite's environments and the CI recipes of docs/ci.md", ()
   });
 
   it('sandbox (embedded) validates with no variable at all', async () => {
-    const run = await runCli(['validate', SUITE, '--env', 'sandbox']);
+    const run = await runInProcess(['validate', SUITE, '--env', 'sandbox']);
     expect(run.stderr).toBe('');
     expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ok {2}.*go-live\.yaml {2}\(45 checks, suite go-live\)\n$/) });
   }, 60_000);
@@ -126,7 +127,7 @@ describe("the shipped suite's environments and the CI recipes of docs/ci.md", ()
       const key = JSON.stringify(Object.entries(recipe.env).filter(([name]) => !SIGNING.test(name)).sort());
       if (validated.has(key)) continue;
       validated.add(key);
-      const run = await runCli(['validate', SUITE, '--env', 'provider-sandbox'], { env: cliEnv(recipe.env) });
+      const run = await runInProcess(['validate', SUITE, '--env', 'provider-sandbox'], { env: cliEnv(recipe.env) });
       expect(run.stderr, recipe.name).toBe('');
       expect(run.code, recipe.name).toBe(0);
     }
@@ -138,7 +139,7 @@ describe("the shipped suite's environments and the CI recipes of docs/ci.md", ()
     const needed = await variablesNeeded('production');
     expect(needed).toContain('PAYREADY_BASE_URL');
     const env = cliEnv(Object.fromEntries(needed.map((name) => [name, name.endsWith('_URL') ? 'https://api.psp.example.com/x' : 'set-by-test'])));
-    const run = await runCli(['validate', SUITE, '--env', 'production'], { env });
+    const run = await runInProcess(['validate', SUITE, '--env', 'production'], { env });
     expect(run.code).toBe(2);
     const problems = run.stderr.split('\n').filter((line) => line.startsWith('error: '));
     expect(problems.length).toBeGreaterThan(0);
@@ -208,6 +209,8 @@ describe('checks/go-live.yaml --env provider-sandbox against `payready sandbox` 
       const [workflow] = providerSandboxRecipes();
       expect(Object.keys(env).sort()).toEqual(Object.keys(workflow!.env).filter((name) => !SIGNING.test(name)).sort());
 
+      // A child process: NODE_EXTRA_CA_CERTS, the recipe's way to trust the sandbox's CA, is read by
+      // Node at startup only.
       const run = await runCli(['run', 'checks/go-live.yaml', '--env', 'provider-sandbox', '--skip', 'checkout-mobile', '--out', '../out'], {
         cwd: repo,
         env: cliEnv({ ...env, NODE_EXTRA_CA_CERTS: line('CA certificate') }),

@@ -10,6 +10,7 @@ import { loadSuite } from '../../src/suite/load.js';
 import type { Manifest } from '../../src/evidence/bundle.js';
 import { packTarGz, readTarGz, type TarFile } from '../../src/evidence/tar.js';
 import { ROOT, runAction, runCli, runRecipeLine, tempDir, type CliResult } from './helpers.js';
+import { runInProcess } from './in-process.js';
 
 /** Nearest-rank percentile of exact samples (what the histogram approximates within 0.1%). */
 function exact(samples: number[], p: number): number {
@@ -228,7 +229,7 @@ describe('payready run --shard i/n and payready merge of the shards', () => {
     expect(actionVerify.code, actionVerify.stdout).toBe(0);
 
     // Merge takes the shards in any order.
-    const merged = await runCli(['merge', 'shard-3/report.json', 'shard-1/report.json', 'shard-2/report.json', '--out', 'merged.json'], { cwd: dir });
+    const merged = await runInProcess(['merge', 'shard-3/report.json', 'shard-1/report.json', 'shard-2/report.json', '--out', 'merged.json'], { cwd: dir });
     expect(merged.code, merged.stderr).toBe(0);
     expect(merged.stdout).toMatch(/^Merged 3 shards: 1\/3 READY, 2\/3 READY, 3\/3 READY -> READY$/m);
     const report = read(dir, 'merged.json');
@@ -270,16 +271,16 @@ describe('payready run --shard i/n and payready merge of the shards', () => {
     }
 
     // Mixed, missing and duplicate shards are usage errors (exit 2) that say which.
-    const mixed = await runCli(['merge', 'shard-1/report.json', 'shard-2/report.json', 'whole/report.json'], { cwd: dir });
+    const mixed = await runInProcess(['merge', 'shard-1/report.json', 'shard-2/report.json', 'whole/report.json'], { cwd: dir });
     expect([mixed.code, mixed.stderr]).toEqual([2, expect.stringContaining('shard-1/report.json is shard 1/3 of a sharded run and whole/report.json is not a shard report')]);
-    const missing = await runCli(['merge', 'shard-1/report.json', 'shard-3/report.json'], { cwd: dir });
+    const missing = await runInProcess(['merge', 'shard-1/report.json', 'shard-3/report.json'], { cwd: dir });
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('shard 2 of 3 missing')]);
-    const twice = await runCli(['merge', 'shard-1/report.json', 'shard-2/report.json', 'shard-2/report.json', 'shard-3/report.json'], { cwd: dir });
+    const twice = await runInProcess(['merge', 'shard-1/report.json', 'shard-2/report.json', 'shard-2/report.json', 'shard-3/report.json'], { cwd: dir });
     expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining('shard 2/3 given twice')]);
   }, 120_000);
 
   it('refuses a malformed --shard', async () => {
-    const bad = await runCli(['demo', '-q', '--shard', '4/3'], { cwd: tempDir() });
+    const bad = await runInProcess(['demo', '-q', '--shard', '4/3'], { cwd: tempDir() });
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('--shard must be INDEX/COUNT with 1 <= INDEX <= COUNT, e.g. 2/3, got "4/3"')]);
   });
 });

@@ -1,16 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { filesUnder, runCli, stackTraceIn, tempDir } from './helpers.js';
+import { filesUnder, stackTraceIn, tempDir } from './helpers.js';
+import { runInProcess } from './in-process.js';
 
 describe('transactions, load and KPIs from the command line', () => {
   it('validate refuses a money-moving check on a live environment without allowLive (exit 2, located)', async () => {
-    const result = await runCli(['validate', 'fixtures/suites/live-without-allowLive/suite.yaml']);
+    const result = await runInProcess(['validate', 'fixtures/suites/live-without-allowLive/suite.yaml']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('error: check "payment-approve" moves money, and environment "production" is not a sandbox');
     expect(result.stderr).toContain('--> fixtures/suites/live-without-allowLive/suite.yaml:15:11');
     expect(stackTraceIn(result.stderr)).toBeUndefined();
-    const sandbox = await runCli(['validate', 'fixtures/suites/live-without-allowLive/suite.yaml', '--env', 'sandbox']);
+    const sandbox = await runInProcess(['validate', 'fixtures/suites/live-without-allowLive/suite.yaml', '--env', 'sandbox']);
     expect(sandbox.code, sandbox.stderr).toBe(0);
   });
 
@@ -19,7 +20,7 @@ describe('transactions, load and KPIs from the command line', () => {
     const log = join(out, 'logs', 'calls.jsonl');
     // The checks the fault breaks, and the ones whose calls the log must show beside them.
     const only = ['oauth-token', 'transaction-idempotency', 'transaction-timeout-retry', 'transaction-webhook', 'api-load'].flatMap((id) => ['--only', id]);
-    const result = await runCli(['demo', '--fault', 'no-idempotency', ...only, '--out', out, '--log', log]);
+    const result = await runInProcess(['demo', '--fault', 'no-idempotency', ...only, '--out', out, '--log', log]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^FAIL\s+transaction-idempotency\s+5\.1\s.*same Idempotency-Key charged twice: pay_[0-9a-f]{24} and pay_[0-9a-f]{24}/m);
     expect(result.stdout).toMatch(/^FAIL\s+transaction-timeout-retry\s.*the retry after a timeout charged twice/m);
@@ -44,7 +45,7 @@ describe('transactions, load and KPIs from the command line', () => {
   });
 
   it('checks transaction explains the scenarios and that it moves money', async () => {
-    const result = await runCli(['checks', 'transaction']);
+    const result = await runInProcess(['checks', 'transaction']);
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toMatch(/^transaction — Sandbox payment scenarios by name/);
     expect(result.stdout).toContain('Moves money: refused on a non-sandbox environment unless the suite sets allowLive: true.');
@@ -54,7 +55,7 @@ describe('transactions, load and KPIs from the command line', () => {
   });
 
   it('sandbox --list-faults names each payment fault and the check that catches it', async () => {
-    const result = await runCli(['sandbox', '--list-faults']);
+    const result = await runInProcess(['sandbox', '--list-faults']);
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toMatch(/^ {2}no-idempotency\s+5\.1\s+transaction-idempotency\s+The Idempotency-Key header is ignored/m);
     expect(result.stdout).toMatch(/^ {2}slow-api\s+3\.2\s+api-kpis\s+/m);

@@ -1,11 +1,11 @@
 import type { ProviderName } from '../../src/providers/names.js';
 import { Agent, request } from 'undici';
-import { afterAll } from 'vitest';
+import { afterFile } from './after-file.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
 /**
  * Real sandboxes for a test file, and an HTTPS client for each. Everything started here is closed
- * after the file: this module's afterAll is registered on the file that imports it.
+ * after each test file (afterFile, from after-file.ts).
  *
  *   const { sandbox, client } = await useSandbox();            // the file's sandbox, no faults
  *   const { client } = await useSandbox(['no-auth']);           // the one with these faults
@@ -15,7 +15,7 @@ const shared = new Map<string, Promise<Sandbox>>();
 const started: Promise<Sandbox>[] = [];
 const clients = new Map<Sandbox, SandboxClient>();
 
-afterAll(async () => {
+afterFile(async () => {
   await Promise.all([...clients.values()].map((c) => c.close()));
   clients.clear();
   shared.clear();

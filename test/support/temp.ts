@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterFile } from './after-file.js';
 
 /**
- * Temp folders removed after the test file that made them (this module's afterAll is registered
- * on the file that imports it). temp-guard.ts fails a file that leaves anything behind.
+ * Temp folders removed after the test file that made them (afterFile, from after-file.ts).
+ * temp-guard.ts fails a file that leaves anything behind.
  */
 const made: string[] = [];
 
-afterAll(() => {
+afterFile(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
