@@ -204,7 +204,8 @@ function inline(text: string, start: number): FastDocument {
           item = rest;
         }
         const isQuoted = item.startsWith('"') || item.startsWith("'");
-        if (item === '' || (!isQuoted && /[[\]{}:#"'`&*!|>%@?]/.test(item))) unsupported();
+        // A lone "-" (or "- x") in a flow collection is a block sequence entry, which yaml refuses there.
+        if (item === '' || (!isQuoted && (/[[\]{}:#"'`&*!|>%@?]/.test(item) || /^-(\s|$)/.test(item)))) unsupported();
         const scalar = isQuoted ? quoted(item, itemStart, true) : { value: plain(item), root: { start: itemStart } };
         if (key === undefined) {
           list.push(scalar.value);

@@ -121,3 +121,12 @@ describe('the fast YAML path', () => {
     expect(read).toBeGreaterThan(100);
   });
 });
+
+describe('the fast YAML path, cases fast-check found', () => {
+  it('leaves a lone "-" in a flow list to yaml, which refuses it (seed -2058300421: "flags: [-]")', () => {
+    expect(agrees('checks:\n  - id: a\n    flags: [-]\n')).toBe(false);
+    expect(agrees('checks:\n  - id: a\n    flags: [- x, b]\n')).toBe(false);
+    // A negative number or a word starting with "-" stays a plain scalar the fast path reads.
+    expect(agrees('checks:\n  - id: a\n    flags: [-12, -x]\n')).toBe(true);
+  });
+});

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { afterAll, expect } from 'vitest';
+import { expect } from 'vitest';
+import { afterFile } from '../../support/after-file.js';
 import { OpenApiDocument } from '../../../src/schema/openapi.js';
 import { toViolations } from '../../../src/schema/violations.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
@@ -161,7 +162,8 @@ export class NotificationReceiver {
 }
 
 const receivers: NotificationReceiver[] = [];
-afterAll(async () => {
+// After every test file: one worker runs many files and keeps this module loaded (test/support/after-file.ts).
+afterFile(async () => {
   await Promise.all(receivers.splice(0).map((r) => r.close()));
 });
 

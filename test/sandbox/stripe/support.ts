@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { Agent } from 'node:https';
 import Stripe from 'stripe';
-import { afterAll } from 'vitest';
+import { afterFile } from '../../support/after-file.js';
 import type { Sandbox, SandboxOptions } from '../../../src/sandbox/index.js';
 import { freshSandbox, sandboxWith } from '../../support/sandbox.js';
 
@@ -19,9 +19,13 @@ export function stripeFor(sandbox: { host: string; port: number; caPem: string; 
 const agents: Agent[] = [];
 const receivers: Receiver[] = [];
 
-afterAll(async () => {
+// After every test file (test/support/after-file.ts: one worker runs many files and keeps this
+// module loaded, so an afterAll here would hook the first file only).
+afterFile(async () => {
   for (const agent of agents.splice(0)) agent.destroy();
   await Promise.all(receivers.splice(0).map((r) => r.close()));
+  // freshSandbox closes the file's sandboxes: the next file starts its own.
+  shared.clear();
 });
 
 /** A Stripe-dialect sandbox of its own (fresh state), closed after the test file. */
