@@ -49,10 +49,18 @@ describe('each fault breaks only what it guards', () => {
       expect(stackTraceIn(result.stdout + result.stderr)).toBeUndefined();
       const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
       expect([...report.environment.faults].sort()).toEqual([...group].sort());
-      const results = report.results as { id: string; type: string; status: string; summary: string; skippedBy?: string; message?: { id: string; data: Readonly<Record<string, unknown>> } }[];
-      const bad = results.filter((r) => r.status === 'fail' || r.status === 'error');
+      const results = report.results as { id: string; type: string; status: string; summary: string; skippedBy?: string; assertions?: { name: string; passed: boolean }[]; message?: { id: string; data: Readonly<Record<string, unknown>> } }[];
+      // api-kpis judges latency too: a group that probes TLS ciphers by the dozen (weak-cipher) on a
+      // busy 2-core runner can push the whole run's p95 past 1.5 s, which says nothing about which
+      // checks a fault breaks. Its error and success rates still count: only a failure on latency
+      // thresholds alone is set aside here (demo.test.ts judges the KPIs of a clean run).
+      const latencyOnly = (r: { id: string; assertions?: { name: string; passed: boolean }[] }): boolean => {
+        const failed = (r.assertions ?? []).filter((a) => !a.passed);
+        return r.id === 'api-kpis' && !expected.includes('api-kpis') && failed.length > 0 && failed.every((a) => / p\d+$/.test(a.name));
+      };
+      const bad = results.filter((r) => (r.status === 'fail' || r.status === 'error') && !latencyOnly(r));
       expect(bad.map((r) => r.id).sort(), JSON.stringify(bad.map((r) => `${r.id}: ${r.summary}`))).toEqual(expected);
-      for (const r of results.filter((x) => x.status !== 'pass' && !bad.includes(x) && !isTemplateWarning(x) && x.skippedBy !== 'filter')) {
+      for (const r of results.filter((x) => x.status !== 'pass' && !bad.includes(x) && !latencyOnly(x) && !isTemplateWarning(x) && x.skippedBy !== 'filter')) {
         expect(r.skippedBy, `${r.id}: ${r.summary}`).toBe('dependency');
       }
       // A check left out with --skip is in the report, as such.
