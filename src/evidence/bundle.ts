@@ -134,6 +134,18 @@ export function hostFacts(): HostFacts {
   return { hostname: hostname(), platform: platform(), release: release(), arch: arch(), node: process.version, cpus: cpus().length, memoryMiB: Math.round(totalmem() / 1024 / 1024) };
 }
 
+/** The files of a bundle being built, and `add`, which gives each a path no other file (nor the manifest, signature or key) has. */
+function bundleFiles(): { files: BundleFile[]; add: (path: string, data: string | Uint8Array, mediaType: string) => string } {
+  const files: BundleFile[] = [];
+  const used = new Set<string>([MANIFEST, SIGNATURE, PUBLIC_KEY]);
+  const add = (path: string, data: string | Uint8Array, mediaType: string): string => {
+    const unique = uniquePath(path, used);
+    files.push({ path: unique, data: Buffer.from(data), mediaType });
+    return unique;
+  };
+  return { files, add };
+}
+
 /**
  * Builds the evidence bundle: every file hashed into `manifest.json`, the manifest signed with
  * Ed25519, all packed as a reproducible .tar.gz. Returns the bytes (the caller writes them
@@ -144,13 +156,7 @@ export function hostFacts(): HostFacts {
  * is made of.
  */
 export async function buildBundle(input: BundleInput): Promise<{ bytes: Buffer; manifest: Manifest }> {
-  const files: BundleFile[] = [];
-  const used = new Set<string>([MANIFEST, SIGNATURE, PUBLIC_KEY]);
-  const add = (path: string, data: string | Uint8Array, mediaType: string): string => {
-    const unique = uniquePath(path, used);
-    files.push({ path: unique, data: Buffer.from(data), mediaType });
-    return unique;
-  };
+  const { files, add } = bundleFiles();
   for (const r of input.reports) add(`reports/${r.name}`, r.text, r.mediaType);
   add('interactions.jsonl', input.interactions, 'application/jsonl');
   let bundled: string | undefined;
@@ -234,13 +240,7 @@ export interface MergedBundleInput {
  * merged from their redacted reports.
  */
 export async function buildMergedBundle(input: MergedBundleInput): Promise<{ bytes: Buffer; manifest: Manifest }> {
-  const files: BundleFile[] = [];
-  const used = new Set<string>([MANIFEST, SIGNATURE, PUBLIC_KEY]);
-  const add = (path: string, data: string | Uint8Array, mediaType: string): string => {
-    const unique = uniquePath(path, used);
-    files.push({ path: unique, data: Buffer.from(data), mediaType });
-    return unique;
-  };
+  const { files, add } = bundleFiles();
   for (const r of input.reports) add(`reports/${r.name}`, r.text, r.mediaType);
   let bundled: string | undefined;
   for (const shard of input.shards) {

@@ -73,7 +73,8 @@ export interface AdyenNotificationItem {
  * merchantAccountCode, merchantReference, value, currency, eventCode, success, joined with colons
  * (an empty string for a field that is absent), with the hex-decoded key, Base64-encoded"
  * (docs.adyen.com/development-resources/webhooks/verify-hmac-signatures) — what the official
- * @adyen/api-library HmacValidator computes.
+ * @adyen/api-library HmacValidator computes. Shared by the sandbox's Adyen dialect (signs) and the
+ * `transaction` check's receiver (verifies).
  */
 export function adyenSignature(item: AdyenNotificationItem, hexKey: string): string {
   const fields = [item.pspReference, item.originalReference, item.merchantAccountCode, item.merchantReference, item.amount?.value, item.amount?.currency, item.eventCode, item.success];

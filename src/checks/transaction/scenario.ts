@@ -189,13 +189,8 @@ export class ScenarioRun {
     return formatMoney(value, currency);
   }
 
-  /** The run's vars with `extra` (for requests a scenario sends itself: webhook registration). */
-  varsWith(extra: Record<string, unknown>): Record<string, unknown> {
-    return this.vars(extra);
-  }
-
-  /** The vars every operation of this run may name: the order reference, the run's start (`since`, unix seconds, for list filters). */
-  private vars(extra: Record<string, unknown>): Record<string, unknown> {
+  /** The vars every operation of this run may name: the order reference, the run's start (`since`, unix seconds, for list filters), and `extra`. */
+  vars(extra: Record<string, unknown>): Record<string, unknown> {
     // Ten minutes of slack: the provider's clock may differ from ours.
     return { reference: this.reference, since: Math.floor(this.started / 1000) - 600, ...extra };
   }

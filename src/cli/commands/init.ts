@@ -283,6 +283,9 @@ function providerFields(a: Answers): string[] {
   return lines;
 }
 
+/** The guideline section of a scenario's check, as checks/go-live.yaml files it (the edge cases are 5.1's). */
+const SCENARIO_SECTIONS: Readonly<Record<string, string>> = { 'over-limit': '3.1', approve: '5.2', 'refund-partial': '5.2', 'refund-full': '5.2' };
+
 /** The payment scenarios of a provider suite (transaction checks, credentials from the secret apiKey). */
 function scenarioLines(a: Answers): string[] {
   const lines = [
@@ -297,7 +300,7 @@ function scenarioLines(a: Answers): string[] {
       '',
       `  - id: transaction-${scenario}`,
       '    type: transaction',
-      `    section: "${scenario === 'over-limit' ? '3.1' : scenario === 'approve' || scenario.startsWith('refund-partial') || scenario === 'refund-full' ? '5.2' : '5.1'}"`,
+      `    section: "${SCENARIO_SECTIONS[scenario] ?? '5.1'}"`,
       ...(scenario === 'approve' || scenario === 'idempotency-replay' ? ['    severity: blocker'] : []),
       '    with:',
       `      scenario: ${scenario}`,

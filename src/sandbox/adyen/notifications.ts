@@ -1,6 +1,7 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { adyenSignature } from '../../net/webhook-signature.js';
 import type { FaultSet } from '../faults.js';
 import { DELIVERY_SCHEDULE_MS } from '../webhooks/delivery.js';
 import type { AdyenAmount } from './validation.js';
@@ -45,16 +46,6 @@ export interface AdyenWebhook {
   password?: string;
 }
 
-/**
- * Adyen, "Verify HMAC signatures": the signature is HMAC-SHA256 with the hex-decoded key over
- * `pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success`
- * (an absent value is an empty string), base64-encoded, sent in `additionalData.hmacSignature`.
- * The official libraries' `HmacValidator.getDataToSign` joins the same eight fields with ':'.
- */
-export function signItem(item: Omit<NotificationRequestItem, 'additionalData'>, hexKey: string): string {
-  const data = [item.pspReference, item.originalReference ?? '', item.merchantAccountCode, item.merchantReference, String(item.amount.value), item.amount.currency, item.eventCode, item.success].join(':');
-  return createHmac('sha256', Buffer.from(hexKey, 'hex')).update(data, 'utf8').digest('base64');
-}
 
 /** Adyen's acknowledgement: the receiver answers 2xx with `[accepted]` in the body. */
 export const ACCEPTED = '[accepted]';
@@ -117,7 +108,7 @@ export class AdyenNotifier {
       const key = this.faults.apply('adyenHmacKey', webhook.hmacKey);
       const notification: AdyenNotification = {
         live: 'false',
-        notificationItems: [{ NotificationRequestItem: { ...item, additionalData: { ...additionalData, hmacSignature: signItem(item, key) } } }],
+        notificationItems: [{ NotificationRequestItem: { ...item, additionalData: { ...additionalData, hmacSignature: adyenSignature(item, key) } } }],
       };
       this.schedule(webhook, JSON.stringify(notification), 0);
     }

@@ -122,7 +122,7 @@ export const webhook: Scenario = {
     try {
       run.step(`register the loopback receiver ${url}`);
       for (const [index, step] of hooks.register.entries()) {
-        const result = await client.send(step, run.varsWith(captured));
+        const result = await client.send(step, run.vars(captured));
         const body = run.require(index === 0 ? 'registering a webhook receiver' : `registering a webhook receiver (step ${index + 1})`, result, [200, 201]);
         registered = true;
         for (const [name, pointer] of Object.entries(step.capture ?? {})) captured[name] = at(body, pointer);
@@ -166,7 +166,7 @@ export const webhook: Scenario = {
       run.expect('stale delivery', 'eq', 400, stale, say('staleAccepted', { event, age: tolerance + 60, status: stale }));
       return { id: 'webhookVerified', data: { ...about, tolerance } };
     } finally {
-      if (registered && hooks.unregister) await client.send(hooks.unregister, run.varsWith(captured)).catch(() => undefined);
+      if (registered && hooks.unregister) await client.send(hooks.unregister, run.vars(captured)).catch(() => undefined);
       await receiver.close();
     }
   },
