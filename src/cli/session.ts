@@ -125,6 +125,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
       exit.learn(env.PAYREADY_CLIENT_SECRET);
       exit.learn(env.PAYREADY_EXPIRED_TOKEN);
       exit.learn(sandbox?.apiKey);
+      exit.learn(sandbox?.controlToken);
     }
     const interactions = new InteractionLog();
     const logPath = options.logPath === '-' ? '-' : resolve(io.cwd, options.logPath ?? join(options.outDir, 'interactions.jsonl'));

@@ -1,5 +1,6 @@
 import type { ProviderName } from '../providers/names.js';
 import type { AdyenContext } from './adyen/context.js';
+import type { OrderPlans } from './control/orders.js';
 import type { FaultSet } from './faults.js';
 import type { GrantStore } from './oauth/grants.js';
 import type { TokenIssuer } from './oauth/tokens.js';
@@ -61,6 +62,8 @@ export interface SandboxContext {
   user: TestUser;
   /** The access log handlers note charged cards in (masked unless `pan-in-logs`). */
   requestLog: RequestLog;
+  /** Per-order plans and request records (the control API). */
+  orders: OrderPlans;
   /** The Adyen dialect's state; present when `provider` is 'adyen'. */
   adyen?: AdyenContext;
 }

@@ -9,6 +9,9 @@ import { PROVIDER_NAMES, type ProviderName } from '../providers/names.js';
 import { AdyenContext, DEFAULT_MERCHANT_ACCOUNT } from './adyen/context.js';
 import { CHECKOUT_PATH } from './checkout/routes.js';
 import type { SandboxContext } from './context.js';
+import { OrderPlans } from './control/orders.js';
+import { newControlToken, startControlServer } from './control/server.js';
+import { TlsModes } from './control/tls.js';
 import { FaultSet } from './faults.js';
 import { GrantStore } from './oauth/grants.js';
 import { writeSampleIntegration } from './oauth/integration.js';
@@ -105,6 +108,10 @@ export interface Sandbox {
   expiredToken: string;
   /** Active faults, in `FAULTS` order. */
   faults: readonly string[];
+  /** The control API (plain HTTP, loopback, own port), e.g. 'http://127.0.0.1:41234' (no trailing slash). */
+  controlUrl: string;
+  /** Bearer token the control API requires (random per sandbox; a secret). */
+  controlToken: string;
   /** Source addresses and ranges the API serves (ignored under `open-allowlist`). */
   allowlist: readonly string[];
   /** The `${target.x}` fields of an embedded environment (EMBEDDED_TARGET_FIELDS, `apiKey` too when the dialect has one). */
@@ -229,7 +236,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults.on('jwksDecoyKey') ? generateSigningKey() : Promise.resolve(undefined),
   ]);
   const hostnames = LOOPBACK_HOSTNAMES.includes(host) ? LOOPBACK_HOSTNAMES : [...LOOPBACK_HOSTNAMES, host];
-  const serverCert = await mintServerCertificate(ca, certificateOptions(faults, hostnames));
+  const certificate = certificateOptions(faults, hostnames);
+  const serverCert = await mintServerCertificate(ca, certificate);
 
   // Undo whatever was set up if a later step fails (e.g. the port is taken).
   const cleanups: (() => Promise<void>)[] = [];
@@ -246,11 +254,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const caFile = join(stateDir, 'ca.pem');
     await writeFile(caFile, ca.certPem, { mode: 0o644 });
 
+    const tls = tlsOptions(faults);
     const api = new TrackedServer(
       createHttpsServer({
         key: serverCert.keyPem,
         cert: serverCert.certPem,
-        ...tlsOptions(faults),
+        ...tls,
         ALPNProtocols: ['http/1.1'],
       }),
     );
@@ -267,7 +276,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       neverExpires: faults.on('tokensNeverExpire'),
       ...(decoyKey ? { decoyKey } : {}),
     });
-    const requestLog = new RequestLog(join(stateDir, 'requests.jsonl'), faults);
+    const orders = new OrderPlans();
+    const requestLog = new RequestLog(join(stateDir, 'requests.jsonl'), faults, orders);
     cleanups.push(() => requestLog.close());
     const sourceDir = await writeSampleIntegration(join(stateDir, 'integration'), { baseUrl, clientId, clientSecret }, faults);
     const webhooks = new Webhooks(faults);
@@ -291,6 +301,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       idempotency: new IdempotencyStore(faults),
       webhooks,
       pacing: new Pacing(faults, options.latencyMs ?? 0),
+      orders,
       ...(adyen ? { adyen } : {}),
     };
     // Sign and verify one token now: the first use of the signing key is slow, and it belongs to
@@ -301,7 +312,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...faults.apply('apiPolicy', { headers: SECURITY_HEADERS, allowlist }),
       transform: (reply) => faults.apply('reply', reply),
       log: requestLog,
-      delayFor: (req, pathname) => ctx.pacing.delayFor(req, pathname),
+      records: orders,
+      delayFor: (req, pathname) => ctx.pacing.delayFor(req, pathname) + orders.delayFor(req),
     });
     api.server.on('request', listener);
     if (faults.on('apiPortClosed')) await api.close();
@@ -309,6 +321,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     cleanups.push(() => redirect.close());
     const httpPort = await redirect.listen(options.httpPort ?? 0, bindHost);
     const httpUrl = urlFor('http', host, httpPort);
+    const controlToken = newControlToken();
+    const tlsModes = new TlsModes({ api, ca, certificate, keyPem: serverCert.keyPem, certPem: serverCert.certPem, tls });
+    const control = await startControlServer({ host, bindHost, token: controlToken, orders, tls: tlsModes });
+    cleanups.push(() => control.close());
+    const controlUrl = control.url;
 
     let closing: Promise<void> | undefined;
     return {
@@ -331,6 +348,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       clients: clients.map((c) => ({ ...c, scopes: [...c.scopes] })),
       expiredToken: expired.accessToken,
       faults: faults.list(),
+      controlUrl,
+      controlToken,
       allowlist: allowlist.entries,
       merchantAccount: DEFAULT_MERCHANT_ACCOUNT,
       hmacKey,
@@ -356,7 +375,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         outsideAddress: OUTSIDE_ADDRESS,
         provider,
         ...(provider === 'adyen' ? { merchantAccount: DEFAULT_MERCHANT_ACCOUNT } : {}),
-        // A credential: the runner redacts it like the client secret (src/cli/session.ts).
+        controlUrl,
+        // Credentials: the runner redacts them like the client secret (src/cli/session.ts).
+        controlToken,
         ...(apiKey === undefined ? {} : { apiKey }),
       }),
       close: () => (closing ??= cleanup()),

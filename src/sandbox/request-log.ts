@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { maskPan } from '../scan/cards.js';
+import type { OrderPlans } from './control/orders.js';
 import type { FaultSet } from './faults.js';
 
 /** One line of the request log (JSON Lines). */
@@ -17,6 +18,10 @@ export interface RequestLogLine {
   ms: number;
   /** The card charged: first six/last four, or the full number under the `pan-in-logs` fault. */
   card?: string;
+  /** The order the request was tagged with (control API), when known. */
+  order?: string;
+  /** The request's `Idempotency-Key` header, when it had one. */
+  idempotencyKey?: string;
 }
 
 interface Pending {
@@ -43,6 +48,8 @@ export class RequestLog {
     /** The log file (appended to). */
     readonly path: string,
     private readonly faults: FaultSet,
+    /** Where the order a request was tagged with is kept. */
+    private readonly orders?: OrderPlans,
   ) {
     this.stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
     // A full disk must not take the sandbox down: the log stops, the API goes on.
@@ -92,6 +99,9 @@ export class RequestLog {
   private line(req: IncomingMessage, entry: Pending, status: number): string {
     const target = req.url ?? '/';
     const query = target.indexOf('?');
+    const order = this.orders?.orderOf(req);
+    const rawKey = req.headers['idempotency-key'];
+    const idempotencyKey = Array.isArray(rawKey) ? rawKey[0] : rawKey;
     const line: RequestLogLine = {
       time: entry.time,
       method: req.method ?? 'GET',
@@ -99,6 +109,8 @@ export class RequestLog {
       status,
       ms: Math.round((performance.now() - entry.started) * 1000) / 1000,
       ...(entry.card ? { card: entry.card } : {}),
+      ...(order === undefined ? {} : { order }),
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
     };
     return `${JSON.stringify(line)}\n`;
   }

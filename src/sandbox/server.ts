@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
+import type { OrderPlans } from './control/orders.js';
 import type { RequestLog } from './request-log.js';
 import { ProblemError, problem, type Reply } from './respond.js';
 import type { Router } from './router.js';
@@ -101,6 +102,7 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse,
     }
   }
   if (!reply) return;
+  hooks.records?.answered(req, reply.status);
   await hooks.log?.beforeReply(req, reply.status);
   const delay = hooks.delayFor?.(req, requestUrl(req)?.pathname ?? '/') ?? 0;
   if (delay > 0) await hold(res, delay);
@@ -128,12 +130,18 @@ export interface ApiHooks extends ApiPolicy {
   log?: RequestLog;
   /** Added latency per request (latency option, slow-api, Sandbox-Delay). */
   delayFor?: DelayFor;
+  /** The control API's per-request records (every API request gets one). */
+  records?: OrderPlans;
 }
 
 /** The HTTPS API's request listener: security headers, IP allowlist, routing, problem+json for every error, the hooks. */
 export function apiListener(router: Router, hooks: ApiHooks): RequestListener {
-  const { log } = hooks;
+  const { log, records } = hooks;
   return (req, res) => {
+    if (records) {
+      records.begin(req);
+      res.once('finish', () => records.answered(req, res.statusCode));
+    }
     if (log) {
       log.begin(req);
       res.once('finish', () => log.finish(req, res));
@@ -189,6 +197,11 @@ export class TrackedServer {
         resolve(typeof address === 'object' && address ? address.port : port);
       });
     });
+  }
+
+  /** Destroys every open socket (the server goes on accepting new ones). */
+  destroySockets(): void {
+    for (const socket of this.sockets) socket.destroy();
   }
 
   /** Stops accepting, destroys every open socket and resolves once the server has closed. */

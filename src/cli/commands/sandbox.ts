@@ -98,6 +98,8 @@ export function describeSandbox(sandbox: Sandbox): Record<string, unknown> {
     tokenUrl: `${sandbox.baseUrl}/oauth/token`,
     checkoutUrl: sandbox.checkoutUrl,
     requestLog: sandbox.requestLog,
+    controlUrl: sandbox.controlUrl,
+    controlToken: sandbox.controlToken,
     faults: sandbox.faults,
   };
 }
@@ -121,6 +123,7 @@ function humanLines(sandbox: Sandbox, latency: number, TRANSACTION_CAPS: Readonl
           `  OpenAPI         ${sandbox.baseUrl}/openapi.json`,
           `  checkout page   ${sandbox.checkoutUrl}`,
           `  request log     ${sandbox.requestLog}`,
+          `  control API     ${sandbox.controlUrl}  (Authorization: Bearer ${sandbox.controlToken}; docs/sandbox.md "Control API")`,
           `  client id       ${sandbox.clientId}`,
           `  client secret   ${sandbox.clientSecret}  (demo credential; set PAYREADY_CLIENT_SECRET to choose it)`,
           ...(sandbox.apiKey === undefined ? [] : [`  API key         ${sandbox.apiKey}  (demo credential; set PAYREADY_API_KEY to choose it)`]),

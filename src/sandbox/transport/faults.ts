@@ -19,6 +19,13 @@ const WEAK_HEADERS: Readonly<Record<string, string>> = {
   'x-powered-by': 'Express/4.17.1',
 };
 
+/**
+ * TLS 1.0 and 1.1 enabled, at security level 0: OpenSSL 3 refuses TLS 1.0/1.1 handshakes (SHA-1
+ * signatures) at its default level even when the version is enabled. Used by `legacy-tls` and by
+ * the control API's `tls1.1` mode.
+ */
+export const LEGACY_TLS = { minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' } as const;
+
 /** `slow-api`: one payments API response in this many is held back... */
 export const SLOW_API_EVERY = 4;
 /**
@@ -84,9 +91,7 @@ export const TRANSPORT_FAULTS: readonly Fault[] = [
     description: 'The HTTPS API also accepts TLS 1.0 and TLS 1.1.',
     section: '2.1',
     caughtBy: 'api-tls',
-    // Security level 0 too: OpenSSL 3 refuses TLS 1.0/1.1 handshakes (SHA-1 signatures) at its
-    // default level even when the version is enabled.
-    hooks: { tls: (options) => ({ ...options, minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' }) },
+    hooks: { tls: (options) => ({ ...options, ...LEGACY_TLS }) },
   },
   {
     name: 'no-rate-limit',

@@ -1,0 +1,328 @@
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * Per-order plans and request records (the control API, docs/sandbox.md "Control API"): the
+ * runner tells the sandbox how to misbehave for ONE order, then reads back what reached the
+ * provider for that order. Global faults (faults.ts) stay a separate concern: a plan only touches
+ * provider API requests the dialect tagged with its order.
+ */
+
+/** How the sandbox treats the provider API requests of one order. */
+export type Behaviour =
+  | { kind: 'normal' }
+  | { kind: 'decline'; code?: string }
+  | { kind: 'timeout'; delayMs: number; times?: number }
+  | { kind: 'error'; status: ErrorStatus; times?: number; retryAfter?: number }
+  | { kind: 'cap'; max: number }
+  | { kind: '3ds' }
+  | { kind: 'invalid-token' };
+
+/** Statuses the `error` behaviour answers with. */
+export type ErrorStatus = 500 | 502 | 503 | 429;
+const ERROR_STATUSES: readonly number[] = [500, 502, 503, 429];
+
+/** The decline code of `{ kind: "decline" }` without one: a hard decline (never retry it). */
+export const DEFAULT_DECLINE_CODE = 'do_not_honor';
+
+/** What a request did to a payment. */
+export type Operation = 'create' | 'confirm' | 'capture' | 'cancel' | 'refund' | 'read' | 'other';
+
+/** How a request ended, as far as the payment is concerned. */
+export type Outcome = 'succeeded' | 'requires_capture' | 'requires_action' | 'declined' | 'refused' | 'error';
+
+/** One provider API request as the control API reports it (CONTRACT "RequestRecord"). */
+export interface RequestRecord {
+  /** ISO time it arrived. */
+  time: string;
+  /** HTTP method. */
+  method: string;
+  /** Path without the query. */
+  path: string;
+  /** Status answered (0 while it is still being answered). */
+  status: number;
+  /** What it did. */
+  operation: Operation;
+  /** The order it belongs to; absent when untagged. */
+  orderRef?: string;
+  /** Its `Idempotency-Key`. */
+  idempotencyKey?: string;
+  /** Amount in minor units (asked for, or of the payment). */
+  amount?: number;
+  /** Currency of `amount`. */
+  currency?: string;
+  /** The payment it concerns: `pi_...`, `pay_...` or a pspReference. */
+  paymentId?: string;
+  /** How it ended. */
+  outcome?: Outcome;
+  /** The decline code of a declined payment. */
+  declineCode?: string;
+  /** A whole card number was in the body. */
+  rawCard: boolean;
+  /** The query carried a credential (key, token, secret, password...) or the URL had userinfo. */
+  credentialInUrl: boolean;
+  /** How the request authenticated. */
+  auth: 'bearer' | 'basic' | 'api-key' | 'none';
+  /** The access token's `jti` (payready dialect). */
+  tokenId?: string;
+  /** It arrived before the Retry-After of an earlier refusal of its order had passed. */
+  early?: true;
+  /** Its answer was held this long (the `timeout` behaviour). */
+  delayedMs?: number;
+}
+
+/** What a plan decides about a tagged request before the dialect handles it. */
+export type Admission = { kind: 'proceed' } | { kind: 'refuse'; status: ErrorStatus; retryAfter?: number };
+
+/** A behaviour the control API could not accept; its message is a sentence for the caller. */
+export class BehaviourError extends Error {
+  override readonly name = 'BehaviourError';
+}
+
+interface Plan {
+  behaviour: Behaviour;
+  /** Requests of the order that `times` has counted. */
+  used: number;
+  /** Until when (epoch ms) an earlier refusal's Retry-After runs. */
+  retryUntil?: number;
+  /** The invalid-token refusal has been given. */
+  spent?: boolean;
+}
+
+/** Query parameters whose presence means a credential travelled in the URL. */
+const CREDENTIAL_PARAMS = /^(?:key|api[-_]?key|apikey|token|access[-_]?token|secret|client[-_]?secret|password|passwd|pwd)$/i;
+/** Most records kept; the oldest go first (a long load test must not grow memory forever). */
+const CAPACITY = 100_000;
+
+function isInteger(value: unknown, min: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min;
+}
+
+/** Checks a behaviour from the control API's JSON; throws BehaviourError with what is wrong. */
+export function parseBehaviour(raw: unknown): Behaviour {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new BehaviourError('The body must be { "behaviour": { "kind": ... } }.');
+  const b = raw as Record<string, unknown>;
+  const times = (): { times?: number } => {
+    if (b['times'] === undefined) return {};
+    if (!isInteger(b['times'], 1)) throw new BehaviourError('"times" must be an integer of at least 1.');
+    return { times: b['times'] };
+  };
+  switch (b['kind']) {
+    case 'normal':
+    case '3ds':
+    case 'invalid-token':
+      return { kind: b['kind'] };
+    case 'decline':
+      if (b['code'] !== undefined && (typeof b['code'] !== 'string' || !/^[a-z_]{1,64}$/.test(b['code']))) throw new BehaviourError('"code" must be a decline code such as do_not_honor (lowercase letters and underscores).');
+      return { kind: 'decline', ...(typeof b['code'] === 'string' ? { code: b['code'] } : {}) };
+    case 'timeout':
+      if (!isInteger(b['delayMs'], 1) || b['delayMs'] > 600_000) throw new BehaviourError('"delayMs" must be an integer from 1 to 600000.');
+      return { kind: 'timeout', delayMs: b['delayMs'], ...times() };
+    case 'error': {
+      if (!ERROR_STATUSES.includes(b['status'] as number)) throw new BehaviourError(`"status" must be one of ${ERROR_STATUSES.join(', ')}.`);
+      if (b['retryAfter'] !== undefined && (!isInteger(b['retryAfter'], 0) || b['retryAfter'] > 3600)) throw new BehaviourError('"retryAfter" must be a whole number of seconds from 0 to 3600.');
+      return { kind: 'error', status: b['status'] as ErrorStatus, ...times(), ...(b['retryAfter'] === undefined ? {} : { retryAfter: b['retryAfter'] as number }) };
+    }
+    case 'cap':
+      if (!isInteger(b['max'], 1)) throw new BehaviourError('"max" must be a positive integer (minor units).');
+      return { kind: 'cap', max: b['max'] };
+    default:
+      throw new BehaviourError('"kind" must be one of normal, decline, timeout, error, cap, 3ds, invalid-token.');
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const raw = req.headers[name];
+  return Array.isArray(raw) ? raw[0] : raw;
+}
+
+/** How the request authenticated, from its headers. */
+function authOf(req: IncomingMessage): RequestRecord['auth'] {
+  const authorization = header(req, 'authorization') ?? '';
+  if (/^Bearer\s/i.test(authorization)) return 'bearer';
+  if (/^Basic\s/i.test(authorization)) return 'basic';
+  if (header(req, 'x-api-key') !== undefined) return 'api-key';
+  return 'none';
+}
+
+/** The `jti` of a JWT bearer token, read without verifying (the dialect verifies). */
+function tokenIdOf(req: IncomingMessage): string | undefined {
+  const token = /^Bearer\s+(\S+)$/i.exec(header(req, 'authorization') ?? '')?.[1];
+  const payload = token?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { jti?: unknown };
+    return typeof claims.jti === 'string' ? claims.jti : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function credentialInUrl(target: string): boolean {
+  // Absolute-form targets can carry userinfo (`https://user:pass@host/...`).
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(target)) return true;
+  const query = target.indexOf('?');
+  if (query === -1) return false;
+  for (const name of new URLSearchParams(target.slice(query + 1)).keys()) if (CREDENTIAL_PARAMS.test(name)) return true;
+  return false;
+}
+
+/** The per-order plans of one sandbox and the records of every provider API request. */
+export class OrderPlans {
+  private readonly plans = new Map<string, Plan>();
+  private readonly records: RequestRecord[] = [];
+  private readonly byRequest = new WeakMap<IncomingMessage, RequestRecord>();
+  /** Which order a payment belongs to (later requests on it inherit the order). */
+  private readonly payments = new Map<string, string>();
+  /** Access-token ids revoked by the invalid-token behaviour. */
+  private readonly revoked = new Set<string>();
+  /** Access tokens the OAuth token endpoint issued (client_credentials grants). */
+  tokensIssued = 0;
+
+  /** Replaces the plan of `orderRef`. */
+  set(orderRef: string, behaviour: Behaviour): void {
+    this.plans.set(orderRef, { behaviour, used: 0 });
+  }
+
+  /** Forgets the plan of `orderRef` (its records stay). */
+  clear(orderRef: string): void {
+    this.plans.delete(orderRef);
+  }
+
+  /** The behaviour planned for `orderRef`, if any. */
+  behaviour(orderRef: string | undefined): Behaviour | undefined {
+    return orderRef === undefined ? undefined : this.plans.get(orderRef)?.behaviour;
+  }
+
+  /** Starts the record of an API request (call when it arrives). */
+  begin(req: IncomingMessage): void {
+    const target = req.url ?? '/';
+    const query = target.indexOf('?');
+    let path = query === -1 ? target : target.slice(0, query);
+    if (!path.startsWith('/')) {
+      try {
+        path = new URL(path).pathname;
+      } catch {
+        // keep the target as it came
+      }
+    }
+    const tokenId = tokenIdOf(req);
+    const record: RequestRecord = {
+      time: new Date().toISOString(),
+      method: req.method ?? 'GET',
+      path,
+      status: 0,
+      operation: 'other',
+      rawCard: false,
+      credentialInUrl: credentialInUrl(target),
+      auth: authOf(req),
+      ...(tokenId ? { tokenId } : {}),
+    };
+    this.byRequest.set(req, record);
+    this.records.push(record);
+    if (this.records.length > CAPACITY) this.records.shift();
+  }
+
+  /** Adds what the dialect learnt about a request to its record. */
+  note(req: IncomingMessage, fields: Partial<Omit<RequestRecord, 'time' | 'method' | 'path' | 'orderRef'>>): void {
+    const record = this.byRequest.get(req);
+    if (!record) return;
+    for (const [key, value] of Object.entries(fields)) {
+      if (value !== undefined) (record as unknown as Record<string, unknown>)[key] = value;
+    }
+  }
+
+  /** The status the request was answered with (set before a held answer is sent). */
+  answered(req: IncomingMessage, status: number): void {
+    const record = this.byRequest.get(req);
+    if (record && record.status === 0) record.status = status;
+  }
+
+  /** The order a request was tagged with, if any. */
+  orderOf(req: IncomingMessage): string | undefined {
+    return this.byRequest.get(req)?.orderRef;
+  }
+
+  /** The order a payment was created for, if any. */
+  orderOfPayment(paymentId: string | undefined): string | undefined {
+    return paymentId === undefined ? undefined : this.payments.get(paymentId);
+  }
+
+  /** Remembers that `paymentId` belongs to `orderRef` (requests on it later inherit the order). */
+  link(paymentId: string, orderRef: string): void {
+    this.payments.set(paymentId, orderRef);
+    if (this.payments.size > CAPACITY) {
+      const oldest = this.payments.keys().next();
+      if (!oldest.done) this.payments.delete(oldest.value);
+    }
+  }
+
+  /**
+   * Tags a request with its order and applies the plan's transport-level behaviours: the
+   * `error` refusal (not processed), the `timeout` hold of a write (processed, answer held), and
+   * `early` marking of a request inside an earlier refusal's Retry-After.
+   */
+  tag(req: IncomingMessage, orderRef: string, write: boolean): Admission {
+    const record = this.byRequest.get(req);
+    if (record) record.orderRef = orderRef;
+    const plan = this.plans.get(orderRef);
+    if (!plan) return { kind: 'proceed' };
+    const now = Date.now();
+    if (plan.retryUntil !== undefined && now < plan.retryUntil && record) record.early = true;
+    const { behaviour } = plan;
+    if (behaviour.kind === 'error' && plan.used < (behaviour.times ?? 1)) {
+      plan.used += 1;
+      if (behaviour.retryAfter !== undefined) plan.retryUntil = now + behaviour.retryAfter * 1000;
+      return { kind: 'refuse', status: behaviour.status, ...(behaviour.retryAfter === undefined ? {} : { retryAfter: behaviour.retryAfter }) };
+    }
+    if (behaviour.kind === 'timeout' && write && plan.used < (behaviour.times ?? 1)) {
+      plan.used += 1;
+      if (record) record.delayedMs = behaviour.delayMs;
+    }
+    return { kind: 'proceed' };
+  }
+
+  /** Milliseconds to hold this request's answer (the `timeout` behaviour); 0 for none. */
+  delayFor(req: IncomingMessage): number {
+    return this.byRequest.get(req)?.delayedMs ?? 0;
+  }
+
+  /** The decline code every payment attempt of the order gets, if it is planned to decline. */
+  declineFor(orderRef: string | undefined): string | undefined {
+    const behaviour = this.behaviour(orderRef);
+    return behaviour?.kind === 'decline' ? (behaviour.code ?? DEFAULT_DECLINE_CODE) : undefined;
+  }
+
+  /** The order's own per-transaction cap (minor units), if planned. */
+  capFor(orderRef: string | undefined): number | undefined {
+    const behaviour = this.behaviour(orderRef);
+    return behaviour?.kind === 'cap' ? behaviour.max : undefined;
+  }
+
+  /** Whether confirming a payment of the order asks for 3-D Secure. */
+  threeDsFor(orderRef: string | undefined): boolean {
+    return this.behaviour(orderRef)?.kind === '3ds';
+  }
+
+  /**
+   * The invalid-token behaviour: true for the order's first request (which the dialect answers
+   * 401), whose token is revoked from then on.
+   */
+  invalidateToken(orderRef: string, tokenId: string | undefined): boolean {
+    const plan = this.plans.get(orderRef);
+    if (plan?.behaviour.kind !== 'invalid-token' || plan.spent) return false;
+    plan.spent = true;
+    if (tokenId !== undefined) this.revoked.add(tokenId);
+    return true;
+  }
+
+  /** Whether the invalid-token behaviour revoked this access token. */
+  isRevoked(tokenId: string | undefined): boolean {
+    return tokenId !== undefined && this.revoked.has(tokenId);
+  }
+
+  /** Records of one order (arrival order), or of every request when `orderRef` is undefined. */
+  requests(orderRef?: string): RequestRecord[] {
+    const chosen = orderRef === undefined ? this.records : this.records.filter((r) => r.orderRef === orderRef);
+    return chosen.map((r) => ({ ...r }));
+  }
+}
