@@ -102,10 +102,13 @@ export function parseChargeAmount(raw: unknown, currency: string, param: string,
     // The docs state the rule, not the API's words for breaking it: this message is the emulator's.
     throw invalidRequest(`Amounts in ${currency} must end in 0: round to the nearest ten (e.g. 5120 or 5130 for 5.124 ${currency.toUpperCase()}).`, { code: 'invalid_charge_amount', param });
   }
-  if (amount > STRIPE_MAX_AMOUNT) {
-    overCap(new StripeApiError(400, { type: 'invalid_request_error', code: 'amount_too_large', doc_url: docUrl('amount_too_large'), param, message: `Amount must be no more than ${formatAmount(STRIPE_MAX_AMOUNT, currency)}` }));
-  }
+  if (amount > STRIPE_MAX_AMOUNT) overCap(amountTooLarge(STRIPE_MAX_AMOUNT, currency, param));
   return amount;
+}
+
+/** Stripe's refusal of an amount above `max`: 400 invalid_request_error `amount_too_large`. */
+export function amountTooLarge(max: number, currency: string, param: string): StripeApiError {
+  return new StripeApiError(400, { type: 'invalid_request_error', code: 'amount_too_large', doc_url: docUrl('amount_too_large'), param, message: `Amount must be no more than ${formatAmount(max, currency)}` });
 }
 
 /** A partial amount (capture, refund): an integer of at least 1; the caller compares it with what is left. */

@@ -6,6 +6,7 @@ import { ProblemError, json, type Reply } from '../respond.js';
 import type { Handler, RouteRequest } from '../router.js';
 import { StripeApiError, errorReply, invalidRequest, requestId } from './errors.js';
 import { FormError, parseForm, type FormMap, type FormValue } from './form.js';
+import { noteReply, refusalError, tagOf, type StripeTag } from './orders.js';
 import type { StripeState } from './state.js';
 
 /** One API request as a Stripe handler sees it: the decoded parameters and what events record of it. */
@@ -96,6 +97,18 @@ async function readForm(req: IncomingMessage): Promise<FormMap> {
   return parseForm(body);
 }
 
+/**
+ * Records what the request is about (control API) and applies its order's plan: the `error`
+ * behaviour refuses it unprocessed, `timeout` holds a write's answer (control/orders.ts).
+ */
+function track(req: IncomingMessage, tag: StripeTag, key: string | undefined, write: boolean, ctx: SandboxContext): void {
+  const { orderRef, ...fields } = tag;
+  ctx.orders.note(req, { ...fields, ...(key === undefined ? {} : { idempotencyKey: key }) });
+  if (orderRef === undefined) return;
+  const admission = ctx.orders.tag(req, orderRef, write);
+  if (admission.kind === 'refuse') throw refusalError(admission);
+}
+
 /** Wraps a Stripe handler: authentication, the `flaky` fault, parameters, idempotency, Stripe's error shape. */
 export function endpoint(ctx: SandboxContext, state: StripeState, handler: StripeHandler): Handler {
   return async ({ req, url, params }: RouteRequest): Promise<Reply> => {
@@ -103,12 +116,15 @@ export function endpoint(ctx: SandboxContext, state: StripeState, handler: Strip
     const apiVersion = header(req, 'stripe-version') ?? null;
     const toReply = (error: StripeApiError): Reply => ctx.faults.apply('stripeErrorReply', errorReply(error, id));
     let reply: Reply;
+    let tag: StripeTag | undefined;
     try {
       authenticate(req, ctx);
       admit(ctx);
       const post = req.method === 'POST';
       const form = post ? await readForm(req) : parseForm(url.search.slice(1));
       const key = post ? header(req, 'idempotency-key') : undefined;
+      tag = tagOf(req.method ?? 'GET', url.pathname, params, form, state);
+      track(req, tag, key, post, ctx);
       const run = (): Reply => json(200, handler({ req, params, form, requestId: id, idempotencyKey: key ?? null, apiVersion }, state), { 'request-id': id });
       reply = post ? await state.idempotency.run(key, url.pathname, form, run, toReply) : run();
     } catch (error) {
@@ -120,6 +136,7 @@ export function endpoint(ctx: SandboxContext, state: StripeState, handler: Strip
       // reads a 500 without an `error` member as a success.
       else reply = toReply(new StripeApiError(500, { type: 'api_error', message: 'An unknown error occurred. Please try again later.' }));
     }
+    if (tag) noteReply(req, reply, tag, state);
     return { ...reply, headers: { ...reply.headers, 'stripe-version': apiVersion ?? state.apiVersion } };
   };
 }

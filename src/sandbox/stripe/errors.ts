@@ -10,7 +10,7 @@ import { json, type Reply } from '../respond.js';
  * StripeIdempotencyError, invalid_request_error: StripeInvalidRequestError, api_error:
  * StripeAPIError; a 401 is StripeAuthenticationError whatever the type).
  */
-export type StripeErrorType = 'api_error' | 'card_error' | 'idempotency_error' | 'invalid_request_error';
+export type StripeErrorType = 'api_error' | 'card_error' | 'idempotency_error' | 'invalid_request_error' | 'rate_limit_error';
 
 /** The members of an error body. */
 export interface StripeErrorBody {

@@ -22,6 +22,7 @@ export const STRIPE_EVENT_TYPES = [
   'payment_intent.succeeded',
   'payment_intent.amount_capturable_updated',
   'payment_intent.payment_failed',
+  'payment_intent.requires_action',
   'payment_intent.canceled',
   'charge.succeeded',
   'charge.failed',

@@ -1,8 +1,9 @@
 import { luhnValid } from '../../scan/cards.js';
 import { ReplyThrow, applyMetadata, list, map, page, text, type StripeRequest } from './api.js';
-import { parseChargeAmount, parseCurrency, parsePartialAmount } from './amounts.js';
+import { amountTooLarge, parseChargeAmount, parseCurrency, parsePartialAmount } from './amounts.js';
 import { StripeApiError, docUrl, errorReply, invalidRequest } from './errors.js';
 import { cardForMethod, cardForNumber, type TestCard } from './methods.js';
+import { plannedDecline, rawCardRefusal } from './orders.js';
 import { newCharge, newPaymentIntent, newPaymentMethod, now, type IntentStatus, type PaymentIntent, type PaymentMethod } from './objects.js';
 import { matches, parseSearchQuery } from './search.js';
 import type { StripeState } from './state.js';
@@ -42,10 +43,14 @@ function optionalText(request: StripeRequest, name: string): string | null | und
  * `no-cap` lets it through, `cap-500` makes the refusal a crash.
  */
 function amountOf(request: StripeRequest, state: StripeState, currency: string): number {
-  return parseChargeAmount(text(request.form, 'amount'), currency, 'amount', (refusal) => {
+  const amount = parseChargeAmount(text(request.form, 'amount'), currency, 'amount', (refusal) => {
     if (state.ctx.faults.on('capOff')) return;
     throw new ReplyThrow(state.ctx.faults.apply('overCapRefusal', state.ctx.faults.apply('stripeErrorReply', errorReply(refusal, request.requestId))));
   });
+  // The control API's `cap` behaviour: this order's own cap, refused as the real one is.
+  const cap = state.ctx.orders.capFor(state.ctx.orders.orderOf(request.req));
+  if (cap !== undefined && amount > cap) throw amountTooLarge(cap, currency, 'amount');
+  return amount;
 }
 
 /**
@@ -72,6 +77,13 @@ function paymentMethodOf(request: StripeRequest, state: StripeState): { method: 
   const raw = data['card'];
   const card = typeof raw === 'object' && !Array.isArray(raw) ? raw : {};
   const number = typeof card['number'] === 'string' ? card['number'].replace(/\s/g, '') : '';
+  if (number !== '') state.ctx.orders.note(request.req, { rawCard: true });
+  // A request of an order the control API tracks is answered as Stripe answers an account without
+  // raw card data access; the number is still logged, masked, so the log shows what was sent.
+  if (state.ctx.orders.orderOf(request.req) !== undefined) {
+    if (/^\d{12,19}$/.test(number)) state.ctx.requestLog.noteCard(request.req, number);
+    throw rawCardRefusal();
+  }
   // Never quote the number back: not even an error may echo it.
   if (!/^\d{12,19}$/.test(number) || !luhnValid(number)) {
     throw new StripeApiError(402, { type: 'card_error', code: 'incorrect_number', doc_url: docUrl('incorrect_number'), param: 'payment_method_data[card][number]', message: 'Your card number is incorrect.' });
@@ -91,13 +103,25 @@ function paymentMethodOf(request: StripeRequest, state: StripeState): { method: 
   return { method, card: testCard };
 }
 
-/** Charges the card: the intent ends succeeded, requires_capture, or declined (a 402 card_error). */
-function confirm(intent: PaymentIntent, payment: { method: PaymentMethod; card: TestCard }, request: StripeRequest, state: StripeState): void {
+/**
+ * Charges the card: the intent ends succeeded, requires_capture, or declined (a 402 card_error).
+ * An order the control API plans to decline is declined with its code; one planned for 3-D Secure
+ * first waits in requires_action (`authenticated` once the challenge page was completed).
+ */
+export function confirm(intent: PaymentIntent, payment: { method: PaymentMethod; card: TestCard }, request: StripeRequest, state: StripeState, authenticated = false): void {
+  const orderRef = state.ctx.orders.orderOfPayment(intent.id);
+  if (!authenticated && state.ctx.orders.threeDsFor(orderRef)) {
+    requireAction(intent, payment.method, request, state);
+    return;
+  }
+  const planned = state.ctx.orders.declineFor(orderRef);
+  const card = planned === undefined ? payment.card : { ...payment.card, decline: plannedDecline(planned) };
   const capture = intent.capture_method !== 'manual';
-  const charge = newCharge(intent, payment.method, payment.card, capture, state.ctx.baseUrl);
+  const charge = newCharge(intent, payment.method, card, capture, state.ctx.baseUrl);
   state.add(charge);
   intent.latest_charge = charge.id;
-  const decline = payment.card.decline;
+  intent.next_action = null;
+  const decline = card.decline;
   if (decline) {
     // "If the payment attempt fails ... the PaymentIntent's status returns to requires_payment_method."
     intent.status = 'requires_payment_method';
@@ -145,6 +169,22 @@ function confirm(intent: PaymentIntent, payment: { method: PaymentMethod; card: 
   }
 }
 
+/**
+ * "Authentication required": the intent waits in requires_action with a redirect to the sandbox's
+ * challenge page (three-ds.ts), and comes back to the confirm request's `return_url`.
+ */
+function requireAction(intent: PaymentIntent, method: PaymentMethod, request: StripeRequest, state: StripeState): void {
+  const returnUrl = text(request.form, 'return_url');
+  intent.payment_method = method.id;
+  intent.status = 'requires_action';
+  intent.last_payment_error = null;
+  intent.next_action = { type: 'redirect_to_url', redirect_to_url: { url: `${state.ctx.baseUrl}${THREE_DS_PATH}/${intent.id}`, return_url: returnUrl === undefined || returnUrl === '' ? null : returnUrl } };
+  state.emit('payment_intent.requires_action', intent, request);
+}
+
+/** Where the emulated 3-D Secure challenge page of an intent lives (`/3ds/challenge/{pi_id}`). */
+export const THREE_DS_PATH = '/3ds/challenge';
+
 function create(request: StripeRequest, state: StripeState): unknown {
   const { form } = request;
   // Stripe checks `amount` before `currency` ("Missing required param: amount.").
@@ -170,6 +210,9 @@ function create(request: StripeRequest, state: StripeState): unknown {
   });
   const payment = paymentMethodOf(request, state);
   state.add(intent);
+  // Later requests on this intent inherit the order the create was tagged with (control API).
+  const orderRef = state.ctx.orders.orderOf(request.req);
+  if (orderRef !== undefined) state.ctx.orders.link(intent.id, orderRef);
   state.emit('payment_intent.created', intent, request);
   if (payment) {
     intent.payment_method = payment.method.id;

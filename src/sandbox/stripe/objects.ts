@@ -26,15 +26,27 @@ export function now(): number {
 /** A PaymentIntent's `status`. */
 export type IntentStatus = 'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'canceled';
 
-/** `last_payment_error` (and the error body's members other than `payment_intent`). */
+/**
+ * `last_payment_error` (and the error body's members other than `payment_intent`); a failed
+ * 3-D Secure authentication is an invalid_request_error without a charge.
+ */
 export interface PaymentError {
-  type: 'card_error';
+  type: 'card_error' | 'invalid_request_error';
   code: string;
   decline_code?: string;
   doc_url: string;
   message: string;
-  charge: string;
+  charge?: string;
   payment_method: PaymentMethod;
+}
+
+/**
+ * `next_action` of an intent in `requires_action` (https://docs.stripe.com/api/payment_intents/object#payment_intent_object-next_action):
+ * the emulator only asks for a redirect to its 3-D Secure challenge page.
+ */
+export interface NextAction {
+  type: 'redirect_to_url';
+  redirect_to_url: { url: string; return_url: string | null };
 }
 
 /** A payment method as the API shows it (trimmed to what the emulator knows of a card). */
@@ -86,7 +98,7 @@ export interface PaymentIntent {
   livemode: false;
   managed_payments: { enabled: false };
   metadata: Record<string, string>;
-  next_action: null;
+  next_action: NextAction | null;
   on_behalf_of: null;
   payment_method: string | null;
   payment_method_configuration_details: null;

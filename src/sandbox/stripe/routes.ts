@@ -7,6 +7,7 @@ import { STRIPE_EVENT_TYPES } from './events.js';
 import { INTENT_HANDLERS } from './intents.js';
 import { REFUND_HANDLERS } from './refunds.js';
 import { StripeState } from './state.js';
+import { registerThreeDsRoutes } from './three-ds.js';
 
 /** Where Stripe's webhook endpoints are registered. */
 export const STRIPE_WEBHOOK_ENDPOINTS_PATH = '/v1/webhook_endpoints';
@@ -78,4 +79,5 @@ export function registerStripeRoutes(router: Router, ctx: SandboxContext): void 
   route('GET', `${STRIPE_WEBHOOK_ENDPOINTS_PATH}/:id`, retrieveEndpoint);
   route('DELETE', `${STRIPE_WEBHOOK_ENDPOINTS_PATH}/:id`, deleteEndpoint);
   route('GET', '/v1/events/:id', retrieveEvent);
+  registerThreeDsRoutes(router, state);
 }
