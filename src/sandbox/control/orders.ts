@@ -173,8 +173,6 @@ export class OrderPlans {
   private readonly byRequest = new WeakMap<IncomingMessage, RequestRecord>();
   /** Which order a payment belongs to (later requests on it inherit the order). */
   private readonly payments = new Map<string, string>();
-  /** Access-token ids revoked by the invalid-token behaviour. */
-  private readonly revoked = new Set<string>();
   /** Access tokens the OAuth token endpoint issued (client_credentials grants). */
   tokensIssued = 0;
 
@@ -304,20 +302,14 @@ export class OrderPlans {
   }
 
   /**
-   * The invalid-token behaviour: true for the order's first request (which the dialect answers
-   * 401), whose token is revoked from then on.
+   * The invalid-token behaviour: true for the order's first request, which the dialect answers
+   * 401 and whose token it revokes from then on.
    */
-  invalidateToken(orderRef: string, tokenId: string | undefined): boolean {
+  invalidateToken(orderRef: string): boolean {
     const plan = this.plans.get(orderRef);
     if (plan?.behaviour.kind !== 'invalid-token' || plan.spent) return false;
     plan.spent = true;
-    if (tokenId !== undefined) this.revoked.add(tokenId);
     return true;
-  }
-
-  /** Whether the invalid-token behaviour revoked this access token. */
-  isRevoked(tokenId: string | undefined): boolean {
-    return tokenId !== undefined && this.revoked.has(tokenId);
   }
 
   /** Records of one order (arrival order), or of every request when `orderRef` is undefined. */

@@ -95,7 +95,11 @@ async function token(req: IncomingMessage, ctx: SandboxContext): Promise<Reply> 
   switch (grantType) {
     case 'client_credentials': {
       const scopes = requestedScopes(form, client.scopes);
-      return scopes.ok ? tokenResponse(ctx, client, scopes.scopes) : scopes.reply;
+      if (!scopes.ok) return scopes.reply;
+      const reply = await tokenResponse(ctx, client, scopes.scopes);
+      // The control API's GET /tokens: how many tokens merchants fetched (one per payment is a smell).
+      ctx.orders.tokensIssued += 1;
+      return reply;
     }
     case 'authorization_code':
       return authorizationCodeGrant(ctx, client, form);

@@ -5,6 +5,7 @@ import type { SandboxContext } from '../context.js';
 import { json, problem, validationProblem, type Reply } from '../respond.js';
 import type { Router, RouteRequest } from '../router.js';
 import { PAYMENTS_PATH, access, paymentNotFound } from './access.js';
+import { admitOrder, noteReply } from './orders.js';
 import type { Amount, Payment, PaymentStatus, Refund } from './store.js';
 import { validateAmountRequest } from './validation.js';
 
@@ -86,23 +87,28 @@ const cancel: Action = (payment, _amount, ctx) => {
   return json(200, updated);
 };
 
-function actionRoute(action: Action, ctx: SandboxContext) {
+function actionRoute(action: Action, operation: 'capture' | 'refund' | 'cancel', ctx: SandboxContext) {
   return async ({ req, params }: RouteRequest): Promise<Reply> => {
     const clientId = await access(req, ctx, 'payments:write');
     const body = await readOptionalJson(req);
-    return ctx.idempotency.run(req, clientId, body, () => {
+    const id = params['id'] ?? '';
+    const refusal = await admitOrder(req, ctx, operation, ctx.orders.orderOfPayment(id), { paymentId: id });
+    if (refusal) return refusal;
+    const reply = await ctx.idempotency.run(req, clientId, body, () => {
       const parsed = validateAmountRequest(body);
       if (!parsed.ok) return validationProblem(parsed.errors);
-      const payment = ctx.payments.get(params['id'] ?? '');
+      const payment = ctx.payments.get(id);
       if (!payment) throw paymentNotFound();
       return action(payment, parsed.amount, ctx);
     });
+    noteReply(req, reply, ctx, operation);
+    return reply;
   };
 }
 
 /** `POST /v1/payments/{id}/capture`, `/refunds` and `/cancel`, each with an optional `{ amount }`. */
 export function registerPaymentActions(router: Router, ctx: SandboxContext): void {
-  router.post(`${PAYMENTS_PATH}/:id/capture`, actionRoute(capture, ctx));
-  router.post(`${PAYMENTS_PATH}/:id/refunds`, actionRoute(refund, ctx));
-  router.post(`${PAYMENTS_PATH}/:id/cancel`, actionRoute(cancel, ctx));
+  router.post(`${PAYMENTS_PATH}/:id/capture`, actionRoute(capture, 'capture', ctx));
+  router.post(`${PAYMENTS_PATH}/:id/refunds`, actionRoute(refund, 'refund', ctx));
+  router.post(`${PAYMENTS_PATH}/:id/cancel`, actionRoute(cancel, 'cancel', ctx));
 }

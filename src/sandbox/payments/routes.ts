@@ -8,6 +8,7 @@ import { PAYMENTS_PATH, access, paymentNotFound } from './access.js';
 import { registerPaymentActions } from './actions.js';
 import { DECLINE_MESSAGES, cardBrand, declineCodeFor } from './cards.js';
 import { TRANSACTION_CAPS, capInMinorUnits } from './limits.js';
+import { admitOrder, noteReply, referenceOf } from './orders.js';
 import type { Payment, PaymentView } from './store.js';
 import { validatePaymentRequest, type PaymentRequest } from './validation.js';
 
@@ -35,13 +36,16 @@ function newPayment(request: PaymentRequest): Payment {
   };
 }
 
-/** The per-transaction and daily caps (limits.ts), as the active faults allow (`no-cap`, `cap-500`). */
-function capProblem(request: PaymentRequest, ctx: SandboxContext): Reply | undefined {
+/**
+ * The per-transaction and daily caps (limits.ts), as the active faults allow (`no-cap`, `cap-500`);
+ * an order the control API gave its own cap (`cap` behaviour) is refused above that one.
+ */
+function capProblem(request: PaymentRequest, ctx: SandboxContext, orderCap: number | undefined): Reply | undefined {
   const { value, currency } = request.amount;
   const method = request.method.type;
   const caps = TRANSACTION_CAPS[method];
-  const perTransaction = capInMinorUnits(caps.perTransaction, currency);
-  if (value > perTransaction && !ctx.faults.on('capOff')) {
+  const perTransaction = orderCap ?? capInMinorUnits(caps.perTransaction, currency);
+  if (value > perTransaction && (orderCap !== undefined || !ctx.faults.on('capOff'))) {
     const refusal = problem({
       status: 422,
       code: 'transaction_cap_exceeded',
@@ -76,37 +80,63 @@ function present(payment: Payment, ctx: SandboxContext): PaymentView {
  * hosted checkout's way to pay.
  */
 export function chargeReply(req: RouteRequest['req'], request: PaymentRequest, ctx: SandboxContext): Reply {
-  const refused = capProblem(request, ctx);
+  const orderRef = ctx.orders.orderOf(req);
+  const refused = capProblem(request, ctx, ctx.orders.capFor(orderRef));
   if (refused) return refused;
-  if (request.method.type === 'card') ctx.requestLog.noteCard(req, request.method.card.number);
-  const payment = ctx.payments.add(newPayment(request));
+  if (request.method.type === 'card') {
+    ctx.requestLog.noteCard(req, request.method.card.number);
+    ctx.orders.note(req, { rawCard: true });
+  }
+  const planned = ctx.orders.declineFor(orderRef);
+  const fresh = newPayment(request);
+  // The control API's `decline` behaviour: the order's payment is declined with its code.
+  const payment = ctx.payments.add(planned === undefined ? fresh : { ...fresh, status: 'declined', ...(isDeclineCode(planned) ? { declineCode: planned } : {}) });
+  const declineCode = planned ?? payment.declineCode;
   const location = { location: `${ctx.baseUrl}${PAYMENTS_PATH}/${payment.id}` };
-  ctx.webhooks.emit(payment.declineCode ? 'payment.declined' : 'payment.authorised', payment);
-  if (payment.declineCode) {
+  ctx.webhooks.emit(declineCode ? 'payment.declined' : 'payment.authorised', payment);
+  if (declineCode) {
     return problem({
       status: 402,
       code: 'card_declined',
       title: 'Payment declined',
-      detail: DECLINE_MESSAGES[payment.declineCode],
-      extra: { declineCode: payment.declineCode, paymentId: payment.id },
+      detail: isDeclineCode(declineCode) ? DECLINE_MESSAGES[declineCode] : DECLINE_MESSAGES.do_not_honor,
+      extra: { declineCode, paymentId: payment.id },
       headers: location,
     });
   }
   return json(201, present(payment, ctx), location);
 }
 
+function isDeclineCode(code: string): code is keyof typeof DECLINE_MESSAGES {
+  return Object.hasOwn(DECLINE_MESSAGES, code);
+}
+
+function amountFields(body: unknown): { amount?: number; currency?: string } {
+  const amount = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['amount'] : undefined;
+  if (typeof amount !== 'object' || amount === null) return {};
+  const { value, currency } = amount as Record<string, unknown>;
+  return { ...(typeof value === 'number' ? { amount: value } : {}), ...(typeof currency === 'string' ? { currency } : {}) };
+}
+
 async function createPayment({ req }: RouteRequest, ctx: SandboxContext): Promise<Reply> {
   const clientId = await access(req, ctx, 'payments:write');
   const body = await readJson(req);
-  return ctx.idempotency.run(req, clientId, body, () => {
+  const refusal = await admitOrder(req, ctx, 'create', referenceOf(body), amountFields(body));
+  if (refusal) return refusal;
+  const reply = await ctx.idempotency.run(req, clientId, body, () => {
     const validation = validatePaymentRequest(body);
     return validation.ok ? chargeReply(req, validation.request, ctx) : validationProblem(validation.errors);
   });
+  noteReply(req, reply, ctx, 'create');
+  return reply;
 }
 
 async function getPayment({ req, params }: RouteRequest, ctx: SandboxContext): Promise<Reply> {
   await access(req, ctx, 'payments:read');
-  const payment = ctx.payments.get(params['id'] ?? '');
+  const id = params['id'] ?? '';
+  const refusal = await admitOrder(req, ctx, 'read', ctx.orders.orderOfPayment(id), { paymentId: id });
+  if (refusal) return refusal;
+  const payment = ctx.payments.get(id);
   if (!payment) throw paymentNotFound();
   return json(200, present(payment, ctx));
 }
