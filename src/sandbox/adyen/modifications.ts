@@ -5,6 +5,7 @@ import type { Router } from '../router.js';
 import type { AdyenContext } from './context.js';
 import { ADYEN_ERRORS, AdyenError } from './errors.js';
 import type { AdyenEventCode } from './notifications.js';
+import { admitOrder, noteReply } from './orders.js';
 import { adyenEndpoint, authenticate } from './respond.js';
 import { newPspReference, type AdyenPayment } from './store.js';
 import { validateModification, type AdyenAmount } from './validation.js';
@@ -108,7 +109,10 @@ function modificationRoute(kind: Kind, ctx: SandboxContext) {
   return adyenEndpoint(ctx, async ({ req, params }, adyen): Promise<Reply> => {
     authenticate(req, ctx);
     const body = await readJson(req);
-    return adyen.idempotency.run(req, 'company', () => {
+    const paymentId = params['paymentPspReference'] ?? '';
+    const operation = kind === 'reversal' ? 'other' : kind;
+    admitOrder(req, ctx, operation, ctx.orders.orderOfPayment(paymentId), body, paymentId);
+    const reply = await adyen.idempotency.run(req, 'company', () => {
       const { amount, reference } = validateModification(body, adyen.merchantAccount, kind === 'capture' || kind === 'refund');
       const payment = adyen.payments.get(params['paymentPspReference'] ?? '');
       if (!payment) throw new AdyenError(ADYEN_ERRORS.unknownPayment);
@@ -125,6 +129,8 @@ function modificationRoute(kind: Kind, ctx: SandboxContext) {
         ...(amount ? { amount } : {}),
       });
     });
+    noteReply(req, reply, ctx, operation);
+    return reply;
   });
 }
 

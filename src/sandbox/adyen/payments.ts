@@ -26,8 +26,10 @@ function expired(card: AdyenPaymentRequest['card'], now: Date): boolean {
 }
 
 /** The cap refusal that applies, if any (the `no-cap` fault switches the per-transaction cap off). */
-function capOutcome(request: AdyenPaymentRequest, adyen: AdyenContext, ctx: SandboxContext): TestOutcome | undefined {
+function capOutcome(request: AdyenPaymentRequest, adyen: AdyenContext, ctx: SandboxContext, orderCap: number | undefined): TestOutcome | undefined {
   const { value, currency } = request.amount;
+  // The control API's `cap` behaviour: the order's own cap, refused as the real one is.
+  if (orderCap !== undefined && value > orderCap) return OVER_TRANSACTION_CAP;
   if (value > perTransactionCap(currency) && !ctx.faults.on('capOff')) return OVER_TRANSACTION_CAP;
   if (adyen.payments.usedToday(currency) + value > dailyCap(currency)) return OVER_DAILY_CAP;
   return undefined;
@@ -44,8 +46,12 @@ export function authorise(req: IncomingMessage, request: AdyenPaymentRequest, ad
   const now = new Date();
   const { amount, card } = request;
   ctx.requestLog.noteCard(req, card.number);
-  const cap = capOutcome(request, adyen, ctx);
-  const outcome = cap ?? (expired(card, now) ? (HOLDER_NAME_OUTCOMES['DECLINED'] ?? outcomeFor('DECLINED')) : outcomeFor(card.holderName));
+  ctx.orders.note(req, { rawCard: true });
+  const orderRef = ctx.orders.orderOf(req);
+  const cap = capOutcome(request, adyen, ctx, ctx.orders.capFor(orderRef));
+  // The control API's `decline` behaviour: the order's payment is refused (Adyen's generic DECLINED).
+  const planned = ctx.orders.declineFor(orderRef) === undefined ? undefined : (HOLDER_NAME_OUTCOMES['DECLINED'] ?? outcomeFor('DECLINED'));
+  const outcome = cap ?? planned ?? (expired(card, now) ? (HOLDER_NAME_OUTCOMES['DECLINED'] ?? outcomeFor('DECLINED')) : outcomeFor(card.holderName));
   const captureNow = outcome.resultCode === 'Authorised' && request.captureDelayHours === 0;
   const failing = card.holderName === undefined ? undefined : FAILING_MODIFICATIONS[card.holderName];
   const payment: AdyenPayment = {

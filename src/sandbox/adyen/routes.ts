@@ -4,6 +4,7 @@ import type { Reply } from '../respond.js';
 import type { Router } from '../router.js';
 import { registerManagementRoutes } from './management.js';
 import { ADYEN_CHECKOUT_BASE, registerModificationRoutes } from './modifications.js';
+import { admitOrder, noteReply, referenceOf } from './orders.js';
 import { authorise } from './payments.js';
 import { adyenEndpoint, authenticate } from './respond.js';
 import { validatePayment } from './validation.js';
@@ -18,7 +19,10 @@ export function registerAdyenRoutes(router: Router, ctx: SandboxContext): void {
     adyenEndpoint(ctx, async ({ req }, adyen): Promise<Reply> => {
       authenticate(req, ctx);
       const body = await readJson(req);
-      return adyen.idempotency.run(req, 'company', () => authorise(req, validatePayment(body, adyen.merchantAccount), adyen, ctx));
+      admitOrder(req, ctx, 'create', referenceOf(body), body);
+      const reply = await adyen.idempotency.run(req, 'company', () => authorise(req, validatePayment(body, adyen.merchantAccount), adyen, ctx));
+      noteReply(req, reply, ctx, 'create');
+      return reply;
     }),
   );
   registerModificationRoutes(router, ctx);
