@@ -3,7 +3,8 @@ import { join, normalize, relative } from 'node:path';
 import { parse } from 'yaml';
 import { loadAllCheckTypes } from '../../src/checks/index.js';
 import { describeParams, yamlLines } from '../../src/checks/shared/describe.js';
-import type { CheckType } from '../../src/checks/types.js';
+import type { CheckType, JsonSchema } from '../../src/checks/types.js';
+import { INTEGRATION_SCHEMA } from '../../src/checks/integration/config.js';
 import { SCENARIOS } from '../../src/checks/transaction/library.js';
 import { supportOf } from '../../src/checks/transaction/support.js';
 import { PROVIDER_NAMES } from '../../src/providers/names.js';
@@ -45,6 +46,7 @@ const BLOCKS = {
   'docs/sandbox.md': ['caps', 'faults'],
   'docs/payments.md': ['scenarios', 'writes'],
   'docs/providers.md': ['provider-support', 'provider-differences'],
+  'docs/integration.md': ['integration-section'],
 } as const;
 
 type BlockName = (typeof BLOCKS)[keyof typeof BLOCKS][number];
@@ -76,6 +78,7 @@ export async function renderDocs(root: string): Promise<Map<string, string>> {
     writes: () => writesTable(sources),
     'provider-support': () => supportTable(profiles),
     'provider-differences': () => differencesTable(profiles),
+    'integration-section': () => paramsTable(INTEGRATION_SCHEMA, 'key'),
   };
   for (const [file, names] of Object.entries(BLOCKS)) {
     const fresh = Object.fromEntries(names.map((name) => [name, blocks[name]()]));
@@ -116,13 +119,7 @@ function typePage(type: CheckType, sources: Sources): string {
   out.push('## Parameters (`with:`)', '');
   const params = describeParams(type.schema);
   if (params.length === 0) out.push('None.', '');
-  else {
-    out.push('| parameter | type | default | description |', '|---|---|---|---|');
-    for (const p of params) {
-      out.push(`| \`${p.name}\`${p.required ? ' (required)' : ''} | ${cell(p.type)} | ${p.default !== undefined ? `\`${cell(JSON.stringify(p.default))}\`` : ''} | ${cell(p.description)} |`);
-    }
-    out.push('');
-  }
+  else out.push(paramsTable(type.schema, 'parameter'), '');
 
   if (type.values && Object.keys(type.values).length > 0) {
     out.push('## Capture values', '', 'What `capture: { name: { from: VALUE } }` can take from a result of this type.', '', '| value | what it holds |', '|---|---|');
@@ -219,6 +216,15 @@ function faultsTable(sources: Sources): string {
   };
   const out = ['| fault | section | check that fails | also fails (depends on the same behaviour) | what breaks |', '|---|---|---|---|---|'];
   for (const f of FAULTS) out.push(`| \`${f.name}\` | ${f.section} | ${link(f.caughtBy)} | ${(f.alsoFails ?? []).map(link).join(', ')} | ${cell(f.description)} |`);
+  return out.join('\n');
+}
+
+/** A schema's properties as a table: name (required), type, default, description. */
+function paramsTable(schema: JsonSchema, what: string): string {
+  const out = [`| ${what} | type | default | description |`, '|---|---|---|---|'];
+  for (const p of describeParams(schema)) {
+    out.push(`| \`${p.name}\`${p.required ? ' (required)' : ''} | ${cell(p.type)} | ${p.default !== undefined ? `\`${cell(JSON.stringify(p.default))}\`` : ''} | ${cell(p.description)} |`);
+  }
   return out.join('\n');
 }
 

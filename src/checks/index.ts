@@ -10,6 +10,7 @@ const registry = {
   bandwidth: () => import('./bandwidth/index.js'),
   headers: () => import('./headers/index.js'),
   http: () => import('./http/index.js'),
+  integration: () => import('./integration/index.js'),
   'ip-allowlist': () => import('./ip-allowlist/index.js'),
   kpi: () => import('./kpi/index.js'),
   load: () => import('./load/index.js'),

@@ -3,6 +3,7 @@ import type { InteractionLog } from '../model/interactions.js';
 import type { Outcome, ProgressUpdate } from '../model/outcome.js';
 import type { Messages } from '../model/messages.js';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import type { IntegrationConfig } from './integration/config.js';
 
 /** A JSON Schema object (draft 2020-12), kept loose so schemas can be written as `as const` literals. */
 export type JsonSchema = { readonly [key: string]: unknown };
@@ -67,6 +68,20 @@ export interface CheckContext {
   prompt?: (message: string) => void;
   /** Reports progress of a long check; shown live on a terminal only (never printed by the check). */
   progress?(update: ProgressUpdate): void;
+  /** The team's own system under test, when the suite has an `integration:` section. */
+  integration?: IntegrationHandle;
+}
+
+/** The merchant's system as `integration` checks reach it (started by the CLI on first use). */
+export interface IntegrationHandle {
+  /** The `integration:` section, resolved. */
+  config: IntegrationConfig;
+  /** Starts the merchant once (when the suite says how) and resolves when it answers; rejects with a sentence saying why not. */
+  ready(): Promise<void>;
+  /** A mark in the merchant's output, for `outputSince`. */
+  outputMark(): number;
+  /** What the merchant printed since `mark` (empty when payready did not start it). */
+  outputSince(mark: number): string;
 }
 
 /** A write request a check would send: refused on a live target unless the suite says `allowLive: true`. */

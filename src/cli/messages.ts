@@ -66,6 +66,8 @@ export const usageMessages = {
   // init
   suiteFileExists: { status: 'error', text: '{path} already exists', fix: 'pass --force to overwrite it, or name another file: payready init other.yaml' },
   unknownDemoProvider: { status: 'error', text: 'unknown provider "{provider}"{suggestion}', fix: 'providers: {providers}' },
+  breakWithoutIntegration: { status: 'error', text: '--break breaks the reference shop, which only --integration runs', fix: 'payready demo --integration --break no-idempotency-key' },
+  integrationProvider: { status: 'error', text: 'the reference shop speaks Stripe; --integration cannot run with --provider {provider}', fix: 'leave --provider out (or give --provider stripe) with --integration' },
   unknownInitProvider: { status: 'error', text: 'unknown provider "{provider}"{suggestion}', fix: 'providers: {providers} (or leave --provider out for the built-in sandbox, or give --base-url and --auth for another provider)' },
   providerAuthFixed: { status: 'error', text: '{provider} authenticates with {expected}, not {auth}', fix: 'leave --auth out with --provider: the provider\'s profile says how its API authenticates' },
   unknownAuthStyle: { status: 'error', text: 'unknown auth style "{auth}"{suggestion}', fix: 'auth styles: {styles}' },

@@ -6,6 +6,7 @@ import type { FailOn } from '../model/report.js';
 import type { RunOutput } from '../runner/run.js';
 import type { Io } from './io.js';
 import type { Sandbox } from '../sandbox/index.js';
+import type { Merchant } from '../merchant/handle.js';
 import { loadSigningKey } from './signing.js';
 import { didYouMean } from '../text.js';
 
@@ -97,16 +98,20 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
 
   const env: Record<string, string | undefined> = { ...io.env };
   let sandbox: Sandbox | undefined;
+  let merchant: Merchant | undefined;
   let unregisterHardExit: (() => void) | undefined;
   try {
     if (environment.embedded) {
       const { startSandbox } = await import('../sandbox/index.js');
+      // The merchant under test receives the sandbox's webhooks from its start (`integration.webhooks.url`).
+      const webhookUrl = suite.integration ? (await import('../suite/integration.js')).integrationWebhookUrl(suite, env) : undefined;
       sandbox = await startSandbox({
         faults: options.faults,
         ...(environment.embeddedProvider ? { provider: environment.embeddedProvider } : {}),
         ...(env.PAYREADY_CLIENT_ID ? { clientId: env.PAYREADY_CLIENT_ID } : {}),
         ...(env.PAYREADY_CLIENT_SECRET ? { clientSecret: env.PAYREADY_CLIENT_SECRET } : {}),
         ...(env.PAYREADY_API_KEY ? { apiKey: env.PAYREADY_API_KEY } : {}),
+        ...(webhookUrl ? { webhookUrls: [webhookUrl] } : {}),
       });
       env.PAYREADY_CLIENT_ID = sandbox.clientId;
       env.PAYREADY_CLIENT_SECRET = sandbox.clientSecret;
@@ -116,6 +121,12 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
       env.PAYREADY_EXPIRED_TOKEN = sandbox.expiredToken;
     }
     const { target, secrets } = await resolveEnvironment(suite, envName, { env, ...(sandbox ? { embeddedFields: sandbox.targetFields() } : {}) });
+    // The team's own system, started on the first integration check's demand and stopped below.
+    if (suite.integration) {
+      const [{ resolveIntegration }, { merchantFor }] = await Promise.all([import('../suite/integration.js'), import('../merchant/handle.js')]);
+      const config = resolveIntegration(suite, { env, secrets, target });
+      if (config) merchant = merchantFor(config, env, interrupt.signal);
+    }
 
     // Everything the run shows or writes leaves through this exit, redacted (src/runner/exit.ts).
     const exit = new RunExit();
@@ -125,8 +136,10 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
       exit.learn(env.PAYREADY_CLIENT_SECRET);
       exit.learn(env.PAYREADY_EXPIRED_TOKEN);
       exit.learn(sandbox?.apiKey);
+      exit.learn(sandbox?.webhookSecret);
       exit.learn(sandbox?.controlToken);
     }
+    if (merchant?.handle.config.sandbox.controlToken) exit.learn(merchant.handle.config.sandbox.controlToken);
     const interactions = new InteractionLog();
     const logPath = options.logPath === '-' ? '-' : resolve(io.cwd, options.logPath ?? join(options.outDir, 'interactions.jsonl'));
     const logShown = options.logPath ?? displayPath(logPath, io.cwd);
@@ -140,6 +153,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     // stands, the interaction log is kept up to its last whole line, and no temporary file stays.
     let current: (() => RunOutput) | undefined;
     unregisterHardExit = interrupt.onHardExit(() => {
+      merchant?.killNow();
       terminal?.abandon();
       const run = current?.();
       if (run) {
@@ -174,6 +188,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
           toolVersion: VERSION,
           exit,
           interactions,
+          ...(merchant ? { integration: merchant.handle } : {}),
           snapshot: (snapshot) => {
             current = snapshot;
           },
@@ -217,6 +232,7 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     if (blockedOnlyBySetup(output.report)) return EXIT.usage;
     return output.report.verdict === 'NOT READY' ? EXIT.notReady : EXIT.ok;
   } finally {
+    await merchant?.stop();
     await sandbox?.close();
     unregisterHardExit?.();
   }

@@ -1,4 +1,4 @@
-import type { CheckContext, CheckType, Clock } from '../checks/types.js';
+import type { CheckContext, CheckType, Clock, IntegrationHandle } from '../checks/types.js';
 import type { InteractionLog } from '../model/interactions.js';
 import type { Outcome, ProgressUpdate } from '../model/outcome.js';
 import { formatSeconds } from '../net/errors.js';
@@ -30,6 +30,8 @@ export interface AttemptScope {
   debug: (line: string) => void;
   /** Shows a line to a person at the terminal (through the exit), when one is there. */
   prompt?: (message: string) => void;
+  /** The merchant's system under test, when the suite has one. */
+  integration?: IntegrationHandle;
   /** Reports a running check's progress (through the exit). */
   progress: (checkId: string, update: ProgressUpdate) => void;
   /** Runs of checks the run stopped waiting for (aborted): still cleaning up. */
@@ -117,6 +119,7 @@ function checkContext(spec: CheckSpec, signal: AbortSignal, scope: AttemptScope)
     clock: scope.clock,
     log: { debug: (line) => scope.debug(`${spec.id}: ${line}`) },
     ...(scope.prompt ? { prompt: scope.prompt } : {}),
+    ...(scope.integration ? { integration: scope.integration } : {}),
     progress: (update) => {
       if (!signal.aborted) scope.progress(spec.id, update);
     },

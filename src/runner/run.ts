@@ -62,6 +62,7 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
     captures: {},
     debug: options.debug ? exit.lines(options.debug) : () => undefined,
     ...(options.prompt ? { prompt: exit.lines(options.prompt) } : {}),
+    ...(options.integration ? { integration: options.integration } : {}),
     progress: (checkId, update) => events.onCheckProgress(checkId, update),
     abandoned: [],
   };

@@ -1,5 +1,5 @@
 import type { LookupFunction } from 'node:net';
-import type { CheckType, Clock, Target } from '../checks/types.js';
+import type { CheckType, Clock, IntegrationHandle, Target } from '../checks/types.js';
 import type { InteractionLog } from '../model/interactions.js';
 import type { Artifact, ProgressUpdate } from '../model/outcome.js';
 import type { CheckResult, FailOn, Report } from '../model/report.js';
@@ -67,6 +67,8 @@ export interface RunOptions extends Selection {
   debug?: (line: string) => void;
   /** Shows a line to a person at the terminal (only when one is there); given to checks as `ctx.prompt`, redacted. */
   prompt?: (message: string) => void;
+  /** The team's own system under test (the suite's `integration:` section), given to checks as `ctx.integration`. */
+  integration?: IntegrationHandle;
   /** Where check types come from (default: the registry); tests pass their own. */
   loadType?: (name: string) => Promise<CheckType>;
   /** Validates resolved parameters (default: against the type's schema). */

@@ -379,6 +379,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         // Credentials: the runner redacts them like the client secret (src/cli/session.ts).
         controlToken,
         ...(apiKey === undefined ? {} : { apiKey }),
+        webhookSecret,
       }),
       close: () => (closing ??= cleanup()),
     };

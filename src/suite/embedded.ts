@@ -21,6 +21,12 @@ export const API_KEY_ENV = 'PAYREADY_API_KEY';
 /** The `${target.x}` field holding the embedded sandbox's API key (never declared by hand: it is a secret). */
 export const API_KEY_FIELD = 'apiKey';
 
+/**
+ * Secret `${target.x}` fields every embedded sandbox fills (never declared by hand): the signing
+ * secret of the webhook receivers it was started with, and the token of its control API.
+ */
+export const EMBEDDED_SECRET_FIELDS: readonly string[] = ['webhookSecret', 'controlToken'];
+
 /** The embedded sandbox's dialect an environment asks for: `embedded: true` is payready's own API. */
 export function embeddedProvider(embedded: unknown): ProviderName | undefined {
   if (embedded === true) return 'payready';

@@ -137,6 +137,7 @@ function normalize(raw: RawSuite, doc: SuiteDocument, identity: { file: string; 
     checks: raw.checks.map((check, index) => normalizeCheck(check, defaults, implicitNeeds.get(index) ?? [], doc, index)),
   };
   if (raw.liveMaxAmount !== undefined) suite.liveMaxAmount = raw.liveMaxAmount;
+  if (raw.integration !== undefined) suite.integration = raw.integration;
   return suite;
 }
 

@@ -1,3 +1,4 @@
+import type { IntegrationSection } from '../checks/integration/config.js';
 import type { Severity } from '../model/outcome.js';
 import type { ProviderName } from '../providers/names.js';
 import { embeddedProvider } from './embedded.js';
@@ -96,6 +97,8 @@ export interface RawSuite {
   allowLive?: boolean;
   /** Amount cap on live targets. */
   liveMaxAmount?: number;
+  /** The team's own system under test (`integration` checks). */
+  integration?: IntegrationSection;
   /** The checks. */
   checks: RawCheck[];
 }

@@ -79,6 +79,7 @@ export function usedSecrets(suite: Suite): Set<string> {
   };
   for (const check of suite.checks) walkStrings(check.with, [], collect);
   for (const environment of Object.values(suite.environments)) walkStrings(environmentFieldsAndCa(environment), [], collect);
+  if (suite.integration) walkStrings(suite.integration, [], collect);
   return used;
 }
 

@@ -1,4 +1,5 @@
 import type { CheckType, JsonSchema } from '../checks/types.js';
+import { INTEGRATION_SCHEMA } from '../checks/integration/config.js';
 import { SEVERITIES } from '../model/outcome.js';
 import { DURATION, ENVIRONMENT_NAME, HOLDS_REFERENCE, IDENTIFIER, KEBAB_CASE, SINGLE_REFERENCE } from '../model/patterns.js';
 import { GUIDELINE_SECTIONS, GUIDELINE_ITEMS } from '../guidelines.js';
@@ -65,6 +66,7 @@ export function suiteSchemaFor(types: readonly CheckType[], names: readonly stri
         description: 'Let checks that move money run against environments not marked `sandbox: true`.',
       },
       liveMaxAmount: { type: 'integer', minimum: 0, description: 'Cap (minor units) on amounts money-moving checks use against a live target.' },
+      integration: INTEGRATION_SCHEMA,
       checks: { type: 'array', minItems: 1, description: 'The checks, run in dependency order.', items: { $ref: '#/$defs/check' } },
     },
     $defs: {

@@ -1,3 +1,4 @@
+import type { IntegrationSection } from '../checks/integration/config.js';
 import type { Severity } from '../model/outcome.js';
 import type { Waiver } from '../model/report.js';
 import type { ProviderName } from '../providers/names.js';
@@ -99,6 +100,8 @@ export interface Suite {
   allowLive: boolean;
   /** Cap on amounts (minor units) used by money-moving checks against a live target. */
   liveMaxAmount?: number;
+  /** The `integration:` section as written (`${...}` unresolved), when the suite has one. */
+  integration?: IntegrationSection;
   /** Checks in file order. */
   checks: CheckSpec[];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { at, formEncode, render, renderText, TemplateError } from '../../src/checks/transaction/templates.js';
+import { at, formEncode, render, renderText, TemplateError } from '../../src/checks/shared/templates.js';
 
 describe('render: a profile\'s request templates', () => {
   it('a string that is exactly {name} becomes the value with its type', () => {

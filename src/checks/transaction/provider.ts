@@ -1,5 +1,5 @@
 import type { Profile, OperationName, PaymentState, RequestTemplate } from '../../providers/profiles.js';
-import { at, formEncode, render, renderText, type Vars } from './templates.js';
+import { at, formEncode, render, renderText, type Vars } from '../shared/templates.js';
 import type { ApiResult, CallOptions, PaymentsApi } from './api.js';
 
 /** What a scenario reads of a payment, whatever the provider calls it. */

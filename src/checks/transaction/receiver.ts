@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { at } from './templates.js';
+import { at } from '../shared/templates.js';
 import { verifyAdyenItem, verifySignature, type AdyenNotificationItem, type SignatureCheck } from '../../net/webhook-signature.js';
 
 /** How deliveries are signed: the profile's `webhooks.signature`. */

@@ -7,7 +7,7 @@ import { loadProfile, ProfileError, type Profile } from '../../providers/profile
 import { PaymentsApi, type ApiAuth } from './api.js';
 import { ScenarioError, ScenarioSkip, StopScenario } from './errors.js';
 import { ProviderClient } from './provider.js';
-import { TemplateError } from './templates.js';
+import { TemplateError } from '../shared/templates.js';
 import { SCENARIOS } from './library.js';
 import { messages } from './messages.js';
 import type { meta } from './meta.js';

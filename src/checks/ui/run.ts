@@ -1,3 +1,4 @@
+import { clip, judgeShopperMessage } from '../shared/shopper-message.js';
 import type { Browser } from 'playwright-core';
 import type { MessageData } from '../../model/messages.js';
 import { assertion } from '../../model/operators.js';
@@ -40,7 +41,6 @@ interface ViewportRun {
 
 // Phones and tablets get a touch screen and honour the viewport meta; the laptop size does not.
 const MOBILE_BELOW = 1024;
-const GUIDANCE = /\b(try|use|check|contact|enter|another|different|again|call|update|verify|choose|select)\b/i;
 const FIELD_WORDS = { number: 'card number', expiry: 'expiry date', cvc: 'security code' } as const;
 const AUTOCOMPLETE: Record<FieldFacts['field'], string[]> = { number: ['cc-number'], expiry: ['cc-exp', 'cc-exp-month'], cvc: ['cc-csc'] };
 
@@ -219,17 +219,14 @@ function messageProblems(run: ViewportRun, timeoutMs: number): Problem[] {
     return [{ rule: 'ui/decline-message', level: 'error', message: say.text('noDeclineMessage', { viewport: run.label, seconds: (timeoutMs / 1000).toFixed(1), console: where }) }];
   }
   const text = run.message;
-  if (text.length < 12 || text.split(/\s+/).length < 3 || /^[\w.:-]+$/.test(text) || /^[{[]/.test(text)) {
+  const verdict = judgeShopperMessage(text);
+  if (verdict === 'notSentence') {
     return [{ rule: 'ui/decline-message', level: 'error', message: say.text('declineNotSentence', { viewport: run.label, message: clip(text) }) }];
   }
-  if (!GUIDANCE.test(text)) {
+  if (verdict === 'noGuidance') {
     return [{ rule: 'ui/decline-message', level: 'error', message: say.text('declineNoGuidance', { viewport: run.label, message: clip(text) }) }];
   }
   return [];
-}
-
-function clip(text: string, max = 80): string {
-  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
 function firstLine(err: unknown): string {

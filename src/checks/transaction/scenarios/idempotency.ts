@@ -4,7 +4,7 @@ import { formatSeconds } from '../../../net/errors.js';
 import { show } from '../../../model/operators.js';
 import { plural } from '../../../text.js';
 import { ScenarioError } from '../errors.js';
-import { at } from '../templates.js';
+import { at } from '../../shared/templates.js';
 import { DEFAULT_AMOUNT } from '../meta.js';
 import { sayer, type Scenario, type ScenarioPass, type ScenarioRun } from '../scenario.js';
 

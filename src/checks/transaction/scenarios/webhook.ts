@@ -5,7 +5,7 @@ import { ScenarioError, StopScenario } from '../errors.js';
 import { DEFAULT_AMOUNT } from '../meta.js';
 import { WebhookReceiver, type Delivery } from '../receiver.js';
 import { sayer, type Scenario, type ScenarioRun } from '../scenario.js';
-import { at, renderText } from '../templates.js';
+import { at, renderText } from '../../shared/templates.js';
 import { paymentIdOf } from './approve.js';
 
 /** What the webhook scenario can say. */

@@ -1,0 +1,105 @@
+import { request } from 'undici';
+
+/**
+ * A client of the sandbox's control API (docs/sandbox.md, "Control API"): per-order provider
+ * behaviour, the TLS mode, and what reached the provider for an order. Plain HTTP on loopback,
+ * bearer `controlToken`. Works against the embedded sandbox and a `payready sandbox` in a team's
+ * docker-compose stack alike.
+ */
+
+/** What the provider does for one order (the control API's `behaviour`). */
+export type Behaviour =
+  | { kind: 'normal' }
+  | { kind: 'decline'; code?: string }
+  | { kind: 'timeout'; delayMs: number; times?: number }
+  | { kind: 'error'; status: number; times?: number; retryAfter?: number }
+  | { kind: 'cap'; max: number }
+  | { kind: '3ds' }
+  | { kind: 'invalid-token' };
+
+/** The server-wide TLS mode of the sandbox's HTTPS API. */
+export type TlsMode = 'normal' | 'untrusted' | 'wrong-host' | 'tls1.1';
+
+/** One provider request of an order, as the sandbox recorded it. */
+export interface ProviderRequest {
+  time: string;
+  method: string;
+  path: string;
+  status: number;
+  operation: 'create' | 'confirm' | 'capture' | 'cancel' | 'refund' | 'read' | 'other';
+  idempotencyKey?: string;
+  amount?: number;
+  currency?: string;
+  paymentId?: string;
+  outcome?: 'succeeded' | 'requires_capture' | 'requires_action' | 'declined' | 'refused' | 'error';
+  declineCode?: string;
+  rawCard: boolean;
+  credentialInUrl: boolean;
+  auth: 'bearer' | 'basic' | 'api-key' | 'none';
+  tokenId?: string;
+  early?: true;
+  delayedMs?: number;
+}
+
+/** The control API answered something other than what was asked: the setup, not the merchant. */
+export class ControlError extends Error {
+  override readonly name = 'ControlError';
+}
+
+/** Talks to one sandbox's control API. */
+export class SandboxControl {
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** Plans `behaviour` for the provider requests of `orderRef`. */
+  async plan(orderRef: string, behaviour: Behaviour): Promise<void> {
+    await this.call('PUT', `/orders/${encodeURIComponent(orderRef)}`, { behaviour });
+  }
+
+  /** Forgets the plan of `orderRef`. */
+  async clear(orderRef: string): Promise<void> {
+    await this.call('DELETE', `/orders/${encodeURIComponent(orderRef)}`);
+  }
+
+  /** Provider requests of `orderRef`, in arrival order. */
+  async requests(orderRef: string): Promise<ProviderRequest[]> {
+    const body = (await this.call('GET', `/orders/${encodeURIComponent(orderRef)}/requests`)) as { requests?: ProviderRequest[] };
+    return body.requests ?? [];
+  }
+
+  /** Access tokens the sandbox's token endpoint has issued since it started. */
+  async tokensIssued(): Promise<number> {
+    const body = (await this.call('GET', '/tokens')) as { issued?: number };
+    return body.issued ?? 0;
+  }
+
+  /** Sets the TLS mode of new connections to the provider API. */
+  async tls(mode: TlsMode): Promise<void> {
+    await this.call('PUT', '/tls', { mode });
+  }
+
+  private async call(method: 'GET' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+    let res;
+    try {
+      res = await request(this.url + path, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: this.signal,
+      });
+    } catch (error) {
+      throw new ControlError(`the sandbox control API at ${this.url} cannot be reached: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const text = await res.body.text();
+    if (res.statusCode === 401) throw new ControlError(`the sandbox control API at ${this.url} refused the control token (401): give integration.sandbox.controlToken the sandbox's controlToken`);
+    if (res.statusCode >= 300) throw new ControlError(`the sandbox control API answered ${method} ${path} with ${res.statusCode}: ${text.slice(0, 200)}`);
+    try {
+      return text === '' ? {} : (JSON.parse(text) as unknown);
+    } catch {
+      throw new ControlError(`the sandbox control API answered ${method} ${path} with something that is not JSON`);
+    }
+  }
+}
