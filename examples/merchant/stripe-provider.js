@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Agent } from 'node:https';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import Stripe from 'stripe';
 import { cardNumberOf } from './cards.js';
@@ -17,21 +18,25 @@ import { isTlsError, retryAfterMs } from './provider.js';
  * @param {ReadonlySet<string>} breaks
  */
 export function createStripeClient(settings, breaks) {
-  const agent = new Agent({
-    keepAlive: true,
-    // Node's CAs plus the sandbox's: `ca` alone would replace the defaults.
-    ...(settings.caFile ? { ca: [...rootCertificates, readFileSync(settings.caFile, 'utf8')] } : {}),
-    // BREAK=tls-off: the classic "make the certificate error go away", which also lets any
-    // man in the middle read card tokens and API keys.
-    ...(breaks.has('tls-off') ? { rejectUnauthorized: false } : {}),
-  });
-  const http = Stripe.createNodeHttpClient(agent);
   const base = settings.apiBase;
+  const https = base.protocol === 'https:';
+  const agent = https
+    ? new HttpsAgent({
+        keepAlive: true,
+        // Node's CAs plus the sandbox's: `ca` alone would replace the defaults.
+        ...(settings.caFile ? { ca: [...rootCertificates, readFileSync(settings.caFile, 'utf8')] } : {}),
+        // BREAK=tls-off: the classic "make the certificate error go away", which also lets any
+        // man in the middle read card tokens and API keys.
+        ...(breaks.has('tls-off') ? { rejectUnauthorized: false } : {}),
+      })
+    : // Plain HTTP only for a local stand-in; Stripe itself is HTTPS only.
+      new HttpAgent({ keepAlive: true });
+  const client = Stripe.createNodeHttpClient(agent);
   return new Stripe(settings.secretKey, {
     host: base.hostname,
-    port: base.port || (base.protocol === 'https:' ? 443 : 80),
-    protocol: base.protocol === 'https:' ? 'https' : 'http',
-    httpClient: breaks.has('no-idempotency-key') ? withoutIdempotencyKeys(http) : http,
+    port: base.port || (https ? 443 : 80),
+    protocol: https ? 'https' : 'http',
+    httpClient: breaks.has('no-idempotency-key') ? withoutIdempotencyKeys(client) : client,
     timeout: settings.timeoutMs,
     // The checkout retries itself (checkout.js): with the same key, honouring Retry-After, which
     // the SDK's own retries do not (and it never retries a 429).
