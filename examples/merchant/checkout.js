@@ -3,6 +3,7 @@ import { cardForLog, decimalsOf, formatAmount } from './cards.js';
 /** @typedef {import('./provider.js').Provider} Provider */
 /** @typedef {import('./provider.js').Outcome} Outcome */
 /** @typedef {import('./provider.js').PaymentRequest} PaymentRequest */
+/** @typedef {Exclude<Outcome, { kind: 'retryable' }>} Settled  an outcome after the retries */
 /** @typedef {import('./orders.js').Orders} Orders */
 /** @typedef {import('./orders.js').Order} Order */
 /** @typedef {import('./log.js').Logger} Logger */
@@ -70,7 +71,7 @@ export function createCheckout({ provider, orders, log, breaks, splitMax, sleep 
    * says "not now" (timeout, connection lost, 5xx, 409 key in use, 429), at most MAX_ATTEMPTS calls.
    * @param {PaymentRequest} request
    * @param {string} part  e.g. "1/1"
-   * @returns {Promise<Outcome>}
+   * @returns {Promise<Settled>}
    */
   async function payWithRetries(request, part) {
     for (let attempt = 1; ; attempt++) {
@@ -115,6 +116,7 @@ export function createCheckout({ provider, orders, log, breaks, splitMax, sleep 
    * A payment, and under BREAK=retry-hard-decline the same card again after a decline.
    * @param {PaymentRequest} request
    * @param {string} part
+   * @returns {Promise<Settled>}
    */
   async function charge(request, part) {
     let outcome = await payWithRetries(request, part);

@@ -163,9 +163,9 @@ function errorOutcome(error) {
   const status = error.statusCode;
   if (error instanceof Stripe.errors.StripeCardError) {
     const intent = /** @type {{ id?: string } | undefined} */ (error.payment_intent);
-    return { kind: 'declined', paymentId: intent?.id, code: error.code ?? 'card_declined', declineCode: error.decline_code, providerMessage: error.raw?.message ?? error.message };
+    return { kind: 'declined', paymentId: intent?.id, code: error.code ?? 'card_declined', declineCode: error.decline_code, providerMessage: apiMessage(error) };
   }
-  if (error.code === 'amount_too_large' && status === 400) return { kind: 'over-cap', providerMessage: error.raw?.message ?? error.message };
+  if (error.code === 'amount_too_large' && status === 400) return { kind: 'over-cap', providerMessage: apiMessage(error) };
   if (error instanceof Stripe.errors.StripeConnectionError) {
     const cause = /** @type {{ detail?: unknown }} */ (error).detail;
     if (isTlsError(cause)) return { kind: 'failed', reason: 'tls', detail: describe(cause) };
@@ -176,7 +176,16 @@ function errorOutcome(error) {
   if (status === 429 || status === 409 || (status !== undefined && status >= 500)) {
     return { kind: 'retryable', reason: `HTTP ${status} ${error.type}`, retryAfterMs: retryAfterMs(error.headers?.['retry-after']) };
   }
-  return { kind: 'failed', reason: 'rejected', detail: `HTTP ${status ?? '?'} ${error.type}${error.code ? ` ${error.code}` : ''}: ${error.raw?.message ?? error.message}` };
+  return { kind: 'failed', reason: 'rejected', detail: `HTTP ${status ?? '?'} ${error.type}${error.code ? ` ${error.code}` : ''}: ${apiMessage(error)}` };
+}
+
+/**
+ * The message as the API sent it (stripe-node's own `message` may carry more).
+ * @param {Stripe.errors.StripeError} error
+ */
+function apiMessage(error) {
+  const raw = /** @type {{ message?: unknown } | undefined} */ (error.raw);
+  return typeof raw?.message === 'string' ? raw.message : error.message;
 }
 
 /** @param {unknown} error */

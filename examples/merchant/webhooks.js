@@ -8,7 +8,7 @@
 
 /**
  * The `POST /webhooks/stripe` handler: verifies the signature, applies each event once.
- * @param {{ verify: (rawBody: Buffer, signature: string | undefined) => StripeEvent, orders: Orders, log: Logger, breaks: ReadonlySet<string> }} deps
+ * @param {{ verify: (rawBody: Buffer, signature: string | undefined) => unknown, orders: Orders, log: Logger, breaks: ReadonlySet<string> }} deps
  * @returns {(rawBody: Buffer, signature: string | undefined) => { httpStatus: number, body: object }}
  */
 export function createStripeWebhookHandler({ verify, orders, log, breaks }) {
@@ -16,18 +16,17 @@ export function createStripeWebhookHandler({ verify, orders, log, breaks }) {
   const processed = new Set();
 
   return (rawBody, signature) => {
-    /** @type {StripeEvent} */
-    let event;
+    /** @type {unknown} */
+    let parsed;
     try {
       // BREAK=unsigned-webhooks: anyone who can reach this URL can mark orders paid.
-      event = breaks.has('unsigned-webhooks') ? JSON.parse(rawBody.toString('utf8')) : verify(rawBody, signature);
+      parsed = breaks.has('unsigned-webhooks') ? JSON.parse(rawBody.toString('utf8')) : verify(rawBody, signature);
     } catch (error) {
       log.warn('webhook refused', { reason: error instanceof Error ? error.message : String(error) });
       return { httpStatus: 400, body: { error: 'invalid signature' } };
     }
-    if (!event || typeof event.id !== 'string' || typeof event.type !== 'string' || !event.data?.object) {
-      return { httpStatus: 400, body: { error: 'not an event' } };
-    }
+    if (!isEvent(parsed)) return { httpStatus: 400, body: { error: 'not an event' } };
+    const event = parsed;
     // BREAK=apply-duplicates: a redelivered event is applied again.
     if (processed.has(event.id) && !breaks.has('apply-duplicates')) {
       log.info('webhook already processed', { event: event.id, type: event.type });
@@ -60,4 +59,14 @@ export function createStripeWebhookHandler({ verify, orders, log, breaks }) {
     order.appliedEvents += 1;
     log.info('webhook applied', { event: event.id, type: event.type, order: order.orderId, payment: intent.id, status: order.status });
   }
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is StripeEvent}
+ */
+function isEvent(value) {
+  if (!value || typeof value !== 'object') return false;
+  const { id, type, data } = /** @type {Record<string, unknown>} */ (value);
+  return typeof id === 'string' && typeof type === 'string' && !!data && typeof data === 'object' && !!(/** @type {{ object?: unknown }} */ (data).object);
 }
