@@ -6,6 +6,7 @@ import type { Sandbox } from '../../src/sandbox/index.js';
 import { startMerchant, type MerchantProcess } from '../support/merchant.js';
 import { tempDir } from '../support/temp.js';
 import { freshStripe, stripeFor } from '../sandbox/stripe/support.js';
+import { freshSandbox } from '../support/sandbox.js';
 
 /**
  * The reference merchant (examples/merchant/) as a process, paying through the official stripe SDK
@@ -171,6 +172,15 @@ describe('reference merchant (examples/merchant)', () => {
   beforeAll(async () => {
     sandbox = await freshStripe({ webhookUrls: [await relay.listen()] });
     const fakeUrl = await fake.listen();
+    const payready = await freshSandbox({ provider: 'payready' });
+    const payreadyEnv = {
+      PROVIDER: 'payready',
+      PAYREADY_API_BASE: payready.baseUrl,
+      PAYREADY_CA_FILE: payready.caFile,
+      PAYREADY_CLIENT_ID: payready.clientId,
+      PAYREADY_CLIENT_SECRET: payready.clientSecret,
+      PAYREADY_TOKEN_URL: `${payready.baseUrl}/oauth/token`,
+    };
     logs = tempDir('merchant-logs-');
     const stripeEnv = { STRIPE_SECRET_KEY: sandbox.apiKey ?? '', STRIPE_API_BASE: sandbox.baseUrl, STRIPE_CA_FILE: sandbox.caFile, STRIPE_WEBHOOK_SECRET: sandbox.webhookSecret };
     const fakeEnv = { STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_API_BASE: fakeUrl, STRIPE_WEBHOOK_SECRET: 'whsec_fake', STRIPE_TIMEOUT_MS: '300' };
@@ -190,6 +200,8 @@ describe('reference merchant (examples/merchant)', () => {
       fake: fakeEnv,
       fakeIgnoreRetryAfter: { ...fakeEnv, BREAK: 'ignore-retry-after' },
       fakeNoKey: { ...fakeEnv, BREAK: 'no-idempotency-key' },
+      payready: payreadyEnv,
+      payreadyTokenPerRequest: { ...payreadyEnv, BREAK: 'token-per-request' },
     };
     const started = await Promise.all(Object.entries(variants).map(async ([name, env]) => [name, await startMerchant(env)] as const));
     for (const [name, merchant] of started) {
@@ -348,6 +360,17 @@ describe('reference merchant (examples/merchant)', () => {
     fake.scripts.set(keyless, ['503', 'ok']);
     expect((await pay('fakeNoKey', keyless)).body['status']).toBe('paid');
     expect((fake.requests.get(keyless) ?? []).map((r) => r.headers['idempotency-key'])).toEqual([undefined, undefined]);
+  });
+
+  it('PROVIDER=payready: pays with one OAuth token for many payments; BREAK=token-per-request fetches one per payment', async () => {
+    const tokens = (name: string): number => m(name).output().split('access token fetched').length - 1;
+    for (const name of ['payready', 'payreadyTokenPerRequest']) {
+      expect((await pay(name, newOrder('pr'))).body).toMatchObject({ status: 'paid', paymentId: expect.stringMatching(/^pay_/) });
+      expect(await pay(name, newOrder('pr'), 'pm_card_visa_chargeDeclined')).toMatchObject({ status: 402, body: { status: 'declined' } });
+    }
+    expect(tokens('payready')).toBe(1);
+    // Authorise and capture for the paid order, authorise for the declined one: three calls, three tokens.
+    expect(tokens('payreadyTokenPerRequest')).toBe(3);
   });
 
   it('serves a checkout page with a Pay button and a status region', async () => {
