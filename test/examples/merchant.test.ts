@@ -200,6 +200,7 @@ describe('reference merchant (examples/merchant)', () => {
       fake: fakeEnv,
       fakeIgnoreRetryAfter: { ...fakeEnv, BREAK: 'ignore-retry-after' },
       fakeNoKey: { ...fakeEnv, BREAK: 'no-idempotency-key' },
+      rawCard: { ...stripeEnv, BREAK: 'raw-card' },
       payready: payreadyEnv,
       payreadyTokenPerRequest: { ...payreadyEnv, BREAK: 'token-per-request' },
     };
@@ -371,6 +372,31 @@ describe('reference merchant (examples/merchant)', () => {
     expect(tokens('payready')).toBe(1);
     // Authorise and capture for the paid order, authorise for the declined one: three calls, three tokens.
     expect(tokens('payreadyTokenPerRequest')).toBe(3);
+  });
+
+  it('sends the token, never the card number; BREAK=raw-card sends the number', async () => {
+    // The sandbox's request log notes (masked) every request that carried a whole card number.
+    const carried = (): number => readFileSync(sandbox.requestLog, 'utf8').split('\n').filter((line) => line.includes('"card":')).length;
+    const before = carried();
+    expect((await pay('default', newOrder('token'))).body['status']).toBe('paid');
+    expect(carried()).toBe(before);
+    const id = newOrder('raw');
+    expect((await pay('rawCard', id)).body['status']).toBe('paid');
+    expect(carried()).toBe(before + 1);
+    expect(await intentsOf(id)).toHaveLength(1);
+  });
+
+  it('after a redirect, reads the payment from the provider and says how it ended in a status region', async () => {
+    const id = newOrder('back');
+    const paid = await pay('default', id);
+    const page = async (query: string): Promise<string> => (await fetch(`${m('default').url}/checkout/return?${query}`)).text();
+    expect(await page(`orderId=${id}&payment_intent=${String(paid.body['paymentId'])}&redirect_status=succeeded`)).toContain('<p id="result" role="status">Your payment succeeded. Thank you for your order!</p>');
+    // Another order's payment, or a redirect_status the browser made up, proves nothing.
+    const other = await pay('default', newOrder('other'), 'pm_card_visa_chargeDeclined');
+    expect(await page(`orderId=${id}&payment_intent=${String(other.body['paymentId'])}&redirect_status=succeeded`)).toContain('This payment does not belong to this order.');
+    const declinedId = newOrder('back-declined');
+    const declined = await pay('default', declinedId, 'pm_card_visa_chargeDeclined');
+    expect(await page(`orderId=${declinedId}&payment_intent=${String(declined.body['paymentId'])}&redirect_status=succeeded`)).toContain('Your payment failed because your bank could not confirm it.');
   });
 
   it('serves a checkout page with a Pay button and a status region', async () => {
