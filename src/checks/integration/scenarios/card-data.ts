@@ -10,9 +10,9 @@ import type { Trial } from '../trial.js';
  */
 export async function cardData(trial: Trial, params: Params, output: () => string): Promise<void> {
   const record = await trial.place('', trial.shop.order('card-data', params.amount), { kind: 'normal' });
-  trial.expectSucceeded(record);
   const raw = record.requests.filter((r) => r.rawCard);
-  trial.expect(record, 'provider.rawCard', raw.length === 0, 'a token, never a card number', raw.length, `the merchant sent a whole card number to the provider (${raw.map((r) => `${r.method} ${r.path}`).join(', ')}): send the provider's token (${record.order.paymentMethod}); card numbers must not pass through your servers`);
+  trial.expect(record, 'provider.rawCard', raw.length === 0, 'a token, never a card number', raw.length, `the merchant sent a whole card number to the provider (${raw.map((r) => `${r.method} ${r.path} ${r.status}`).join(', ')}): send the provider's token (${record.order.paymentMethod}); card numbers must not pass through your servers`);
+  trial.expectSucceeded(record);
   const sources: [string, string][] = [['its output', output()]];
   for (const file of trial.shop.config.logs) {
     try {

@@ -64,7 +64,7 @@ interface Sent {
  * Webhooks: the provider's own signed delivery is acknowledged and applied; then payready delivers
  * itself, signed with the endpoint secret: a new valid event (acknowledged), the same event again
  * and byte for byte again (never applied twice), and forged ones — tampered, unsigned, stale,
- * signed with another secret — that claim the paid order failed: rejected or ignored, never applied.
+ * signed with another secret — that claim a declined order was paid: rejected or ignored, never applied.
  */
 export async function webhooks(trial: Trial, params: Params): Promise<'unsupported' | undefined> {
   const provider = String(params.provider ?? trial.ctx.target.fields.provider ?? 'payready');
@@ -116,8 +116,11 @@ export async function webhooks(trial: Trial, params: Params): Promise<'unsupport
     trial.expect(record, 'webhook.appliedOnce', afterDuplicates.appliedEvents === afterValid.appliedEvents, afterValid.appliedEvents, afterDuplicates.appliedEvents, `the same event delivered twice more was applied again (${trial.shop.config.order?.appliedEvents} went from ${afterValid.appliedEvents} to ${afterDuplicates.appliedEvents}): keep the ids of processed events and skip a repeat`);
   }
 
-  // Forged: each claims the paid order failed, so applying one shows in its status.
-  const forged = JSON.stringify(dialect.event(`evt_${randomBytes(12).toString('hex')}`, 'failed', record));
+  // Forged deliveries claim that a declined order was paid: applying one shows in its status (or
+  // its count of applied events), so "ignored" can be told from "accepted".
+  const declined = await trial.place('declined, then forged events claim it was paid', trial.shop.order('webhooks-forged', params.amount), { kind: 'decline' });
+  const target = (await trial.shop.state(declined.order)) ?? undefined;
+  const forged = JSON.stringify(dialect.event(`evt_${randomBytes(12).toString('hex')}`, 'succeeded', declined));
   const signed = signatureHeader(secret, forged, now);
   const tampered = forged.replace(/"amount":(\d+)/, (_all, digits: string) => `"amount":${Number(digits) + 1}`);
   const attempts: [string, string, string | undefined][] = [
@@ -128,13 +131,16 @@ export async function webhooks(trial: Trial, params: Params): Promise<'unsupport
   ];
   for (const [label, body, header] of attempts) {
     const sent = await deliver(label, body, header);
-    const state = await trial.shop.state(order);
-    const changed = state?.status !== undefined && before?.status !== undefined && state.status !== before.status;
+    const state = await trial.shop.state(declined.order);
+    const statusChanged = state?.status !== undefined && target?.status !== undefined && state.status !== target.status;
+    const counted = state?.appliedEvents !== undefined && target?.appliedEvents !== undefined && state.appliedEvents > target.appliedEvents;
     const refused = sent.status !== undefined && sent.status >= 400 && sent.status < 500;
     if (state?.status !== undefined) {
-      trial.expect(record, `webhook.${label}`, !changed && (sent.status ?? 500) < 500, 'ignored or refused', `${sent.status ?? sent.error}, order ${state.status}`, changed ? `${label} was applied: the order went from "${before?.status}" to "${state.status}" (answered ${sent.status}): verify the signature (and its timestamp) before reading the event` : `${label} was answered ${sent.status ?? sent.error}: refuse it with a 4xx`);
+      const applied = statusChanged || counted;
+      const how = statusChanged ? `the declined order became "${state.status}"` : `the order's applied events went from ${target?.appliedEvents} to ${state.appliedEvents}`;
+      trial.expect(declined, `webhook.${label}`, !applied && (sent.status ?? 500) < 500, 'ignored or refused', `${sent.status ?? sent.error}, order ${state.status}`, applied ? `${label} was applied: ${how} (answered ${sent.status}): verify the signature and its timestamp before reading the event` : `${label} was answered ${sent.status ?? sent.error}: refuse it with a 4xx`);
     } else {
-      trial.expect(record, `webhook.${label}`, refused, '4xx', sent.status ?? sent.error, `${label} was answered ${sent.status ?? sent.error}: refuse it with a 400 (without an order state to read, acceptance cannot be told from ignoring)`);
+      trial.expect(declined, `webhook.${label}`, refused, '4xx', sent.status ?? sent.error, `${label} was answered ${sent.status ?? sent.error}: refuse it with a 400 (without an order state to read, acceptance cannot be told from ignoring)`);
     }
   }
   return undefined;
