@@ -114,7 +114,7 @@ export interface Sandbox {
   controlToken: string;
   /** Source addresses and ranges the API serves (ignored under `open-allowlist`). */
   allowlist: readonly string[];
-  /** The `${target.x}` fields of an embedded environment (EMBEDDED_TARGET_FIELDS, `apiKey` too when the dialect has one). */
+  /** The `${target.x}` fields of an embedded environment (EMBEDDED_TARGET_FIELDS, `apiKey` too when the dialect has one, and the control API's `controlUrl` and `controlToken`). */
   targetFields(): Record<string, string | number>;
   /** Closes both servers, destroys open sockets, removes the temp state dir; idempotent. */
   close(): Promise<void>;

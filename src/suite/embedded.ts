@@ -64,7 +64,6 @@ export const EMBEDDED_TARGET_FIELD_DOCS: Readonly<Record<string, string>> = {
   rateLimit: 'Its documented burst size (requests).',
   outsideAddress: "A local source address NOT on the provider's IP allowlist.",
   merchantAccount: 'Adyen: the merchant account requests name (the embedded Adyen dialect fills its own).',
-  controlUrl: "The embedded sandbox's control API (per-order behaviours and request records; its bearer token is the secret `${target.controlToken}`).",
   provider: 'Whose payments API the target speaks: payready, stripe or adyen (the embedded sandbox: the one `embedded: { provider }` names).',
 };
 

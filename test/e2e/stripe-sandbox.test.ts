@@ -18,6 +18,8 @@ interface SandboxJson {
   clientId: string;
   clientSecret: string;
   webhooks: { register: string; signatureHeader: string };
+  controlUrl: string;
+  controlToken: string;
 }
 
 /** Starts `payready sandbox args...` and resolves with the first stdout line parsed, and a stop function. */
@@ -56,8 +58,12 @@ describe('payready sandbox --provider stripe --json', () => {
       const agent = new Agent({ ca: readFileSync(info.ca, 'utf8') });
       try {
         const stripe = new Stripe(info.apiKey ?? '', { host: info.host, port: info.port, protocol: 'https', httpAgent: agent, maxNetworkRetries: 0 });
-        const intent = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+        const intent = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, metadata: { order_id: 'cli-1' } });
         expect(intent.status).toBe('succeeded');
+        // The control API it prints answers its token with the order's records.
+        expect(info.controlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        const records = await fetch(`${info.controlUrl}/orders/cli-1/requests`, { headers: { authorization: `Bearer ${info.controlToken}` } });
+        expect(await records.json()).toMatchObject({ orderRef: 'cli-1', requests: [{ operation: 'create', paymentId: intent.id, outcome: 'succeeded' }] });
       } finally {
         agent.destroy();
       }

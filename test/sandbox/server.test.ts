@@ -34,8 +34,8 @@ describe('sandbox server', () => {
   it('reports the connection fields of an embedded environment', () => {
     const fields = sandbox.targetFields();
     // merchantAccount is the Adyen dialect's alone (test/sandbox/adyen); payready's sandbox fills the
-    // rest, and the control token (a secret, never declared in a suite).
-    expect(Object.keys(fields).sort()).toEqual([...EMBEDDED_TARGET_FIELDS.filter((name) => name !== 'merchantAccount'), 'controlToken'].sort());
+    // rest, and the control API's URL and token (the runner's, not an environment's).
+    expect(Object.keys(fields).sort()).toEqual([...EMBEDDED_TARGET_FIELDS.filter((name) => name !== 'merchantAccount'), 'controlUrl', 'controlToken'].sort());
     expect(sandbox.baseUrl).toBe(`https://127.0.0.1:${sandbox.port}`);
     expect(sandbox.httpUrl).toBe(`http://127.0.0.1:${sandbox.httpPort}`);
     expect(fields['tokenUrl']).toBe(`${sandbox.baseUrl}/oauth/token`);

@@ -254,6 +254,12 @@ export class OrderPlans {
     }
   }
 
+  /** Tags a request with its order without applying the plan (pages the shopper visits, such as the 3-D Secure challenge). */
+  attach(req: IncomingMessage, orderRef: string): void {
+    const record = this.byRequest.get(req);
+    if (record) record.orderRef = orderRef;
+  }
+
   /**
    * Tags a request with its order and applies the plan's transport-level behaviours: the
    * `error` refusal (not processed), the `timeout` hold of a write (processed, answer held), and

@@ -105,6 +105,7 @@ async function answer(req: IncomingMessage, id: string, state: StripeState): Pro
   const request = cause(req, id);
   if (result === 'fail') {
     fail(intent, state, request);
+    state.ctx.orders.note(req, { outcome: 'declined', declineCode: 'payment_intent_authentication_failure' });
     return back(intent, returnUrl, 'failed');
   }
   const known = intent.payment_method ? state.methods.get(intent.payment_method) : undefined;
@@ -116,17 +117,32 @@ async function answer(req: IncomingMessage, id: string, state: StripeState): Pro
     confirm(intent, known, request, state, true);
   } catch (error) {
     // The card itself declined after authenticating: the intent already says so.
-    if (error instanceof StripeApiError) return back(intent, returnUrl, 'failed');
+    if (error instanceof StripeApiError) {
+      state.ctx.orders.note(req, { outcome: 'declined', ...(typeof error.body.decline_code === 'string' ? { declineCode: error.body.decline_code } : {}) });
+      return back(intent, returnUrl, 'failed');
+    }
     throw error;
   }
+  state.ctx.orders.note(req, { outcome: intent.status === 'requires_capture' ? 'requires_capture' : 'succeeded', amount: intent.amount, currency: intent.currency });
   return back(intent, returnUrl, 'succeeded');
+}
+
+/** The shopper's visits belong to the intent's order too (recorded as `other`, the plan untouched). */
+function attach(req: IncomingMessage, id: string, state: StripeState): void {
+  const orderRef = state.ctx.orders.orderOfPayment(id);
+  state.ctx.orders.note(req, { paymentId: id });
+  if (orderRef !== undefined) state.ctx.orders.attach(req, orderRef);
 }
 
 /** Registers the challenge page (GET) and its answer (POST). */
 export function registerThreeDsRoutes(router: Router, state: StripeState): void {
-  router.get(`${THREE_DS_PATH}/:id`, ({ params }) => {
+  router.get(`${THREE_DS_PATH}/:id`, ({ req, params }) => {
+    attach(req, params['id'] ?? '', state);
     const intent = pending(state, params['id'] ?? '');
     return intent ? challengePage(intent) : page('No authentication pending', '<main><h1>No authentication pending</h1><p role="status">This payment does not wait for authentication.</p></main>', 404);
   });
-  router.post(`${THREE_DS_PATH}/:id`, ({ req, params }) => answer(req, params['id'] ?? '', state));
+  router.post(`${THREE_DS_PATH}/:id`, ({ req, params }) => {
+    attach(req, params['id'] ?? '', state);
+    return answer(req, params['id'] ?? '', state);
+  });
 }

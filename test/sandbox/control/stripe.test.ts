@@ -226,6 +226,14 @@ describe('control API: stripe dialect behaviours per order', () => {
     await receiver.waitFor((d) => d.body.includes('"payment_intent.payment_failed"') && d.body.includes(ko.id));
     // Answered once: the page is gone.
     expect((await https(sandbox, 'POST', `/3ds/challenge/${ok.id}`, { result: 'complete' })).status).toBe(409);
-    expect((await recordsOf(sandbox, passes))[0]).toMatchObject({ operation: 'create', outcome: 'requires_action' });
+    // The shopper's visits to the challenge belong to the order's records.
+    expect((await recordsOf(sandbox, passes)).map((r) => [r.method, r.operation, r.outcome, r.paymentId])).toEqual([
+      ['POST', 'create', 'requires_action', ok.id],
+      ['GET', 'other', undefined, ok.id],
+      ['POST', 'other', 'succeeded', ok.id],
+      ['GET', 'read', undefined, ok.id],
+      ['POST', 'other', undefined, ok.id],
+    ]);
+    expect((await recordsOf(sandbox, fails)).at(-1)).toMatchObject({ path: `/3ds/challenge/${ko.id}`, outcome: 'declined', declineCode: 'payment_intent_authentication_failure' });
   });
 });
