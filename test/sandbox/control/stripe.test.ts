@@ -234,6 +234,6 @@ describe('control API: stripe dialect behaviours per order', () => {
       ['GET', 'read', undefined, ok.id],
       ['POST', 'other', undefined, ok.id],
     ]);
-    expect((await recordsOf(sandbox, fails)).at(-1)).toMatchObject({ path: `/3ds/challenge/${ko.id}`, outcome: 'declined', declineCode: 'payment_intent_authentication_failure' });
+    expect((await recordsOf(sandbox, fails)).find((r) => r.method === 'POST' && r.path === `/3ds/challenge/${ko.id}`)).toMatchObject({ outcome: 'declined', declineCode: 'payment_intent_authentication_failure' });
   });
 });
