@@ -22,10 +22,11 @@ export const API_KEY_ENV = 'PAYREADY_API_KEY';
 export const API_KEY_FIELD = 'apiKey';
 
 /**
- * Secret `${target.x}` fields every embedded sandbox fills (never declared by hand): the signing
- * secret of the webhook receivers it was started with, and the token of its control API.
+ * `${target.x}` fields every embedded sandbox fills that an environment never declares: the
+ * signing secret of the webhook receivers it was started with, and its control API's URL and
+ * token (the secrets are redacted like the client secret).
  */
-export const EMBEDDED_SECRET_FIELDS: readonly string[] = ['webhookSecret', 'controlToken'];
+export const EMBEDDED_UNDECLARED_FIELDS: readonly string[] = ['webhookSecret', 'controlUrl', 'controlToken'];
 
 /** The embedded sandbox's dialect an environment asks for: `embedded: true` is payready's own API. */
 export function embeddedProvider(embedded: unknown): ProviderName | undefined {

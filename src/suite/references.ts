@@ -1,4 +1,4 @@
-import { API_KEY_ENV, API_KEY_FIELD, API_KEY_PROVIDERS, EMBEDDED_ENV_NAMES, EMBEDDED_SECRET_FIELDS, EMBEDDED_TARGET_FIELDS, embeddedProvider, NUMERIC_TARGET_FIELDS, numberHint, shownValue, wholeNumber } from './embedded.js';
+import { API_KEY_ENV, API_KEY_FIELD, API_KEY_PROVIDERS, EMBEDDED_ENV_NAMES, EMBEDDED_UNDECLARED_FIELDS, EMBEDDED_TARGET_FIELDS, embeddedProvider, NUMERIC_TARGET_FIELDS, numberHint, shownValue, wholeNumber } from './embedded.js';
 import type { PathProblem } from './ajv-errors.js';
 import { lookupPath, NAMESPACES, parseTemplate, type Reference } from './interpolate.js';
 import { environmentFields, type RawEnvironment, type RawSuite } from './raw.js';
@@ -50,7 +50,7 @@ export function checkReferences(raw: RawSuite, env: Record<string, string | unde
   const embedded = provider !== undefined;
   // A dialect that takes an API key also fills ${target.apiKey} and PAYREADY_API_KEY.
   const apiKey = provider !== undefined && API_KEY_PROVIDERS.includes(provider);
-  const targetFields = chosen ? [...Object.keys(environmentFields(chosen.spec)), ...(embedded ? [...EMBEDDED_TARGET_FIELDS, ...EMBEDDED_SECRET_FIELDS] : []), ...(apiKey ? [API_KEY_FIELD] : [])] : [];
+  const targetFields = chosen ? [...Object.keys(environmentFields(chosen.spec)), ...(embedded ? [...EMBEDDED_TARGET_FIELDS, ...EMBEDDED_UNDECLARED_FIELDS] : []), ...(apiKey ? [API_KEY_FIELD] : [])] : [];
   const usedSecrets = new Map<string, string>();
   const envIsSet = (name: string): boolean => env[name] !== undefined || (embedded && EMBEDDED_ENV_NAMES.includes(name)) || (apiKey && name === API_KEY_ENV);
 

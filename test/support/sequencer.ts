@@ -7,6 +7,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * timings and it orders by file size: the two fault-demo files, four lines each, would start last.
  */
 const SLOW_FIRST = [
+  'test/e2e/integration.test.ts',
   'test/e2e/demo-faults-1.test.ts',
   'test/hardening/loader-fuzz.test.ts',
   'test/e2e/demo-faults-2.test.ts',

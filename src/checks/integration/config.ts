@@ -44,7 +44,7 @@ export const INTEGRATION_SCHEMA = {
       description: "How a shopper pays: the request sent to the merchant and where its answer holds the outcome. `{orderId}`, `{amount}`, `{currency}`, `{paymentMethod}` and `{returnUrl}` are filled per order.",
       additionalProperties: false,
       properties: {
-        method: { enum: ['POST', 'PUT'], default: 'POST' },
+        method: { enum: ['POST', 'PUT'], default: 'POST', description: 'HTTP method of the pay request.' },
         path: { ...text, default: '/api/checkout', description: 'Path under url (or a full URL).' },
         headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Request headers, e.g. a session cookie.' },
         body: { description: 'JSON body template.', default: { orderId: '{orderId}', amount: '{amount}', currency: '{currency}', paymentMethod: '{paymentMethod}' } },
@@ -61,8 +61,8 @@ export const INTEGRATION_SCHEMA = {
       description: "Where to read an order's state afterwards (optional; without it webhook effects are judged from the acknowledgements alone).",
       additionalProperties: false,
       properties: {
-        path: { ...text, default: '/api/orders/{orderId}' },
-        status: { ...pointer, default: '/status' },
+        path: { ...text, default: '/api/orders/{orderId}', description: 'Path under url (or a full URL) answering the order as JSON.' },
+        status: { ...pointer, default: '/status', description: 'JSON Pointer to the order status.' },
         appliedEvents: { ...pointer, description: 'JSON Pointer to how many webhook events were applied to the order (proves a duplicate is not applied twice).' },
       },
     },
@@ -78,19 +78,19 @@ export const INTEGRATION_SCHEMA = {
       description: "The shopper's checkout page, driven in Chromium for 3-D Secure.",
       additionalProperties: false,
       properties: {
-        path: { ...text, default: '/checkout?orderId={orderId}&amount={amount}&currency={currency}&paymentMethod={paymentMethod}' },
+        path: { ...text, default: '/checkout?orderId={orderId}&amount={amount}&currency={currency}&paymentMethod={paymentMethod}', description: 'Path under url (or a full URL) of the page where the shopper pays.' },
         payButton: { ...text, default: 'Pay', description: 'Accessible name of the button that pays.' },
         resultRole: { ...text, default: 'status', description: 'ARIA role of the element that shows the outcome after the shopper comes back.' },
       },
     },
     logs: { type: 'array', items: text, description: "The merchant's log files (relative to the suite), scanned for card numbers with its output." },
     paymentMethod: { ...text, default: 'pm_card_visa', description: "The test payment method a shopper pays with (the provider's token, never a card number)." },
-    currency: { type: 'string', pattern: '^[A-Z]{3}$', default: 'EUR' },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$', default: 'EUR', description: 'ISO 4217 currency of the orders.' },
     sandbox: {
       type: 'object',
       description: 'The sandbox control API (per-order faults and what reached the provider); defaults to the embedded sandbox\'s ${target.controlUrl} and ${target.controlToken}.',
       additionalProperties: false,
-      properties: { controlUrl: text, controlToken: { ...text, 'x-secret': true } },
+      properties: { controlUrl: { ...text, description: 'e.g. http://127.0.0.1:41234, as `payready sandbox --json` prints it.' }, controlToken: { ...text, 'x-secret': true, description: 'Its bearer token, e.g. ${secrets.sandboxControlToken}.' } },
     },
   },
 } as const;
