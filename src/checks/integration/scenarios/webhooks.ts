@@ -87,7 +87,6 @@ export async function webhooks(trial: Trial, params: Params): Promise<'unsupport
   if (counted) {
     trial.expect(record, 'webhook.provider', applied !== undefined, 'the signed event applied', applied?.appliedEvents ?? 0, `the provider's signed payment event was not applied within ${params.webhookTimeoutMs} ms (the order's ${trial.shop.config.order?.appliedEvents} stayed 0): acknowledge and apply it`);
   }
-  const before = await trial.shop.state(order);
 
   const deliver = async (label: string, body: string, header: string | undefined): Promise<Sent> => {
     try {
