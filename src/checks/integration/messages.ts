@@ -1,5 +1,7 @@
 import type { Messages } from '../../model/messages.js';
 
+const INSTALL = 'install Chromium (Debian/Ubuntu: sudo apt-get install chromium) or set with.browser to its path';
+
 /** Every summary the `integration` type can produce. */
 export const messages = {
   passed: { status: 'pass', text: '{scenario}: {story}' },
@@ -32,6 +34,21 @@ export const messages = {
     status: 'error',
     text: '{scenario}: {what}',
     fix: 'Give the setting the message names (docs/integration.md lists them).',
+  },
+  noChromium: {
+    status: 'error',
+    text: `{scenario}: Chromium is not installed (it plays the shopper at the checkout page): ${INSTALL}`,
+    fix: 'Install Chromium where payready runs, or give `browser` the path of a Chromium executable.',
+  },
+  noBrowserAt: {
+    status: 'error',
+    text: `{scenario}: no browser at {browser}: ${INSTALL}`,
+    fix: 'Install Chromium where payready runs, or give `browser` the path of a Chromium executable.',
+  },
+  browserFailed: {
+    status: 'error',
+    text: '{scenario}: Chromium ({executable}) did not start: {cause}',
+    fix: 'Run the browser by hand (`chromium --headless --no-sandbox`) to see why it does not start, or point `browser` at another Chromium.',
   },
   unsupported: {
     status: 'skip',

@@ -67,9 +67,12 @@ export async function run(params: Params, ctx: CheckContext): Promise<Outcome> {
       case 'card-data':
         await cardData(trial, params, () => integration.outputSince(0));
         break;
-      case 'three-d-secure':
-        unsupported = await threeDSecure(trial, params);
+      case 'three-d-secure': {
+        const stop = await threeDSecure(trial, params);
+        if (stop && 'skip' in stop) unsupported = stop.skip;
+        else if (stop) return say.outcome('error', stop.error, stop.data, { cause: 'setup' });
         break;
+      }
     }
   } catch (error) {
     if (error instanceof ControlError) return say.outcome('error', 'controlFailed', { scenario, cause: error.message }, { cause: 'setup', artifacts: evidence(trial, integration.outputSince(mark)) });
@@ -103,6 +106,7 @@ function orderValues(record: OrderRecord): Record<string, unknown> {
 function evidence(trial: Trial, output: string): Artifact[] {
   const orders = trial.orders.map((record) => ({ ...orderValues(record), providerSummary: summarizeRequests(record.requests).replace(/^; /, '') }));
   const artifacts: Artifact[] = [{ name: 'orders.json', mediaType: 'application/json', data: `${JSON.stringify(orders, null, 2)}\n`, description: 'Each order: the provider behaviour planned, what the shopper was told, what reached the provider' }];
+  artifacts.push(...trial.artifacts);
   if (output !== '') artifacts.push({ name: 'merchant-output.txt', mediaType: 'text/plain', data: output, description: "What the merchant's process printed during this check" });
   return artifacts;
 }

@@ -96,6 +96,11 @@ export class Shop {
     }
   }
 
+  /** The shopper's checkout page of `order` (`checkout.path` under the merchant's URL). */
+  checkoutUrl(order: Order): string {
+    return this.resolve(renderText(this.config.checkout.path, this.vars(order)));
+  }
+
   /** The order's state, when the suite says where to read it. */
   async state(order: Order): Promise<OrderState | undefined> {
     const spec = this.config.order;

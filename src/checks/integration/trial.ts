@@ -1,4 +1,4 @@
-import type { Assertion } from '../../model/outcome.js';
+import type { Artifact, Assertion } from '../../model/outcome.js';
 import type { CheckContext } from '../types.js';
 import { clip, judgeShopperMessage } from '../shared/shopper-message.js';
 import type { Behaviour, ProviderRequest, SandboxControl } from './control.js';
@@ -30,6 +30,8 @@ export class Trial {
   readonly orders: OrderRecord[] = [];
   readonly assertions: Assertion[] = [];
   readonly notes: string[] = [];
+  /** Evidence a scenario adds beside the orders (a screenshot of the shopper's last page). */
+  readonly artifacts: Artifact[] = [];
 
   constructor(
     readonly ctx: CheckContext,
