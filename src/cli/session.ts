@@ -154,6 +154,8 @@ export async function runSession(options: SessionOptions, io: Io): Promise<numbe
     let current: (() => RunOutput) | undefined;
     unregisterHardExit = interrupt.onHardExit(() => {
       merchant?.killNow();
+      // No time left to close the sandbox: at least its temp folder (CA, request log) does not stay.
+      sandbox?.removeStateSync();
       terminal?.abandon();
       const run = current?.();
       if (run) {

@@ -26,6 +26,7 @@ export class MerchantStartError extends Error {
 const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 const POLL_MS = 100;
 const STOP_GRACE_MS = 5000;
+const GROUP_GRACE_MS = 2000;
 
 /**
  * The merchant's process as payready runs it, in the shape Playwright's `webServer` made familiar:
@@ -89,6 +90,23 @@ export class MerchantProcess {
       await done;
     }
     clearTimeout(timer);
+    // The shell has gone; what it started may still be finishing its own shutdown. Give the group
+    // a moment, then kill what is left, so nothing outlives the run.
+    const deadline = performance.now() + GROUP_GRACE_MS;
+    while (this.groupAlive() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    this.kill('SIGKILL');
+  }
+
+  /** Whether any process of the group still exists (a zombie counts until it is reaped). */
+  private groupAlive(): boolean {
+    const pid = this.child?.pid;
+    if (pid === undefined) return false;
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Kills the process group at once (a hard exit has no time to wait). */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -118,6 +119,8 @@ export interface Sandbox {
   targetFields(): Record<string, string | number>;
   /** Closes both servers, destroys open sockets, removes the temp state dir; idempotent. */
   close(): Promise<void>;
+  /** Removes the temp state dir at once, synchronously (the process is exiting hard, with no time to close); nothing when the caller gave `stateDir`. */
+  removeStateSync(): void;
 }
 
 /** How webhooks work in a dialect, for `payready sandbox --json` and its human output. */
@@ -382,6 +385,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         webhookSecret,
       }),
       close: () => (closing ??= cleanup()),
+      removeStateSync: () => {
+        if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
+      },
     };
   } catch (error) {
     await cleanup();

@@ -380,10 +380,13 @@ describe('reference merchant (examples/merchant)', () => {
     const before = carried();
     expect((await pay('default', newOrder('token'))).body['status']).toBe('paid');
     expect(carried()).toBe(before);
+    // The sandbox, like Stripe for an account without raw card data access, refuses the number
+    // (a 402 the SDK raises as a card error), and logs the request with the card masked.
     const id = newOrder('raw');
-    expect((await pay('rawCard', id)).body['status']).toBe('paid');
+    const raw = await pay('rawCard', id);
+    expect(raw.body['status']).toBe('declined');
     expect(carried()).toBe(before + 1);
-    expect(await intentsOf(id)).toHaveLength(1);
+    expect(await intentsOf(id)).toHaveLength(0);
   });
 
   it('after a redirect, reads the payment from the provider and says how it ended in a status region', async () => {

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { EMBEDDED_TARGET_FIELDS } from '../../src/suite/embedded.js';
+import { EMBEDDED_TARGET_FIELDS, EMBEDDED_UNDECLARED_FIELDS } from '../../src/suite/embedded.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { SandboxClient, useSandbox } from '../support/sandbox.js';
 
@@ -34,8 +34,8 @@ describe('sandbox server', () => {
   it('reports the connection fields of an embedded environment', () => {
     const fields = sandbox.targetFields();
     // merchantAccount is the Adyen dialect's alone (test/sandbox/adyen); payready's sandbox fills the
-    // rest, and the control API's URL and token (the runner's, not an environment's).
-    expect(Object.keys(fields).sort()).toEqual([...EMBEDDED_TARGET_FIELDS.filter((name) => name !== 'merchantAccount'), 'controlUrl', 'controlToken'].sort());
+    // rest, and the fields no environment declares: the control API's URL and token, the webhook secret.
+    expect(Object.keys(fields).sort()).toEqual([...EMBEDDED_TARGET_FIELDS.filter((name) => name !== 'merchantAccount'), ...EMBEDDED_UNDECLARED_FIELDS].sort());
     expect(sandbox.baseUrl).toBe(`https://127.0.0.1:${sandbox.port}`);
     expect(sandbox.httpUrl).toBe(`http://127.0.0.1:${sandbox.httpPort}`);
     expect(fields['tokenUrl']).toBe(`${sandbox.baseUrl}/oauth/token`);

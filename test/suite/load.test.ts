@@ -122,7 +122,7 @@ checks:
       headers: { x-a: "\${checks.b.id}", x-b: "\${checks.a.di}", x-c: "\${vars.currency" }
 `);
     expect(found).toEqual([
-      '14:31 ${target.hots}: environment "sandbox" has no field "hots" | did you mean "host"? its fields: baseUrl, host, port, httpUrl, httpPort, caFile, issuer, tokenUrl, authorizationUrl, openapiUrl, checkoutUrl, requestLog, sourceDir, transactionCap, dailyCap, downloadUrl, uploadUrl, rateLimitUrl, rateLimit, outsideAddress, ... (2 more)',
+      '14:31 ${target.hots}: environment "sandbox" has no field "hots" | did you mean "host"? its fields: baseUrl, host, port, httpUrl, httpPort, caFile, issuer, tokenUrl, authorizationUrl, openapiUrl, checkoutUrl, requestLog, sourceDir, transactionCap, dailyCap, downloadUrl, uploadUrl, rateLimitUrl, rateLimit, outsideAddress, ... (5 more)',
       '14:46 ${vars.limits.weekly}: variable "limits.weekly" is not defined | defined here: daily',
       '14:68 ${secrets.apikey}: secret "apikey" is not declared | did you mean "apiKey"? or declare it under secrets:, e.g. apikey: { env: APIKEY }',
       '14:86 unknown reference namespace "foo" in ${foo.bar} | expected one of: env, vars, secrets, target, checks',

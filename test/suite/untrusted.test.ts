@@ -120,7 +120,7 @@ describe('files', () => {
 
 describe('schema errors in sentences', () => {
   it.each([
-    [`${HEAD}titel: x\nchecks:\n${CHECK}`, '5:1 unknown key "titel" | did you mean "title"? expected one of: $schema, suite, title, environments, variables, secrets, defaults, allowLive, liveMaxAmount, checks'],
+    [`${HEAD}titel: x\nchecks:\n${CHECK}`, '5:1 unknown key "titel" | did you mean "title"? expected one of: $schema, suite, title, environments, variables, secrets, defaults, allowLive, liveMaxAmount, integration, checks'],
     [`${HEAD}checks:\n  - { id: a, type: fetch, section: "1.1" }\n`, '6:5 missing required key "with" in check "a"'],
     [`${HEAD}checks:\n  - id: a\n    type: fetch\n    section: "1.1"\n    with:\n      method: GET\n`, '9:5 missing required parameter "url" for check type "fetch"'],
     [`${HEAD}checks:\n  - { id: a, type: fetch, section: 1.1, with: { url: x } }\n`, '6:36 wrong type for section in check "a": expected a string, got 1.1 | quote it: "1.1"'],
