@@ -44,7 +44,9 @@ export function integrationWebhookUrl(suite: Suite, env: Record<string, string |
     return String(interpolate(url, { env, vars: suite.variables, secrets: {}, target: {}, checks: {} }));
   } catch (error) {
     if (!(error instanceof InterpolationError)) throw error;
-    throw new SuiteError([{ message: `integration.webhooks.url: ${error.message}`, hint: 'the sandbox delivers webhooks to this URL from its start: write it out, or use ${env.X} or ${vars.x}' }]);
+    const env = /^\$\{env\.(\w+)\}$/.exec(error.reference);
+    const hint = env ? `set ${env[1]} before running, e.g. ${env[1]}=4242 payready run ...` : 'the sandbox delivers webhooks to this URL from its start: write it out, or use ${env.X} or ${vars.x}';
+    throw new SuiteError([{ message: `integration.webhooks.url: ${error.message}`, hint }]);
   }
 }
 
