@@ -18,7 +18,8 @@ const BREAKS: Record<string, readonly string[]> = {
   // The happy path requires a key on every write; the timeout and the 5xx/429 retries need it to charge once.
   'no-idempotency-key': ['shop-happy-path', 'shop-provider-503', 'shop-rate-limited', 'shop-timeout'],
   'retry-hard-decline': ['shop-decline'],
-  'ignore-retry-after': ['shop-provider-503', 'shop-rate-limited'],
+  // The 503 comes without Retry-After (a retry at once is right); the 429 asks for a second.
+  'ignore-retry-after': ['shop-rate-limited'],
   '500-on-decline': ['shop-decline'],
   'bare-decline-message': ['shop-decline'],
   'no-cap-fallback': ['shop-over-cap'],

@@ -27,7 +27,7 @@ export const meta = {
       declineCode: { type: 'string', minLength: 1, default: 'do_not_honor', description: 'decline: the hard decline code the provider answers.' },
       delayMs: { type: 'integer', minimum: 1, maximum: 60_000, default: 3000, description: "timeout: how long the provider holds its first answer (longer than the merchant's own timeout)." },
       status: { enum: [429, 500, 502, 503], default: 503, description: 'provider-error: the status the provider answers once.' },
-      retryAfter: { type: 'integer', minimum: 0, maximum: 30, description: 'provider-error: Retry-After seconds sent with it (default 1 for 429 and 503).' },
+      retryAfter: { type: 'integer', minimum: 0, maximum: 30, description: 'provider-error: Retry-After seconds sent with it (default 1 for 429 and 503; 0 sends none).' },
       maxAttempts: { type: 'integer', minimum: 1, default: 5, description: 'provider-error: most write requests one order may take.' },
       cap: { ...minorUnits, default: 50000, description: "over-cap: the provider's per-transaction cap for this order (minor units)." },
       overCapAmount: { ...minorUnits, description: 'over-cap: the order amount (default 1.5 x cap).' },

@@ -51,15 +51,17 @@ export async function timeout(trial: Trial, params: Params): Promise<void> {
 /** A 5xx or a 429 with Retry-After: bounded retries that wait as told, with the same key. */
 export async function providerError(trial: Trial, params: Params): Promise<void> {
   const order = trial.shop.order(`error-${params.status}`, params.amount);
-  const label = `the provider answers ${params.status}${params.retryAfter === undefined ? '' : ` with Retry-After: ${params.retryAfter}`} once`;
-  const record = await trial.place(label, order, { kind: 'error', status: params.status, times: 1, ...(params.retryAfter === undefined ? {} : { retryAfter: params.retryAfter }) });
+  // retryAfter 0: no Retry-After header (the merchant may retry at once).
+  const retryAfter = params.retryAfter === 0 ? undefined : params.retryAfter;
+  const label = `the provider answers ${params.status}${retryAfter === undefined ? '' : ` with Retry-After: ${retryAfter}`} once`;
+  const record = await trial.place(label, order, { kind: 'error', status: params.status, times: 1, ...(retryAfter === undefined ? {} : { retryAfter }) });
   trial.expectNoServerError(record);
   trial.expectSucceeded(record);
   trial.expectCharged(record, 1);
   trial.expectIdempotentWrites(record);
   const early = record.requests.filter((r) => r.early);
-  if (params.retryAfter !== undefined) {
-    trial.expect(record, 'provider.retryAfter', early.length === 0, `retry after ${params.retryAfter} s`, early.length === 0 ? 'waited' : `${early.length} early`, `the merchant retried before the ${params.retryAfter} s the provider's Retry-After asked for: wait at least that long`);
+  if (retryAfter !== undefined) {
+    trial.expect(record, 'provider.retryAfter', early.length === 0, `retry after ${retryAfter} s`, early.length === 0 ? 'waited' : `${early.length} early`, `the merchant retried before the ${retryAfter} s the provider's Retry-After asked for: wait at least that long`);
   }
   const writes = writesOf(record.requests).length;
   trial.expect(record, 'provider.attempts', writes <= params.maxAttempts, `<= ${params.maxAttempts} write requests`, writes, `the merchant sent ${writes} write requests for one order after a ${params.status}: retries must be bounded (at most ${params.maxAttempts})`);
