@@ -81,6 +81,12 @@ const deep = fc.integer({ min: 1, max: 200 }).map((depth) => {
   return v;
 });
 
+/**
+ * Runs per property: 2,500 cases on every `npm test` (a quarter of what it ran before the test
+ * suite's time budget), more on demand: `FUZZ_RUNS=10 npx vitest run test/hardening/loader-fuzz.test.ts`.
+ */
+const runs = (n: number): number => n * Math.max(1, Number(process.env.FUZZ_RUNS ?? 1) || 1);
+
 describe('suite loader under fuzzing (fast-check)', () => {
   it('mutated valid suites (fields deleted, retyped, duplicated, nested deep, huge or odd strings) give a suite or a SuiteError', async () => {
     await fc.assert(
@@ -89,7 +95,7 @@ describe('suite loader under fuzzing (fast-check)', () => {
         for (const [path, value] of edits) doc = mutate(doc, path, () => value);
         await outcome(stringify(doc));
       }),
-      { numRuns: 4000 },
+      { numRuns: runs(1000) },
     );
   }, 120_000);
 
@@ -101,7 +107,7 @@ describe('suite loader under fuzzing (fast-check)', () => {
         for (const [at, insert, cut] of edits) text = text.slice(0, at) + insert + text.slice(Math.min(text.length, at + cut));
         await outcome(text);
       }),
-      { numRuns: 4000 },
+      { numRuns: runs(1000) },
     );
   }, 120_000);
 
@@ -110,7 +116,7 @@ describe('suite loader under fuzzing (fast-check)', () => {
       fc.asyncProperty(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.jsonValue({ maxDepth: 4 }).map((v) => stringify(v))), async (source) => {
         expect(await outcome(source)).toBe('error');
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(500) },
     );
   }, 120_000);
 });
