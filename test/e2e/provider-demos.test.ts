@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAULTS } from '../../src/sandbox/faults.js';
-import { runCli, stackTraceIn, tempDir } from './helpers.js';
+import { runInProcess } from './in-process.js';
+import { stackTraceIn, tempDir } from './helpers.js';
 
 /**
  * `payready demo --provider stripe|adyen`: the go-live suite of that provider against the sandbox
@@ -61,7 +62,7 @@ interface Result {
 
 async function demo(provider: string, faults: readonly string[]): Promise<{ code: number | null; results: Result[]; stdout: string }> {
   const out = tempDir();
-  const result = await runCli(['demo', '--provider', provider, ...faults.flatMap((f) => ['--fault', f]), '--skip', 'checkout-mobile', '--out', out]);
+  const result = await runInProcess(['demo', '--provider', provider, ...faults.flatMap((f) => ['--fault', f]), '--skip', 'checkout-mobile', '--out', out]);
   expect(stackTraceIn(result.stdout + result.stderr)).toBeUndefined();
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { results: Result[]; environment: { faults?: string[] } };
   expect([...(report.environment.faults ?? [])].sort()).toEqual([...faults].sort());
@@ -70,7 +71,7 @@ async function demo(provider: string, faults: readonly string[]): Promise<{ code
 
 for (const provider of ['stripe', 'adyen'] as const) {
   describe(`payready demo --provider ${provider}`, () => {
-    it('is READY as shipped, its scenarios speaking the provider\'s API', async () => {
+    it.concurrent('is READY as shipped, its scenarios speaking the provider\'s API', async () => {
       const { code, results, stdout } = await demo(provider, []);
       expect(code, stdout).toBe(0);
       const approve = results.find((r) => r.id === 'payment-approve')!;
@@ -81,7 +82,7 @@ for (const provider of ['stripe', 'adyen'] as const) {
     }, 90_000);
 
     for (const group of GROUPS[provider]) {
-      it(`--fault ${group.faults.join(' ')}: exactly ${group.fails.join(', ')}`, async () => {
+      it.concurrent(`--fault ${group.faults.join(' ')}: exactly ${group.fails.join(', ')}`, async () => {
         for (const name of group.faults) {
           const fault = FAULTS.find((f) => f.name === name)!;
           // Each fault's own guard fails, where the provider's suite has it (payment-schema is
