@@ -36,15 +36,14 @@ async function goLive(faults: string[], only: string[] = []) {
 /**
  * The payment faults of issue 5, each with the checks whose summaries are asserted below (and what
  * they need); which checks each fault fails is FAULTS' to say (tested in fault-demos.ts and
- * isolation.test.ts). `slow-api` runs the whole suite: api-kpis judges every call of the run.
+ * isolation.test.ts). `slow-api` and `flaky` break the API KPIs: fault-demos.ts runs them and
+ * asserts their summaries.
  */
 const PAYMENT_FAULTS: Record<string, string[]> = {
   'no-cap': ['transaction-over-limit'],
   'cap-500': ['transaction-over-limit'],
   'no-idempotency': ['transaction-idempotency', 'transaction-timeout-retry'],
   'webhook-bad-signature': ['transaction-webhook'],
-  'slow-api': [],
-  flaky: ['api-load'],
 };
 
 /** Every transaction check of the suite, and the load phase. */
@@ -81,8 +80,5 @@ describe('checks/go-live.yaml under the payment faults', () => {
     expect(summary('no-idempotency', 'transaction-idempotency')).toMatch(/^idempotency-replay: same Idempotency-Key charged twice: pay_[0-9a-f]+ and pay_[0-9a-f]+/);
     expect(summary('no-idempotency', 'transaction-timeout-retry')).toMatch(/the retry after a timeout charged twice: pay_[0-9a-f]+ and pay_[0-9a-f]+$/);
     expect(summary('webhook-bad-signature', 'transaction-webhook')).toMatch(/has a bad signature: the HMAC-SHA256/);
-    // The p95 leads; on a busy machine other latency thresholds may break too ("(and N more)").
-    expect(summary('slow-api', 'api-kpis')).toMatch(/^overall p95 is 2\.\d+ s, not below 1\.5 s( \(and \d+ more\))?$/);
-    expect(summary('flaky', 'api-load')).toMatch(/errorRate is \d+(\.\d+)?%, not below 1% \(\d+ of 500 calls failed: 503 x\d+\)/);
   }, 120_000);
 });
