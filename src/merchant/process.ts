@@ -27,6 +27,7 @@ const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 const POLL_MS = 100;
 const STOP_GRACE_MS = 5000;
 const GROUP_GRACE_MS = 2000;
+const TAIL_LINES = 15;
 
 /**
  * The merchant's process as payready runs it, in the shape Playwright's `webServer` made familiar:
@@ -49,7 +50,11 @@ export class MerchantProcess {
    */
   static async start(command: MerchantCommand, baseEnv: Record<string, string | undefined>, signal?: AbortSignal): Promise<MerchantProcess> {
     const merchant = new MerchantProcess(command);
-    if (command.reuseExisting && (await answers(command.ready))) return merchant;
+    if (await answers(command.ready)) {
+      if (command.reuseExisting) return merchant;
+      // Starting ours would fail on a taken port, or worse, the checks would judge whatever answers there.
+      throw new MerchantStartError(`${command.ready} already answers before the merchant's command started: something else is running there; stop it, or set integration.start.reuseExisting: true to use it`);
+    }
     merchant.spawn(baseEnv);
     await merchant.waitReady(signal);
     return merchant;
@@ -109,9 +114,9 @@ export class MerchantProcess {
     }
   }
 
-  /** Kills the process group at once (a hard exit has no time to wait). */
+  /** Kills the process group at once (a hard exit has no time to wait), the shell gone or not. */
   killNow(): void {
-    if (this.child && !this.exited) this.kill('SIGKILL');
+    if (this.child) this.kill('SIGKILL');
   }
 
   private spawn(baseEnv: Record<string, string | undefined>): void {
@@ -158,8 +163,10 @@ export class MerchantProcess {
         throw new MerchantStartError('interrupted while waiting for the merchant to start');
       }
       if (this.exited) {
+        // What it started in the background must not outlive the failed start.
+        this.killNow();
         const how = this.exited.signal ? `was killed by ${this.exited.signal}` : `exited with code ${this.exited.code}`;
-        throw new MerchantStartError(`the merchant's command \`${this.command.command}\` ${how} before ${this.command.ready} answered${this.tail()}`);
+        throw new MerchantStartError(`the merchant's command \`${this.command.command}\` ${how} before ${this.command.ready} answered (it must stay in the foreground: \`docker compose up\`, not \`up -d\`)${this.tail()}`);
       }
       if (await answers(this.command.ready)) return;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -170,7 +177,8 @@ export class MerchantProcess {
 
   /** The last lines of output, for an error message. */
   private tail(): string {
-    const lines = this.output.trimEnd().split('\n').slice(-5).join('\n  ');
+    // Enough lines for a stack trace's first line (Node prints the cause above ~10 lines of trace).
+    const lines = this.output.trimEnd().split('\n').slice(-TAIL_LINES).join('\n  ');
     return lines ? `; its last output:\n  ${lines}` : '; it printed nothing';
   }
 }

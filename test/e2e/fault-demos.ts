@@ -52,7 +52,7 @@ export function faultDemoTests(part: number, parts: number): void {
   const faults = FAULTS.filter((f) => !ELSEWHERE.includes(f.name)).filter((_, i) => i % parts === part);
   for (const fault of faults) {
     const expected: readonly string[] = [fault.caughtBy, ...(fault.alsoFails ?? [])];
-    it.concurrent(`--fault ${fault.name}: exactly ${expected.join(', ')} (${fault.section})`, async () => {
+    it(`--fault ${fault.name}: exactly ${expected.join(', ')} (${fault.section})`, async () => {
       const out = tempDir();
       const whole = WHOLE_SUITE.includes(fault.name);
       const only = whole ? ['--skip', 'checkout-mobile'] : expected.flatMap((id) => ['--only', id]);

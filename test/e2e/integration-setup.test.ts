@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInProcess } from './in-process.js';
-import { cliEnv, stackTraceIn, tempDir } from './helpers.js';
+import { cliEnv, ROOT, stackTraceIn, tempDir } from './helpers.js';
+import { createServer } from 'node:net';
 
 /**
  * A broken `integration:` setup is the suite's problem, not the shop's: located suite errors, and
@@ -40,7 +41,7 @@ describe('integration setup errors', () => {
   it('a shop that cannot start is a setup error quoting its output (exit 2)', async () => {
     const { code, out } = await run(suite('integration:\n  url: http://127.0.0.1:9\n  start:\n    command: echo "cannot find module ./server.js" >&2; exit 1\n'));
     expect(code).toBe(2);
-    expect(out).toMatch(/exited with code 1 before http:\/\/127\.0\.0\.1:9 answered; its last output:/);
+    expect(out).toMatch(/exited with code 1 before http:\/\/127\.0\.0\.1:9 answered \(it must stay in the foreground.*; its last output:/);
     expect(out).toMatch(/cannot find module \.\/server\.js/);
   });
 
@@ -56,4 +57,35 @@ describe('integration setup errors', () => {
     expect(code).toBe(2);
     expect(out).toMatch(/integration\.webhooks\.url: cannot resolve \$\{target\.baseUrl\}/);
   });
+
+  // The reference shop, with a pay section that does not fit it: the suite's mistake, exit 2.
+  const shopSuite = async (pay: string): Promise<string> => {
+    const port = await freePort();
+    return suite(
+      `integration:\n  url: http://127.0.0.1:${port}\n  start:\n    command: node server.js\n    cwd: ${JSON.stringify(join(ROOT, 'examples', 'merchant'))}\n    env:\n      PORT: ${port}\n      STRIPE_SECRET_KEY: \${target.apiKey}\n      STRIPE_API_BASE: \${target.baseUrl}\n      STRIPE_CA_FILE: \${target.caFile}\n    ready: /health\n  pay:\n${pay}`,
+    );
+  };
+
+  it.concurrent('a pay path the shop does not have is the suite\'s mistake (exit 2), naming integration.pay.path', async () => {
+    const { code, out } = await run(await shopSuite('    path: /api/chekout\n'));
+    expect(code).toBe(2);
+    expect(out).toMatch(/the shop answered POST http:\/\/127\.0\.0\.1:\d+\/api\/chekout with 404 \(order pr-happy-[0-9a-f]{8}\): integration\.pay\.path does not name its checkout API/);
+  });
+
+  it.concurrent('a status pointer with nothing behind it is the suite\'s mistake (exit 2), quoting the answer', async () => {
+    const { code, out } = await run(await shopSuite('    status: /state\n'));
+    expect(code).toBe(2);
+    expect(out).toMatch(/has nothing at integration\.pay\.status \(\/state\): \{"orderId":"pr-happy-[0-9a-f]{8}","status":"paid"/);
+  });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -83,7 +83,7 @@ describe('MerchantProcess', () => {
     const spec = await command({ command: 'echo "STRIPE_SECRET_KEY is not set" >&2; exit 3' });
     const error = await MerchantProcess.start(spec, process.env).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MerchantStartError);
-    expect((error as Error).message).toMatch(/exited with code 3 before http:\/\/127\.0\.0\.1:\d+\/health answered; its last output:\n {2}STRIPE_SECRET_KEY is not set/);
+    expect((error as Error).message).toMatch(/exited with code 3 before http:\/\/127\.0\.0\.1:\d+\/health answered \(it must stay in the foreground.*\); its last output:\n {2}STRIPE_SECRET_KEY is not set/);
   });
 
   it('a command that never answers is a start error after the timeout, and is stopped', async () => {
@@ -106,6 +106,30 @@ describe('MerchantProcess', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it('without reuseExisting, a system already answering is a start error, not silently judged', async () => {
+    const server: Server = createServer((req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const spec = await command({ ready: `http://127.0.0.1:${port}/health` });
+      const error = await MerchantProcess.start(spec, process.env).catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(/already answers before the merchant's command started: something else is running there; stop it, or set integration\.start\.reuseExisting: true/);
+      expect(existsSync(spec.pids)).toBe(false);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('a shell that exits before the shop is ready takes what it started in the background with it', async () => {
+    const spec = await command({ command: 'sleep 600 & echo "[$!]" > "$PIDS"; exit 0' });
+    const error = await MerchantProcess.start(spec, process.env).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MerchantStartError);
+    const [sleeper] = JSON.parse(readFileSync(spec.pids, 'utf8')) as [number];
+    const deadline = Date.now() + 2000;
+    while (alive(sleeper) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(alive(sleeper)).toBe(false);
   });
 
   it('an aborted wait stops the command', async () => {

@@ -41,6 +41,13 @@ export interface ProviderRequest {
   delayedMs?: number;
 }
 
+/** How long a cleanup call may take once the check itself has stopped. */
+const CLEANUP_MS = 5000;
+
+function cleanupSignal(): AbortSignal {
+  return AbortSignal.timeout(CLEANUP_MS);
+}
+
 /** The control API answered something other than what was asked: the setup, not the merchant. */
 export class ControlError extends Error {
   override readonly name = 'ControlError';
@@ -59,9 +66,12 @@ export class SandboxControl {
     await this.call('PUT', `/orders/${encodeURIComponent(orderRef)}`, { behaviour });
   }
 
-  /** Forgets the plan of `orderRef`. */
+  /**
+   * Forgets the plan of `orderRef`. Cleanup: sent even when the check's signal has aborted (a
+   * timed-out check must not leave its order's misbehaviour behind).
+   */
   async clear(orderRef: string): Promise<void> {
-    await this.call('DELETE', `/orders/${encodeURIComponent(orderRef)}`);
+    await this.call('DELETE', `/orders/${encodeURIComponent(orderRef)}`, undefined, cleanupSignal());
   }
 
   /** Provider requests of `orderRef`, in arrival order. */
@@ -76,19 +86,23 @@ export class SandboxControl {
     return body.issued ?? 0;
   }
 
-  /** Sets the TLS mode of new connections to the provider API. */
+  /**
+   * Sets the TLS mode of new connections to the provider API. `normal` is cleanup, sent even when
+   * the check's signal has aborted: a timed-out check must not leave a bad certificate behind for
+   * every later check.
+   */
   async tls(mode: TlsMode): Promise<void> {
-    await this.call('PUT', '/tls', { mode });
+    await this.call('PUT', '/tls', { mode }, mode === 'normal' ? cleanupSignal() : this.signal);
   }
 
-  private async call(method: 'GET' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+  private async call(method: 'GET' | 'PUT' | 'DELETE', path: string, body?: unknown, signal: AbortSignal = this.signal): Promise<unknown> {
     let res;
     try {
       res = await request(this.url + path, {
         method,
         headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: this.signal,
+        signal,
       });
     } catch (error) {
       throw new ControlError(`the sandbox control API at ${this.url} cannot be reached: ${error instanceof Error ? error.message : String(error)}`);

@@ -50,6 +50,21 @@ export const messages = {
     text: '{scenario}: Chromium ({executable}) did not start: {cause}',
     fix: 'Run the browser by hand (`chromium --headless --no-sandbox`) to see why it does not start, or point `browser` at another Chromium.',
   },
+  payPathWrong: {
+    status: 'error',
+    text: '{scenario}: the shop answered {method} {url} with {status} (order {order}): integration.pay.path does not name its checkout API',
+    fix: "Point `integration.pay.path` (and `pay.method`) at the endpoint the shop's checkout page calls to pay.",
+  },
+  statusPointerWrong: {
+    status: 'error',
+    text: '{scenario}: the shop\'s answer for order {order} has nothing at integration.pay.status ({pointer}): {body}',
+    fix: "Point `integration.pay.status` (a JSON Pointer, e.g. /status) at the order status in the shop's answer; `pay.message` and `pay.paymentId` likewise.",
+  },
+  checkoutPathWrong: {
+    status: 'error',
+    text: '{scenario}: the checkout page {url} answered 404 (order {order}): set integration.checkout.path to the page where a shopper pays, or leave this check out if the shop has no browser checkout',
+    fix: "Point `integration.checkout.path` at the shop's checkout page, or remove the three-d-secure check.",
+  },
   unsupported: {
     status: 'skip',
     text: '{scenario}: not available for {provider} yet: {reason}',

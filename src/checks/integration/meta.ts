@@ -24,6 +24,7 @@ export const meta = {
       scenario: { enum: INTEGRATION_SCENARIOS, description: 'Which provider behaviour to inject for one order, and what to judge; docs/integration.md.' },
       provider: { type: 'string', minLength: 1, description: "Whose API the sandbox speaks (default: the environment's provider field)." },
       amount: { ...minorUnits, default: 2500, description: "The order's amount in minor units." },
+      payTimeoutMs: { type: 'integer', minimum: 100, default: 10_000, description: "How long the shop may take to answer the shopper (ms) before the order counts as unanswered; keep it under the check's timeout." },
       declineCode: { type: 'string', minLength: 1, default: 'do_not_honor', description: 'decline: the hard decline code the provider answers.' },
       delayMs: { type: 'integer', minimum: 1, maximum: 60_000, default: 3000, description: "timeout: how long the provider holds its first answer (longer than the merchant's own timeout)." },
       status: { enum: [429, 500, 502, 503], default: 503, description: 'provider-error: the status the provider answers once.' },

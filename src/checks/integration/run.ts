@@ -1,6 +1,7 @@
 import type { Artifact, Outcome } from '../../model/outcome.js';
 import type { CheckContext } from '../types.js';
 import { messenger } from '../shared/messages.js';
+import { clip } from '../shared/shopper-message.js';
 import { ControlError, SandboxControl } from './control.js';
 import { messages } from './messages.js';
 import type { Params } from './params.js';
@@ -34,11 +35,13 @@ export async function run(params: Params, ctx: CheckContext): Promise<Outcome> {
   }
 
   const mark = integration.outputMark();
-  const shop = new Shop(integration.config, ctx.signal);
+  const shop = new Shop(integration.config, ctx.http, ctx.signal, params.payTimeoutMs);
   const trial = new Trial(ctx, shop, new SandboxControl(controlUrl, controlToken, ctx.signal));
   const retryAfter = params.retryAfter ?? (params.status === 429 || params.status === 503 ? 1 : undefined);
   let unsupported: string | undefined;
   try {
+    // Whatever an earlier check left (one that timed out mid-order), this one starts from a sandbox that behaves.
+    await trial.control.tls('normal');
     switch (scenario) {
       case 'happy-path':
         await happyPath(trial, params);
@@ -81,6 +84,8 @@ export async function run(params: Params, ctx: CheckContext): Promise<Outcome> {
   if (unsupported) return say.outcome('skip', 'unsupported', { scenario, provider: String(params.provider ?? ctx.target.fields.provider ?? 'payready'), reason: unsupported });
 
   const rest = { assertions: trial.assertions, artifacts: evidence(trial, integration.outputSince(mark)), values: { orders: trial.orders.map(orderValues) } };
+  const misconfigured = setupProblem(trial, scenario);
+  if (misconfigured) return say.outcome('error', misconfigured.id, { scenario, ...misconfigured.data }, { cause: 'setup', ...rest });
   const failed = trial.assertions.filter((a) => !a.passed);
   if (failed.length > 0) {
     const more = failed.length > 1 ? ` (and ${failed.length - 1} more)` : '';
@@ -109,6 +114,29 @@ function evidence(trial: Trial, output: string): Artifact[] {
   artifacts.push(...trial.artifacts);
   if (output !== '') artifacts.push({ name: 'merchant-output.txt', mediaType: 'text/plain', data: output, description: "What the merchant's process printed during this check" });
   return artifacts;
+}
+
+/**
+ * A mistake in the suite's `integration:` section that the shop's answers show: the pay request
+ * going nowhere (404/405), or a JSON answer without the status at `pay.status`. Reported as the
+ * suite's problem (exit 2), not as the shop's.
+ */
+function setupProblem(trial: Trial, scenario: string): { id: 'payPathWrong' | 'statusPointerWrong' | 'checkoutPathWrong'; data: Record<string, string> } | undefined {
+  const pay = trial.shop.config.pay;
+  for (const { order, answer } of trial.orders) {
+    // The shopper starts on the checkout page in the browser scenario, not at the pay API.
+    if (scenario === 'three-d-secure') {
+      if (answer.httpStatus === 404) return { id: 'checkoutPathWrong', data: { url: trial.shop.checkoutUrl(order), order: order.id } };
+      continue;
+    }
+    if (answer.httpStatus === 404 || answer.httpStatus === 405) {
+      return { id: 'payPathWrong', data: { method: pay.method, url: trial.shop.resolve(pay.path), status: String(answer.httpStatus), order: order.id } };
+    }
+    if (answer.json && answer.httpStatus !== undefined && answer.httpStatus < 300 && answer.status === undefined) {
+      return { id: 'statusPointerWrong', data: { pointer: pay.status, order: order.id, body: clip(answer.body.replace(/\s+/g, ' '), 120) } };
+    }
+  }
+  return undefined;
 }
 
 function stringField(ctx: CheckContext, name: string): string | undefined {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { request } from 'undici';
+import { NetError } from '../../net/errors.js';
+import type { HttpClient } from '../../net/http.js';
 import type { IntegrationConfig } from './config.js';
 import { at, render, renderText } from '../shared/templates.js';
 
@@ -29,6 +30,8 @@ export interface ShopperAnswer {
   redirect?: string;
   /** The body as received (clipped), for the evidence. */
   body: string;
+  /** The body was JSON. */
+  json?: true;
   /** Why the merchant could not be reached. */
   error?: string;
   /** Milliseconds from sending to the whole answer. */
@@ -48,7 +51,11 @@ const MAX_BODY_SHOWN = 4000;
 export class Shop {
   constructor(
     readonly config: IntegrationConfig,
+    /** The check's HTTP client: every call to the shop is in the interaction log. */
+    private readonly http: HttpClient,
     private readonly signal: AbortSignal,
+    /** How long the shop may take to answer the shopper before it counts as no answer. */
+    private readonly payTimeoutMs: number,
   ) {}
 
   /** A new order of `scenario`, with a random suffix so runs never collide. */
@@ -66,24 +73,28 @@ export class Shop {
     return { orderId: order.id, amount: order.amount, currency: order.currency, paymentMethod: order.paymentMethod, returnUrl: `${this.config.url}/checkout/return` };
   }
 
-  /** Pays for `order` through the merchant's API, as its checkout does. */
-  async pay(order: Order): Promise<ShopperAnswer> {
+  /**
+   * Pays for `order` through the merchant's API, as its checkout does. `expected` are the statuses
+   * the scenario provokes (a decline's 402), logged as such so KPIs do not count them as errors.
+   */
+  async pay(order: Order, expected: readonly number[] = []): Promise<ShopperAnswer> {
     const pay = this.config.pay;
     const vars = this.vars(order);
     const started = performance.now();
     try {
-      const res = await request(this.resolve(renderText(pay.path, vars)), {
+      const res = await this.http.request({
         method: pay.method,
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...pay.headers },
-        body: JSON.stringify(render(pay.body, vars)),
-        signal: this.signal,
-        headersTimeout: 120_000,
-        bodyTimeout: 120_000,
+        url: this.resolve(renderText(pay.path, vars)),
+        headers: { accept: 'application/json', ...pay.headers },
+        json: render(pay.body, vars),
+        timeoutMs: this.payTimeoutMs,
+        ...(expected.length > 0 ? { expected: { status: expected } } : {}),
       });
-      const text = await res.body.text();
-      const answer: ShopperAnswer = { httpStatus: res.statusCode, body: text.slice(0, MAX_BODY_SHOWN), ms: performance.now() - started };
+      const text = res.text();
+      const answer: ShopperAnswer = { httpStatus: res.status, body: text.slice(0, MAX_BODY_SHOWN), ms: performance.now() - started };
       const json = parseJson(text);
       if (json !== undefined) {
+        answer.json = true;
         setText(answer, 'status', at(json, pay.status));
         setText(answer, 'paymentId', at(json, pay.paymentId));
         setText(answer, 'message', at(json, pay.message));
@@ -92,7 +103,8 @@ export class Shop {
       return answer;
     } catch (error) {
       if (this.signal.aborted) throw error;
-      return { body: '', error: describeError(error), ms: performance.now() - started };
+      const timedOut = error instanceof NetError && error.kind === 'timeout';
+      return { body: '', error: timedOut ? `no answer within ${this.payTimeoutMs / 1000} s (payTimeoutMs)` : describeError(error), ms: performance.now() - started };
     }
   }
 
@@ -106,9 +118,9 @@ export class Shop {
     const spec = this.config.order;
     if (!spec) return undefined;
     try {
-      const res = await request(this.resolve(renderText(spec.path, this.vars(order))), { method: 'GET', headers: { accept: 'application/json' }, signal: this.signal });
-      const json = parseJson(await res.body.text());
-      const state: OrderState = { httpStatus: res.statusCode };
+      const res = await this.http.request({ url: this.resolve(renderText(spec.path, this.vars(order))), headers: { accept: 'application/json' }, timeoutMs: this.payTimeoutMs });
+      const json = parseJson(res.text());
+      const state: OrderState = { httpStatus: res.status };
       const status = at(json, spec.status);
       if (typeof status === 'string' || typeof status === 'number') state.status = String(status);
       const applied = spec.appliedEvents === undefined ? undefined : at(json, spec.appliedEvents);

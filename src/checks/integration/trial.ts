@@ -17,6 +17,8 @@ export interface OrderRecord {
   state?: OrderState;
 }
 
+/** The statuses a shop may answer a refused payment with. */
+const REFUSALS: readonly number[] = [400, 402, 403, 409, 422, 424];
 const WRITE_OPERATIONS: readonly ProviderRequest['operation'][] = ['create', 'confirm', 'capture', 'cancel', 'refund'];
 const CHARGED: readonly (ProviderRequest['outcome'] | undefined)[] = ['succeeded', 'requires_capture'];
 // A Node, Python, PHP, Java or .NET stack trace in what the shopper got.
@@ -43,11 +45,12 @@ export class Trial {
    * Places one order with `behaviour` planned for it: pays through the merchant, waits `settleMs`
    * (a held provider answer finishing), then reads what reached the provider and the order's state.
    */
-  async place(label: string, order: Order, behaviour: Behaviour, options: { settleMs?: number; around?: (pay: () => Promise<ShopperAnswer>) => Promise<ShopperAnswer> } = {}): Promise<OrderRecord> {
+  async place(label: string, order: Order, behaviour: Behaviour, options: { settleMs?: number; around?: (pay: () => Promise<ShopperAnswer>) => Promise<ShopperAnswer>; refusalExpected?: boolean } = {}): Promise<OrderRecord> {
     await this.control.plan(order.id, behaviour);
     let answer: ShopperAnswer;
     try {
-      const pay = (): Promise<ShopperAnswer> => this.shop.pay(order);
+      // A refusal the scenario provokes (a decline, the cap, a bad certificate) is logged as expected: KPIs do not count it.
+      const pay = (): Promise<ShopperAnswer> => this.shop.pay(order, options.refusalExpected ? REFUSALS : []);
       answer = options.around ? await options.around(pay) : await pay();
       if (options.settleMs) await this.sleep(options.settleMs);
     } finally {

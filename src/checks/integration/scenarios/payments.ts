@@ -19,7 +19,7 @@ export async function happyPath(trial: Trial, params: Params): Promise<void> {
 /** A hard decline: a clear message with guidance, no server error, no second attempt. */
 export async function decline(trial: Trial, params: Params): Promise<void> {
   const order = trial.shop.order('decline', params.amount);
-  const record = await trial.place(`decline ${params.declineCode}`, order, { kind: 'decline', code: params.declineCode });
+  const record = await trial.place(`decline ${params.declineCode}`, order, { kind: 'decline', code: params.declineCode }, { refusalExpected: true });
   trial.expectNoServerError(record);
   trial.expect(record, 'shopper.status', !trial.shop.succeeded(record.answer), 'not succeeded', record.answer.status, `the provider declined the card (${params.declineCode}) but the shopper was told "${record.answer.status}"`);
   trial.expectClearMessage(record);
@@ -61,7 +61,7 @@ export async function providerError(trial: Trial, params: Params): Promise<void>
   trial.expectIdempotentWrites(record);
   const early = record.requests.filter((r) => r.early);
   if (retryAfter !== undefined) {
-    trial.expect(record, 'provider.retryAfter', early.length === 0, `retry after ${retryAfter} s`, early.length === 0 ? 'waited' : `${early.length} early`, `the merchant retried before the ${retryAfter} s the provider's Retry-After asked for: wait at least that long`);
+    trial.expect(record, 'provider.retryAfter', early.length === 0, `retry after ${retryAfter} s`, early.length === 0 ? 'waited' : `${early.length} early`, `the merchant retried before the ${retryAfter} s the provider's Retry-After asked for: wait at least that long (an SDK's own retries may not: stripe-node's back off without reading Retry-After, so set maxNetworkRetries: 0 and retry yourself)`);
   }
   const writes = writesOf(record.requests).length;
   trial.expect(record, 'provider.attempts', writes <= params.maxAttempts, `<= ${params.maxAttempts} write requests`, writes, `the merchant sent ${writes} write requests for one order after a ${params.status}: retries must be bounded (at most ${params.maxAttempts})`);
@@ -71,7 +71,7 @@ export async function providerError(trial: Trial, params: Params): Promise<void>
 export async function overCap(trial: Trial, params: Params): Promise<void> {
   const amount = params.overCapAmount ?? Math.round(params.cap * 1.5);
   const order = trial.shop.order('over-cap', amount);
-  const record = await trial.place(`the provider's cap is ${params.cap}`, order, { kind: 'cap', max: params.cap });
+  const record = await trial.place(`the provider's cap is ${params.cap}`, order, { kind: 'cap', max: params.cap }, { refusalExpected: true });
   trial.expectNoServerError(record);
   const charges = record.requests.filter((r) => r.outcome === 'succeeded' || r.outcome === 'requires_capture');
   if (trial.shop.succeeded(record.answer)) {

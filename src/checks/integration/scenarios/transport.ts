@@ -19,6 +19,7 @@ export async function tls(trial: Trial, params: Params): Promise<void> {
   for (const mode of params.modes) {
     const order = trial.shop.order(`tls-${mode}`, params.amount);
     const record = await trial.place(TLS_LABELS[mode], order, { kind: 'normal' }, {
+      refusalExpected: true,
       around: async (pay) => {
         await trial.control.tls(mode);
         try {
@@ -31,6 +32,8 @@ export async function tls(trial: Trial, params: Params): Promise<void> {
     const reached = record.requests.length;
     trial.expect(record, 'provider.reached', reached === 0, 'nothing sent', reached, `the merchant sent the payment to a provider endpoint presenting ${TLS_LABELS[mode]}${summarizeRequests(record.requests)}: keep certificate and host name verification on, and TLS 1.2 or later`);
     trial.expect(record, 'shopper.status', !trial.shop.succeeded(record.answer), 'not succeeded', record.answer.status, `the shopper was told ${told(record.answer)} although no payment could be made safely`);
+    trial.expectNoServerError(record);
+    trial.expectClearMessage(record);
   }
 }
 

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { request } from 'undici';
 import { signatureHeader } from '../../../net/webhook-signature.js';
 import type { Params } from '../params.js';
 import { describeError } from '../shop.js';
@@ -88,11 +87,16 @@ export async function webhooks(trial: Trial, params: Params): Promise<'unsupport
     trial.expect(record, 'webhook.provider', applied !== undefined, 'the signed event applied', applied?.appliedEvents ?? 0, `the provider's signed payment event was not applied within ${params.webhookTimeoutMs} ms (the order's ${trial.shop.config.order?.appliedEvents} stayed 0): acknowledge and apply it`);
   }
 
-  const deliver = async (label: string, body: string, header: string | undefined): Promise<Sent> => {
+  const deliver = async (label: string, body: string, header: string | undefined, refusalExpected = false): Promise<Sent> => {
     try {
-      const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(header === undefined ? {} : { [dialect.header]: header }) }, body, signal: trial.ctx.signal });
-      await res.body.dump();
-      return { label, status: res.statusCode };
+      const res = await trial.ctx.http.request({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json', ...(header === undefined ? {} : { [dialect.header]: header }) },
+        body,
+        ...(refusalExpected ? { expected: { status: [400, 401, 403, 422] } } : {}),
+      });
+      return { label, status: res.status };
     } catch (error) {
       if (trial.ctx.signal.aborted) throw error;
       return { label, error: describeError(error) };
@@ -117,7 +121,7 @@ export async function webhooks(trial: Trial, params: Params): Promise<'unsupport
 
   // Forged deliveries claim that a declined order was paid: applying one shows in its status (or
   // its count of applied events), so "ignored" can be told from "accepted".
-  const declined = await trial.place('declined, then forged events claim it was paid', trial.shop.order('webhooks-forged', params.amount), { kind: 'decline' });
+  const declined = await trial.place('declined, then forged events claim it was paid', trial.shop.order('webhooks-forged', params.amount), { kind: 'decline' }, { refusalExpected: true });
   const target = (await trial.shop.state(declined.order)) ?? undefined;
   const forged = JSON.stringify(dialect.event(`evt_${randomBytes(12).toString('hex')}`, 'succeeded', declined));
   const signed = signatureHeader(secret, forged, now);
@@ -129,7 +133,7 @@ export async function webhooks(trial: Trial, params: Params): Promise<'unsupport
     ['an event signed with another secret', forged, signatureHeader(`whsec_${randomBytes(24).toString('base64url')}`, forged, now)],
   ];
   for (const [label, body, header] of attempts) {
-    const sent = await deliver(label, body, header);
+    const sent = await deliver(label, body, header, true);
     const state = await trial.shop.state(declined.order);
     const statusChanged = state?.status !== undefined && target?.status !== undefined && state.status !== target.status;
     const counted = state?.appliedEvents !== undefined && target?.appliedEvents !== undefined && state.appliedEvents > target.appliedEvents;
