@@ -28,6 +28,9 @@ export const THRESHOLD =
   '|(?:requests|errors)\\s*(?:<=|>=|==|!=|<|>)\\s*[0-9]+' +
   '|rps\\s*(?:<=|>=|==|!=|<|>)\\s*[0-9]+(?:\\.[0-9]+)?(?:\\s*/s)?)\\s*$';
 
+/** An RFC 6901 JSON Pointer: empty (the whole document) or `/` segments, e.g. `/status`. */
+export const JSON_POINTER = '^(/.*)?$';
+
 /** Each pattern in words, for error messages. */
 export const PATTERN_NAMES: Readonly<Record<string, string>> = {
   [KEBAB_CASE]: 'lowercase letters, digits and dashes (kebab-case), e.g. "oauth-token"',
@@ -35,6 +38,7 @@ export const PATTERN_NAMES: Readonly<Record<string, string>> = {
   [ENVIRONMENT_NAME]: 'letters, digits, "-" and "_", starting with a letter, e.g. "production"',
   [DURATION]: 'a duration such as "500ms", "10s" or "2m" (or a number of milliseconds)',
   [SINGLE_REFERENCE]: 'a single reference such as "${vars.port}"',
+  [JSON_POINTER]: 'a JSON Pointer (RFC 6901) such as "/status" or "/payment/id"',
   [THRESHOLD]:
     'a threshold such as "p95 < 300ms", "p(99) <= 1s", "errorRate < 1%", "successRate > 99%", "requests >= 100" or "rps > 500" (latency: p50..p99.9, med, avg, min, max in ms, s or us; rates in % or as a fraction)',
 };

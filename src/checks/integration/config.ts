@@ -5,10 +5,10 @@
  */
 
 import type { FromSchema } from 'json-schema-to-ts';
-import { DURATION } from '../../model/patterns.js';
+import { DURATION, JSON_POINTER } from '../../model/patterns.js';
 
 const text = { type: 'string', minLength: 1 } as const;
-const pointer = { type: 'string', pattern: '^(/.*)?$' } as const;
+const pointer = { type: 'string', pattern: JSON_POINTER } as const;
 
 /** JSON Schema of the `integration:` section (draft 2020-12). */
 export const INTEGRATION_SCHEMA = {
