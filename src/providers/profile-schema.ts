@@ -11,7 +11,9 @@
  * `settings` (e.g. merchantAccount) and what earlier steps `capture`d.
  */
 
-const pointer = { type: 'string', pattern: '^(/.*)?$', description: 'A JSON Pointer (RFC 6901) into the answer, e.g. /error/code.' } as const;
+import { JSON_POINTER } from '../model/patterns.js';
+
+const pointer = { type: 'string', pattern: JSON_POINTER, description: 'A JSON Pointer (RFC 6901) into the answer, e.g. /error/code.' } as const;
 const statuses = { type: 'array', minItems: 1, items: { type: 'integer', minimum: 100, maximum: 599 } } as const;
 
 /** How a cap's refusal is signalled: an error answer (4xx, its code where `errors.code` says), or a decline (the `decline` signal and code: Adyen's Refused with a refusalReasonCode). */
