@@ -1,9 +1,9 @@
+import { freePort } from '../conformance/server-process.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInProcess } from './in-process.js';
 import { cliEnv, ROOT, stackTraceIn, tempDir } from './helpers.js';
-import { createServer } from 'node:net';
 
 /**
  * A broken `integration:` setup is the suite's problem, not the shop's: located suite errors, and
@@ -78,14 +78,3 @@ describe('integration setup errors', () => {
     expect(out).toMatch(/has nothing at integration\.pay\.status \(\/state\): \{"orderId":"pr-happy-[0-9a-f]{8}","status":"paid"/);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}

@@ -1,5 +1,5 @@
+import { freePort } from '../conformance/server-process.js';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/report.js';
@@ -108,14 +108,3 @@ describe('the reference shop against the sandbox speaking payready (OAuth)', () 
     expect(result.report.results.find((r) => r.id === 'shop-credentials')?.summary).toMatch(/a credential reached the provider in a URL/);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}

@@ -1,3 +1,4 @@
+import { freePort } from '../conformance/server-process.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -25,13 +26,6 @@ afterEach(async () => {
   for (const merchant of started.splice(0)) await merchant.stop();
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Whether `pid` runs (a zombie waiting for a container's init to reap it has stopped running). */
 function alive(pid: number): boolean {

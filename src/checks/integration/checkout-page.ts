@@ -1,3 +1,4 @@
+import { firstLine, pathOf } from '../ui/browser.js';
 import type { Browser, Page, Request } from 'playwright-core';
 import type { CheckContext } from '../types.js';
 import { routeThrough, type FailedLoad } from '../ui/browser.js';
@@ -171,18 +172,4 @@ function originOf(url: string): string {
   } catch {
     return '';
   }
-}
-
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url;
-  }
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  // playwright appends call logs after the first line; the first says what happened.
-  return (message.split('\n').find((line) => line.trim() !== '') ?? message).replace(/^\S+: /, '').trim();
 }

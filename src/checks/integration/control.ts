@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import type { Behaviour, RequestRecord, TlsMode } from '../../providers/control-api.js';
 
 /**
  * A client of the sandbox's control API (docs/sandbox.md, "Control API"): per-order provider
@@ -7,39 +8,10 @@ import { request } from 'undici';
  * docker-compose stack alike.
  */
 
-/** What the provider does for one order (the control API's `behaviour`). */
-export type Behaviour =
-  | { kind: 'normal' }
-  | { kind: 'decline'; code?: string }
-  | { kind: 'timeout'; delayMs: number; times?: number }
-  | { kind: 'error'; status: number; times?: number; retryAfter?: number }
-  | { kind: 'cap'; max: number }
-  | { kind: '3ds' }
-  | { kind: 'invalid-token' };
-
-/** The server-wide TLS mode of the sandbox's HTTPS API. */
-export type TlsMode = 'normal' | 'untrusted' | 'wrong-host' | 'tls1.1';
-
 /** One provider request of an order, as the sandbox recorded it. */
-export interface ProviderRequest {
-  time: string;
-  method: string;
-  path: string;
-  status: number;
-  operation: 'create' | 'confirm' | 'capture' | 'cancel' | 'refund' | 'read' | 'other';
-  idempotencyKey?: string;
-  amount?: number;
-  currency?: string;
-  paymentId?: string;
-  outcome?: 'succeeded' | 'requires_capture' | 'requires_action' | 'declined' | 'refused' | 'error';
-  declineCode?: string;
-  rawCard: boolean;
-  credentialInUrl: boolean;
-  auth: 'bearer' | 'basic' | 'api-key' | 'none';
-  tokenId?: string;
-  early?: true;
-  delayedMs?: number;
-}
+export type ProviderRequest = RequestRecord;
+
+export type { Behaviour, TlsMode };
 
 /** How long a cleanup call may take once the check itself has stopped. */
 const CLEANUP_MS = 5000;

@@ -114,3 +114,18 @@ export async function routeThrough(context: BrowserContext, http: HttpClient, fa
     }
   });
 }
+
+/** The first line of a browser error, without its class name: playwright appends call logs after it. */
+export function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split('\n').find((line) => line.trim() !== '') ?? message).replace(/^\S+: /, '').trim();
+}
+
+/** The path of a page's URL, for messages (the URL itself when it does not parse). */
+export function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}

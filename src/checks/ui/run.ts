@@ -1,3 +1,4 @@
+import { firstLine, pathOf } from './browser.js';
 import { clip, judgeShopperMessage } from '../shared/shopper-message.js';
 import type { Browser } from 'playwright-core';
 import type { MessageData } from '../../model/messages.js';
@@ -227,18 +228,4 @@ function messageProblems(run: ViewportRun, timeoutMs: number): Problem[] {
     return [{ rule: 'ui/decline-message', level: 'error', message: say.text('declineNoGuidance', { viewport: run.label, message: clip(text) }) }];
   }
   return [];
-}
-
-function firstLine(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  // playwright appends call logs after the first line; the first says what happened.
-  return (message.split('\n').find((line) => line.trim() !== '') ?? message).replace(/^\S+: /, '').trim();
-}
-
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url;
-  }
 }

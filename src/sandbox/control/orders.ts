@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { DEFAULT_DECLINE_CODE, ERROR_STATUSES, type Behaviour, type ErrorStatus, type RequestRecord } from '../../providers/control-api.js';
 
 /**
  * Per-order plans and request records (the control API, docs/sandbox.md "Control API"): the
@@ -7,68 +8,7 @@ import type { IncomingMessage } from 'node:http';
  * provider API requests the dialect tagged with its order.
  */
 
-/** How the sandbox treats the provider API requests of one order. */
-export type Behaviour =
-  | { kind: 'normal' }
-  | { kind: 'decline'; code?: string }
-  | { kind: 'timeout'; delayMs: number; times?: number }
-  | { kind: 'error'; status: ErrorStatus; times?: number; retryAfter?: number }
-  | { kind: 'cap'; max: number }
-  | { kind: '3ds' }
-  | { kind: 'invalid-token' };
-
-/** Statuses the `error` behaviour answers with. */
-export type ErrorStatus = 500 | 502 | 503 | 429;
-const ERROR_STATUSES: readonly number[] = [500, 502, 503, 429];
-
-/** The decline code of `{ kind: "decline" }` without one: a hard decline (never retry it). */
-export const DEFAULT_DECLINE_CODE = 'do_not_honor';
-
-/** What a request did to a payment. */
-export type Operation = 'create' | 'confirm' | 'capture' | 'cancel' | 'refund' | 'read' | 'other';
-
-/** How a request ended, as far as the payment is concerned. */
-export type Outcome = 'succeeded' | 'requires_capture' | 'requires_action' | 'declined' | 'refused' | 'error';
-
-/** One provider API request as the control API reports it (CONTRACT "RequestRecord"). */
-export interface RequestRecord {
-  /** ISO time it arrived. */
-  time: string;
-  /** HTTP method. */
-  method: string;
-  /** Path without the query. */
-  path: string;
-  /** Status answered (0 while it is still being answered). */
-  status: number;
-  /** What it did. */
-  operation: Operation;
-  /** The order it belongs to; absent when untagged. */
-  orderRef?: string;
-  /** Its `Idempotency-Key`. */
-  idempotencyKey?: string;
-  /** Amount in minor units (asked for, or of the payment). */
-  amount?: number;
-  /** Currency of `amount`. */
-  currency?: string;
-  /** The payment it concerns: `pi_...`, `pay_...` or a pspReference. */
-  paymentId?: string;
-  /** How it ended. */
-  outcome?: Outcome;
-  /** The decline code of a declined payment. */
-  declineCode?: string;
-  /** A whole card number was in the body. */
-  rawCard: boolean;
-  /** The query carried a credential (key, token, secret, password...) or the URL had userinfo. */
-  credentialInUrl: boolean;
-  /** How the request authenticated. */
-  auth: 'bearer' | 'basic' | 'api-key' | 'none';
-  /** The access token's `jti` (payready dialect). */
-  tokenId?: string;
-  /** It arrived before the Retry-After of an earlier refusal of its order had passed. */
-  early?: true;
-  /** Its answer was held this long (the `timeout` behaviour). */
-  delayedMs?: number;
-}
+export type { Behaviour, ErrorStatus, Operation, Outcome, RequestRecord } from '../../providers/control-api.js';
 
 /** What a plan decides about a tagged request before the dialect handles it. */
 export type Admission = { kind: 'proceed' } | { kind: 'refuse'; status: ErrorStatus; retryAfter?: number };

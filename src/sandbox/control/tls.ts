@@ -4,12 +4,9 @@ import type { TrackedServer } from '../server.js';
 import { mintCertificateAuthority, mintServerCertificate, type CertificateAuthority, type ServerCertificateOptions } from '../transport/certs.js';
 import { LEGACY_TLS, WRONG_HOSTNAME } from '../transport/faults.js';
 import type { SandboxTlsOptions } from '../transport/tls-config.js';
+import { TLS_MODES, type TlsMode } from '../../providers/control-api.js';
 
-/** What `PUT /tls` switches the HTTPS API to, for new connections. */
-export const TLS_MODES = ['normal', 'untrusted', 'wrong-host', 'tls1.1'] as const;
-
-/** One of `TLS_MODES`. */
-export type TlsMode = (typeof TLS_MODES)[number];
+export { TLS_MODES, type TlsMode } from '../../providers/control-api.js';
 
 /** Whether `value` names a TLS mode. */
 export function isTlsMode(value: unknown): value is TlsMode {

@@ -1,3 +1,4 @@
+import { firstLine, pathOf } from '../../ui/browser.js';
 import type { MessageData } from '../../../model/messages.js';
 import { clip, judgeShopperMessage } from '../../shared/shopper-message.js';
 import { findChromium, launchChromium, type LaunchedBrowser } from '../../ui/browser.js';
@@ -103,18 +104,4 @@ function seen(answer: ShopperAnswer, visit: CheckoutVisit | undefined): string {
 /** Whether a sentence tells the shopper the payment worked. */
 function saysSucceeded(text: string): boolean {
   return SUCCESS.test(text) && !FAILURE.test(text);
-}
-
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url;
-  }
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  // playwright appends call logs after the first line; the first says what happened.
-  return (message.split('\n').find((line) => line.trim() !== '') ?? message).replace(/^\S+: /, '').trim();
 }
