@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Operation, RequestRecord } from '../control/orders.js';
+import { replyObject, type Operation, type RequestRecord } from '../control/orders.js';
 import type { SandboxContext } from '../context.js';
 import type { Reply } from '../respond.js';
 import { AdyenError } from './errors.js';
@@ -44,13 +44,7 @@ export function admitOrder(req: IncomingMessage, ctx: SandboxContext, operation:
 
 /** What a reply says about the payment, for the request's record; links a new payment to its order. */
 export function noteReply(req: IncomingMessage, reply: Reply, ctx: SandboxContext, operation: Operation): void {
-  let body: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(typeof reply.body === 'string' ? reply.body : (reply.body?.toString('utf8') ?? ''));
-    if (typeof parsed === 'object' && parsed !== null) body = parsed as Record<string, unknown>;
-  } catch {
-    // not JSON: nothing to learn
-  }
+  const body = replyObject(reply);
   const fields: Partial<RequestRecord> = {};
   const paymentId = operation === 'create' ? body['pspReference'] : body['paymentPspReference'];
   if (typeof paymentId === 'string') fields.paymentId = paymentId;

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Reply } from '../respond.js';
 import { DEFAULT_DECLINE_CODE, ERROR_STATUSES, type Behaviour, type ErrorStatus, type RequestRecord } from '../../providers/control-api.js';
 
 /**
@@ -9,6 +10,17 @@ import { DEFAULT_DECLINE_CODE, ERROR_STATUSES, type Behaviour, type ErrorStatus,
  */
 
 export type { Behaviour, ErrorStatus, Operation, Outcome, RequestRecord } from '../../providers/control-api.js';
+
+/** A reply's JSON body as an object, for its request's record; `{}` when it is not one. */
+export function replyObject(reply: Reply): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(typeof reply.body === 'string' ? reply.body : (reply.body?.toString('utf8') ?? ''));
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // not JSON: nothing to learn
+  }
+  return {};
+}
 
 /** What a plan decides about a tagged request before the dialect handles it. */
 export type Admission = { kind: 'proceed' } | { kind: 'refuse'; status: ErrorStatus; retryAfter?: number };

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Operation, RequestRecord } from '../control/orders.js';
+import { replyObject, type Operation, type RequestRecord } from '../control/orders.js';
 import type { SandboxContext } from '../context.js';
 import { ProblemError, problem, type Reply } from '../respond.js';
 
@@ -70,13 +70,7 @@ export async function admitOrder(req: IncomingMessage, ctx: SandboxContext, oper
 
 /** What a reply says about the payment, for the request's record; links a new payment to its order. */
 export function noteReply(req: IncomingMessage, reply: Reply, ctx: SandboxContext, operation: Operation): void {
-  let body: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(typeof reply.body === 'string' ? reply.body : (reply.body?.toString('utf8') ?? ''));
-    if (typeof parsed === 'object' && parsed !== null) body = parsed as Record<string, unknown>;
-  } catch {
-    // not JSON: nothing to learn
-  }
+  const body = replyObject(reply);
   const fields: Partial<RequestRecord> = {};
   const payment = (operation === 'refund' ? body['payment'] : body) as Record<string, unknown> | undefined;
   const paymentId = typeof payment?.['id'] === 'string' ? payment['id'] : typeof body['paymentId'] === 'string' ? body['paymentId'] : undefined;

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Admission, Operation, Outcome, RequestRecord } from '../control/orders.js';
+import { replyObject, type Admission, type Operation, type Outcome, type RequestRecord } from '../control/orders.js';
 import type { Reply } from '../respond.js';
 import { StripeApiError } from './errors.js';
 import type { FormMap } from './form.js';
@@ -106,13 +106,7 @@ function outcomeOfIntent(status: unknown): Outcome | undefined {
 
 /** What the answer says about the payment, for the request's record (and the order of a new intent). */
 export function noteReply(req: IncomingMessage, reply: Reply, tag: StripeTag, state: StripeState): void {
-  let body: unknown;
-  try {
-    body = JSON.parse(typeof reply.body === 'string' ? reply.body : (reply.body?.toString('utf8') ?? ''));
-  } catch {
-    body = undefined;
-  }
-  const object = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const object = replyObject(reply);
   const fields: Partial<RequestRecord> = {};
   const error = object['error'];
   if (typeof error === 'object' && error !== null) {
