@@ -42,11 +42,12 @@ export const PROFILE_SCHEMA_FILE = 'providers/profile.schema.json';
 
 /** Hand-written pages and the generated blocks each holds. */
 const BLOCKS = {
-  'README.md': ['check-list'],
+  'README.md': ['check-list', 'performance'],
   'docs/sandbox.md': ['caps', 'faults'],
   'docs/payments.md': ['scenarios', 'writes'],
   'docs/providers.md': ['provider-support', 'provider-differences'],
   'docs/integration.md': ['integration-section'],
+  'docs/performance.md': ['performance'],
 } as const;
 
 type BlockName = (typeof BLOCKS)[keyof typeof BLOCKS][number];
@@ -79,6 +80,7 @@ export async function renderDocs(root: string): Promise<Map<string, string>> {
     'provider-support': () => supportTable(profiles),
     'provider-differences': () => differencesTable(profiles),
     'integration-section': () => paramsTable(INTEGRATION_SCHEMA, 'key'),
+    performance: () => performanceTable(root),
   };
   for (const [file, names] of Object.entries(BLOCKS)) {
     const fresh = Object.fromEntries(names.map((name) => [name, blocks[name]()]));
@@ -216,6 +218,35 @@ function faultsTable(sources: Sources): string {
   };
   const out = ['| fault | section | check that fails | also fails (depends on the same behaviour) | what breaks |', '|---|---|---|---|---|'];
   for (const f of FAULTS) out.push(`| \`${f.name}\` | ${f.section} | ${link(f.caughtBy)} | ${(f.alsoFails ?? []).map(link).join(', ')} | ${cell(f.description)} |`);
+  return out.join('\n');
+}
+
+/** One measured figure of bench/results.json. */
+interface BenchEntry {
+  name: string;
+  unit?: string;
+  median?: number | string;
+  ratio?: number;
+  peer?: string;
+  budget?: string;
+  ok?: boolean;
+  error?: string;
+}
+
+/** The figures of bench/results.json that have a budget: what, median, against the peer, budget, met. */
+function performanceTable(root: string): string {
+  const results = JSON.parse(readFileSync(join(root, 'bench', 'results.json'), 'utf8')) as { date: string; machine: { cpus: number; node: string }; results: Record<string, BenchEntry[]> };
+  const out = ['| case | figure | median | against | budget | met |', '|---|---|---|---|---|---|'];
+  for (const [name, entries] of Object.entries(results.results)) {
+    for (const entry of entries) {
+      if (entry.error) out.push(`| \`${name}\` | ${cell(entry.name)} | not measured: ${cell(entry.error)} | | | |`);
+      if (!entry.budget || entry.error) continue;
+      const median = typeof entry.median === 'number' ? entry.median.toLocaleString('en-US') : String(entry.median ?? '');
+      const against = entry.ratio !== undefined && entry.peer ? `${entry.ratio}x ${cell(entry.peer)}` : '';
+      out.push(`| \`${name}\` | ${cell(entry.name)} | ${median} ${entry.unit ?? ''} | ${against} | ${cell(entry.budget)} | ${entry.ok ? 'yes' : '**no**'} |`);
+    }
+  }
+  out.push('', `Medians from \`bench/results.json\` (${results.date.slice(0, 10)}, ${results.machine.cpus} cores, Node ${results.machine.node}); \`npm run bench\` measures them, \`npm run docs\` writes this table.`);
   return out.join('\n');
 }
 
