@@ -94,10 +94,28 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
     return sum % 10 === 0;
   }
 
+  /**
+   * The first sample at p, p + 13, ... before n that can be part of a card number (a digit, or a
+   * space or dash between two digits), or n or more. Most bytes are only ever looked at here: it is
+   * kept small and free of rare paths so that V8 optimizes it within the first chunk and never
+   * has to throw the optimized code away.
+   */
+  function sample(chunk: Uint8Array, from: number, n: number): number {
+    let p = from;
+    for (; p < n; p += MIN_DIGITS) {
+      const v = RUN[chunk[p]!]!;
+      if (v === 1 || (v === 2 && RUN[chunk[p - 1]!] === 1 && p + 1 < n && RUN[chunk[p + 1]!] === 1)) return p;
+    }
+    return p;
+  }
+
   class Scanner implements KernelScanner {
     private readonly digits = new Uint8Array(MAX_RUN_DIGITS);
     private readonly groupStart = new Int32Array(MAX_GROUPS); // index into `digits`
-    private readonly groupOffset = new Float64Array(MAX_GROUPS);
+    // Absolute offsets, in a plain array of small integers rather than a Float64Array: a double
+    // read from it would turn the fields and hit objects it reaches into doubles, and the code
+    // optimized for integers would be thrown away at the first card number (see `train`).
+    private readonly groupOffset: number[] = new Array<number>(MAX_GROUPS).fill(0);
     private runLength = 0;
     private groups = 0;
     private afterSeparator = false;
@@ -117,7 +135,9 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
     /** Line breaks in `chunk` before this index are counted. */
     private counted = 0;
 
-    constructor(private readonly onHit: (hit: KernelHit) => void) {}
+    constructor(private readonly onHit: (hit: KernelHit) => void) {
+      trainOnce(this);
+    }
 
     get bytes(): number {
       return this.base;
@@ -139,11 +159,7 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
         // Here no run is open and `prevLetter` describes byte i - 1. Sample every 13th byte.
         // A sample can be part of a card number when it is a digit, or a space or dash between two
         // digits (a separator always is).
-        let p = i + MIN_DIGITS - 1;
-        for (; p < n; p += MIN_DIGITS) {
-          const v = RUN[chunk[p]!]!;
-          if (v === 1 || (v === 2 && RUN[chunk[p - 1]!] === 1 && p + 1 < n && RUN[chunk[p + 1]!] === 1)) break;
-        }
+        const p = sample(chunk, i + MIN_DIGITS - 1, n);
         if (p >= n) {
           // No card number ends in this chunk any more; one may start in the stretch of digits,
           // spaces and dashes the chunk ends with, and go on in the next chunk.
@@ -343,5 +359,41 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
       this.counted = to;
     }
   }
+  /**
+   * Runs the scanner over a few kilobytes of made-up log lines that take every path of the code,
+   * once per class (each worker thread builds its own). V8 optimizes a function for the paths it
+   * has seen run; a path first taken after that (a chunk's end, a grouped run, a hit) throws the
+   * optimized code away and the scan crawls in the interpreter until it is optimized again, which
+   * cost each worker its first several megabytes at a tenth of its speed. Taken here first, the
+   * paths are known before the real input makes the code hot.
+   */
+  function train(Trained: new (onHit: (hit: KernelHit) => void) => KernelScanner): void {
+    const lines = [
+      '2026-01-15T10:00:00.123Z INFO api POST /v1/payments 201 12.5ms rq_3f8a3894 card=411111******1111 amount=4200 EUR',
+      'trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7 order=ORD-2026-004217 psp_ref=20260115104512873',
+      'DEBUG body={"number":"4532 0151 1283 0366","cvc":"737"} retry card=4532015112830366 dashed 5425-2334-3010-9903',
+      'ref 2024 4111 1111 1111 1111 tail 12 4532 0151 1283 0366 99 amex 371449635398431 diners 38520000023237 v13 4222222222222',
+      'id=pay_4532015112830366 token=ab4532015112830366 ref=4532015112830366x 45320151128303661234 x 4532015112830367',
+      'decimal 1.4532015112830366 and 4532015112830366.25 tel +44 20 7946 0958 spaced 4532  0151  1283  0366 - 4111-',
+      `${'4532 0151 1283 0366 '.repeat(12)}${'1234-'.repeat(60)}4532015112830366 ${'9'.repeat(300)} 6799990100000000019`,
+    ];
+    const bytes = Buffer.from(`${lines.join('\n')}\r\n`, 'latin1');
+    const ignore = (): void => undefined;
+    // Chunks of many sizes, so that chunk ends fall inside numbers, separators and stretches
+    // (the paths of a run carried into the next chunk).
+    for (const size of [bytes.length, 13, 61, 509, bytes.length, 1999]) {
+      const scanner = new Trained(ignore);
+      for (let at = 0; at < bytes.length; at += size) scanner.feed(bytes.subarray(at, at + size));
+      scanner.end();
+    }
+  }
+  let trained = false;
+  // The class V8 sees the real scan run on (a subclass has a map of its own): trained on the first
+  // instance of whichever it is.
+  const trainOnce = (instance: Scanner): void => {
+    if (trained) return;
+    trained = true;
+    train(instance.constructor as new (onHit: (hit: KernelHit) => void) => KernelScanner);
+  };
   return Scanner;
 }
