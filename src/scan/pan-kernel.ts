@@ -156,17 +156,20 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
       // A run that started in the previous chunk is finished byte by byte.
       if (this.runLength > 0 || this.skipping) i = this.exact(chunk, 0);
       while (i < n) {
-        // Here no run is open and `prevLetter` describes byte i - 1. Sample every 13th byte.
-        // A sample can be part of a card number when it is a digit, or a space or dash between two
-        // digits (a separator always is).
+        // Here no run is open, and `prevLetter` describes byte i - 1 when i is 0 (a byte of the
+        // chunk before); further on, that byte is read where it is needed rather than kept up to
+        // date at every stretch. Sample every 13th byte. A sample can be part of a card number
+        // when it is a digit, or a space or dash between two digits (a separator always is).
         const p = sample(chunk, i + MIN_DIGITS - 1, n);
         if (p >= n) {
           // No card number ends in this chunk any more; one may start in the stretch of digits,
           // spaces and dashes the chunk ends with, and go on in the next chunk.
           let q = n;
           while (q > i && RUN[chunk[q - 1]!] !== 0) q -= 1;
-          if (q > i) this.prevLetter = LETTER[chunk[q - 1]!] === 1;
-          if (q < n) this.exact(chunk, q);
+          if (q < n) {
+            if (q > 0) this.prevLetter = LETTER[chunk[q - 1]!] === 1;
+            this.exact(chunk, q);
+          }
           break;
         }
         // The stretch of digits, spaces and dashes around the sample: [q, r).
@@ -182,11 +185,10 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
         }
         if (digits < MIN_DIGITS && r < n) {
           // Too few digits for a card number, and byte r ends the stretch.
-          this.prevLetter = LETTER[chunk[r]!] === 1;
           i = r + 1;
           continue;
         }
-        if (q > i) this.prevLetter = LETTER[chunk[q - 1]!] === 1;
+        const letterBefore = q > 0 ? LETTER[chunk[q - 1]!] === 1 : this.prevLetter;
         if (r < n) {
           // One block of digits with at most spaces or dashes around it, the common candidate (an
           // order or PSP reference followed by a space): checked here as the state machine would
@@ -196,19 +198,22 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
           let e = a;
           while (RUN[chunk[e]!] === 1) e += 1;
           if (e - a === digits) {
-            const glued = (a === q && this.prevLetter) || (e === r && LETTER[chunk[r]!] === 1);
+            const glued = (a === q && letterBefore) || (e === r && LETTER[chunk[r]!] === 1);
             if (!glued && digits <= MAX_DIGITS && luhn(chunk, a, e)) {
               this.digits.set(chunk.subarray(a, e));
               this.groupOffset[0] = this.base + a;
               this.report(0, digits, 0);
             }
-            this.prevLetter = LETTER[chunk[r]!] === 1;
             i = r + 1;
             continue;
           }
         }
+        this.prevLetter = letterBefore;
         i = this.exact(chunk, q);
       }
+      // With no run open, the next chunk starts after this one's last byte (a run open at the end
+      // carries its own state).
+      if (n > 0 && this.runLength === 0 && !this.skipping) this.prevLetter = LETTER[chunk[n - 1]!] === 1;
       this.countLines(n);
       this.base += n;
       this.chunk = undefined;
