@@ -83,6 +83,17 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
   }
   const DOUBLED = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
   const table = rows.map((r) => ({ ...r }));
+  // OPENS[d1 * 10 + d2] is 1 when some row's range holds numbers starting with the digits d1 d2:
+  // most long digit runs in logs (dates, order and PSP references, epoch times) start in none,
+  // and are then no card number whatever their Luhn sum.
+  const OPENS = new Uint8Array(100);
+  for (const row of table) {
+    for (let two = 10; two < 100; two++) {
+      const scale = 10 ** (row.prefixLength - 2);
+      const inRange = row.prefixLength === 1 ? Math.floor(two / 10) === row.low : two >= Math.floor(row.low / scale) && two <= Math.floor(row.high / scale);
+      if (inRange) OPENS[two] = 1;
+    }
+  }
 
   /** Luhn (mod 10) over the digit bytes bytes[from, to). */
   function luhn(bytes: Uint8Array, from: number, to: number): boolean {
@@ -199,7 +210,7 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
           while (RUN[chunk[e]!] === 1) e += 1;
           if (e - a === digits) {
             const glued = (a === q && letterBefore) || (e === r && LETTER[chunk[r]!] === 1);
-            if (!glued && digits <= MAX_DIGITS && luhn(chunk, a, e)) {
+            if (!glued && digits <= MAX_DIGITS && OPENS[chunk[a]! * 10 + chunk[a + 1]! - 528] === 1 && luhn(chunk, a, e)) {
               this.digits.set(chunk.subarray(a, e));
               this.groupOffset[0] = this.base + a;
               this.report(0, digits, 0);
@@ -333,7 +344,7 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
     /** Luhn, then the IIN table, on digit bytes; a string is made only for a hit. */
     private report(from: number, to: number, group: number): boolean {
       const digits = this.digits;
-      if (!luhn(digits, from, to)) return false;
+      if (OPENS[digits[from]! * 10 + digits[from + 1]! - 528] !== 1 || !luhn(digits, from, to)) return false;
       const length = to - from;
       let brand: string | undefined;
       for (const row of table) {
