@@ -184,10 +184,16 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
           break;
         }
         // The stretch of digits, spaces and dashes around the sample: [q, r).
+        // Each byte is read once: back from the sample, then on from it.
+        let digits = RUN[chunk[p]!]! & 1;
         let q = p;
-        while (q > i && RUN[chunk[q - 1]!] !== 0) q -= 1;
-        let r = q;
-        let digits = 0;
+        while (q > i) {
+          const v = RUN[chunk[q - 1]!]!;
+          if (v === 0) break;
+          digits += v & 1;
+          q -= 1;
+        }
+        let r = p + 1;
         while (r < n) {
           const v = RUN[chunk[r]!]!;
           if (v === 0) break;
