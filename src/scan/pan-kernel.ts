@@ -362,10 +362,17 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
         }
       }
       if (brand === undefined) return false;
+      this.emit(from, to, group, brand);
+      return true;
+    }
+
+    /** Hands a hit over: the one place a string is made. Kept apart, so that the rare work is not compiled into the loops. */
+    private emit(from: number, to: number, group: number, brand: string): void {
       const offset = this.groupOffset[group]!;
       this.countLines(offset - this.base);
-      this.onHit({ digits: String.fromCharCode(...digits.subarray(from, to)), brand, line: this.newlines + 1, column: offset - this.lineStart + 1, offset });
-      return true;
+      let digits = '';
+      for (let k = from; k < to; k++) digits += String.fromCharCode(this.digits[k]!);
+      this.onHit({ digits, brand, line: this.newlines + 1, column: offset - this.lineStart + 1, offset });
     }
 
     /** Counts the line breaks of the current chunk before index `to` (a negative `to`: a run carried over, on the current line). */
@@ -399,7 +406,9 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
       'decimal 1.4532015112830366 and 4532015112830366.25 tel +44 20 7946 0958 spaced 4532  0151  1283  0366 - 4111-',
       `${'4532 0151 1283 0366 '.repeat(12)}${'1234-'.repeat(60)}4532015112830366 ${'9'.repeat(300)} 6799990100000000019`,
     ];
-    const bytes = Buffer.from(`${lines.join('\n')}\r\n`, 'latin1');
+    // Between them, ordinary lines, so that what V8 sees as hot is what is hot in a log.
+    const ordinary = '2026-01-15T10:00:00.123Z INFO payments.capture trace_id=4bf92f3577b34da6a3ce929d0e0e4736 order=ORD-2026-004217 psp_ref=20260115104512873 card=542523******9903 amount=42.00 GBP status=captured';
+    const bytes = Buffer.from(`${lines.map((line) => `${line}\n${ordinary}\n${ordinary}\n${ordinary}`).join('\n')}\r\n`, 'latin1');
     const ignore = (): void => undefined;
     // Chunks of many sizes, so that chunk ends fall inside numbers, separators and stretches
     // (the paths of a run carried into the next chunk).
