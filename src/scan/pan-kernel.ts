@@ -210,10 +210,11 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
           // One block of digits with at most spaces or dashes around it, the common candidate (an
           // order or PSP reference followed by a space): checked here as the state machine would
           // check it. Glued to a letter, or over 19 digits long, it is an identifier.
+          // [a, e): the stretch without the spaces and dashes at its ends; one block when it is all digits.
           let a = q;
           while (RUN[chunk[a]!] === 2) a += 1;
-          let e = a;
-          while (RUN[chunk[e]!] === 1) e += 1;
+          let e = r;
+          while (RUN[chunk[e - 1]!] === 2) e -= 1;
           if (e - a === digits) {
             const glued = (a === q && letterBefore) || (e === r && LETTER[chunk[r]!] === 1);
             if (!glued && digits <= MAX_DIGITS && OPENS[chunk[a]! * 10 + chunk[a + 1]! - 528] === 1 && luhn(chunk, a, e)) {
