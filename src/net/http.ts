@@ -1,11 +1,15 @@
 import { setMaxListeners } from 'node:events';
 import { rootCertificates, type SecureContext } from 'node:tls';
 import type { LookupFunction } from 'node:net';
-import { Agent, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Agent, Dispatcher } from 'undici';
 import { NetError, toNetError } from './errors.js';
 import { endpointTemplate, type NetErrorKind, type InteractionLog } from '../model/interactions.js';
 import { redirectStep, type RefusedRedirect } from './redirect.js';
 import { trustingContext } from './tls-context.js';
+
+const require = createRequire(import.meta.url);
+const requireUndici = (): { Agent: typeof Agent } => require('undici') as { Agent: typeof Agent };
 
 /** Default cap on a response body: a misbehaving server cannot exhaust memory. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -88,7 +92,10 @@ export class HttpTransport {
     const key = localAddress ?? '';
     let agent = this.agents.get(key);
     if (!agent) {
-      agent = new Agent({
+      // undici is loaded with the first connection, not with the module: loading it costs more
+      // than a whole run of file checks (`pan-scan`, `secrets`), which never connect anywhere.
+      const { Agent: UndiciAgent } = requireUndici();
+      agent = new UndiciAgent({
         connect: {
           ...(this.trust.extraCa.length > 0 ? { secureContext: this.secureContext() } : {}),
           rejectUnauthorized: this.trust.rejectUnauthorized,

@@ -83,6 +83,17 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
   }
   const DOUBLED = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
   const table = rows.map((r) => ({ ...r }));
+  // OPENS[d1 * 10 + d2] is 1 when some row's range holds numbers starting with the digits d1 d2:
+  // most long digit runs in logs (dates, order and PSP references, epoch times) start in none,
+  // and are then no card number whatever their Luhn sum.
+  const OPENS = new Uint8Array(100);
+  for (const row of table) {
+    for (let two = 10; two < 100; two++) {
+      const scale = 10 ** (row.prefixLength - 2);
+      const inRange = row.prefixLength === 1 ? Math.floor(two / 10) === row.low : two >= Math.floor(row.low / scale) && two <= Math.floor(row.high / scale);
+      if (inRange) OPENS[two] = 1;
+    }
+  }
 
   /** Luhn (mod 10) over the digit bytes bytes[from, to). */
   function luhn(bytes: Uint8Array, from: number, to: number): boolean {
@@ -94,10 +105,28 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
     return sum % 10 === 0;
   }
 
+  /**
+   * The first sample at p, p + 13, ... before n that can be part of a card number (a digit, or a
+   * space or dash between two digits), or n or more. Most bytes are only ever looked at here: it is
+   * kept small and free of rare paths so that V8 optimizes it within the first chunk and never
+   * has to throw the optimized code away.
+   */
+  function sample(chunk: Uint8Array, from: number, n: number): number {
+    let p = from;
+    for (; p < n; p += MIN_DIGITS) {
+      const v = RUN[chunk[p]!]!;
+      if (v === 1 || (v === 2 && RUN[chunk[p - 1]!] === 1 && p + 1 < n && RUN[chunk[p + 1]!] === 1)) return p;
+    }
+    return p;
+  }
+
   class Scanner implements KernelScanner {
     private readonly digits = new Uint8Array(MAX_RUN_DIGITS);
     private readonly groupStart = new Int32Array(MAX_GROUPS); // index into `digits`
-    private readonly groupOffset = new Float64Array(MAX_GROUPS);
+    // Absolute offsets, in a plain array of small integers rather than a Float64Array: a double
+    // read from it would turn the fields and hit objects it reaches into doubles, and the code
+    // optimized for integers would be thrown away at the first card number (see `train`).
+    private readonly groupOffset: number[] = new Array<number>(MAX_GROUPS).fill(0);
     private runLength = 0;
     private groups = 0;
     private afterSeparator = false;
@@ -117,7 +146,9 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
     /** Line breaks in `chunk` before this index are counted. */
     private counted = 0;
 
-    constructor(private readonly onHit: (hit: KernelHit) => void) {}
+    constructor(private readonly onHit: (hit: KernelHit) => void) {
+      trainOnce(this);
+    }
 
     get bytes(): number {
       return this.base;
@@ -136,28 +167,33 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
       // A run that started in the previous chunk is finished byte by byte.
       if (this.runLength > 0 || this.skipping) i = this.exact(chunk, 0);
       while (i < n) {
-        // Here no run is open and `prevLetter` describes byte i - 1. Sample every 13th byte.
-        // A sample can be part of a card number when it is a digit, or a space or dash between two
-        // digits (a separator always is).
-        let p = i + MIN_DIGITS - 1;
-        for (; p < n; p += MIN_DIGITS) {
-          const v = RUN[chunk[p]!]!;
-          if (v === 1 || (v === 2 && RUN[chunk[p - 1]!] === 1 && p + 1 < n && RUN[chunk[p + 1]!] === 1)) break;
-        }
+        // Here no run is open, and `prevLetter` describes byte i - 1 when i is 0 (a byte of the
+        // chunk before); further on, that byte is read where it is needed rather than kept up to
+        // date at every stretch. Sample every 13th byte. A sample can be part of a card number
+        // when it is a digit, or a space or dash between two digits (a separator always is).
+        const p = sample(chunk, i + MIN_DIGITS - 1, n);
         if (p >= n) {
           // No card number ends in this chunk any more; one may start in the stretch of digits,
           // spaces and dashes the chunk ends with, and go on in the next chunk.
           let q = n;
           while (q > i && RUN[chunk[q - 1]!] !== 0) q -= 1;
-          if (q > i) this.prevLetter = LETTER[chunk[q - 1]!] === 1;
-          if (q < n) this.exact(chunk, q);
+          if (q < n) {
+            if (q > 0) this.prevLetter = LETTER[chunk[q - 1]!] === 1;
+            this.exact(chunk, q);
+          }
           break;
         }
         // The stretch of digits, spaces and dashes around the sample: [q, r).
+        // Each byte is read once: back from the sample, then on from it.
+        let digits = RUN[chunk[p]!]! & 1;
         let q = p;
-        while (q > i && RUN[chunk[q - 1]!] !== 0) q -= 1;
-        let r = q;
-        let digits = 0;
+        while (q > i) {
+          const v = RUN[chunk[q - 1]!]!;
+          if (v === 0) break;
+          digits += v & 1;
+          q -= 1;
+        }
+        let r = p + 1;
         while (r < n) {
           const v = RUN[chunk[r]!]!;
           if (v === 0) break;
@@ -166,33 +202,36 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
         }
         if (digits < MIN_DIGITS && r < n) {
           // Too few digits for a card number, and byte r ends the stretch.
-          this.prevLetter = LETTER[chunk[r]!] === 1;
           i = r + 1;
           continue;
         }
-        if (q > i) this.prevLetter = LETTER[chunk[q - 1]!] === 1;
+        const letterBefore = q > 0 ? LETTER[chunk[q - 1]!] === 1 : this.prevLetter;
         if (r < n) {
           // One block of digits with at most spaces or dashes around it, the common candidate (an
           // order or PSP reference followed by a space): checked here as the state machine would
           // check it. Glued to a letter, or over 19 digits long, it is an identifier.
+          // [a, e): the stretch without the spaces and dashes at its ends; one block when it is all digits.
           let a = q;
           while (RUN[chunk[a]!] === 2) a += 1;
-          let e = a;
-          while (RUN[chunk[e]!] === 1) e += 1;
+          let e = r;
+          while (RUN[chunk[e - 1]!] === 2) e -= 1;
           if (e - a === digits) {
-            const glued = (a === q && this.prevLetter) || (e === r && LETTER[chunk[r]!] === 1);
-            if (!glued && digits <= MAX_DIGITS && luhn(chunk, a, e)) {
+            const glued = (a === q && letterBefore) || (e === r && LETTER[chunk[r]!] === 1);
+            if (!glued && digits <= MAX_DIGITS && OPENS[chunk[a]! * 10 + chunk[a + 1]! - 528] === 1 && luhn(chunk, a, e)) {
               this.digits.set(chunk.subarray(a, e));
               this.groupOffset[0] = this.base + a;
               this.report(0, digits, 0);
             }
-            this.prevLetter = LETTER[chunk[r]!] === 1;
             i = r + 1;
             continue;
           }
         }
+        this.prevLetter = letterBefore;
         i = this.exact(chunk, q);
       }
+      // With no run open, the next chunk starts after this one's last byte (a run open at the end
+      // carries its own state).
+      if (n > 0 && this.runLength === 0 && !this.skipping) this.prevLetter = LETTER[chunk[n - 1]!] === 1;
       this.countLines(n);
       this.base += n;
       this.chunk = undefined;
@@ -312,7 +351,7 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
     /** Luhn, then the IIN table, on digit bytes; a string is made only for a hit. */
     private report(from: number, to: number, group: number): boolean {
       const digits = this.digits;
-      if (!luhn(digits, from, to)) return false;
+      if (OPENS[digits[from]! * 10 + digits[from + 1]! - 528] !== 1 || !luhn(digits, from, to)) return false;
       const length = to - from;
       let brand: string | undefined;
       for (const row of table) {
@@ -324,10 +363,17 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
         }
       }
       if (brand === undefined) return false;
+      this.emit(from, to, group, brand);
+      return true;
+    }
+
+    /** Hands a hit over: the one place a string is made. Kept apart, so that the rare work is not compiled into the loops. */
+    private emit(from: number, to: number, group: number, brand: string): void {
       const offset = this.groupOffset[group]!;
       this.countLines(offset - this.base);
-      this.onHit({ digits: String.fromCharCode(...digits.subarray(from, to)), brand, line: this.newlines + 1, column: offset - this.lineStart + 1, offset });
-      return true;
+      let digits = '';
+      for (let k = from; k < to; k++) digits += String.fromCharCode(this.digits[k]!);
+      this.onHit({ digits, brand, line: this.newlines + 1, column: offset - this.lineStart + 1, offset });
     }
 
     /** Counts the line breaks of the current chunk before index `to` (a negative `to`: a run carried over, on the current line). */
@@ -343,5 +389,43 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
       this.counted = to;
     }
   }
+  /**
+   * Runs the scanner over a few kilobytes of made-up log lines that take every path of the code,
+   * once per class (each worker thread builds its own). V8 optimizes a function for the paths it
+   * has seen run; a path first taken after that (a chunk's end, a grouped run, a hit) throws the
+   * optimized code away and the scan crawls in the interpreter until it is optimized again, which
+   * cost each worker its first several megabytes at a tenth of its speed. Taken here first, the
+   * paths are known before the real input makes the code hot.
+   */
+  function train(Trained: new (onHit: (hit: KernelHit) => void) => KernelScanner): void {
+    const lines = [
+      '2026-01-15T10:00:00.123Z INFO api POST /v1/payments 201 12.5ms rq_3f8a3894 card=411111******1111 amount=4200 EUR',
+      'trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7 order=ORD-2026-004217 psp_ref=20260115104512873',
+      'DEBUG body={"number":"4532 0151 1283 0366","cvc":"737"} retry card=4532015112830366 dashed 5425-2334-3010-9903',
+      'ref 2024 4111 1111 1111 1111 tail 12 4532 0151 1283 0366 99 amex 371449635398431 diners 38520000023237 v13 4222222222222',
+      'id=pay_4532015112830366 token=ab4532015112830366 ref=4532015112830366x 45320151128303661234 x 4532015112830367',
+      'decimal 1.4532015112830366 and 4532015112830366.25 tel +44 20 7946 0958 spaced 4532  0151  1283  0366 - 4111-',
+      `${'4532 0151 1283 0366 '.repeat(12)}${'1234-'.repeat(60)}4532015112830366 ${'9'.repeat(300)} 6799990100000000019`,
+    ];
+    // Between them, ordinary lines, so that what V8 sees as hot is what is hot in a log.
+    const ordinary = '2026-01-15T10:00:00.123Z INFO payments.capture trace_id=4bf92f3577b34da6a3ce929d0e0e4736 order=ORD-2026-004217 psp_ref=20260115104512873 card=542523******9903 amount=42.00 GBP status=captured';
+    const bytes = Buffer.from(`${lines.map((line) => `${line}\n${ordinary}\n${ordinary}\n${ordinary}`).join('\n')}\r\n`, 'latin1');
+    const ignore = (): void => undefined;
+    // Chunks of many sizes, so that chunk ends fall inside numbers, separators and stretches
+    // (the paths of a run carried into the next chunk).
+    for (const size of [bytes.length, 13, 61, 509, bytes.length, 1999]) {
+      const scanner = new Trained(ignore);
+      for (let at = 0; at < bytes.length; at += size) scanner.feed(bytes.subarray(at, at + size));
+      scanner.end();
+    }
+  }
+  let trained = false;
+  // The class V8 sees the real scan run on (a subclass has a map of its own): trained on the first
+  // instance of whichever it is.
+  const trainOnce = (instance: Scanner): void => {
+    if (trained) return;
+    trained = true;
+    train(instance.constructor as new (onHit: (hit: KernelHit) => void) => KernelScanner);
+  };
   return Scanner;
 }
