@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type Ajv2020 from 'ajv/dist/2020.js';
 import type addFormats from 'ajv-formats';
 import type { CodeOptions, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import type { CheckType, JsonSchema } from '../checks/types.js';
+import type { CheckMeta, CheckType, JsonSchema } from '../checks/types.js';
 import { describeErrors, paramsContext, renderParamsProblems } from './ajv-errors.js';
 import { suiteSchemaFor } from './schema-build.js';
 
@@ -25,7 +25,7 @@ export type ParamsResult =
 /** A compiled suite validator and the types it was built from. */
 export interface SuiteValidator {
   /** Check types by name whose parameters the schema validates (the ones a suite uses). */
-  types: ReadonlyMap<string, CheckType>;
+  types: ReadonlyMap<string, CheckMeta>;
   /** Every check type name a suite may use (for "unknown type" and did-you-mean). */
   names: readonly string[];
   /** ajv's compiled validator of the whole suite. */
@@ -102,14 +102,14 @@ export async function suiteValidator(types?: readonly CheckType[], used: readonl
     }
     return cached;
   }
-  const { checkTypeNames, isCheckType, loadCheckType } = await import('../checks/index.js');
+  const { checkTypeNames, isCheckType, loadCheckMeta } = await import('../checks/index.js');
   const names = [...new Set(used.filter((name): name is string => typeof name === 'string' && isCheckType(name)))].sort();
   const key = names.join(',');
   let cached = registryValidators.get(key);
   if (!cached) {
     // The prebuilt validator covers every registry type; its errors for a check concern that
     // check's type only (if/then per type), so it answers as one compiled for `names` would.
-    cached = Promise.all([prebuiltValidator(), Promise.all(names.map((name) => loadCheckType(name)))]).then(([prebuilt, loaded]) =>
+    cached = Promise.all([prebuiltValidator(), Promise.all(names.map((name) => loadCheckMeta(name)))]).then(([prebuilt, loaded]) =>
       prebuilt ? { types: new Map(loaded.map((type) => [type.name, type])), names: checkTypeNames, validate: prebuilt } : compileSuite(loaded, checkTypeNames),
     );
     registryValidators.set(key, cached);
@@ -154,7 +154,7 @@ export async function prebuiltValidatorSource(): Promise<string> {
   ].join('\n');
 }
 
-function compileSuite(types: readonly CheckType[], names: readonly string[]): SuiteValidator {
+function compileSuite(types: readonly CheckMeta[], names: readonly string[]): SuiteValidator {
   const validate = createAjv(false).compile(suiteSchemaFor(types, names));
   return { types: new Map(types.map((type) => [type.name, type])), names, validate };
 }

@@ -1,4 +1,4 @@
-import type { CheckType, JsonSchema } from '../checks/types.js';
+import type { CheckMeta, JsonSchema } from '../checks/types.js';
 import { isCredentialHeader, isCredentialName } from '../net/credentials.js';
 import { dotted, kindOf, type PathProblem } from './ajv-errors.js';
 import { parseTemplate, referencesIn, type Reference } from './interpolate.js';
@@ -18,7 +18,7 @@ type Captures = ReadonlyMap<string, { from: string; secret: boolean }>;
  * password, api_key, access_token...) must be marked secret, since only a secret capture is
  * redacted. (Literal `secrets:` entries are caught by the schema.)
  */
-export function checkLiteralSecrets(raw: RawSuite, types: ReadonlyMap<string, CheckType>): PathProblem[] {
+export function checkLiteralSecrets(raw: RawSuite, types: ReadonlyMap<string, CheckMeta>): PathProblem[] {
   const problems: PathProblem[] = [];
   const captures = new Map<string, { from: string; secret: boolean }>();
   for (const check of raw.checks) {
@@ -73,7 +73,7 @@ export function checkLiteralSecrets(raw: RawSuite, types: ReadonlyMap<string, Ch
  * `clientSecret: ${env.SECRET}`): their values are registered with the redactor, since an
  * environment variable is not a declared secret.
  */
-export function credentialEnvNames(params: Record<string, unknown>, type: CheckType | undefined): string[] {
+export function credentialEnvNames(params: Record<string, unknown>, type: CheckMeta | undefined): string[] {
   const names = new Set<string>();
   const collect = (text: unknown, range?: [number, number]): void => {
     if (typeof text !== 'string') return;
