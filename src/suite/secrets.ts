@@ -204,7 +204,7 @@ function keywordBearing(schema: JsonSchema, keyword: string): ReadonlySet<object
   }
   const cached = byKeyword.get(keyword);
   if (cached) return cached;
-  // Every subschema and what it leads to, then a fixpoint: $refs may make the graph cyclic.
+  // Every subschema and what it leads to ($refs may make the graph cyclic).
   const children = new Map<object, object[]>();
   const pending: unknown[] = [schema];
   while (pending.length > 0) {
@@ -219,16 +219,22 @@ function keywordBearing(schema: JsonSchema, keyword: string): ReadonlySet<object
     children.set(node, objects);
     pending.push(...objects);
   }
-  const bearing = new Set<object>();
-  for (const node of children.keys()) if ((node as Record<string, unknown>)[keyword] === true) bearing.add(node);
-  for (let changed = bearing.size > 0; changed; ) {
-    changed = false;
-    for (const [node, list] of children) {
-      if (!bearing.has(node) && list.some((child) => bearing.has(child))) {
-        bearing.add(node);
-        changed = true;
-      }
+  // From each node carrying the keyword, up through whatever leads to it.
+  const parents = new Map<object, object[]>();
+  for (const [node, list] of children) {
+    for (const child of list) {
+      const known = parents.get(child);
+      if (known) known.push(node);
+      else parents.set(child, [node]);
     }
+  }
+  const bearing = new Set<object>();
+  const up = [...children.keys()].filter((node) => (node as Record<string, unknown>)[keyword] === true);
+  while (up.length > 0) {
+    const node = up.pop()!;
+    if (bearing.has(node)) continue;
+    bearing.add(node);
+    up.push(...(parents.get(node) ?? []));
   }
   byKeyword.set(keyword, bearing);
   return bearing;
