@@ -1,4 +1,4 @@
-import type { CheckType } from './types.js';
+import type { CheckMeta, CheckType } from './types.js';
 
 /**
  * The registry: the only place that lists check types. Sorted; each entry is imported lazily so
@@ -41,6 +41,37 @@ export async function loadCheckType(name: string): Promise<CheckType> {
   if (!isCheckType(name)) throw new Error(`unknown check type "${name}"`);
   const module = await registry[name]();
   return module.default as unknown as CheckType;
+}
+
+/**
+ * Each type's meta.ts alone (its metadata without messages and run code): what validating a suite
+ * needs. Keyed by the registry's names, so a type missing here does not compile.
+ */
+const metas = {
+  attestation: () => import('./attestation/meta.js'),
+  bandwidth: () => import('./bandwidth/meta.js'),
+  headers: () => import('./headers/meta.js'),
+  http: () => import('./http/meta.js'),
+  integration: () => import('./integration/meta.js'),
+  'ip-allowlist': () => import('./ip-allowlist/meta.js'),
+  kpi: () => import('./kpi/meta.js'),
+  load: () => import('./load/meta.js'),
+  oauth: () => import('./oauth/meta.js'),
+  'pan-scan': () => import('./pan-scan/meta.js'),
+  port: () => import('./port/meta.js'),
+  ratelimit: () => import('./ratelimit/meta.js'),
+  schema: () => import('./schema/meta.js'),
+  secrets: () => import('./secrets/meta.js'),
+  tls: () => import('./tls/meta.js'),
+  transaction: () => import('./transaction/meta.js'),
+  ui: () => import('./ui/meta.js'),
+} as const satisfies Record<CheckTypeName, () => Promise<{ meta: unknown }>>;
+
+/** Loads one check type's metadata without its run code (`payready validate` runs nothing). */
+export async function loadCheckMeta(name: string): Promise<CheckMeta> {
+  if (!isCheckType(name)) throw new Error(`unknown check type "${name}"`);
+  const module = await metas[name]();
+  return module.meta as unknown as CheckMeta;
 }
 
 /** Loads every check type (for the suite schema, `payready checks`, docs). */

@@ -95,6 +95,12 @@ export interface WriteRequest {
 }
 
 /** A check type: metadata next to behaviour, one module per type (like an ESLint rule). */
+/**
+ * What the suite loader needs of a type (its `meta.ts`): everything but its messages and its
+ * behaviour, so `payready validate` loads no check's run code.
+ */
+export type CheckMeta = Omit<CheckType, 'messages' | 'run'>;
+
 export interface CheckType<P = Record<string, unknown>> {
   /** Registry key; equals the folder name in `src/checks/`. */
   name: string;

@@ -67,6 +67,11 @@ export class HttpTransport {
     return this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   }
 
+  /** Milliseconds a connection may take to open (default 10 s). */
+  get connectTimeoutMs(): number {
+    return this.options.connectTimeoutMs ?? 10_000;
+  }
+
   get lookup(): LookupFunction | undefined {
     return this.options.lookup;
   }
@@ -99,7 +104,7 @@ export class HttpTransport {
         connect: {
           ...(this.trust.extraCa.length > 0 ? { secureContext: this.secureContext() } : {}),
           rejectUnauthorized: this.trust.rejectUnauthorized,
-          timeout: this.options.connectTimeoutMs ?? 10_000,
+          timeout: this.connectTimeoutMs,
           ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
         },
         // A client option, not a connect one: undici passes its own localAddress to the

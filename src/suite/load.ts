@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import type { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type { CheckType } from '../checks/types.js';
 import type { Severity } from '../model/outcome.js';
@@ -79,7 +80,7 @@ async function build(source: string, bytes: Buffer, file: string, path: string, 
       lineOf: (at) => doc.locate(at).line,
     });
     if (semantic.problems.length > 0) throw located(semantic.problems, doc);
-    return normalize(raw, doc, { file, path, sha256: createHash('sha256').update(bytes).digest('hex') }, semantic.implicitNeeds);
+    return normalize(raw, doc, { file, path, bytes }, semantic.implicitNeeds);
   } catch (error) {
     if (error instanceof SuiteError) throw error;
     // A bug or an input that defeated a guard: still a SuiteError, never a stack trace.
@@ -106,7 +107,18 @@ function located(problems: PathProblem[], doc: SuiteDocument): SuiteError {
   );
 }
 
-function normalize(raw: RawSuite, doc: SuiteDocument, identity: { file: string; path: string; sha256: string }, implicitNeeds: Map<number, string[]>): Suite {
+const require = createRequire(import.meta.url);
+
+/**
+ * The suite file's SHA-256, computed on first read: node:crypto is required then, since loading it
+ * costs `payready validate` (which never reads the digest) a few percent of its time.
+ */
+function sha256Of(bytes: Buffer): string {
+  const crypto = require('node:crypto') as { createHash: typeof createHash };
+  return crypto.createHash('sha256').update(bytes).digest('hex');
+}
+
+function normalize(raw: RawSuite, doc: SuiteDocument, identity: { file: string; path: string; bytes: Buffer }, implicitNeeds: Map<number, string[]>): Suite {
   const environments: Record<string, EnvironmentSpec> = {};
   for (const [name, spec] of Object.entries(raw.environments)) {
     const provider = embeddedProvider(spec.embedded);
@@ -121,12 +133,16 @@ function normalize(raw: RawSuite, doc: SuiteDocument, identity: { file: string; 
     };
   }
   const names = Object.keys(environments);
+  let digest: string | undefined;
   const defaults = raw.defaults ?? {};
   const suite: Suite = {
     file: identity.file,
     path: identity.path,
     dir: dirname(identity.path),
-    sha256: identity.sha256,
+    get sha256(): string {
+      digest ??= sha256Of(identity.bytes);
+      return digest;
+    },
     name: raw.suite,
     title: raw.title,
     environments,

@@ -1,4 +1,4 @@
-import type { CheckType, JsonSchema } from '../checks/types.js';
+import type { CheckMeta, JsonSchema } from '../checks/types.js';
 import { INTEGRATION_SCHEMA } from '../checks/integration/config.js';
 import { SEVERITIES } from '../model/outcome.js';
 import { DURATION, ENVIRONMENT_NAME, HOLDS_REFERENCE, IDENTIFIER, KEBAB_CASE, SINGLE_REFERENCE } from '../model/patterns.js';
@@ -25,7 +25,7 @@ export function checkDefName(typeName: string): string {
  * with: $ref`, which editors follow for completion and which keeps ajv's errors for one check
  * about that check's type only.
  */
-export function suiteSchemaFor(types: readonly CheckType[], names: readonly string[] = types.map((type) => type.name)): JsonSchema {
+export function suiteSchemaFor(types: readonly CheckMeta[], names: readonly string[] = types.map((type) => type.name)): JsonSchema {
   const sorted = [...types].sort((a, b) => a.name.localeCompare(b.name));
   const typeDefs: Record<string, unknown> = {};
   for (const type of sorted) typeDefs[checkDefName(type.name)] = acceptReferences(type.schema, `#/$defs/${checkDefName(type.name)}`);
@@ -160,7 +160,7 @@ function environmentSchema(): JsonSchema {
   };
 }
 
-function checkSchema(types: readonly CheckType[], names: readonly string[]): JsonSchema {
+function checkSchema(types: readonly CheckMeta[], names: readonly string[]): JsonSchema {
   const sections = Object.keys(GUIDELINE_SECTIONS);
   return {
     type: 'object',

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import type { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type Ajv2020 from 'ajv/dist/2020.js';
 import type addFormats from 'ajv-formats';
 import type { CodeOptions, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import type { CheckType, JsonSchema } from '../checks/types.js';
+import type { CheckMeta, CheckType, JsonSchema } from '../checks/types.js';
 import { describeErrors, paramsContext, renderParamsProblems } from './ajv-errors.js';
 import { suiteSchemaFor } from './schema-build.js';
 
@@ -25,7 +25,7 @@ export type ParamsResult =
 /** A compiled suite validator and the types it was built from. */
 export interface SuiteValidator {
   /** Check types by name whose parameters the schema validates (the ones a suite uses). */
-  types: ReadonlyMap<string, CheckType>;
+  types: ReadonlyMap<string, CheckMeta>;
   /** Every check type name a suite may use (for "unknown type" and did-you-mean). */
   names: readonly string[];
   /** ajv's compiled validator of the whole suite. */
@@ -63,7 +63,8 @@ export const PREBUILT_PARAMS_VALIDATORS = 'params-validators.generated.js';
 
 /** Fingerprint of a schema: the prebuilt validator carries the one it was built from (a test compares). */
 export function schemaFingerprint(schema: JsonSchema): string {
-  return createHash('sha256').update(JSON.stringify(schema)).digest('hex');
+  // Required here, not imported: only the build and the tests fingerprint, and validate must not load node:crypto.
+  return (require('node:crypto') as { createHash: typeof createHash }).createHash('sha256').update(JSON.stringify(schema)).digest('hex');
 }
 
 const require = createRequire(import.meta.url);
@@ -110,14 +111,14 @@ export async function suiteValidator(types?: readonly CheckType[], used: readonl
     }
     return cached;
   }
-  const { checkTypeNames, isCheckType, loadCheckType } = await import('../checks/index.js');
+  const { checkTypeNames, isCheckType, loadCheckMeta } = await import('../checks/index.js');
   const names = [...new Set(used.filter((name): name is string => typeof name === 'string' && isCheckType(name)))].sort();
   const key = names.join(',');
   let cached = registryValidators.get(key);
   if (!cached) {
     // The prebuilt validator covers every registry type; its errors for a check concern that
     // check's type only (if/then per type), so it answers as one compiled for `names` would.
-    cached = Promise.all([prebuiltValidator(), Promise.all(names.map((name) => loadCheckType(name)))]).then(([prebuilt, loaded]) =>
+    cached = Promise.all([prebuiltValidator(), Promise.all(names.map((name) => loadCheckMeta(name)))]).then(([prebuilt, loaded]) =>
       prebuilt ? { types: new Map(loaded.map((type) => [type.name, type])), names: checkTypeNames, validate: prebuilt } : compileSuite(loaded, checkTypeNames),
     );
     registryValidators.set(key, cached);
@@ -208,7 +209,7 @@ function prebuiltParamsValidators(): Promise<ReadonlyMap<string, { validate: Val
   return prebuiltParams;
 }
 
-function compileSuite(types: readonly CheckType[], names: readonly string[]): SuiteValidator {
+function compileSuite(types: readonly CheckMeta[], names: readonly string[]): SuiteValidator {
   const validate = createAjv(false).compile(suiteSchemaFor(types, names));
   return { types: new Map(types.map((type) => [type.name, type])), names, validate };
 }

@@ -1,4 +1,4 @@
-import type { CheckType, JsonSchema } from '../checks/types.js';
+import type { CheckMeta, JsonSchema } from '../checks/types.js';
 import { isCredentialHeader, isCredentialName } from '../net/credentials.js';
 import { dotted, kindOf, type PathProblem } from './ajv-errors.js';
 import { parseTemplate, referencesIn, type Reference } from './interpolate.js';
@@ -18,7 +18,7 @@ type Captures = ReadonlyMap<string, { from: string; secret: boolean }>;
  * password, api_key, access_token...) must be marked secret, since only a secret capture is
  * redacted. (Literal `secrets:` entries are caught by the schema.)
  */
-export function checkLiteralSecrets(raw: RawSuite, types: ReadonlyMap<string, CheckType>): PathProblem[] {
+export function checkLiteralSecrets(raw: RawSuite, types: ReadonlyMap<string, CheckMeta>): PathProblem[] {
   const problems: PathProblem[] = [];
   const captures = new Map<string, { from: string; secret: boolean }>();
   for (const check of raw.checks) {
@@ -73,7 +73,7 @@ export function checkLiteralSecrets(raw: RawSuite, types: ReadonlyMap<string, Ch
  * `clientSecret: ${env.SECRET}`): their values are registered with the redactor, since an
  * environment variable is not a declared secret.
  */
-export function credentialEnvNames(params: Record<string, unknown>, type: CheckType | undefined): string[] {
+export function credentialEnvNames(params: Record<string, unknown>, type: CheckMeta | undefined): string[] {
   const names = new Set<string>();
   const collect = (text: unknown, range?: [number, number]): void => {
     if (typeof text !== 'string') return;
@@ -157,9 +157,13 @@ export function secretParamPaths(schema: JsonSchema, data: unknown): ValuePath[]
 /** Paths (relative to `data`) of values whose schema node carries `keyword: true` (x-secret, x-check-id). */
 export function annotatedParamPaths(schema: JsonSchema, data: unknown, keyword: string): ValuePath[] {
   const found = new Map<string, ValuePath>();
+  const bearing = keywordBearing(schema, keyword);
+  // Most schemas carry the annotation nowhere: nothing to walk.
+  if (bearing.size === 0) return [];
   const visit = (node: unknown, value: unknown, path: ValuePath, depth: number): void => {
     // Schemas may recurse through $ref; the data (depth-capped by the loader) bounds the walk.
-    if (depth > 64 || node === null || typeof node !== 'object' || value === undefined) return;
+    // Subschemas without the keyword anywhere below them are skipped (most of a params schema).
+    if (depth > 64 || node === null || typeof node !== 'object' || value === undefined || !bearing.has(node)) return;
     const s = node as Record<string, unknown>;
     if (s[keyword] === true) found.set(JSON.stringify(path), path);
     if (typeof s.$ref === 'string' && s.$ref.startsWith('#')) visit(resolvePointer(schema, s.$ref), value, path, depth + 1);
@@ -183,6 +187,57 @@ export function annotatedParamPaths(schema: JsonSchema, data: unknown, keyword: 
   };
   visit(schema, data, [], 0);
   return [...found.values()];
+}
+
+const bearingCache = new WeakMap<object, Map<string, ReadonlySet<object>>>();
+
+/**
+ * The subschemas of `schema` that carry `keyword: true` themselves or in any subschema they lead
+ * to (through properties, items, combinators and local $refs), cached per schema: a suite of
+ * 1,000 checks walks the same few type schemas 2,000 times.
+ */
+function keywordBearing(schema: JsonSchema, keyword: string): ReadonlySet<object> {
+  let byKeyword = bearingCache.get(schema);
+  if (!byKeyword) {
+    byKeyword = new Map();
+    bearingCache.set(schema, byKeyword);
+  }
+  const cached = byKeyword.get(keyword);
+  if (cached) return cached;
+  // Every subschema and what it leads to ($refs may make the graph cyclic).
+  const children = new Map<object, object[]>();
+  const pending: unknown[] = [schema];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (node === null || typeof node !== 'object' || children.has(node)) continue;
+    const s = node as Record<string, unknown>;
+    const next: unknown[] = [];
+    if (typeof s.$ref === 'string' && s.$ref.startsWith('#')) next.push(resolvePointer(schema, s.$ref));
+    for (const key of ['allOf', 'anyOf', 'oneOf', 'prefixItems']) if (Array.isArray(s[key])) next.push(...(s[key] as unknown[]));
+    next.push(s.then, s.else, s.items, s.additionalProperties, ...Object.values(asRecord(s.properties)), ...Object.values(asRecord(s.patternProperties)));
+    const objects = next.filter((child): child is object => child !== null && typeof child === 'object');
+    children.set(node, objects);
+    pending.push(...objects);
+  }
+  // From each node carrying the keyword, up through whatever leads to it.
+  const parents = new Map<object, object[]>();
+  for (const [node, list] of children) {
+    for (const child of list) {
+      const known = parents.get(child);
+      if (known) known.push(node);
+      else parents.set(child, [node]);
+    }
+  }
+  const bearing = new Set<object>();
+  const up = [...children.keys()].filter((node) => (node as Record<string, unknown>)[keyword] === true);
+  while (up.length > 0) {
+    const node = up.pop()!;
+    if (bearing.has(node)) continue;
+    bearing.add(node);
+    up.push(...(parents.get(node) ?? []));
+  }
+  byKeyword.set(keyword, bearing);
+  return bearing;
 }
 
 function walkHeaders(value: unknown, path: ValuePath, visit: (name: string, value: unknown, path: ValuePath) => void): void {
@@ -246,12 +301,19 @@ function valueAt(root: unknown, path: ValuePath): unknown {
   return node;
 }
 
+const patternCache = new Map<string, RegExp | null>();
+
 function safeTest(pattern: string, text: string): boolean {
-  try {
-    return new RegExp(pattern, 'u').test(text);
-  } catch {
-    return false;
+  let regex = patternCache.get(pattern);
+  if (regex === undefined) {
+    try {
+      regex = new RegExp(pattern, 'u');
+    } catch {
+      regex = null;
+    }
+    patternCache.set(pattern, regex);
   }
+  return regex?.test(text) ?? false;
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

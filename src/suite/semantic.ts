@@ -1,4 +1,4 @@
-import type { CheckType } from '../checks/types.js';
+import type { CheckMeta } from '../checks/types.js';
 import type { PathProblem } from './ajv-errors.js';
 import { parseDuration } from '../model/duration.js';
 import { checkGraph } from './graph.js';
@@ -17,7 +17,7 @@ export interface SemanticInput {
   /** The schema-valid suite. */
   raw: RawSuite;
   /** Check types by name. */
-  types: ReadonlyMap<string, CheckType>;
+  types: ReadonlyMap<string, CheckMeta>;
   /** Environment variables. */
   env: Record<string, string | undefined>;
   /** `--env`, when given. */
@@ -109,7 +109,7 @@ function checkDurations(raw: RawSuite): PathProblem[] {
 }
 
 /** Parameters annotated `x-check-id` (e.g. a KPI's `exclude:`) must name checks of the suite. */
-function checkIdParams(type: CheckType, params: Record<string, unknown>, index: number, ids: readonly string[]): PathProblem[] {
+function checkIdParams(type: CheckMeta, params: Record<string, unknown>, index: number, ids: readonly string[]): PathProblem[] {
   const problems: PathProblem[] = [];
   for (const relative of annotatedParamPaths(type.schema, params, 'x-check-id')) {
     let value: unknown = params;
@@ -134,7 +134,7 @@ function checkCaptures(capture: Record<string, string | { from: string }>, index
 }
 
 /** A check proves only what its type can evidence: a `port` check cannot claim bandwidth or agreements. */
-function checkProves(proves: readonly string[], index: number, type: CheckType): PathProblem[] {
+function checkProves(proves: readonly string[], index: number, type: CheckMeta): PathProblem[] {
   const problems: PathProblem[] = [];
   proves.forEach((id, position) => {
     if (type.items.includes(id)) return;

@@ -255,6 +255,12 @@ function quoted(text: string, start: number, item: boolean): FastDocument {
   const mark = text[0];
   let out = '';
   let index = 1;
+  // Most quoted scalars hold no escape and no doubled quote: one search finds their end.
+  const close = text.indexOf(mark ?? '', 1);
+  if (close > 0 && text[close + 1] !== mark && (mark === "'" || !text.slice(1, close).includes('\\'))) {
+    out = text.slice(1, close);
+    index = close;
+  }
   for (;;) {
     const char = text[index];
     if (char === undefined) unsupported();
@@ -291,6 +297,9 @@ function plain(text: string): unknown {
   if (NULLS.has(text)) return null;
   const bool = BOOLEANS.get(text);
   if (bool !== undefined) return bool;
+  const first = text.charCodeAt(0);
+  // Every number starts with a digit, a sign or a dot: most scalars (and every key) skip the patterns.
+  if (!((first >= 0x30 && first <= 0x39) || first === 0x2b || first === 0x2d || first === 0x2e)) return text;
   if (PLAIN_INTEGER.test(text)) return Number(text);
   if (OTHER_NUMBERS.some((pattern) => pattern.test(text))) unsupported();
   return text;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkTypeNames, loadCheckType } from '../../src/checks/index.js';
+import { checkTypeNames, loadCheckMeta, loadCheckType } from '../../src/checks/index.js';
 import { placeholders } from '../../src/model/messages.js';
 
 /**
@@ -21,6 +21,14 @@ function sources(dir: string): string {
 }
 
 describe('check types are folders of one shape', () => {
+  it('each type is its meta.ts plus messages and run: loadCheckMeta (what validate loads) answers the same metadata', async () => {
+    for (const name of checkTypeNames) {
+      const { messages, run, ...rest } = await loadCheckType(name);
+      expect([typeof messages, typeof run]).toEqual(['object', 'function']);
+      expect(await loadCheckMeta(name), name).toEqual(rest);
+    }
+  });
+
   it('src/checks holds the registered types, the shared helpers folder and the registry files, nothing else', () => {
     const folders = readdirSync(checksDir).filter((name) => statSync(join(checksDir, name)).isDirectory()).sort();
     expect(folders).toEqual([...checkTypeNames, 'shared'].sort());

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SuiteError, type SuiteProblem } from '../../src/suite/errors.js';
 import { parseSuite, type LoadOptions } from '../../src/suite/load.js';
@@ -59,6 +60,15 @@ checks:
     const suite = await load(`${HEAD}checks:\n  - { id: a, type: fetch, section: "1.1", with: { url: x } }\n`);
     expect(suite.defaultEnvironment).toBe('sandbox');
     expect(suite.checks[0]).toMatchObject({ timeoutMs: 30_000, severity: 'major', retries: 0 });
+  });
+
+  it('carries the SHA-256 of the suite text (computed when read, kept by copies and JSON)', async () => {
+    const source = `${HEAD}checks:\n  - { id: a, type: fetch, section: "1.1", with: { url: x } }\n`;
+    const suite = await load(source);
+    const digest = createHash('sha256').update(source).digest('hex');
+    expect(suite.sha256).toBe(digest);
+    expect({ ...suite }.sha256).toBe(digest);
+    expect((JSON.parse(JSON.stringify(suite)) as Suite).sha256).toBe(digest);
   });
 
   it('adds the checks whose captures a check reads to its needs', async () => {
