@@ -3,9 +3,10 @@
 // process; curl and the check download the same /speed/down URL, interleaved, twice:
 // - over simulated 200 Mbps and 1 Gbps links (`mbps=200`, `mbps=1000`): the network is the
 //   bottleneck, so the ratio shows whether the check measures the link as well as curl does (at
-//   1 Gbps, also whether the check's TLS + undici path keeps up with a fast link);
-// - unthrottled on loopback: the CPU is the bottleneck, so the ratio compares Node's TLS + undici
-//   stack with curl's C client rather than the measurement itself.
+//   1 Gbps, also whether the check's download path, net/stream-get.ts reading TLS records into one
+//   reused buffer, keeps up with a fast link);
+// - unthrottled on loopback: the CPU is the bottleneck, so the ratio compares that path's CPU per
+//   byte (Node's TLS) with curl's C client rather than the measurement itself.
 import { spawnSync } from 'node:child_process';
 import { DRIVERS, median, peakRssOf, round, runCheckProcess, startSandboxProcess } from '../lib.js';
 
