@@ -1,8 +1,9 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
-import type { Browser, BrowserContext, Route } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserType, Route } from 'playwright-core';
 import type { HttpClient } from '../../net/http.js';
 import { NetError } from '../../net/errors.js';
+import type { Prepared } from '../types.js';
 
 /**
  * Headless Chromium for checks that look at pages (`ui`): the system browser driven by
@@ -46,22 +47,73 @@ export interface LaunchedBrowser {
    * Safe to call again: Playwright's own `browser.close()` waits for that only the first time.
    */
   close(): Promise<void>;
+  /** Closes the browser when `signal` aborts (at once if it has). */
+  closeOn(signal: AbortSignal): void;
+}
+
+/**
+ * Loads playwright-core: a large module whose loading blocks the event loop for a few hundred ms
+ * (the `ui` type's `prepare` loads it before the other checks start).
+ */
+export async function loadPlaywright(): Promise<BrowserType> {
+  const { chromium } = await import('playwright-core');
+  return chromium;
 }
 
 /** Starts headless Chromium (a fresh temporary profile each time); closes it when `signal` aborts. */
 export async function launchChromium(executablePath: string, signal: AbortSignal, timeoutMs: number): Promise<LaunchedBrowser> {
-  const { chromium } = await import('playwright-core');
+  const chromium = await loadPlaywright();
   // payready handles SIGINT/SIGTERM/SIGHUP itself (the run's signal closes the browser below).
   // Playwright's own handlers would race that close, killing Chromium before it removes its temp
   // folder and, on SIGINT, exiting the process before the partial report is written.
   const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= browser.close().catch(() => undefined));
-  const onAbort = (): void => void close();
-  if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
-  browser.once('disconnected', () => signal.removeEventListener('abort', onAbort));
-  return { browser, close };
+  const closeOn = (signal: AbortSignal): void => {
+    const onAbort = (): void => void close();
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    browser.once('disconnected', () => signal.removeEventListener('abort', onAbort));
+  };
+  closeOn(signal);
+  return { browser, close, closeOn };
+}
+
+/**
+ * Chromium launched as the run begins (the `ui` type's `prepare`), while the API checks run: the
+ * check, which runs last, takes it over instead of waiting for a launch. Closed on the run's abort
+ * and by `release` at the end of the run, whether the check took it or not.
+ */
+export class BrowserWarmUp implements Prepared {
+  readonly #launching: Promise<{ executable: string; launched: LaunchedBrowser } | undefined>;
+  #taken = false;
+
+  /**
+   * Starts finding and launching Chromium (`explicit`: the suite's `browser` parameter); load
+   * playwright-core first (`loadPlaywright`), or its loading blocks the event loop under the checks.
+   */
+  constructor(explicit: string | undefined, signal: AbortSignal, timeoutMs: number) {
+    this.#launching = findChromium(explicit).then(async (executable) => (executable ? { executable, launched: await launchChromium(executable, signal, timeoutMs) } : undefined));
+    // A failed launch is reported by the check that takes it; unclaimed, it is nobody's error.
+    this.#launching.catch(() => undefined);
+  }
+
+  /**
+   * The browser launched for `executable` (rejecting as its launch did), once: undefined when it
+   * was taken already (a retry launches its own) or another executable was launched.
+   */
+  async take(executable: string): Promise<LaunchedBrowser | undefined> {
+    if (this.#taken) return undefined;
+    this.#taken = true;
+    const warm = await this.#launching;
+    if (warm?.executable === executable) return warm.launched;
+    await warm?.launched.close();
+    return undefined;
+  }
+
+  release(): Promise<void> {
+    return this.#launching.then((warm) => warm?.launched.close()).catch(() => undefined);
+  }
 }
 
 // Hop-by-hop and encoding headers: the transport sets its own, and bodies reach the browser decoded.

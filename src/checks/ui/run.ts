@@ -4,9 +4,9 @@ import type { MessageData } from '../../model/messages.js';
 import { assertion } from '../../model/operators.js';
 import type { Artifact, Assertion, Finding, Measurement, Outcome } from '../../model/outcome.js';
 import { messenger } from '../shared/messages.js';
-import type { CheckContext, ParamsOf } from '../types.js';
+import type { CheckContext, ParamsOf, PrepareContext, Prepared } from '../types.js';
 import { inspectPage, liveMessage, type FieldFacts, type PageFacts } from './audit.js';
-import { findChromium, launchChromium, routeThrough, type FailedLoad, type LaunchedBrowser } from './browser.js';
+import { BrowserWarmUp, findChromium, launchChromium, loadPlaywright, routeThrough, type FailedLoad, type LaunchedBrowser } from './browser.js';
 import { messages } from './messages.js';
 import type { meta } from './meta.js';
 
@@ -53,7 +53,9 @@ export async function run(params: Params, ctx: CheckContext): Promise<Outcome> {
   const started = ctx.clock.monotonic();
   let launched: LaunchedBrowser;
   try {
-    launched = await launchChromium(executable, ctx.signal, ctx.timeoutMs);
+    const warm = ctx.prepared instanceof BrowserWarmUp ? await ctx.prepared.take(executable) : undefined;
+    warm?.closeOn(ctx.signal);
+    launched = warm ?? (await launchChromium(executable, ctx.signal, ctx.timeoutMs));
   } catch (err) {
     return say.outcome('error', 'browserFailed', { executable, cause: firstLine(err) });
   }
@@ -71,6 +73,19 @@ export async function run(params: Params, ctx: CheckContext): Promise<Outcome> {
     await launched.close();
   }
   return conclude(runs, failures, params, measurements);
+}
+
+/**
+ * Launches Chromium as the run begins, while the API checks run: the check itself runs last
+ * (a browser at work would skew their timings) but need not start by waiting for a launch.
+ * Not when the executable is only known at the check's turn (`browser: ${...}`).
+ */
+export async function prepare(params: Readonly<Record<string, unknown>>, ctx: PrepareContext): Promise<Prepared | undefined> {
+  const browser = params['browser'];
+  if (browser !== undefined && (typeof browser !== 'string' || browser.includes('${'))) return undefined;
+  if (!(await findChromium(browser))) return undefined; // the check says it is missing
+  await loadPlaywright();
+  return new BrowserWarmUp(browser, ctx.signal, ctx.timeoutMs);
 }
 
 /** Loads the page at one viewport, inspects it, submits the declined card and takes the screenshot. */
