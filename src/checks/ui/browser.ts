@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
-import type { Browser, BrowserContext, BrowserType, Route } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserType, Page, Route } from 'playwright-core';
 import type { HttpClient } from '../../net/http.js';
 import { NetError } from '../../net/errors.js';
 import type { Prepared } from '../types.js';
@@ -79,40 +79,82 @@ export async function launchChromium(executablePath: string, signal: AbortSignal
   return { browser, close, closeOn };
 }
 
+// Phones and tablets get a touch screen and honour the viewport meta; the laptop size does not.
+const MOBILE_BELOW = 1024;
+
+/** A blank page at one viewport (`360x640`), in a context of its own. */
+export interface ViewportPage {
+  context: BrowserContext;
+  page: Page;
+}
+
+/** Opens a blank page at `label` (WIDTHxHEIGHT) in a fresh context: touch and mobile below 1024 px wide. */
+export async function openViewport(browser: Browser, label: string): Promise<ViewportPage> {
+  const [width = 0, height = 0] = label.split('x').map(Number);
+  const mobile = width < MOBILE_BELOW;
+  const context = await browser.newContext({ viewport: { width, height }, isMobile: mobile, hasTouch: mobile, deviceScaleFactor: 1, serviceWorkers: 'block', locale: 'en-US' });
+  try {
+    return { context, page: await context.newPage() };
+  } catch (err) {
+    await context.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** What a warm-up hands over: the browser and the blank pages it opened, by viewport. */
+export interface WarmBrowser {
+  launched: LaunchedBrowser;
+  /** A blank page per viewport the warm-up knew of; each rejects as its opening did. */
+  pages: Map<string, Promise<ViewportPage>>;
+}
+
 /**
- * Chromium launched as the run begins (the `ui` type's `prepare`), while the API checks run: the
- * check, which runs last, takes it over instead of waiting for a launch. Closed on the run's abort
- * and by `release` at the end of the run, whether the check took it or not.
+ * Chromium launched as the run begins (the `ui` type's `prepare`), while the API checks run, with
+ * a blank page open per viewport (each page is a renderer process to start): the check, which runs
+ * last, takes them over instead of waiting for them. Closed on the run's abort and by `release` at
+ * the end of the run, whether the check took it or not.
  */
 export class BrowserWarmUp implements Prepared {
-  readonly #launching: Promise<{ executable: string; launched: LaunchedBrowser } | undefined>;
+  readonly #warming: Promise<{ executable: string; warm: WarmBrowser } | undefined>;
   #taken = false;
 
   /**
-   * Starts finding and launching Chromium (`explicit`: the suite's `browser` parameter); load
-   * playwright-core first (`loadPlaywright`), or its loading blocks the event loop under the checks.
+   * Starts finding and launching Chromium (`explicit`: the suite's `browser` parameter) and opening
+   * a page per viewport in `viewports`; load playwright-core first (`loadPlaywright`), or its
+   * loading blocks the event loop under the checks.
    */
-  constructor(explicit: string | undefined, signal: AbortSignal, timeoutMs: number) {
-    this.#launching = findChromium(explicit).then(async (executable) => (executable ? { executable, launched: await launchChromium(executable, signal, timeoutMs) } : undefined));
+  constructor(explicit: string | undefined, viewports: readonly string[], signal: AbortSignal, timeoutMs: number) {
+    this.#warming = findChromium(explicit).then(async (executable) => {
+      if (!executable) return undefined;
+      const launched = await launchChromium(executable, signal, timeoutMs);
+      const pages = new Map<string, Promise<ViewportPage>>();
+      for (const label of new Set(viewports)) {
+        const opening = openViewport(launched.browser, label);
+        // Not taken (the check stopped first), a failed opening is nobody's error.
+        opening.catch(() => undefined);
+        pages.set(label, opening);
+      }
+      return { executable, warm: { launched, pages } };
+    });
     // A failed launch is reported by the check that takes it; unclaimed, it is nobody's error.
-    this.#launching.catch(() => undefined);
+    this.#warming.catch(() => undefined);
   }
 
   /**
-   * The browser launched for `executable` (rejecting as its launch did), once: undefined when it
-   * was taken already (a retry launches its own) or another executable was launched.
+   * The browser launched for `executable` and its pages (rejecting as the launch did), once:
+   * undefined when it was taken already (a retry launches its own) or another executable was launched.
    */
-  async take(executable: string): Promise<LaunchedBrowser | undefined> {
+  async take(executable: string): Promise<WarmBrowser | undefined> {
     if (this.#taken) return undefined;
     this.#taken = true;
-    const warm = await this.#launching;
-    if (warm?.executable === executable) return warm.launched;
-    await warm?.launched.close();
+    const warming = await this.#warming;
+    if (warming?.executable === executable) return warming.warm;
+    await warming?.warm.launched.close();
     return undefined;
   }
 
   release(): Promise<void> {
-    return this.#launching.then((warm) => warm?.launched.close()).catch(() => undefined);
+    return this.#warming.then((warming) => warming?.warm.launched.close()).catch(() => undefined);
   }
 }
 
