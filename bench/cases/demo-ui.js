@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { BIN, WORK, median, round, timeProcess } from '../lib.js';
 
 const RATIO_BUDGET = 1.5;
-// p95 over ~170 calls moves by tens of ms between identical runs on a shared machine.
+// p95 over ~170 calls moves by tens of ms between identical runs on a shared machine: each run
+// with ui is compared with the run without it just before it (same moment, same noise), and the
+// figure is the median of those ratios.
 const P95_BUDGET = 1.2;
 
 /** The api-kpis check's overall p95 (ms) from a demo's report. */
@@ -44,14 +46,14 @@ export default async function demoUi({ runs }) {
   const withUi = { wall: median(samples.with.wall), p95: median(samples.with.p95) };
   const ratio = withUi.wall / without.wall;
   rows.push({ name: 'payready demo, with the ui check (wall)', unit: 'ms', median: round(withUi.wall, 1), samples: tidy(samples.with.wall), ratio: round(ratio), peer: 'demo without ui', budget: `<= ${RATIO_BUDGET}x`, ok: ratio <= RATIO_BUDGET });
-  const p95Ratio = withUi.p95 / without.p95;
+  const p95Ratio = median(samples.with.p95.map((p95, i) => p95 / samples.without.p95[i]));
   rows.push({
     name: 'api-kpis p95 with the ui check (Chromium starting beside the API checks)',
     unit: 'ms',
     median: round(withUi.p95, 1),
     samples: tidy(samples.with.p95),
     ratio: round(p95Ratio),
-    peer: `api-kpis p95 without ui (median ${round(without.p95, 1)} ms, samples ${tidy(samples.without.p95).join(', ')})`,
+    peer: `api-kpis p95 without ui, run by run (median ${round(without.p95, 1)} ms, samples ${tidy(samples.without.p95).join(', ')})`,
     budget: `<= ${P95_BUDGET}x`,
     ok: p95Ratio <= P95_BUDGET,
   });

@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, readFile, readdir } from 'node:fs/promises';
+import { constants as osConstants, setPriority } from 'node:os';
 import type { Browser, BrowserContext, BrowserType, Page, Route } from 'playwright-core';
 import type { HttpClient } from '../../net/http.js';
 import { NetError } from '../../net/errors.js';
@@ -101,6 +102,44 @@ export async function openViewport(browser: Browser, label: string): Promise<Vie
   }
 }
 
+/**
+ * Every thread of the Chromium processes this process started (found in Linux's `/proc`: the
+ * children launched with `--remote-debugging-pipe`, and theirs); none where there is no `/proc`.
+ */
+async function chromiumThreads(): Promise<number[]> {
+  const childrenOf = async (pid: number): Promise<number[]> => {
+    const tasks = await readdir(`/proc/${pid}/task`).catch(() => []);
+    const lists = await Promise.all(tasks.map((tid) => readFile(`/proc/${pid}/task/${tid}/children`, 'utf8').catch(() => '')));
+    return lists.flatMap((list) => list.split(' ').filter((x) => x !== '').map(Number));
+  };
+  const roots: number[] = [];
+  for (const pid of await childrenOf(process.pid)) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes('--remote-debugging-pipe')) roots.push(pid);
+  }
+  const threads: number[] = [];
+  for (const queue = roots; queue.length > 0; ) {
+    const pid = queue.shift()!;
+    threads.push(...(await readdir(`/proc/${pid}/task`).catch(() => [])).map(Number));
+    queue.push(...(await childrenOf(pid)));
+  }
+  return threads;
+}
+
+/**
+ * Sets the CPU priority of every Chromium thread (see chromiumThreads). Raising it back needs a
+ * privilege most users lack: then the browser stays low, which costs nothing on an idle machine.
+ */
+async function prioritizeChromium(priority: number): Promise<void> {
+  for (const tid of await chromiumThreads()) {
+    try {
+      setPriority(tid, priority);
+    } catch {
+      // gone, or not ours to raise
+    }
+  }
+}
+
 /** What a warm-up hands over: the browser and the blank pages it opened, by viewport. */
 export interface WarmBrowser {
   launched: LaunchedBrowser;
@@ -127,6 +166,9 @@ export class BrowserWarmUp implements Prepared {
     this.#warming = findChromium(explicit).then(async (executable) => {
       if (!executable) return undefined;
       const launched = await launchChromium(executable, signal, timeoutMs);
+      // Beside the API checks the browser takes only the CPU they leave idle: at the lowest
+      // priority, the pages' renderers too (forked from processes already low).
+      await prioritizeChromium(osConstants.priority.PRIORITY_LOW);
       const pages = new Map<string, Promise<ViewportPage>>();
       for (const label of new Set(viewports)) {
         const opening = openViewport(launched.browser, label);
@@ -148,6 +190,8 @@ export class BrowserWarmUp implements Prepared {
     if (this.#taken) return undefined;
     this.#taken = true;
     const warming = await this.#warming;
+    // Its turn: the other checks are done, the browser gets its normal share back.
+    await prioritizeChromium(osConstants.priority.PRIORITY_NORMAL);
     if (warming?.executable === executable) return warming.warm;
     await warming?.warm.launched.close();
     return undefined;
