@@ -1,18 +1,61 @@
-// Budget: `payready demo` (every check type but `ui`) under 5 s wall on a 2-core machine; the `ui`
-// check (headless Chromium, four viewports) is measured on top, so its cost is visible.
-import { existsSync } from 'node:fs';
+// Budgets: `payready demo` (every check type but `ui`) under 5 s wall on a 2-core machine, and the
+// demo with the `ui` check (headless Chromium, four viewports) at most 1.5x that: Chromium is
+// launched while the API checks run and the page is judged last. Launching it beside the API checks
+// must not skew their timings: the api-kpis p95 (over the API checks' calls) is compared with and
+// without the browser check, run by run from each demo's report.json.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, WORK, interleave, round } from '../lib.js';
+import { BIN, WORK, median, round, timeProcess } from '../lib.js';
+
+const RATIO_BUDGET = 1.5;
+// p95 over ~170 calls moves by tens of ms between identical runs on a shared machine: each run
+// with ui is compared with the run without it just before it (same moment, same noise), and the
+// figure is the median of those ratios.
+const P95_BUDGET = 1.2;
+
+/** The api-kpis check's overall p95 (ms) from a demo's report. */
+function kpiP95(out) {
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  const kpis = report.results.find((r) => r.id === 'api-kpis');
+  const p95 = kpis?.measurements?.find((m) => m.name === 'overall p95')?.value;
+  if (typeof p95 !== 'number') throw new Error(`no api-kpis "overall p95" in ${out}/report.json`);
+  return p95;
+}
 
 export default async function demoUi({ runs }) {
-  const out = join(WORK, 'demo-report');
   const n = Math.min(runs, 5);
-  const commands = [{ command: process.execPath, args: [BIN, 'demo', '--skip', 'checkout-mobile', '--out', out, '--quiet'] }];
+  const variants = [{ name: 'without', args: ['--skip', 'checkout-mobile'] }];
   const chromium = existsSync('/usr/bin/chromium');
-  if (chromium) commands.push({ command: process.execPath, args: [BIN, 'demo', '--out', out, '--quiet'] });
-  const [without, withUi] = interleave(commands, n);
-  const rows = [{ name: 'payready demo --skip checkout-mobile (wall)', unit: 'ms', median: round(without.median, 1), samples: without.samples, budget: '< 5000 ms', ok: without.median < 5000 }];
-  if (withUi) rows.push({ name: 'payready demo, with the ui check (wall)', unit: 'ms', median: round(withUi.median, 1), samples: withUi.samples, ratio: round(withUi.median / without.median), peer: 'demo without ui' });
-  else rows.push({ name: 'payready demo, with the ui check', error: 'Chromium not installed (/usr/bin/chromium)' });
+  if (chromium) variants.push({ name: 'with', args: [] });
+  const samples = Object.fromEntries(variants.map((v) => [v.name, { wall: [], p95: [] }]));
+  // Interleaved (A B A B ...): the machine's noise hits both alike.
+  for (let i = 0; i < n; i++) {
+    for (const v of variants) {
+      const out = join(WORK, `demo-report-${v.name}`);
+      samples[v.name].wall.push(timeProcess(process.execPath, [BIN, 'demo', ...v.args, '--out', out, '--quiet']).ms);
+      samples[v.name].p95.push(kpiP95(out));
+    }
+  }
+  const tidy = (values) => values.map((x) => round(x, 1));
+  const without = { wall: median(samples.without.wall), p95: median(samples.without.p95) };
+  const rows = [{ name: 'payready demo --skip checkout-mobile (wall)', unit: 'ms', median: round(without.wall, 1), samples: tidy(samples.without.wall), budget: '< 5000 ms', ok: without.wall < 5000 }];
+  if (!chromium) {
+    rows.push({ name: 'payready demo, with the ui check', error: 'Chromium not installed (/usr/bin/chromium)' });
+    return rows;
+  }
+  const withUi = { wall: median(samples.with.wall), p95: median(samples.with.p95) };
+  const ratio = withUi.wall / without.wall;
+  rows.push({ name: 'payready demo, with the ui check (wall)', unit: 'ms', median: round(withUi.wall, 1), samples: tidy(samples.with.wall), ratio: round(ratio), peer: 'demo without ui', budget: `<= ${RATIO_BUDGET}x`, ok: ratio <= RATIO_BUDGET });
+  const p95Ratio = median(samples.with.p95.map((p95, i) => p95 / samples.without.p95[i]));
+  rows.push({
+    name: 'api-kpis p95 with the ui check (Chromium starting beside the API checks)',
+    unit: 'ms',
+    median: round(withUi.p95, 1),
+    samples: tidy(samples.with.p95),
+    ratio: round(p95Ratio),
+    peer: `api-kpis p95 without ui, run by run (median ${round(without.p95, 1)} ms, samples ${tidy(samples.without.p95).join(', ')})`,
+    budget: `<= ${P95_BUDGET}x`,
+    ok: p95Ratio <= P95_BUDGET,
+  });
   return rows;
 }

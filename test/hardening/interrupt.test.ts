@@ -79,4 +79,26 @@ describe('interrupted demo runs', () => {
     expect(result.code, result.stderr).toBe(130);
     expect(readdirSync(tmp)).toEqual([]);
   }, 120_000);
+
+  it('SIGINT while the API checks run and Chromium starts for the browser check: Chromium closed, its temp folder removed before exit', async () => {
+    const tmp = tempDir('t-');
+    const dir = tempDir();
+    const { child, done } = spawnCli(['demo', '--out', 'out'], { cwd: dir, env: cliEnv({ TMPDIR: tmp }) });
+    // Chromium's profile appears as the run begins, long before the page is judged (it runs last).
+    const warming = (): boolean => readdirSync(tmp).some((f) => f.startsWith('playwright_chromiumdev_profile-'));
+    let exited = false;
+    // Not awaited: only notes an early exit while the loop below polls (done never rejects).
+    void done.then(() => (exited = true));
+    while (!warming() && !exited) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(exited, 'the run ended before Chromium started').toBe(false);
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code, result.stderr).toBe(130);
+    expect(readdirSync(tmp)).toEqual([]);
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8'));
+    const interrupted = report.results.filter((r: { skippedBy?: string }) => r.skippedBy === 'interrupt').map((r: { id: string }) => r.id);
+    // Chromium started while API checks were still to finish, not after them.
+    expect(interrupted).toContain('checkout-mobile');
+    expect(interrupted.filter((id: string) => !['checkout-mobile', 'api-load', 'api-kpis'].includes(id)).length, interrupted.join(', ')).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -1,8 +1,10 @@
 import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
-import type { Browser, BrowserContext, Route } from 'playwright-core';
+import { access, readFile, readdir } from 'node:fs/promises';
+import { constants as osConstants, setPriority } from 'node:os';
+import type { Browser, BrowserContext, BrowserType, Page, Route } from 'playwright-core';
 import type { HttpClient } from '../../net/http.js';
 import { NetError } from '../../net/errors.js';
+import type { Prepared } from '../types.js';
 
 /**
  * Headless Chromium for checks that look at pages (`ui`): the system browser driven by
@@ -46,22 +48,158 @@ export interface LaunchedBrowser {
    * Safe to call again: Playwright's own `browser.close()` waits for that only the first time.
    */
   close(): Promise<void>;
+  /** Closes the browser when `signal` aborts (at once if it has). */
+  closeOn(signal: AbortSignal): void;
+}
+
+/**
+ * Loads playwright-core: a large module whose loading blocks the event loop for a few hundred ms
+ * (the `ui` type's `prepare` loads it before the other checks start).
+ */
+export async function loadPlaywright(): Promise<BrowserType> {
+  const { chromium } = await import('playwright-core');
+  return chromium;
 }
 
 /** Starts headless Chromium (a fresh temporary profile each time); closes it when `signal` aborts. */
 export async function launchChromium(executablePath: string, signal: AbortSignal, timeoutMs: number): Promise<LaunchedBrowser> {
-  const { chromium } = await import('playwright-core');
+  const chromium = await loadPlaywright();
   // payready handles SIGINT/SIGTERM/SIGHUP itself (the run's signal closes the browser below).
   // Playwright's own handlers would race that close, killing Chromium before it removes its temp
   // folder and, on SIGINT, exiting the process before the partial report is written.
   const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= browser.close().catch(() => undefined));
-  const onAbort = (): void => void close();
-  if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
-  browser.once('disconnected', () => signal.removeEventListener('abort', onAbort));
-  return { browser, close };
+  const closeOn = (signal: AbortSignal): void => {
+    const onAbort = (): void => void close();
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    browser.once('disconnected', () => signal.removeEventListener('abort', onAbort));
+  };
+  closeOn(signal);
+  return { browser, close, closeOn };
+}
+
+// Phones and tablets get a touch screen and honour the viewport meta; the laptop size does not.
+const MOBILE_BELOW = 1024;
+
+/** A blank page at one viewport (`360x640`), in a context of its own. */
+export interface ViewportPage {
+  context: BrowserContext;
+  page: Page;
+}
+
+/** Opens a blank page at `label` (WIDTHxHEIGHT) in a fresh context: touch and mobile below 1024 px wide. */
+export async function openViewport(browser: Browser, label: string): Promise<ViewportPage> {
+  const [width = 0, height = 0] = label.split('x').map(Number);
+  const mobile = width < MOBILE_BELOW;
+  const context = await browser.newContext({ viewport: { width, height }, isMobile: mobile, hasTouch: mobile, deviceScaleFactor: 1, serviceWorkers: 'block', locale: 'en-US' });
+  try {
+    return { context, page: await context.newPage() };
+  } catch (err) {
+    await context.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Every thread of the Chromium processes this process started (found in Linux's `/proc`: the
+ * children launched with `--remote-debugging-pipe`, and theirs); none where there is no `/proc`.
+ */
+async function chromiumThreads(): Promise<number[]> {
+  const childrenOf = async (pid: number): Promise<number[]> => {
+    const tasks = await readdir(`/proc/${pid}/task`).catch(() => []);
+    const lists = await Promise.all(tasks.map((tid) => readFile(`/proc/${pid}/task/${tid}/children`, 'utf8').catch(() => '')));
+    return lists.flatMap((list) => list.split(' ').filter((x) => x !== '').map(Number));
+  };
+  const roots: number[] = [];
+  for (const pid of await childrenOf(process.pid)) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes('--remote-debugging-pipe')) roots.push(pid);
+  }
+  const threads: number[] = [];
+  for (const queue = roots; queue.length > 0; ) {
+    const pid = queue.shift()!;
+    threads.push(...(await readdir(`/proc/${pid}/task`).catch(() => [])).map(Number));
+    queue.push(...(await childrenOf(pid)));
+  }
+  return threads;
+}
+
+/**
+ * Sets the CPU priority of every Chromium thread (see chromiumThreads). Raising it back needs a
+ * privilege most users lack: then the browser stays low, which costs nothing on an idle machine.
+ */
+async function prioritizeChromium(priority: number): Promise<void> {
+  for (const tid of await chromiumThreads()) {
+    try {
+      setPriority(tid, priority);
+    } catch {
+      // gone, or not ours to raise
+    }
+  }
+}
+
+/** What a warm-up hands over: the browser and the blank pages it opened, by viewport. */
+export interface WarmBrowser {
+  launched: LaunchedBrowser;
+  /** A blank page per viewport the warm-up knew of; each rejects as its opening did. */
+  pages: Map<string, Promise<ViewportPage>>;
+}
+
+/**
+ * Chromium launched as the run begins (the `ui` type's `prepare`), while the API checks run, with
+ * a blank page open per viewport (each page is a renderer process to start): the check, which runs
+ * last, takes them over instead of waiting for them. Closed on the run's abort and by `release` at
+ * the end of the run, whether the check took it or not.
+ */
+export class BrowserWarmUp implements Prepared {
+  readonly #warming: Promise<{ executable: string; warm: WarmBrowser } | undefined>;
+  #taken = false;
+
+  /**
+   * Starts finding and launching Chromium (`explicit`: the suite's `browser` parameter) and opening
+   * a page per viewport in `viewports`; load playwright-core first (`loadPlaywright`), or its
+   * loading blocks the event loop under the checks.
+   */
+  constructor(explicit: string | undefined, viewports: readonly string[], signal: AbortSignal, timeoutMs: number) {
+    this.#warming = findChromium(explicit).then(async (executable) => {
+      if (!executable) return undefined;
+      const launched = await launchChromium(executable, signal, timeoutMs);
+      // Beside the API checks the browser takes only the CPU they leave idle: at the lowest
+      // priority, the pages' renderers too (forked from processes already low).
+      await prioritizeChromium(osConstants.priority.PRIORITY_LOW);
+      const pages = new Map<string, Promise<ViewportPage>>();
+      for (const label of new Set(viewports)) {
+        const opening = openViewport(launched.browser, label);
+        // Not taken (the check stopped first), a failed opening is nobody's error.
+        opening.catch(() => undefined);
+        pages.set(label, opening);
+      }
+      return { executable, warm: { launched, pages } };
+    });
+    // A failed launch is reported by the check that takes it; unclaimed, it is nobody's error.
+    this.#warming.catch(() => undefined);
+  }
+
+  /**
+   * The browser launched for `executable` and its pages (rejecting as the launch did), once:
+   * undefined when it was taken already (a retry launches its own) or another executable was launched.
+   */
+  async take(executable: string): Promise<WarmBrowser | undefined> {
+    if (this.#taken) return undefined;
+    this.#taken = true;
+    const warming = await this.#warming;
+    // Its turn: the other checks are done, the browser gets its normal share back.
+    await prioritizeChromium(osConstants.priority.PRIORITY_NORMAL);
+    if (warming?.executable === executable) return warming.warm;
+    await warming?.warm.launched.close();
+    return undefined;
+  }
+
+  release(): Promise<void> {
+    return this.#warming.then((warming) => warming?.warm.launched.close()).catch(() => undefined);
+  }
 }
 
 // Hop-by-hop and encoding headers: the transport sets its own, and bodies reach the browser decoded.
