@@ -1,8 +1,9 @@
 // Bench driver: runs ONE check type with JSON parameters against a target, with the context the
 // runner gives it (HttpTransport with the target's CA, real clock), and prints one JSON line:
 // status, summary, values, measurements, the wall time of run() and RSS before and at its peak.
-// Parameters are not schema-validated here (give them all): loading ajv and the suite schema adds
-// ~30 MB of baseline RSS that has nothing to do with the check being measured.
+// Parameters are not schema-validated here: loading ajv and the suite schema adds ~30 MB of baseline
+// RSS that has nothing to do with the check being measured. The schema's top-level defaults are
+// applied (as the runner's validation would), so a case gives only what it means to set.
 // Usage: node bench/drivers/run-check.js <type> '<params json>' <ca file>
 import { readFileSync } from 'node:fs';
 import { loadCheckType } from '../../dist/checks/index.js';
@@ -13,6 +14,9 @@ import { InteractionLog } from '../../dist/model/interactions.js';
 const [typeName, paramsJson, caFile] = process.argv.slice(2);
 const type = await loadCheckType(typeName);
 const params = JSON.parse(paramsJson);
+for (const [name, property] of Object.entries(type.schema.properties ?? {})) {
+  if (params[name] === undefined && property && typeof property === 'object' && 'default' in property) params[name] = structuredClone(property.default);
+}
 const ca = caFile ? [readFileSync(caFile, 'utf8')] : [];
 const interactions = new InteractionLog();
 const transport = new HttpTransport({ ca }, interactions);
