@@ -112,7 +112,8 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
 
   events.onRunStart({ suite: plan.suite, target: plan.target, checks: included });
   // Set-up a last check needs (a browser launching) goes on while the others run.
-  await prepareChecks(included, types, scope);
+  // Not for a check `--skip` names: it will not run, and its set-up (a browser) would only cost.
+  await prepareChecks(included.filter((spec) => !planned.skipped.has(spec.id)), types, scope);
   options.snapshot?.(() =>
     output(
       included.map((spec) => results.get(spec.id) ?? judge(spec, startedIds.has(spec.id) ? INTERRUPTED : NOT_RUN, undefined, clock)),

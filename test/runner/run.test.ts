@@ -266,15 +266,17 @@ describe('runner', () => {
     };
     const types: Record<string, CheckType> = { sleep: { ...(base as CheckType), run: async (_p, ctx) => (events.push(`run ${ctx.checkId}`), { status: ctx.checkId === 'a' ? 'fail' : 'pass', summary: 'ok' }) }, prepared: preparing };
     const { report } = await run(
-      [spec('a'), spec('page', { type: 'prepared', with: { viewports: ['360x640'] } }), spec('gated', { type: 'prepared', needs: ['a'] })],
+      [spec('a'), spec('page', { type: 'prepared', with: { viewports: ['360x640'] } }), spec('gated', { type: 'prepared', needs: ['a'] }), spec('skipped', { type: 'prepared' })],
       base as CheckType<never>,
-      { loadType: async (name) => types[name]! },
+      { loadType: async (name) => types[name]!, skip: ['skipped'] },
     );
     expect(report.results.map((r) => [r.id, r.status])).toEqual([
       ['a', 'fail'],
       ['page', 'pass'],
       ['gated', 'skip'],
+      ['skipped', 'skip'],
     ]);
+    // A check --skip names is never prepared (the demo's --skip checkout-mobile launched Chromium for nothing).
     expect(events).toEqual(['prepare page {"viewports":["360x640"]}', 'prepared page', 'prepare gated {}', 'prepared gated', 'run a', 'run page with its preparation', 'release page', 'release gated']);
   });
 

