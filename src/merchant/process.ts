@@ -165,8 +165,10 @@ export class MerchantProcess {
       if (this.exited) {
         // What it started in the background must not outlive the failed start.
         this.killNow();
+        // Exit code 0 before ready: a command that put the shop in the background and returned.
+        const daemonized = this.exited.code === 0;
         const how = this.exited.signal ? `was killed by ${this.exited.signal}` : `exited with code ${this.exited.code}`;
-        throw new MerchantStartError(`the merchant's command \`${this.command.command}\` ${how} before ${this.command.ready} answered (it must stay in the foreground: \`docker compose up\`, not \`up -d\`)${this.tail()}`);
+        throw new MerchantStartError(`the merchant's command \`${this.command.command}\` ${how} before ${this.command.ready} answered${daemonized ? ' (it must stay in the foreground: `docker compose up`, not `up -d`)' : ''}${this.tail()}`);
       }
       if (await answers(this.command.ready)) return;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));

@@ -31,14 +31,7 @@ export async function requireScope(req: IncomingMessage, ctx: SandboxContext, sc
   try {
     verified = await ctx.tokens.verify(token);
   } catch (error) {
-    const detail = error instanceof InvalidTokenError ? error.message : 'The access token could not be verified.';
-    throw new ProblemError({
-      status: 401,
-      code: 'invalid_token',
-      title: 'Invalid access token',
-      detail,
-      headers: { 'www-authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${detail}"` },
-    });
+    throw invalidToken(error instanceof InvalidTokenError ? error.message : 'The access token could not be verified.');
   }
   if (!verified.scopes.includes(scope)) {
     throw new ProblemError({
@@ -50,4 +43,15 @@ export async function requireScope(req: IncomingMessage, ctx: SandboxContext, sc
     });
   }
   return verified;
+}
+
+/** RFC 6750 §3.1 `invalid_token`: a 401 whose WWW-Authenticate says so, with `detail` as its description. */
+export function invalidToken(detail: string): ProblemError {
+  return new ProblemError({
+    status: 401,
+    code: 'invalid_token',
+    title: 'Invalid access token',
+    detail,
+    headers: { 'www-authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${detail}"` },
+  });
 }

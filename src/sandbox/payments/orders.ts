@@ -1,7 +1,8 @@
+import { invalidToken } from '../oauth/bearer.js';
 import type { IncomingMessage } from 'node:http';
 import { replyObject, type Operation, type RequestRecord } from '../control/orders.js';
 import type { SandboxContext } from '../context.js';
-import { ProblemError, problem, type Reply } from '../respond.js';
+import { problem, type Reply } from '../respond.js';
 
 /**
  * The payready dialect's side of the control API (src/sandbox/control/): a payment belongs to the
@@ -56,14 +57,7 @@ export async function admitOrder(req: IncomingMessage, ctx: SandboxContext, oper
     } catch {
       // Not a token the sandbox issued (the `no-auth` fault lets anything through): nothing to revoke.
     }
-    const detail = 'The access token has been revoked; request a new one from the token endpoint.';
-    throw new ProblemError({
-      status: 401,
-      code: 'invalid_token',
-      title: 'Invalid access token',
-      detail,
-      headers: { 'www-authenticate': `Bearer realm="payready-sandbox", error="invalid_token", error_description="${detail}"` },
-    });
+    throw invalidToken('The access token has been revoked; request a new one from the token endpoint.');
   }
   return undefined;
 }

@@ -126,26 +126,22 @@ export function confirm(intent: PaymentIntent, payment: { method: PaymentMethod;
     // "If the payment attempt fails ... the PaymentIntent's status returns to requires_payment_method."
     intent.status = 'requires_payment_method';
     intent.payment_method = null;
-    intent.last_payment_error = {
-      type: 'card_error',
+    // The same error object twice: on the intent, and (with the intent) in the 402's body.
+    const error = {
+      type: 'card_error' as const,
       code: decline.code,
       ...(decline.declineCode ? { decline_code: decline.declineCode } : {}),
       doc_url: docUrl(decline.code),
       message: decline.message,
       charge: charge.id,
-      payment_method: payment.method,
     };
+    intent.last_payment_error = { ...error, payment_method: payment.method };
     state.emit('charge.failed', charge, request);
     state.emit('payment_intent.payment_failed', intent, request);
     throw new StripeApiError(
       402,
       {
-        type: 'card_error',
-        code: decline.code,
-        ...(decline.declineCode ? { decline_code: decline.declineCode } : {}),
-        doc_url: docUrl(decline.code),
-        message: decline.message,
-        charge: charge.id,
+        ...error,
         payment_intent: state.view(intent) as Record<string, unknown>,
         payment_method: payment.method as unknown as Record<string, unknown>,
         request_log_url: `https://dashboard.stripe.com/test/logs/${request.requestId}`,
