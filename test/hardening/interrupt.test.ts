@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { cliEnv, spawnCli, stackTraceIn, tempDir } from '../e2e/helpers.js';
 
 /**
@@ -101,4 +102,53 @@ describe('interrupted demo runs', () => {
     expect(interrupted).toContain('checkout-mobile');
     expect(interrupted.filter((id: string) => !['checkout-mobile', 'api-load', 'api-kpis'].includes(id)).length, interrupted.join(', ')).toBeGreaterThan(0);
   }, 120_000);
+
+  it('a second SIGINT while Chromium starts (the hard exit): no Chromium left running, nothing left in the temp folder', async () => {
+    const tmp = tempDir('t-');
+    const dir = tempDir();
+    const { child, done } = spawnCli(['demo', '--out', 'out'], { cwd: dir, env: cliEnv({ TMPDIR: tmp }) });
+    // Chromium's own temp folder (its single-instance socket), made as it starts and removed only
+    // by a clean shutdown: found beside payready's folders or inside the one payready gives Chromium (pr-XXXXXX).
+    const started = (): boolean =>
+      readdirSync(tmp, { withFileTypes: true }).some(
+        (entry) => entry.name.startsWith('org.chromium.Chromium.') || (entry.isDirectory() && entry.name.startsWith('pr-') && readdirSync(join(tmp, entry.name)).some((f) => f.startsWith('org.chromium.Chromium.'))),
+      );
+    let exited = false;
+    // Not awaited: only notes an early exit while the loop below polls (done never rejects).
+    void done.then(() => (exited = true));
+    while (!started() && !exited) await sleep(10);
+    expect(exited, 'the run ended before Chromium started').toBe(false);
+    child.kill('SIGINT');
+    await sleep(20);
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toMatch(/SIGINT again: stopped without finishing/);
+    expect(readdirSync(tmp)).toEqual([]);
+    // Every process whose environment names the temp folder (Chromium and its helpers) is gone:
+    // the browser's process group at once; Chromium's crash reporter, a daemon in a session of its
+    // own, ends by itself once the browser is gone (given 5 s here).
+    const running = (): string[] => readdirSync('/proc').filter((pid) => /^[0-9]+$/.test(pid) && environOf(pid).includes(`TMPDIR=${tmp}`));
+    expect(running().filter((pid) => !cmdlineOf(pid).includes('crashpad'))).toEqual([]);
+    for (const until = Date.now() + 5_000; running().length > 0 && Date.now() < until; ) await sleep(50);
+    expect(running().map((pid) => `${pid}: ${cmdlineOf(pid)}`)).toEqual([]);
+  }, 120_000);
 });
+
+/** A process's environment as Linux shows it ('' when it is gone or not ours). */
+function environOf(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1');
+  } catch {
+    return '';
+  }
+}
+
+/** A process's command line, for messages. */
+function cmdlineOf(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').slice(0, 200);
+  } catch {
+    return '(gone)';
+  }
+}

@@ -1,6 +1,7 @@
-import { constants } from 'node:fs';
-import { access, readFile, readdir } from 'node:fs/promises';
-import { constants as osConstants, setPriority } from 'node:os';
+import { constants, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { access, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { constants as osConstants, setPriority, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserType, Page, Route } from 'playwright-core';
 import type { HttpClient } from '../../net/http.js';
 import { NetError } from '../../net/errors.js';
@@ -61,15 +62,48 @@ export async function loadPlaywright(): Promise<BrowserType> {
   return chromium;
 }
 
-/** Starts headless Chromium (a fresh temporary profile each time); closes it when `signal` aborts. */
+/**
+ * Starts headless Chromium (a fresh temporary profile each time); closes it when `signal` aborts.
+ *
+ * Chromium gets a temporary folder of its own (its `TMPDIR`), removed once it has exited, and at
+ * the latest as this process exits. Chromium makes its own folder there as it starts
+ * (`org.chromium.Chromium.XXXXXX`, its single-instance socket) and removes it only on a clean
+ * shutdown: a process ending the hard way (a second Ctrl-C, or a launch still under way when the
+ * interrupt's grace ran out) has its Chromium killed by Playwright, and that folder used to stay in
+ * the user's temp folder.
+ */
 export async function launchChromium(executablePath: string, signal: AbortSignal, timeoutMs: number): Promise<LaunchedBrowser> {
   const chromium = await loadPlaywright();
-  // payready handles SIGINT/SIGTERM/SIGHUP itself (the run's signal closes the browser below).
-  // Playwright's own handlers would race that close, killing Chromium before it removes its temp
-  // folder and, on SIGINT, exiting the process before the partial report is written.
-  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  const tmp = await chromiumTmp();
+  const onExit = (): void => {
+    if (tmp) removeChromiumTmpSync(tmp);
+  };
+  process.on('exit', onExit);
+  const removeTmp = async (): Promise<void> => {
+    process.off('exit', onExit);
+    if (tmp) await rm(tmp, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
+  };
+  let browser: Browser;
+  try {
+    // payready handles SIGINT/SIGTERM/SIGHUP itself (the run's signal closes the browser below).
+    // Playwright's own handlers would race that close, killing Chromium before it removes its temp
+    // folder and, on SIGINT, exiting the process before the partial report is written.
+    browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      ...(tmp ? { env: { ...process.env, TMPDIR: tmp } } : {}),
+      timeout: timeoutMs,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+  } catch (err) {
+    await removeTmp();
+    throw err;
+  }
   let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => (closing ??= browser.close().catch(() => undefined));
+  const close = (): Promise<void> => (closing ??= browser.close().catch(() => undefined).then(removeTmp));
   const closeOn = (signal: AbortSignal): void => {
     const onAbort = (): void => void close();
     if (signal.aborted) onAbort();
@@ -78,6 +112,59 @@ export async function launchChromium(executablePath: string, signal: AbortSignal
   };
   closeOn(signal);
   return { browser, close, closeOn };
+}
+
+// Chromium's single-instance socket, `TMPDIR/org.chromium.Chromium.XXXXXX/SingletonSocket`, must
+// fit a Unix socket address (108 bytes with its NUL on Linux): past it Chromium aborts at start.
+const SOCKET_PATH_MAX = 107;
+const SINGLETON_SOCKET = '/org.chromium.Chromium.XXXXXX/SingletonSocket';
+
+/**
+ * A temporary folder for Chromium, its name short (`pr-XXXXXX`) to keep its socket's path short;
+ * undefined (Chromium then uses the user's own) where that path would be too long or the folder
+ * cannot be made.
+ */
+async function chromiumTmp(): Promise<string | undefined> {
+  const prefix = join(tmpdir(), 'pr-');
+  if (Buffer.byteLength(prefix) + 6 + SINGLETON_SOCKET.length > SOCKET_PATH_MAX) return undefined;
+  return mkdtemp(prefix).catch(() => undefined);
+}
+
+/**
+ * For a process that is exiting (synchronous): kills the Chromium started with `tmp` as its
+ * `TMPDIR`, with its process group, whether or not Playwright's own exit handler has done so yet
+ * (exit handlers run in the order they were added), then removes `tmp`. Chromium is found in
+ * Linux's `/proc` (its environment names `tmp`); elsewhere Playwright's kill is relied on.
+ */
+function removeChromiumTmpSync(tmp: string): void {
+  const marker = `TMPDIR=${tmp}\0`;
+  for (const pid of childPidsSync(process.pid)) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(marker)) process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone already, or not ours
+    }
+  }
+  rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+}
+
+/** The direct children of `pid` (from every thread's `/proc/PID/task/TID/children`); none without `/proc`. */
+function childPidsSync(pid: number): number[] {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const pids: number[] = [];
+  for (const tid of tasks) {
+    try {
+      pids.push(...readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter((x) => x !== '').map(Number));
+    } catch {
+      // the thread ended
+    }
+  }
+  return pids;
 }
 
 // Phones and tablets get a touch screen and honour the viewport meta; the laptop size does not.
