@@ -132,6 +132,16 @@ export async function endProcess(signal: NodeJS.Signals, code: number, settleMs 
   const started = performance.now();
   while (threadPoolBusy() && performance.now() - started < settleMs) await new Promise((resolve) => setTimeout(resolve, 5));
   if (threadPoolBusy()) {
+    // Dying of the signal skips the 'exit' listeners that `process.exit()` would call: they are
+    // what kills a browser still starting and removes its temp folder (src/checks/ui/browser.ts),
+    // synchronous by contract, so they run here first.
+    for (const listener of process.listeners('exit')) {
+      try {
+        listener(code);
+      } catch {
+        // ending now is what was asked
+      }
+    }
     process.removeAllListeners(signal);
     process.kill(process.pid, signal);
   }

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -107,5 +107,29 @@ describe('endProcess: a read that never returns does not keep the process alive'
     // Killed by SIGTERM itself (default action restored): a shell reports 143, like exit(143).
     expect({ code, signal }, stderr).toEqual({ code: null, signal: 'SIGTERM' });
     expect(stderr).toMatch(/still stopping 0\.1 s after SIGTERM/);
+  }, 20_000);
+
+  it("ending by the signal still runs the process's 'exit' listeners (a browser's temp folder is removed by one)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payready-fifo-'));
+    dirs.push(dir);
+    const fifo = join(dir, 'fifo');
+    const mark = join(dir, 'exit-listener-ran');
+    execFileSync('mkfifo', [fifo]);
+    const script = `
+      import { readFile } from 'node:fs/promises';
+      import { writeFileSync } from 'node:fs';
+      const { listenForInterrupt } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist/cli/interrupt.js')).href)});
+      listenForInterrupt({ graceMs: 100 });
+      process.on('exit', (code) => writeFileSync(${JSON.stringify(mark)}, String(code)));
+      setTimeout(() => process.stdout.write('blocked\\n'), 200);
+      await readFile(${JSON.stringify(fifo)});`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    const guard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.kill('SIGINT');
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+    clearTimeout(guard);
+    expect({ code, signal }).toEqual({ code: null, signal: 'SIGINT' });
+    expect(readFileSync(mark, 'utf8')).toBe('130');
   }, 20_000);
 });

@@ -122,7 +122,9 @@ describe('interrupted demo runs', () => {
     await sleep(20);
     child.kill('SIGINT');
     const result = await done;
-    expect(result.code, result.stderr).toBe(130);
+    // A hard exit that finds a file operation still holding a worker thread (Playwright removing
+    // the profile it was closing) ends by the signal itself, which shells report as 130 too.
+    expect(result.code === 130 || result.signal === 'SIGINT', `${result.code} ${result.signal} ${result.stderr}`).toBe(true);
     expect(result.stderr).toMatch(/SIGINT again: stopped without finishing/);
     expect(readdirSync(tmp)).toEqual([]);
     // Every process whose environment names the temp folder (Chromium and its helpers) is gone:
