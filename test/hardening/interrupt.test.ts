@@ -51,12 +51,12 @@ describe('interrupted demo runs', () => {
     // One run at a time: runs side by side on two cores can take longer than the 1.5 s grace to
     // stop, and a hard exit is the other test's subject (signals.test.ts), not this one's.
     const outcomes: string[] = [];
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 6; i++) {
       const delayMs = Math.floor(Math.random() * 150);
       outcomes.push(`${await interruptAt(delayMs, i % 2 ? 'SIGTERM' : 'SIGINT')}@${delayMs}ms`);
     }
     // A machine fast enough to finish before most signals would make this test vacuous.
-    expect(outcomes.filter((o) => o.startsWith('hit')).length, outcomes.join(', ')).toBeGreaterThanOrEqual(4);
+    expect(outcomes.filter((o) => o.startsWith('hit')).length, outcomes.join(', ')).toBeGreaterThanOrEqual(3);
   }, 120_000);
 
   it('SIGINT while the browser is open: Chromium and the sandbox are closed and their temp folders removed before exit', async () => {
