@@ -123,10 +123,12 @@ describe('interrupted demo runs', () => {
     child.kill('SIGINT');
     const result = await done;
     // A hard exit that finds a file operation still holding a worker thread (Playwright removing
-    // the profile it was closing) ends by the signal itself, which shells report as 130 too.
+    // the profile it was closing) ends by the signal itself, which shells report as 130 too. On a
+    // machine busy enough, the graceful path may also have ended before the second signal came:
+    // nothing may be left either way.
     expect(result.code === 130 || result.signal === 'SIGINT', `${result.code} ${result.signal} ${result.stderr}`).toBe(true);
-    expect(result.stderr).toMatch(/SIGINT again: stopped without finishing/);
-    expect(readdirSync(tmp)).toEqual([]);
+    expect(result.stderr).toMatch(/Interrupted: /);
+    expect(readdirSync(tmp, { recursive: true }), `${result.code} ${result.signal}`).toEqual([]);
     // Every process whose environment names the temp folder (Chromium and its helpers) is gone:
     // the browser's process group at once; Chromium's crash reporter, a daemon in a session of its
     // own, ends by itself once the browser is gone (given 5 s here).

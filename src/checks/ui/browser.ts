@@ -75,8 +75,10 @@ export async function loadPlaywright(): Promise<BrowserType> {
 export async function launchChromium(executablePath: string, signal: AbortSignal, timeoutMs: number): Promise<LaunchedBrowser> {
   const chromium = await loadPlaywright();
   const tmp = await chromiumTmp();
+  // Playwright's profile folder for this Chromium, once known (removed at exit, if still there).
+  const profiles = new Set<string>();
   const onExit = (): void => {
-    if (tmp) removeChromiumTmpSync(tmp);
+    if (tmp) removeChromiumLeftoversSync(tmp, profiles);
   };
   process.on('exit', onExit);
   const removeTmp = async (): Promise<void> => {
@@ -102,6 +104,9 @@ export async function launchChromium(executablePath: string, signal: AbortSignal
     await removeTmp();
     throw err;
   }
+  // Playwright removes the profile once Chromium has exited, asynchronously: a process ending the
+  // hard way during that removal would leave the rest of it.
+  if (tmp) for (const { profile } of chromiumProcessesSync(tmp)) if (profile) profiles.add(profile);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= browser.close().catch(() => undefined).then(removeTmp));
   const closeOn = (signal: AbortSignal): void => {
@@ -130,22 +135,44 @@ async function chromiumTmp(): Promise<string | undefined> {
   return mkdtemp(prefix).catch(() => undefined);
 }
 
-/**
- * For a process that is exiting (synchronous): kills the Chromium started with `tmp` as its
- * `TMPDIR`, with its process group, whether or not Playwright's own exit handler has done so yet
- * (exit handlers run in the order they were added), then removes `tmp`. Chromium is found in
- * Linux's `/proc` (its environment names `tmp`); elsewhere Playwright's kill is relied on.
- */
-function removeChromiumTmpSync(tmp: string): void {
+/** The Chromium processes this process started with `tmp` as their `TMPDIR`, with their `--user-data-dir` (Linux's `/proc`; none elsewhere). */
+function chromiumProcessesSync(tmp: string): { pid: number; profile?: string }[] {
   const marker = `TMPDIR=${tmp}\0`;
+  const found: { pid: number; profile?: string }[] = [];
   for (const pid of childPidsSync(process.pid)) {
     try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(marker)) process.kill(-pid, 'SIGKILL');
+      if (!readFileSync(`/proc/${pid}/environ`, 'latin1').includes(marker)) continue;
+      const profile = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        .split('\0')
+        .find((arg) => arg.startsWith('--user-data-dir='))
+        ?.slice('--user-data-dir='.length);
+      found.push({ pid, ...(profile ? { profile } : {}) });
     } catch {
       // gone already, or not ours
     }
   }
-  rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+  return found;
+}
+
+/**
+ * For a process that is exiting (synchronous): kills the Chromium started with `tmp` as its
+ * `TMPDIR`, with its process group, whether or not Playwright's own exit handler has done so yet
+ * (exit handlers run in the order they were added, and Playwright's is gone once Chromium has
+ * exited), then removes `tmp` and Chromium's profile folders (`profiles`, and the one a Chromium
+ * still running names). Chromium is found in Linux's `/proc`; elsewhere Playwright's kill is
+ * relied on.
+ */
+function removeChromiumLeftoversSync(tmp: string, profiles: ReadonlySet<string>): void {
+  const folders = new Set([tmp, ...profiles]);
+  for (const { pid, profile } of chromiumProcessesSync(tmp)) {
+    if (profile) folders.add(profile);
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true, maxRetries: 3 });
 }
 
 /** The direct children of `pid` (from every thread's `/proc/PID/task/TID/children`); none without `/proc`. */
