@@ -2,6 +2,12 @@ import { defineConfig } from 'vitest/config';
 import SlowFirstSequencer from './test/support/sequencer.js';
 
 export default defineConfig({
+  // Tests import `../src/x.js` and run the built dist/x.js, as the CLI they spawn does: one copy of
+  // each module per worker, and no TypeScript transform of src/ in each (test/support/build-dist.ts
+  // keeps dist/ up to date).
+  resolve: {
+    alias: [{ find: /^((?:\.\.\/)+)src\/(.*)\.js$/, replacement: '$1dist/$2.js' }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
@@ -16,7 +22,7 @@ export default defineConfig({
     // The slowest files start first (test/support/sequencer.ts).
     sequence: { sequencer: SlowFirstSequencer },
     // Every test file runs with a temp dir of its own and fails if it leaves anything in it.
-    globalSetup: ['test/support/temp-root.ts'],
+    globalSetup: ['test/support/build-dist.ts', 'test/support/temp-root.ts'],
     setupFiles: ['test/support/temp-guard.ts'],
   },
 });

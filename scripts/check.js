@@ -16,11 +16,11 @@
 // The exit code is 1 when either found a problem. A failed build starts no tests; a type error
 // stops them.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import ts from 'typescript';
+import { buildValidator, transpileSrc } from './transpile.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const vitestAt = process.argv.indexOf('--vitest');
@@ -56,37 +56,17 @@ function fail(diagnostics) {
 }
 
 const project = readConfig('tsconfig.json');
-const build = readConfig('tsconfig.build.json');
-const { rootDir: buildRoot, outDir } = build.options;
 
-// The build: each file of src/ transpiled on its own, in about 3 s instead of the 15 s a type-checked
-// emit takes (emitting from the program runs most of the checker). tsconfig.json's isolatedModules
-// and verbatimModuleSyntax are what make that safe: the compiler then rejects any file whose
-// JavaScript would depend on other files' types, and the output is byte for byte what `tsc`
-// writes (NodeNext emits ESM for this "type": "module" package, as ESNext does here).
-// `npm run build` keeps the full `tsc`.
+// The build: each file of src/ transpiled on its own (scripts/transpile.js says why that is tsc's output).
 let problems = false;
-const transpileOptions = { ...build.options, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler };
-for (const file of build.fileNames) {
-  const output = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: transpileOptions, fileName: file, reportDiagnostics: true });
-  if (output.diagnostics && output.diagnostics.length > 0) {
-    problems = true;
-    process.stderr.write(ts.formatDiagnosticsWithColorAndContext(output.diagnostics, host));
-    continue;
-  }
-  const target = join(outDir, relative(buildRoot, file)).replace(/\.ts$/, '.js');
-  mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, output.outputText);
+const built = transpileSrc();
+if (built.problems) {
+  problems = true;
+  process.stderr.write(built.problems);
 }
-step(`build: ${build.fileNames.length} files of src/ transpiled to ${relative(root, outDir)}/`);
-// The rest of `npm run build`: the prebuilt suite validator (ajv standalone code) from the built code.
+step(`build: ${built.written} files of src/ transpiled to ${built.outDir}/`);
 if (!problems) {
-  const generated = await new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'scripts/build-validator.js')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', () => resolve(1));
-    child.on('close', (code) => resolve(code));
-  });
-  if (generated !== 0) problems = true;
+  if ((await buildValidator()) !== 0) problems = true;
   step('build: prebuilt suite validator written');
 }
 

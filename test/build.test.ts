@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 
 /**
- * `npm test` (scripts/check.js) builds dist/ by transpiling each file of src/ alone, and type-checks
+ * `npm test` (scripts/check.js, scripts/transpile.js) builds dist/ by transpiling each file of src/ alone, and type-checks
  * beside the tests. That is the JavaScript `tsc` writes only while tsconfig.json keeps the two
  * options that make a file's output independent of other files' types.
  */
@@ -12,6 +12,7 @@ describe('the build npm test makes', () => {
     const config = ts.readConfigFile(new URL('../tsconfig.json', import.meta.url).pathname, ts.sys.readFile).config as { compilerOptions: Record<string, unknown> };
     expect(config.compilerOptions['isolatedModules']).toBe(true);
     expect(config.compilerOptions['verbatimModuleSyntax']).toBe(true);
-    expect(readFileSync(new URL('../scripts/check.js', import.meta.url), 'utf8')).toContain('ts.transpileModule(');
+    expect(readFileSync(new URL('../scripts/transpile.js', import.meta.url), 'utf8')).toContain('ts.transpileModule(');
+    expect(readFileSync(new URL('../scripts/check.js', import.meta.url), 'utf8')).toContain('transpileSrc()');
   });
 });

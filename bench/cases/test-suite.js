@@ -77,7 +77,7 @@ export default async function testSuite() {
       loadAverage: run.load[0],
       // The 1-minute load average at the start and end: other work on a shared machine slows the
       // tests, and this says how much of it there was.
-      note: `node scripts/check.js --vitest: build done at ${phases['build'] ?? '?'} s, then vitest beside the lint; load average ${run.load.join(' -> ')} on ${os.cpus().length} cores`,
+      note: `node scripts/check.js --vitest: build done at ${phases['build'] ?? '?'} s, then vitest beside the type check and the lint; load average ${run.load.join(' -> ')} on ${os.cpus().length} cores`,
       ...(run.cpuSeconds !== undefined ? { cpuSeconds: run.cpuSeconds } : {}),
       phasesEndedAtSeconds: phases,
       summedTestSeconds: round(summed / 1000, 1),

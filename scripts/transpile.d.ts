@@ -1,0 +1,4 @@
+/** Types of scripts/transpile.js (a plain JavaScript build script). */
+export declare const root: string;
+export declare function transpileSrc(options?: { onlyStale?: boolean }): { files: number; written: number; problems: string; outDir: string };
+export declare function buildValidator(): Promise<number>;
