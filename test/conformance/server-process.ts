@@ -6,8 +6,8 @@ import { afterFile } from '../support/after-file.js';
 
 /**
  * Real third-party server programs (nginx, openssl s_server) run as child processes on loopback.
- * Each one is found on the PATH (or where Debian installs it), started on ports picked by binding
- * port 0 and closing, started again on fresh ports when another process took one in between, and
+ * Each one is found on the PATH (or where Debian installs it), started on ports `freePort` picks,
+ * started again on fresh ports when another process took one in between, and
  * stopped after the file.
  */
 
@@ -38,16 +38,38 @@ function executable(path: string): boolean {
   }
 }
 
-/** A loopback port that was free a moment ago (bound on port 0, then closed). */
+/** A loopback port that was free a moment ago, from this worker's own range (see PORTS_FROM). */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+  for (let tries = 0; tries < PORTS_PER_WORKER; tries++) {
+    const port = nextPort();
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free loopback port among the ${PORTS_PER_WORKER} of this test worker`);
+}
+
+/**
+ * Ports a test hands to a program it starts, below the kernel's ephemeral range (Linux: 32768 and
+ * up), each vitest worker its own slice. A port the kernel picked for `listen(0)` and released went
+ * back to the pool it also draws outgoing connections' ports from: under a few workers' load tests
+ * one was taken again before the program could listen (EADDRINUSE). Here no other worker and no
+ * outgoing connection is handed the same port.
+ */
+const PORTS_FROM = 20_000;
+const PORTS_PER_WORKER = 1_500;
+const WORKER = Number(process.env['VITEST_POOL_ID'] ?? process.pid) % 8;
+let offset = Math.floor(Math.random() * PORTS_PER_WORKER);
+
+function nextPort(): number {
+  offset = (offset + 1) % PORTS_PER_WORKER;
+  return PORTS_FROM + WORKER * PORTS_PER_WORKER + offset;
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** The program could not listen because another process took the port after `freePort`. */

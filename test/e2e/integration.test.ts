@@ -57,7 +57,9 @@ interface Run {
 
 async function demo(args: string[]): Promise<Run> {
   const out = tempDir('payready-integration-');
-  const result = await runInProcess(['demo', '--integration', '--out', out, ...args], { env: cliEnv() });
+  // The shop's port from this worker's own range: the demo's own pick (listen on port 0, close)
+  // can be taken again by another worker's connections before the shop listens.
+  const result = await runInProcess(['demo', '--integration', '--out', out, ...args], { env: cliEnv({ SHOP_PORT: String(await freePort()) }) });
   expect(stackTraceIn(result.stdout + result.stderr), result.stderr).toBeUndefined();
   return { code: result.code, report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report, stdout: result.stdout };
 }
