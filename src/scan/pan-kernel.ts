@@ -67,6 +67,8 @@ export interface KernelScanner {
 export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
   const MIN_DIGITS = 13;
   const MAX_DIGITS = 19;
+  /** The longest group of digits in a card number written in groups (Amex's 4-6-5). */
+  const MAX_GROUP = 6;
   // A grouped run this long is a table of numbers; it is checked so far and then started afresh.
   const MAX_RUN_DIGITS = 256;
   const MAX_GROUPS = 128;
@@ -331,7 +333,7 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
     /** Checks a finished run of `total` digits in `groups` groups. */
     private endRun(total: number, groups: number): void {
       if (total < MIN_DIGITS) return;
-      if (total <= MAX_DIGITS && this.report(0, total, 0)) return;
+      if (total <= MAX_DIGITS && (groups < 2 || this.cardGroups(0, groups, groups, total)) && this.report(0, total, 0)) return;
       if (groups < 2) return;
       // Windows of whole groups: a PAN written in groups starts and ends on group boundaries.
       for (let first = 0; first < groups; first++) {
@@ -340,12 +342,27 @@ export function panKernel(rows: readonly IinRow[]): KernelScannerClass {
           const to = last + 1 < groups ? this.groupStart[last + 1]! : total;
           const length = to - from;
           if (length > MAX_DIGITS) break;
+          // A longer window holds the same long group: none of them is a card number in groups.
+          if (last > first && !this.cardGroups(first, last + 1, groups, total)) break;
           if (length >= MIN_DIGITS && !(first === 0 && to === total) && this.report(from, to, first)) {
             first = last; // continue after the number found
             break;
           }
         }
       }
+    }
+
+    /**
+     * True when groups [first, end) of a run of `total` digits are each at most MAX_GROUP digits
+     * long: how card numbers are written in groups (4-4-4-4, Amex's 4-6-5, Diners' 4-6-4,
+     * 4-4-4-4-3). A UUID's `47441912-3456-4474-a...` (8-4-4) is an identifier whose digits passed
+     * Luhn and the IIN table; idempotency keys put one in every request log.
+     */
+    private cardGroups(first: number, end: number, groups: number, total: number): boolean {
+      for (let k = first; k < end; k++) {
+        if ((k + 1 < groups ? this.groupStart[k + 1]! : total) - this.groupStart[k]! > MAX_GROUP) return false;
+      }
+      return true;
     }
 
     /** Luhn, then the IIN table, on digit bytes; a string is made only for a hit. */

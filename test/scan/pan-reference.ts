@@ -4,11 +4,13 @@ import type { PanHit } from '../../src/scan/pan.js';
 /**
  * The scanner as it was before its fast loop (every byte through the state machine, Luhn and the
  * IIN table on strings): the oracle the fast kernel is compared with in pan.test.ts. Test code
- * only; kept as it was, so that what the fast loop skips is proven to hold nothing.
+ * only; kept as it was, so that what the fast loop skips is proven to hold nothing (but for the
+ * rule both took on since: a card number in groups has groups of at most six digits).
  */
 
 const MIN_DIGITS = 13;
 const MAX_DIGITS = 19;
+const MAX_GROUP = 6;
 // A grouped run this long is a table of numbers; it is checked so far and then started afresh.
 const MAX_RUN_DIGITS = 256;
 const MAX_GROUPS = 128;
@@ -155,7 +157,11 @@ export class ReferencePanScanner {
   /** Checks a finished run of `total` digits in `groups` groups on `line`. */
   private endRun(total: number, groups: number, line: number): void {
     if (total < MIN_DIGITS) return;
-    if (total <= MAX_DIGITS && this.report(0, total, 0, line)) return;
+    // Groups of a card number written in groups are at most six digits long (4-4-4-4, 4-6-5); a
+    // single group is the number written without separators.
+    const groupLength = (k: number): number => (k + 1 < groups ? this.groupStart[k + 1]! : total) - this.groupStart[k]!;
+    const cardGroups = (first: number, end: number): boolean => Array.from({ length: end - first }, (_, i) => groupLength(first + i)).every((length) => length <= MAX_GROUP);
+    if (total <= MAX_DIGITS && (groups < 2 || cardGroups(0, groups)) && this.report(0, total, 0, line)) return;
     if (groups < 2) return;
     // Windows of whole groups: a PAN written in groups starts and ends on group boundaries.
     for (let first = 0; first < groups; first++) {
@@ -164,6 +170,7 @@ export class ReferencePanScanner {
         const to = last + 1 < groups ? this.groupStart[last + 1]! : total;
         const length = to - from;
         if (length > MAX_DIGITS) break;
+        if (last > first && !cardGroups(first, last + 1)) break;
         if (length >= MIN_DIGITS && !(first === 0 && to === total) && this.report(from, to, first, line)) {
           first = last; // continue after the number found
           break;

@@ -82,6 +82,17 @@ describe('streaming PAN scanner', () => {
     }
   });
 
+  it('ignores identifiers in groups no card number is written in: a UUID whose first 16 digits pass Luhn and the IIN table', () => {
+    // An idempotency key (a random UUID) in a request log: 8-4-4 digits, then a group that starts with a letter.
+    const uuid = '47441912-3456-4409-a6b1-0c9e8d7f6a5b';
+    expect(luhnValid('4744191234564409') && panBrand('4744191234564409')).toBe('visa');
+    expect(scan(`Idempotency-Key: ${uuid}\n{"key":"${uuid}"}`)).toEqual([]);
+    expect(maskPans(`Idempotency-Key: ${uuid}`)).toBe(`Idempotency-Key: ${uuid}`);
+    expect(scan('45320151-12830366 x')).toEqual([]);
+    // Written as cards are (4-4-4-4, Amex 4-6-5, Diners 4-6-4, 19 digits 4-4-4-4-3), still found.
+    expect(scan('a 4532-0151-1283-0366 b 3714 496353 98431 c 3852 000002 3237 d 6799 9901 0000 0000 019').map((h) => h.brand)).toEqual(['visa', 'amex', 'diners', 'maestro']);
+  });
+
   it('finds a number inside a longer run of grouped digits, on group boundaries', () => {
     expect(scan('ref 2026 3714-831057-20212 x').map((h) => [h.column, h.brand])).toEqual([[10, 'amex']]);
     expect(scan('1 2 3 4532 0151 1283 0366 9').map((h) => h.digits)).toEqual(['4532015112830366']);
