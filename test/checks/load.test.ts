@@ -82,6 +82,13 @@ describe('load check against the real sandbox', () => {
     expect(updates[0]!.fraction).toBeGreaterThan(0);
   });
 
+  it('a phase shorter than one progress interval still reports its end: all requests, fraction 1', async () => {
+    const updates: ProgressUpdate[] = [];
+    const { outcome } = await runCheck('load', { url: '${target.baseUrl}/health', requests: 20, connections: 2, thresholds: ['requests >= 20'] }, { progress: (u) => updates.push(u) });
+    expect(outcome.status).toBe('pass');
+    expect(updates.at(-1)).toMatchObject({ message: expect.stringMatching(/^20\/20 requests, [\d,]+ req\/s$/), fraction: 1 });
+  });
+
   it('every request refused: error naming the cause', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -202,11 +202,12 @@ async function runPhase(params: Params, ctx: CheckContext, url: URL, total: numb
     ctx.http.record({}, entry);
   };
 
-  const progress = setInterval(() => {
+  const report = (): void => {
     const elapsed = (performance.now() - started) / 1000;
     const of = Number.isFinite(total) ? `/${total.toLocaleString('en-US')}` : '';
     ctx.progress?.({ message: `${stats.requests.toLocaleString('en-US')}${of} requests, ${Math.round(stats.requests / Math.max(elapsed, 1e-3)).toLocaleString('en-US')} req/s`, ...(Number.isFinite(total) ? { fraction: stats.requests / total } : durationMs ? { fraction: Math.min(1, (elapsed * 1000) / durationMs) } : {}) });
-  }, PROGRESS_EVERY_MS);
+  };
+  const progress = setInterval(report, PROGRESS_EVERY_MS);
   try {
     if (params.rate) await openModel(params.rate, deadline, total, () => ctx.signal.aborted || hopeless(), () => (sent += 1), one);
     else {
@@ -220,6 +221,9 @@ async function runPhase(params: Params, ctx: CheckContext, url: URL, total: numb
     }
   } finally {
     clearInterval(progress);
+    // The last word on the phase: a phase shorter than one interval (500 requests on a fast
+    // machine) would otherwise end with no progress at all, and a longer one short of its end.
+    if (!ctx.signal.aborted) report();
     ctx.signal.removeEventListener('abort', stopAll);
     await pool.destroy().catch(() => undefined);
   }
