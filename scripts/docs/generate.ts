@@ -115,7 +115,6 @@ function typePage(type: CheckType, sources: Sources): string {
 
   out.push('## Writes and money', '', writesSentence(type), '');
   if (type.runsLast) out.push('It runs after every other check of the suite, one at a time with the other such checks (`load`, `kpi`, `ui`), in suite order, so its work does not skew their timings.', '');
-  if (type.prepare) out.push('Its slow set-up (described below) begins with the run, beside the other checks; its own work waits for its turn.', '');
 
   if (prose !== undefined) out.push('## How it decides', '', prose, '');
 

@@ -1,4 +1,4 @@
-import type { CheckContext, CheckType, Clock, IntegrationHandle, Prepared } from '../checks/types.js';
+import type { CheckContext, CheckType, Clock, IntegrationHandle } from '../checks/types.js';
 import type { InteractionLog } from '../model/interactions.js';
 import type { Outcome, ProgressUpdate } from '../model/outcome.js';
 import { formatSeconds } from '../net/errors.js';
@@ -36,8 +36,6 @@ export interface AttemptScope {
   progress: (checkId: string, update: ProgressUpdate) => void;
   /** Runs of checks the run stopped waiting for (aborted): still cleaning up. */
   abandoned: Promise<unknown>[];
-  /** What the types' `prepare` started, by check id (prepareChecks). */
-  prepared: Map<string, Prepared>;
 }
 
 /** A check's final outcome and how it came to be. */
@@ -105,27 +103,6 @@ async function attemptOnce(spec: CheckSpec, type: CheckType, scope: AttemptScope
   }
 }
 
-/**
- * Calls `prepare` of every check whose type has one, as the run begins, and waits until each has
- * loaded what it needs (code whose loading would block the event loop under running checks); the
- * rest of the set-up (a browser launching) goes on beside the other checks and the check finds it
- * in `ctx.prepared`. It lasts until the run's abort; the run releases each once the checks are done.
- */
-export async function prepareChecks(checks: CheckSpec[], types: Map<string, CheckType>, scope: AttemptScope): Promise<void> {
-  for (const spec of checks) {
-    const prepare = types.get(spec.type)?.prepare;
-    if (!prepare || scope.runSignal.aborted) continue;
-    const log = { debug: (line: string) => scope.debug(`${spec.id}: ${line}`) };
-    try {
-      const prepared = await prepare(spec.with, { checkId: spec.id, signal: scope.runSignal, timeoutMs: spec.timeoutMs, log });
-      if (prepared) scope.prepared.set(spec.id, prepared);
-    } catch (err) {
-      // Preparing saves time, nothing more: the check's run does the work itself.
-      log.debug(`prepare failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-}
-
 /** What a check type is given: its signal, HTTP client, target and the run's shared pieces. */
 function checkContext(spec: CheckSpec, signal: AbortSignal, scope: AttemptScope): CheckContext {
   const { plan } = scope;
@@ -143,7 +120,6 @@ function checkContext(spec: CheckSpec, signal: AbortSignal, scope: AttemptScope)
     log: { debug: (line) => scope.debug(`${spec.id}: ${line}`) },
     ...(scope.prompt ? { prompt: scope.prompt } : {}),
     ...(scope.integration ? { integration: scope.integration } : {}),
-    ...(scope.prepared.has(spec.id) ? { prepared: scope.prepared.get(spec.id)! } : {}),
     progress: (update) => {
       if (!signal.aborted) scope.progress(spec.id, update);
     },

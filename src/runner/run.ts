@@ -5,7 +5,7 @@ import type { ArtifactRef, CheckResult } from '../model/report.js';
 import { HttpTransport } from '../net/http.js';
 import type { CheckSpec } from '../suite/types.js';
 import { sleep } from '../sleep.js';
-import { attemptCheck, prepareChecks, type AttemptScope } from './attempt.js';
+import { attemptCheck, type AttemptScope } from './attempt.js';
 import { captureValues } from './capture.js';
 import { RunExit } from './exit.js';
 import { gate, judge, settle, type Ruling } from './judge.js';
@@ -65,7 +65,6 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
     ...(options.integration ? { integration: options.integration } : {}),
     progress: (checkId, update) => events.onCheckProgress(checkId, update),
     abandoned: [],
-    prepared: new Map(),
   };
 
   /** Records a check's result, with its artifacts as they leave through the exit, and shows it. */
@@ -111,9 +110,6 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
   };
 
   events.onRunStart({ suite: plan.suite, target: plan.target, checks: included });
-  // Set-up a last check needs (a browser launching) goes on while the others run.
-  // Not for a check `--skip` names: it will not run, and its set-up (a browser) would only cost.
-  await prepareChecks(included.filter((spec) => !planned.skipped.has(spec.id)), types, scope);
   options.snapshot?.(() =>
     output(
       included.map((spec) => results.get(spec.id) ?? judge(spec, startedIds.has(spec.id) ? INTERRUPTED : NOT_RUN, undefined, clock)),
@@ -132,8 +128,7 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
 
   const incomplete = runSignal.aborted;
   for (const spec of included) if (!results.has(spec.id)) finish(spec, NOT_RUN);
-  // Prepared set-up is released whether its check used it or not: a browser nobody took is closed.
-  await graceForAbandoned([...scope.abandoned, ...[...scope.prepared.values()].map((p) => p.release())]);
+  await graceForAbandoned(scope.abandoned);
   await transport.close();
   return output(
     included.map((c) => results.get(c.id)!),

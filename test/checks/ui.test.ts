@@ -3,12 +3,7 @@ import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { runCheck } from './harness.js';
 import { loadCheckType } from '../../src/checks/index.js';
-import type { PrepareContext } from '../../src/checks/types.js';
-import { BrowserWarmUp, findChromium } from '../../src/checks/ui/browser.js';
-
-function prepareContext(signal = new AbortController().signal): PrepareContext {
-  return { checkId: 'test-ui', signal, timeoutMs: 60_000, log: { debug: () => undefined } };
-}
+import { findChromium, launchChromium } from '../../src/checks/ui/browser.js';
 
 /**
  * A merchant's own checkout served by a plain Node HTTP server on loopback: a sound mobile page
@@ -112,49 +107,19 @@ describe('ui check against the sandbox checkout page in headless Chromium', () =
     const { outcome } = await runCheck('ui', { url: '${target.checkoutUrl}', browser: '/nonexistent/chromium' });
     expect(outcome).toEqual({
       status: 'skip',
-      summary: 'no browser at /nonexistent/chromium: install Chromium (Debian/Ubuntu: sudo apt-get install chromium) or set with.browser to its path',
+      summary: 'no browser at /nonexistent/chromium: install Chromium (Debian: sudo apt-get install chromium-headless-shell, or chromium) or set with.browser to its path',
       message: { id: 'noBrowserAt', data: { browser: '/nonexistent/chromium' } },
     });
   });
 
-  it('prepare: Chromium and a blank page per viewport start ahead of the check, which takes them over (once)', async () => {
-    const type = await loadCheckType('ui');
-    const params = { url: '${target.checkoutUrl}', viewports: ['360x640', '1280x800'] };
-    const prepared = await type.prepare!(params, prepareContext());
-    expect(prepared).toBeInstanceOf(BrowserWarmUp);
-    try {
-      const { outcome } = await runCheck('ui', params, { timeoutMs: 60_000, prepared });
-      expect(outcome.status, outcome.summary).toBe('pass');
-      expect(outcome.artifacts!.map((a) => a.name)).toEqual(['checkout-360x640.png', 'checkout-1280x800.png']);
-      // The run took the warm browser: a retry would launch its own.
-      expect(await (prepared as BrowserWarmUp).take((await findChromium())!)).toBeUndefined();
-    } finally {
-      await prepared!.release();
-    }
-  });
-
-  it('prepare: a warm browser nobody takes is closed by release; none when the browser is known only at the check\'s turn or missing', async () => {
-    const type = await loadCheckType('ui');
-    const prepared = (await type.prepare!({ url: 'https://shop.example/checkout' }, prepareContext())) as BrowserWarmUp;
-    await prepared.release();
-    const warm = await prepared.take((await findChromium())!);
-    expect(warm!.launched.browser.isConnected()).toBe(false);
-    // The default viewports, as the check would use them.
-    expect([...warm!.pages.keys()]).toEqual(['360x640', '390x844', '768x1024', '1280x800']);
-    expect(await type.prepare!({ url: 'https://shop.example/checkout', browser: '${env.CHROME}' }, prepareContext())).toBeUndefined();
-    expect(await type.prepare!({ url: 'https://shop.example/checkout', browser: '/nonexistent/chromium' }, prepareContext())).toBeUndefined();
-  });
-
-  it('prepare: the run\'s abort closes the warm browser', async () => {
-    const type = await loadCheckType('ui');
+  it('the browser closes on the check\'s abort (Ctrl-C, its timeout), its temporary folder with it', async () => {
     const abort = new AbortController();
-    const prepared = (await type.prepare!({ url: 'https://shop.example/checkout', viewports: ['360x640'] }, prepareContext(abort.signal))) as BrowserWarmUp;
+    const { browser } = await launchChromium((await findChromium())!, abort.signal, 60_000);
+    expect(browser.isConnected()).toBe(true);
     abort.abort();
-    const { browser } = (await prepared.take((await findChromium())!))!.launched;
     // Nobody closes it but the abort: the browser disconnects on its own.
     if (browser.isConnected()) await new Promise((resolve) => browser.once('disconnected', resolve));
     expect(browser.isConnected()).toBe(false);
-    await prepared.release();
   });
 
   it('an unreachable page is an error naming the cause', async () => {

@@ -81,38 +81,14 @@ describe('interrupted demo runs', () => {
     expect(readdirSync(tmp)).toEqual([]);
   }, 120_000);
 
-  it('SIGINT while the API checks run and Chromium starts for the browser check: Chromium closed, its temp folder removed before exit', async () => {
-    const tmp = tempDir('t-');
-    const dir = tempDir();
-    const { child, done } = spawnCli(['demo', '--out', 'out'], { cwd: dir, env: cliEnv({ TMPDIR: tmp }) });
-    // Chromium's profile appears as the run begins, long before the page is judged (it runs last).
-    const warming = (): boolean => readdirSync(tmp).some((f) => f.startsWith('playwright_chromiumdev_profile-'));
-    let exited = false;
-    // Not awaited: only notes an early exit while the loop below polls (done never rejects).
-    void done.then(() => (exited = true));
-    while (!warming() && !exited) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(exited, 'the run ended before Chromium started').toBe(false);
-    child.kill('SIGINT');
-    const result = await done;
-    expect(result.code, result.stderr).toBe(130);
-    expect(readdirSync(tmp)).toEqual([]);
-    const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8'));
-    const interrupted = report.results.filter((r: { skippedBy?: string }) => r.skippedBy === 'interrupt').map((r: { id: string }) => r.id);
-    // Chromium started while API checks were still to finish, not after them.
-    expect(interrupted).toContain('checkout-mobile');
-    expect(interrupted.filter((id: string) => !['checkout-mobile', 'api-load', 'api-kpis'].includes(id)).length, interrupted.join(', ')).toBeGreaterThan(0);
-  }, 120_000);
-
   it('a second SIGINT while Chromium starts (the hard exit): no Chromium left running, nothing left in the temp folder', async () => {
     const tmp = tempDir('t-');
     const dir = tempDir();
-    const { child, done } = spawnCli(['demo', '--out', 'out'], { cwd: dir, env: cliEnv({ TMPDIR: tmp }) });
-    // Chromium's own temp folder (its single-instance socket), made as it starts and removed only
-    // by a clean shutdown: found beside payready's folders or inside the one payready gives Chromium (pr-XXXXXX).
-    const started = (): boolean =>
-      readdirSync(tmp, { withFileTypes: true }).some(
-        (entry) => entry.name.startsWith('org.chromium.Chromium.') || (entry.isDirectory() && entry.name.startsWith('pr-') && readdirSync(join(tmp, entry.name)).some((f) => f.startsWith('org.chromium.Chromium.'))),
-      );
+    const { child, done } = spawnCli(['demo', '--only', 'checkout-mobile', '--out', 'out'], { cwd: dir, env: cliEnv({ TMPDIR: tmp }) });
+    // The temp folder payready gives Chromium (pr-XXXXXX), made just before the launch: what the
+    // full browser leaves there on a hard exit (its single-instance socket's folder) is removed only
+    // by a clean shutdown; the headless shell leaves its profile (playwright_chromiumdev_profile-*).
+    const started = (): boolean => readdirSync(tmp).some((f) => f.startsWith('pr-'));
     let exited = false;
     // Not awaited: only notes an early exit while the loop below polls (done never rejects).
     void done.then(() => (exited = true));

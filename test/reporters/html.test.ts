@@ -3,18 +3,20 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { findChromium } from '../../src/checks/ui/browser.js';
 import html from '../../src/reporters/html.js';
 import { FIXED_REPORT } from './fixed-run.js';
 import { fixedContext, PNG_1X1 } from './fixed-context.js';
 import { expectMatchesFile } from './expected.js';
 import { tempDir } from '../support/temp.js';
 
-// The system Chromium (Debian package; .ci/run installs it). Nothing is downloaded.
-const CHROMIUM = process.env.PAYREADY_CHROMIUM ?? '/usr/bin/chromium';
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  // The system Chromium the ui check would use (Debian package; .ci/run installs it). Nothing is downloaded.
+  const executablePath = process.env.PAYREADY_CHROMIUM ?? (await findChromium());
+  if (!executablePath) throw new Error('no Chromium: sudo apt-get install chromium-headless-shell (Debian), or set PAYREADY_CHROMIUM');
+  browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

@@ -245,41 +245,6 @@ describe('runner', () => {
     expect(log.find((e) => e.id === 'kpi')!.at).toBeGreaterThanOrEqual(Math.max(...log.filter((e) => e.id !== 'kpi' && e.event === 'end').map((e) => e.at)));
   });
 
-  it('prepare: called with the raw parameters before the first check starts; the check gets what it prepared; every preparation is released at the end, used or not', async () => {
-    const events: string[] = [];
-    const base = sleeper();
-    const preparing: CheckType = {
-      ...(base as CheckType),
-      name: 'prepared',
-      runsLast: true,
-      async prepare(params, ctx) {
-        events.push(`prepare ${ctx.checkId} ${JSON.stringify(params)}`);
-        // Only what blocks the event loop is awaited; the rest goes on while the checks run.
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        events.push(`prepared ${ctx.checkId}`);
-        return { release: async () => void events.push(`release ${ctx.checkId}`) };
-      },
-      async run(_params, ctx) {
-        events.push(`run ${ctx.checkId} ${ctx.prepared ? 'with' : 'without'} its preparation`);
-        return { status: 'pass', summary: 'ok' };
-      },
-    };
-    const types: Record<string, CheckType> = { sleep: { ...(base as CheckType), run: async (_p, ctx) => (events.push(`run ${ctx.checkId}`), { status: ctx.checkId === 'a' ? 'fail' : 'pass', summary: 'ok' }) }, prepared: preparing };
-    const { report } = await run(
-      [spec('a'), spec('page', { type: 'prepared', with: { viewports: ['360x640'] } }), spec('gated', { type: 'prepared', needs: ['a'] }), spec('skipped', { type: 'prepared' })],
-      base as CheckType<never>,
-      { loadType: async (name) => types[name]!, skip: ['skipped'] },
-    );
-    expect(report.results.map((r) => [r.id, r.status])).toEqual([
-      ['a', 'fail'],
-      ['page', 'pass'],
-      ['gated', 'skip'],
-      ['skipped', 'skip'],
-    ]);
-    // A check --skip names is never prepared (the demo's --skip checkout-mobile launched Chromium for nothing).
-    expect(events).toEqual(['prepare page {"viewports":["360x640"]}', 'prepared page', 'prepare gated {}', 'prepared gated', 'run a', 'run page with its preparation', 'release page', 'release gated']);
-  });
-
   it('runs the last checks one at a time, in suite order; a check that needs one waits for it', async () => {
     const log: { id: string; event: 'start' | 'end'; at: number }[] = [];
     const base = sleeper(log);

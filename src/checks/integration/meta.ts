@@ -37,7 +37,7 @@ export const meta = {
       webhookSecret: { type: 'string', minLength: 1, 'x-secret': true, description: "webhooks: the endpoint's signing secret (default: ${target.webhookSecret}, the embedded sandbox's)." },
       toleranceSeconds: { type: 'integer', minimum: 1, default: DEFAULT_TOLERANCE_SECONDS, description: "webhooks: the signature's allowed age; the stale delivery is signed twice as long ago." },
       webhookTimeoutMs: { type: 'integer', minimum: 1, default: 5000, description: "webhooks: how long the provider's own delivery may take to be applied (ms)." },
-      browser: { type: 'string', minLength: 1, description: 'three-d-secure: the Chromium executable that plays the shopper; default /usr/bin/chromium or another usual path.' },
+      browser: { type: 'string', minLength: 1, description: 'three-d-secure: the Chromium executable that plays the shopper; default the headless shell (Debian chromium-headless-shell) or Chromium at a usual path.' },
       pageTimeoutMs: { type: 'integer', minimum: 100, maximum: 60_000, default: 10_000, description: 'three-d-secure: how long each step in the browser may take (the checkout page, the way to the challenge, the way back).' },
     },
   },

@@ -1,6 +1,6 @@
 import type { Messages } from '../../model/messages.js';
 
-const INSTALL = 'install Chromium (Debian/Ubuntu: sudo apt-get install chromium) or set with.browser to its path';
+const INSTALL = 'install Chromium (Debian: sudo apt-get install chromium-headless-shell, or chromium) or set with.browser to its path';
 
 /** Every summary, finding and assertion message the `ui` type can produce. */
 export const messages = {

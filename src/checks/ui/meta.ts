@@ -1,5 +1,5 @@
 /** The viewports checked when a suite names none: two phones, a tablet and a laptop (CSS px). */
-export const DEFAULT_VIEWPORTS = ['360x640', '390x844', '768x1024', '1280x800'] as const;
+const DEFAULT_VIEWPORTS = ['360x640', '390x844', '768x1024', '1280x800'] as const;
 
 /** The `ui` type's metadata: everything but its behaviour (read by the registry, the docs and `payready checks`). */
 export const meta = {
@@ -37,7 +37,7 @@ export const meta = {
       messageTimeoutMs: { type: 'integer', minimum: 100, default: 3000, description: 'How long the decline message may take to appear after submitting.' },
       minTapTarget: { type: 'number', minimum: 1, default: 44, description: 'Smallest tap target (CSS px, both sides) that passes.' },
       warnTapTarget: { type: 'number', minimum: 1, default: 24, description: 'Below this a tap target fails; between this and minTapTarget it warns.' },
-      browser: { type: 'string', minLength: 1, description: 'Chromium executable; default /usr/bin/chromium or another usual path.' },
+      browser: { type: 'string', minLength: 1, description: 'Chromium executable; default the headless shell (Debian chromium-headless-shell) or Chromium at a usual path.' },
       screenshots: { type: 'boolean', default: true, description: 'One PNG screenshot per viewport as evidence (card fields blanked).' },
     },
   },
