@@ -12,10 +12,13 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Tests start real servers on loopback; two workers match the CI machines' two cores. Three
-    // were faster (on 2 cores: 176 s with two, 151 s with three) but not safe: beside two other
-    // workers, the full demo's api-kpis p95 went past the go-live suite's 1.5 s on a fresh clone.
-    maxWorkers: 2,
+    // Tests start real servers on loopback, and many of them wait (a fault's 2.5 s delay, a
+    // Retry-After, a timeout): with one worker per core the machine sat a third idle. Three on the
+    // CI machines' two cores: 145 s of vitest against 162 s with two. It was not safe while the
+    // browser check launched full Chromium beside the API checks (a full demo's api-kpis p95 went
+    // past the go-live suite's 1.5 s on a fresh clone); with the headless shell started at the
+    // check's own turn, three full demos at once on 2 cores keep it at 55-313 ms.
+    maxWorkers: 3,
     // One worker process runs many test files and keeps the modules they import loaded: starting a
     // process per file and importing src/ again in each cost about half a CPU-second per file.
     // Per-file resources are cleaned up by test/support/after-file.ts, not by helper modules'

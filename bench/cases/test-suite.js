@@ -7,7 +7,7 @@
 // It runs what package.json's test script runs, `node scripts/check.js --vitest` (the static checks,
 // with vitest started beside the lint once dist/ is built), with CI=true and vitest's JSON report,
 // whose summed test durations say how much test time the run held (wall time is that spread over
-// two workers).
+// the workers vitest.config.ts sets).
 // CPU seconds (user + system, the process and its children) come from /usr/bin/time when the
 // machine has it: unlike wall time they hardly move when other work shares the machine, whose
 // load average at the start and end of each half is recorded too.
