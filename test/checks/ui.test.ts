@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { runCheck } from './harness.js';
-import { loadCheckType } from '../../src/checks/index.js';
 import { findChromium, launchChromium } from '../../src/checks/ui/browser.js';
 
 /**
