@@ -115,6 +115,7 @@ function typePage(type: CheckType, sources: Sources): string {
 
   out.push('## Writes and money', '', writesSentence(type), '');
   if (type.runsLast) out.push('It runs after every other check of the suite, one at a time with the other such checks (`load`, `kpi`, `ui`), in suite order, so its work does not skew their timings.', '');
+  if (type.prepare) out.push('Its slow set-up (described below) may begin earlier, when the run goes quiet: no other check left to start and every running one waiting out a pause.', '');
 
   if (prose !== undefined) out.push('## How it decides', '', prose, '');
 

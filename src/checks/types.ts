@@ -70,6 +70,37 @@ export interface CheckContext {
   progress?(update: ProgressUpdate): void;
   /** The team's own system under test, when the suite has an `integration:` section. */
   integration?: IntegrationHandle;
+  /**
+   * Waits `ms`, or less when the check is stopped (it resolves either way: check `signal` after),
+   * telling the run the check is idle meanwhile and that nothing it measures depends on the pause
+   * (a Retry-After being waited out). While every running check waits so, with time to spare, and
+   * no check is left to start but those that run last, the run lets those set up (`prepare`).
+   */
+  wait(ms: number): Promise<void>;
+  /** What the type's `prepare` started for this check in a quiet moment of the run (a browser launching). */
+  prepared?: Prepared;
+}
+
+/** What `prepare` is given: less than a check's context, since the check has not started. */
+export interface PrepareContext {
+  /** Id of the check being prepared. */
+  checkId: string;
+  /** Aborts on Ctrl-C: whatever was started stops. */
+  signal: AbortSignal;
+  /** The check's timeout in milliseconds (for a launch that may hang). */
+  timeoutMs: number;
+  /** Debug log. */
+  log: CheckLog;
+}
+
+/** Set-up a check type started ahead of its check's turn (`CheckType.prepare`). */
+export interface Prepared {
+  /**
+   * Stops what was started, whether the check's run used it or not (it was skipped, the run was
+   * interrupted); resolves once it is gone (a browser closed, its temporary profile removed).
+   * The runner calls it once the checks are done; safe to call again.
+   */
+  release(): Promise<void>;
 }
 
 /** The merchant's system as `integration` checks reach it (started by the CLI on first use). */
@@ -96,9 +127,9 @@ export interface WriteRequest {
 
 /**
  * What the suite loader needs of a type (its `meta.ts`): everything but its messages and its
- * behaviour (`run`), so `payready validate` loads no check's run code.
+ * behaviour (`run`, `prepare`), so `payready validate` loads no check's run code.
  */
-export type CheckMeta = Omit<CheckType, 'messages' | 'run'>;
+export type CheckMeta = Omit<CheckType, 'messages' | 'run' | 'prepare'>;
 
 /** A check type: metadata next to behaviour, one module per type (like an ESLint rule). */
 export interface CheckType<P = Record<string, unknown>> {
@@ -139,6 +170,16 @@ export interface CheckType<P = Record<string, unknown>> {
    * work heavy enough to skew the timings of checks running beside it (a load phase, a browser).
    */
   runsLast?: boolean;
+  /**
+   * Starts slow set-up the check will need at its turn (launching a browser) in a quiet moment of
+   * the run, so a check that runs last does not begin by waiting for it. The run calls it at most
+   * once, when every running check is in `ctx.wait` with half a second or more left and no check
+   * but those that run last is left to start: nothing measured runs beside it. It must not touch
+   * the target. Given the `with:` parameters as written (`${...}` unresolved, defaults not
+   * applied); `run` finds the result in `ctx.prepared`, or does the set-up itself when the run was
+   * never quiet. Undefined when nothing can be prepared from these parameters.
+   */
+  prepare?(params: Readonly<Record<string, unknown>>, ctx: PrepareContext): Promise<Prepared | undefined>;
   /** An example `with:` block for docs and `payready init`. */
   example?: Record<string, unknown>;
   /** Do the check. Never print, never exit; throw only for bugs (the runner turns throws into `error`). */

@@ -1,4 +1,4 @@
-import type { CheckContext, CheckType, Clock, IntegrationHandle } from '../checks/types.js';
+import type { CheckContext, CheckType, Clock, IntegrationHandle, Prepared } from '../checks/types.js';
 import type { InteractionLog } from '../model/interactions.js';
 import type { Outcome, ProgressUpdate } from '../model/outcome.js';
 import { formatSeconds } from '../net/errors.js';
@@ -36,6 +36,10 @@ export interface AttemptScope {
   progress: (checkId: string, update: ProgressUpdate) => void;
   /** Runs of checks the run stopped waiting for (aborted): still cleaning up. */
   abandoned: Promise<unknown>[];
+  /** A check's `ctx.wait`: the run notes the quiet (see run.ts) and sleeps. */
+  wait: (checkId: string, ms: number, signal: AbortSignal) => Promise<void>;
+  /** What the types' `prepare` started in a quiet moment, by check id. */
+  preparing: Map<string, Promise<Prepared | undefined>>;
 }
 
 /** A check's final outcome and how it came to be. */
@@ -84,7 +88,7 @@ async function attemptOnce(spec: CheckSpec, type: CheckType, scope: AttemptScope
   try {
     const resolved = await resolveParams(spec, type, scope.plan, scope.captures, scope.validate);
     if (!resolved.ok) return { status: 'error', cause: 'setup', summary: resolved.summary };
-    const ctx = checkContext(spec, signal, scope);
+    const ctx = checkContext(spec, signal, scope, await scope.preparing.get(spec.id));
     const aborted = new Promise<Outcome>((resolve) => {
       const onAbort = (): void => resolve(controller.signal.aborted && !runSignal.aborted ? timedOut() : { status: 'error', summary: 'interrupted before the check finished' });
       if (signal.aborted) onAbort();
@@ -104,7 +108,7 @@ async function attemptOnce(spec: CheckSpec, type: CheckType, scope: AttemptScope
 }
 
 /** What a check type is given: its signal, HTTP client, target and the run's shared pieces. */
-function checkContext(spec: CheckSpec, signal: AbortSignal, scope: AttemptScope): CheckContext {
+function checkContext(spec: CheckSpec, signal: AbortSignal, scope: AttemptScope, prepared: Prepared | undefined): CheckContext {
   const { plan } = scope;
   return {
     checkId: spec.id,
@@ -123,5 +127,7 @@ function checkContext(spec: CheckSpec, signal: AbortSignal, scope: AttemptScope)
     progress: (update) => {
       if (!signal.aborted) scope.progress(spec.id, update);
     },
+    wait: (ms) => scope.wait(spec.id, ms, signal),
+    ...(prepared ? { prepared } : {}),
   };
 }

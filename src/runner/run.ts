@@ -26,6 +26,9 @@ export const systemClock: Clock = { now: () => new Date(), monotonic: () => perf
  */
 const CLEANUP_GRACE_MS = 5_000;
 
+/** The least time every running check must still be waiting for the run to count as quiet (set-up such as a browser's launch takes about that). */
+const QUIET_MIN_MS = 500;
+
 /**
  * Runs a suite, in stages: plan (select the checks, load their types, learn the secrets known
  * before the run, compile the schemas: plan.ts); then, for each check as the scheduler starts it
@@ -65,6 +68,47 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
     ...(options.integration ? { integration: options.integration } : {}),
     progress: (checkId, update) => events.onCheckProgress(checkId, update),
     abandoned: [],
+    wait: async (checkId, ms, signal) => {
+      waits.set(checkId, clock.monotonic() + ms);
+      prepareIfQuiet();
+      try {
+        await sleep(ms, signal);
+      } finally {
+        waits.delete(checkId);
+      }
+    },
+    preparing: new Map(),
+  };
+
+  // When each check now in `ctx.wait` stops waiting (monotonic ms), by check id.
+  const waits = new Map<string, number>();
+  const isLast = (spec: CheckSpec): boolean => types.get(spec.type)?.runsLast === true;
+  const toPrepare = included.filter((spec) => types.get(spec.type)?.prepare && !planned.skipped.has(spec.id));
+  /**
+   * Calls the `prepare` of the checks that have one, once, when the run goes quiet: no check is left
+   * to start but those that run last, and every running check is waiting (ctx.wait) with
+   * QUIET_MIN_MS or more to go. Set-up then (a browser starting) runs beside nothing measured; a
+   * run that never goes quiet leaves each check to do its own set-up at its turn.
+   */
+  const prepareIfQuiet = (): void => {
+    if (toPrepare.length === 0 || scope.preparing.size > 0 || runSignal.aborted) return;
+    if (included.some((spec) => !isLast(spec) && !startedIds.has(spec.id) && !results.has(spec.id) && !planned.skipped.has(spec.id))) return;
+    const running = included.filter((spec) => startedIds.has(spec.id) && !results.has(spec.id));
+    const now = clock.monotonic();
+    if (running.length === 0 || running.some((spec) => (waits.get(spec.id) ?? now) - now < QUIET_MIN_MS)) return;
+    for (const spec of toPrepare) {
+      if (startedIds.has(spec.id)) continue;
+      const log = { debug: (line: string) => scope.debug(`${spec.id}: ${line}`) };
+      const preparing = types
+        .get(spec.type)!
+        .prepare!(spec.with, { checkId: spec.id, signal: runSignal, timeoutMs: spec.timeoutMs, log })
+        .catch((err: unknown) => {
+          // Preparing saves time, nothing more: the check's run does the work itself.
+          log.debug(`prepare failed: ${err instanceof Error ? err.message : String(err)}`);
+          return undefined;
+        });
+      scope.preparing.set(spec.id, preparing);
+    }
   };
 
   /** Records a check's result, with its artifacts as they leave through the exit, and shows it. */
@@ -77,6 +121,7 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
     }
     results.set(spec.id, result);
     events.onCheckEnd(result);
+    prepareIfQuiet();
   };
 
   /** One check through the stages: attempt, capture, judge. */
@@ -119,7 +164,7 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
   await schedule(included, {
     concurrency: Math.max(1, options.concurrency ?? 8),
     signal: runSignal,
-    isLast: (spec) => types.get(spec.type)?.runsLast === true,
+    isLast,
     blockedBy: (spec) => gate(spec, results, planned.skipped),
     isDone: (id) => results.has(id),
     run: runCheck,
@@ -128,7 +173,8 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
 
   const incomplete = runSignal.aborted;
   for (const spec of included) if (!results.has(spec.id)) finish(spec, NOT_RUN);
-  await graceForAbandoned(scope.abandoned);
+  // Prepared set-up is released whether its check used it or not: a browser nobody took is closed.
+  await graceForAbandoned([...scope.abandoned, ...[...scope.preparing.values()].map((preparing) => preparing.then((prepared) => prepared?.release()))]);
   await transport.close();
   return output(
     included.map((c) => results.get(c.id)!),

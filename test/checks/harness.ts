@@ -1,6 +1,7 @@
 import type { ProviderName } from '../../src/providers/names.js';
 import { expect } from 'vitest';
-import type { CheckContext, CheckType, Clock, Target } from '../../src/checks/types.js';
+import type { CheckContext, CheckType, Clock, Prepared, Target } from '../../src/checks/types.js';
+import { sleep } from '../../src/sleep.js';
 import type { Outcome } from '../../src/model/outcome.js';
 import { formatMessage } from '../../src/model/messages.js';
 import { loadCheckType } from '../../src/checks/index.js';
@@ -70,6 +71,8 @@ export interface RunOptions {
   liveMaxAmount?: number;
   /** Receives progress updates. */
   progress?: CheckContext['progress'];
+  /** What the type's `prepare` started, as the runner hands it over. */
+  prepared?: Prepared;
 }
 
 /**
@@ -137,6 +140,8 @@ export async function runCheck(typeName: string, params: Record<string, unknown>
       clock: options.clock ?? systemClock,
       log: { debug: () => undefined },
       ...(options.prompt ? { prompt: options.prompt } : {}),
+      wait: (ms) => sleep(ms, signal),
+      ...(options.prepared ? { prepared: options.prepared } : {}),
     });
     expectFromTable(type, outcome);
     return { outcome, sandbox, interactions };

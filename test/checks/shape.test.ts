@@ -21,9 +21,9 @@ function sources(dir: string): string {
 }
 
 describe('check types are folders of one shape', () => {
-  it('each type is its meta.ts plus messages and behaviour (run): loadCheckMeta (what validate loads) answers the same metadata', async () => {
+  it('each type is its meta.ts plus messages and behaviour (run, prepare): loadCheckMeta (what validate loads) answers the same metadata', async () => {
     for (const name of checkTypeNames) {
-      const { messages, run, ...rest } = await loadCheckType(name);
+      const { messages, run, prepare: _prepare, ...rest } = await loadCheckType(name);
       expect([typeof messages, typeof run]).toEqual(['object', 'function']);
       expect(await loadCheckMeta(name), name).toEqual(rest);
     }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { runCheck } from './harness.js';
-import { findChromium, launchChromium } from '../../src/checks/ui/browser.js';
+import { loadCheckType } from '../../src/checks/index.js';
+import type { PrepareContext } from '../../src/checks/types.js';
+import { BrowserWarmUp, findChromium, launchChromium } from '../../src/checks/ui/browser.js';
+
+function prepareContext(signal = new AbortController().signal): PrepareContext {
+  return { checkId: 'test-ui', signal, timeoutMs: 60_000, log: { debug: () => undefined } };
+}
 
 /**
  * A merchant's own checkout served by a plain Node HTTP server on loopback: a sound mobile page
@@ -109,6 +115,34 @@ describe('ui check against the sandbox checkout page in headless Chromium', () =
       summary: 'no browser at /nonexistent/chromium: install Chromium (Debian: sudo apt-get install chromium-headless-shell, or chromium) or set with.browser to its path',
       message: { id: 'noBrowserAt', data: { browser: '/nonexistent/chromium' } },
     });
+  });
+
+  it('prepare: Chromium and a blank page per viewport start ahead of the check (in the run\'s quiet), which takes them over (once)', async () => {
+    const type = await loadCheckType('ui');
+    const params = { url: '${target.checkoutUrl}', viewports: ['360x640', '1280x800'] };
+    const prepared = await type.prepare!(params, prepareContext());
+    expect(prepared).toBeInstanceOf(BrowserWarmUp);
+    try {
+      const { outcome } = await runCheck('ui', params, { timeoutMs: 60_000, prepared });
+      expect(outcome.status, outcome.summary).toBe('pass');
+      expect(outcome.artifacts!.map((a) => a.name)).toEqual(['checkout-360x640.png', 'checkout-1280x800.png']);
+      // The run took the warm browser: a retry would launch its own.
+      expect(await (prepared as BrowserWarmUp).take((await findChromium())!)).toBeUndefined();
+    } finally {
+      await prepared!.release();
+    }
+  });
+
+  it('prepare: a warm browser nobody takes is closed by release; none when the browser is known only at the check\'s turn or missing', async () => {
+    const type = await loadCheckType('ui');
+    const prepared = (await type.prepare!({ url: 'https://shop.example/checkout' }, prepareContext())) as BrowserWarmUp;
+    await prepared.release();
+    const warm = await prepared.take((await findChromium())!);
+    expect(warm!.launched.browser.isConnected()).toBe(false);
+    // The default viewports, as the check would use them.
+    expect([...warm!.pages.keys()]).toEqual(['360x640', '390x844', '768x1024', '1280x800']);
+    expect(await type.prepare!({ url: 'https://shop.example/checkout', browser: '${env.CHROME}' }, prepareContext())).toBeUndefined();
+    expect(await type.prepare!({ url: 'https://shop.example/checkout', browser: '/nonexistent/chromium' }, prepareContext())).toBeUndefined();
   });
 
   it('the browser closes on the check\'s abort (Ctrl-C, its timeout), its temporary folder with it', async () => {

@@ -13,6 +13,7 @@ import { InteractionLog } from '../../src/model/interactions.js';
 import { systemClock } from '../../src/runner/run.js';
 import { mintCertificateAuthority, mintServerCertificate } from '../../src/sandbox/transport/certs.js';
 import { validateParams } from '../../src/suite/schema.js';
+import { sleep } from '../../src/sleep.js';
 
 /**
  * oidc-provider (panva/node-oidc-provider, OpenID Certified) started on loopback over HTTPS with a
@@ -141,6 +142,7 @@ export async function runOAuthCheck(server: OidcServer, params: Record<string, u
       interactions,
       clock: systemClock,
       log: { debug: () => undefined },
+      wait: (ms) => sleep(ms, signal),
     });
     // The summary is an entry of the type's messages table, filled with the data the outcome carries.
     expectFromTable(type, outcome);

@@ -81,6 +81,27 @@ describe('interrupted demo runs', () => {
     expect(readdirSync(tmp)).toEqual([]);
   }, 120_000);
 
+  it('SIGINT once Chromium is starting for the browser check (in the run\'s quiet, or at its turn): Chromium closed, its temp folder removed before exit', async () => {
+    const tmp = tempDir('t-');
+    const dir = tempDir();
+    const { child, done } = spawnCli(['demo', '--out', 'out'], { cwd: dir, env: cliEnv({ TMPDIR: tmp }) });
+    // Chromium's profile appears when its launch begins: while rate-limit waits out its Retry-After
+    // (the run's quiet: the browser check prepares), or at the check's own turn on a busier machine.
+    const starting = (): boolean => readdirSync(tmp).some((f) => f.startsWith('playwright_chromiumdev_profile-'));
+    let exited = false;
+    // Not awaited: only notes an early exit while the loop below polls (done never rejects).
+    void done.then(() => (exited = true));
+    while (!starting() && !exited) await sleep(10);
+    expect(exited, 'the run ended before Chromium started').toBe(false);
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code, result.stderr).toBe(130);
+    expect(readdirSync(tmp)).toEqual([]);
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8'));
+    const interrupted = report.results.filter((r: { skippedBy?: string }) => r.skippedBy === 'interrupt').map((r: { id: string }) => r.id);
+    expect(interrupted).toContain('checkout-mobile');
+  }, 120_000);
+
   it('a second SIGINT while Chromium starts (the hard exit): no Chromium left running, nothing left in the temp folder', async () => {
     const tmp = tempDir('t-');
     const dir = tempDir();

@@ -245,6 +245,52 @@ describe('runner', () => {
     expect(log.find((e) => e.id === 'kpi')!.at).toBeGreaterThanOrEqual(Math.max(...log.filter((e) => e.id !== 'kpi' && e.event === 'end').map((e) => e.at)));
   });
 
+  it('prepare: called once the run goes quiet (every running check in ctx.wait with time to spare, no check left to start but the last ones); the check gets what it prepared; released at the end', async () => {
+    const events: string[] = [];
+    const base = sleeper();
+    const waiter: CheckType = {
+      ...(base as CheckType),
+      name: 'waiter',
+      async run(params, ctx) {
+        events.push(`wait ${ctx.checkId}`);
+        await ctx.wait((params as { ms: number }).ms);
+        events.push(`woke ${ctx.checkId}`);
+        return { status: 'pass', summary: 'ok' };
+      },
+    };
+    const busy: CheckType = { ...(base as CheckType), run: async (params, ctx) => (await base.run(params as never, ctx), events.push(`end ${ctx.checkId}`), { status: 'pass', summary: 'ok' }) };
+    const preparing: CheckType = {
+      ...(base as CheckType),
+      name: 'prepared',
+      runsLast: true,
+      async prepare(params, ctx) {
+        events.push(`prepare ${ctx.checkId} ${JSON.stringify(params)}`);
+        return { release: async () => void events.push(`release ${ctx.checkId}`) };
+      },
+      async run(_params, ctx) {
+        events.push(`run ${ctx.checkId} ${ctx.prepared ? 'with' : 'without'} its preparation`);
+        return { status: 'pass', summary: 'ok' };
+      },
+    };
+    const types: Record<string, CheckType> = { sleep: busy, waiter, prepared: preparing };
+    const loadType = async (name: string): Promise<CheckType> => types[name]!;
+
+    // Not while `b` runs (it is not waiting): once it ends, with `w` 400 ms or more from waking.
+    await run([spec('w', { type: 'waiter', with: { ms: 900 } }), spec('b', { with: { ms: 150 } }), spec('page', { type: 'prepared', with: { viewports: ['360x640'] } }), spec('skipped', { type: 'prepared' })], base as CheckType<never>, { loadType, skip: ['skipped'] });
+    // A check --skip names is never prepared.
+    expect(events).toEqual(['wait w', 'end b', 'prepare page {"viewports":["360x640"]}', 'woke w', 'run page with its preparation', 'release page']);
+
+    // Never quiet: the wait ends too soon after `b`, or a check still to start (`after`, needing `w`) would run beside the set-up.
+    for (const checks of [
+      [spec('w', { type: 'waiter', with: { ms: 400 } }), spec('b', { with: { ms: 150 } }), spec('page', { type: 'prepared' })],
+      [spec('w', { type: 'waiter', with: { ms: 900 } }), spec('after', { needs: ['w'] }), spec('page', { type: 'prepared' })],
+    ]) {
+      events.length = 0;
+      await run(checks, base as CheckType<never>, { loadType });
+      expect(events.filter((e) => !/^(end|wait|woke) /.test(e))).toEqual(['run page without its preparation']);
+    }
+  });
+
   it('runs the last checks one at a time, in suite order; a check that needs one waits for it', async () => {
     const log: { id: string; event: 'start' | 'end'; at: number }[] = [];
     const base = sleeper(log);

@@ -3,7 +3,6 @@ import type { Assertion, Outcome } from '../../model/outcome.js';
 import { NetError, formatSeconds } from '../../net/errors.js';
 import type { HttpResponse } from '../../net/http.js';
 import { pathLabel } from '../../net/url.js';
-import { sleep } from '../../sleep.js';
 import { plural } from '../../text.js';
 import { messenger } from '../shared/messages.js';
 import type { CheckContext, ParamsOf } from '../types.js';
@@ -64,7 +63,7 @@ export async function run(params: Params, ctx: CheckContext): Promise<Outcome> {
   if (retryAfter === undefined) return say.outcome('warn', 'noRetryAfter', limitData, rest);
   if (!params.checkRecovery) return say.outcome('pass', 'limited', { ...limitData, retryAfter: retryAfterHeader ?? '' }, rest);
 
-  const recovery = await afterWaiting(retryAfter, send, ctx.signal, ctx.timeoutMs - (ctx.clock.monotonic() - started));
+  const recovery = await afterWaiting(retryAfter, send, ctx, ctx.timeoutMs - (ctx.clock.monotonic() - started));
   if (recovery.kind === 'no-time') return say.outcome('warn', 'noTimeToRecover', { ...limitData, retryAfter }, rest);
   if (recovery.kind === 'error') return say.outcome('error', 'recoveryFailed', { ...limitData, cause: recovery.error.message }, rest);
   // Back in means: what an unlimited request got, or at least no 429.
@@ -147,10 +146,11 @@ export function parseRetryAfter(value: string | undefined, now: Date): number | 
 // Time kept for the request after the wait, so it can still finish within the check's timeout.
 const RECOVERY_REQUEST_MS = 1000;
 
-async function afterWaiting(seconds: number, send: () => Promise<HttpResponse>, signal: AbortSignal, timeLeftMs: number): Promise<{ kind: 'done'; status: number } | { kind: 'no-time' } | { kind: 'error'; error: NetError }> {
+async function afterWaiting(seconds: number, send: () => Promise<HttpResponse>, ctx: CheckContext, timeLeftMs: number): Promise<{ kind: 'done'; status: number } | { kind: 'no-time' } | { kind: 'error'; error: NetError }> {
   const waitMs = seconds * 1000;
   if (waitMs + RECOVERY_REQUEST_MS > timeLeftMs) return { kind: 'no-time' };
-  await sleep(waitMs, signal);
+  // Nothing is measured while the Retry-After runs out: the run may use the quiet (ctx.wait).
+  await ctx.wait(waitMs);
   try {
     return { kind: 'done', status: (await send()).status };
   } catch (err) {

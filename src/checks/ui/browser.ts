@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserType, Page, Route } from 'playwright-core';
 import type * as Playwright from 'playwright-core';
 import type { HttpClient } from '../../net/http.js';
+import type { Prepared } from '../types.js';
 import { NetError } from '../../net/errors.js';
 
 /**
@@ -60,6 +61,8 @@ export interface LaunchedBrowser {
    * Safe to call again: Playwright's own `browser.close()` waits for that only the first time.
    */
   close(): Promise<void>;
+  /** Closes the browser when `signal` aborts too (a check taking over a warm browser). */
+  closeOn(signal: AbortSignal): void;
 }
 
 /**
@@ -119,12 +122,15 @@ export async function launchChromium(executablePath: string, signal: AbortSignal
   if (tmp) for (const { profile } of chromiumProcessesSync(tmp)) if (profile) profiles.add(profile);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= browser.close().catch(() => undefined).then(removeTmp));
-  // Closed on the check's abort (Ctrl-C, its timeout), at once if that came during the launch.
-  const onAbort = (): void => void close();
-  if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
-  browser.once('disconnected', () => signal.removeEventListener('abort', onAbort));
-  return { browser, close };
+  // Closed on the abort (Ctrl-C, the check's timeout), at once if that came during the launch.
+  const closeOn = (on: AbortSignal): void => {
+    const onAbort = (): void => void close();
+    if (on.aborted) onAbort();
+    else on.addEventListener('abort', onAbort, { once: true });
+    browser.once('disconnected', () => on.removeEventListener('abort', onAbort));
+  };
+  closeOn(signal);
+  return { browser, close, closeOn };
 }
 
 // Chromium's single-instance socket, `TMPDIR/org.chromium.Chromium.XXXXXX/SingletonSocket`, must
@@ -221,6 +227,60 @@ export async function openViewport(browser: Browser, label: string): Promise<Vie
   } catch (err) {
     await context.close().catch(() => undefined);
     throw err;
+  }
+}
+
+/** What a warm-up hands over: the browser and the blank pages it opened, by viewport. */
+export interface WarmBrowser {
+  launched: LaunchedBrowser;
+  /** A blank page per viewport the warm-up knew of; each rejects as its opening did. */
+  pages: Map<string, Promise<ViewportPage>>;
+}
+
+/**
+ * Chromium launched ahead of the `ui` check's turn (its type's `prepare`, which the run calls when
+ * it goes quiet: every running check waiting, no check left to start but those that run last),
+ * with a blank page open per viewport (each page is a renderer process to start): the check takes
+ * them over instead of starting them. Closed on the run's abort and by `release` at the end of the
+ * run, whether the check took it or not.
+ */
+export class BrowserWarmUp implements Prepared {
+  readonly #warming: Promise<{ executable: string; warm: WarmBrowser } | undefined>;
+  #taken = false;
+
+  /** Starts finding and launching Chromium (`explicit`: the suite's `browser` parameter) and opening a page per viewport in `viewports`. */
+  constructor(explicit: string | undefined, viewports: readonly string[], signal: AbortSignal, timeoutMs: number) {
+    this.#warming = findChromium(explicit).then(async (executable) => {
+      if (!executable) return undefined;
+      const launched = await launchChromium(executable, signal, timeoutMs);
+      const pages = new Map<string, Promise<ViewportPage>>();
+      for (const label of new Set(viewports)) {
+        const opening = openViewport(launched.browser, label);
+        // Not taken (the check stopped first), a failed opening is nobody's error.
+        opening.catch(() => undefined);
+        pages.set(label, opening);
+      }
+      return { executable, warm: { launched, pages } };
+    });
+    // A failed launch is reported by the check that takes it; unclaimed, it is nobody's error.
+    this.#warming.catch(() => undefined);
+  }
+
+  /**
+   * The browser launched for `executable` and its pages (rejecting as the launch did), once:
+   * undefined when it was taken already (a retry launches its own) or another executable was launched.
+   */
+  async take(executable: string): Promise<WarmBrowser | undefined> {
+    if (this.#taken) return undefined;
+    this.#taken = true;
+    const warming = await this.#warming;
+    if (warming?.executable === executable) return warming.warm;
+    await warming?.warm.launched.close();
+    return undefined;
+  }
+
+  release(): Promise<void> {
+    return this.#warming.then((warming) => warming?.warm.launched.close()).catch(() => undefined);
   }
 }
 

@@ -1,6 +1,6 @@
 import { defineCheck } from '../types.js';
 import { messages } from './messages.js';
 import { meta } from './meta.js';
-import { run } from './run.js';
+import { prepare, run } from './run.js';
 
-export default defineCheck({ ...meta, messages, run });
+export default defineCheck({ ...meta, messages, run, prepare });

@@ -1,5 +1,5 @@
 /** The viewports checked when a suite names none: two phones, a tablet and a laptop (CSS px). */
-const DEFAULT_VIEWPORTS = ['360x640', '390x844', '768x1024', '1280x800'] as const;
+export const DEFAULT_VIEWPORTS = ['360x640', '390x844', '768x1024', '1280x800'] as const;
 
 /** The `ui` type's metadata: everything but its behaviour (read by the registry, the docs and `payready checks`). */
 export const meta = {

@@ -5,11 +5,11 @@ import type { MessageData } from '../../model/messages.js';
 import { assertion } from '../../model/operators.js';
 import type { Artifact, Assertion, Finding, Measurement, Outcome } from '../../model/outcome.js';
 import { messenger } from '../shared/messages.js';
-import type { CheckContext, ParamsOf } from '../types.js';
+import type { CheckContext, ParamsOf, PrepareContext, Prepared } from '../types.js';
 import { inspectPage, liveMessage, type FieldFacts, type PageFacts } from './audit.js';
-import { findChromium, launchChromium, openViewport, routeThrough, type FailedLoad, type LaunchedBrowser } from './browser.js';
+import { BrowserWarmUp, findChromium, launchChromium, openViewport, routeThrough, type FailedLoad, type LaunchedBrowser, type ViewportPage } from './browser.js';
 import { messages } from './messages.js';
-import type { meta } from './meta.js';
+import { DEFAULT_VIEWPORTS, type meta } from './meta.js';
 
 type Params = ParamsOf<typeof meta.schema>;
 
@@ -51,8 +51,12 @@ export async function run(params: Params, ctx: CheckContext): Promise<Outcome> {
   if (!executable) return params.browser ? say.outcome('skip', 'noBrowserAt', { browser: params.browser }) : say.outcome('skip', 'noChromium');
   const started = ctx.clock.monotonic();
   let launched: LaunchedBrowser;
+  let pages = new Map<string, Promise<ViewportPage>>();
   try {
-    launched = await launchChromium(executable, ctx.signal, ctx.timeoutMs);
+    const warm = ctx.prepared instanceof BrowserWarmUp ? await ctx.prepared.take(executable) : undefined;
+    warm?.launched.closeOn(ctx.signal);
+    if (warm) pages = warm.pages;
+    launched = warm?.launched ?? (await launchChromium(executable, ctx.signal, ctx.timeoutMs));
   } catch (err) {
     return say.outcome('error', 'browserFailed', { executable, cause: firstLine(err) });
   }
@@ -61,7 +65,7 @@ export async function run(params: Params, ctx: CheckContext): Promise<Outcome> {
   const failures: FailedLoad[] = [];
   try {
     // The viewports load side by side (one context each): the waits for a message overlap.
-    const visits = await Promise.all(params.viewports.map((label) => visit(launched.browser, label, params, ctx, failures)));
+    const visits = await Promise.all(params.viewports.map((label) => visit(launched.browser, takePage(pages, label), label, params, ctx, failures)));
     for (const visited of visits) {
       if ('stop' in visited) return say.outcome('error', visited.stop.id, visited.stop.data, { measurements });
       runs.push(visited);
@@ -72,10 +76,30 @@ export async function run(params: Params, ctx: CheckContext): Promise<Outcome> {
   return conclude(runs, failures, params, measurements);
 }
 
-/** Loads the page at one viewport, inspects it, submits the declined card and takes the screenshot. */
-async function visit(browser: Browser, label: string, params: Params, ctx: CheckContext, failures: FailedLoad[]): Promise<ViewportRun | { stop: Stop }> {
+/**
+ * Launches Chromium ahead of the check's turn, with a blank page per viewport: the run calls this
+ * when it goes quiet (every running check waiting out a pause, no check left to start but those
+ * that run last), so the launch runs beside nothing measured. Not when the executable is only
+ * known at the check's turn (`browser: ${...}`).
+ */
+export async function prepare(params: Readonly<Record<string, unknown>>, ctx: PrepareContext): Promise<Prepared | undefined> {
+  const browser = params['browser'];
+  if (browser !== undefined && (typeof browser !== 'string' || browser.includes('${'))) return undefined;
+  if (!(await findChromium(browser))) return undefined; // the check says it is missing
+  // Blank pages for the viewports named as written (the defaults when none are).
+  const viewports = params['viewports'] ?? DEFAULT_VIEWPORTS;
+  const labels = Array.isArray(viewports) ? viewports.filter((v): v is string => typeof v === 'string' && /^[1-9][0-9]{1,3}x[1-9][0-9]{1,3}$/.test(v)) : [];
+  return new BrowserWarmUp(browser, labels, ctx.signal, ctx.timeoutMs);
+}
+
+/**
+ * Loads the page at one viewport, inspects it, submits the declined card and takes the screenshot;
+ * in the blank page the warm-up opened for the viewport when there is one (`warm`).
+ */
+async function visit(browser: Browser, warm: Promise<ViewportPage> | undefined, label: string, params: Params, ctx: CheckContext, failures: FailedLoad[]): Promise<ViewportRun | { stop: Stop }> {
   const width = Number(label.split('x')[0]);
-  const { context, page } = await openViewport(browser, label);
+  // A page the warm-up failed to open is opened again: the error, if it lasts, is the check's.
+  const { context, page } = (await warm?.catch(() => undefined)) ?? (await openViewport(browser, label));
   try {
     // The check submits a declined test card on purpose: its 402 (or 422) is not an API error.
     await routeThrough(context, ctx.http, failures, [402, 422]);
@@ -224,4 +248,11 @@ function messageProblems(run: ViewportRun, timeoutMs: number): Problem[] {
     return [{ rule: 'ui/decline-message', level: 'error', message: say.text('declineNoGuidance', { viewport: run.label, message: clip(text) }) }];
   }
   return [];
+}
+
+/** The warm-up's page for `label`, once (a viewport named twice gets a page of its own). */
+function takePage(pages: Map<string, Promise<ViewportPage>>, label: string): Promise<ViewportPage> | undefined {
+  const page = pages.get(label);
+  pages.delete(label);
+  return page;
 }
