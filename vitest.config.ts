@@ -16,8 +16,8 @@ export default defineConfig({
     // Retry-After, a timeout): with one worker per core the machine sat a third idle. Three on the
     // CI machines' two cores: 145 s of vitest against 162 s with two. It was not safe while the
     // browser check launched full Chromium beside the API checks (a full demo's api-kpis p95 went
-    // past the go-live suite's 1.5 s on a fresh clone); with the headless shell started at the
-    // check's own turn, three full demos at once on 2 cores keep it at 55-313 ms.
+    // past the go-live suite's 1.5 s on a fresh clone); with the headless shell, started only when
+    // nothing measured runs, three full demos at once on 2 cores keep it at 55-313 ms.
     maxWorkers: 3,
     // One worker process runs many test files and keeps the modules they import loaded: starting a
     // process per file and importing src/ again in each cost about half a CPU-second per file.
