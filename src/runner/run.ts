@@ -97,7 +97,8 @@ export async function runSuite(plan: RunPlan, options: RunOptions): Promise<RunO
     const now = clock.monotonic();
     if (running.length === 0 || running.some((spec) => (waits.get(spec.id) ?? now) - now < QUIET_MIN_MS)) return;
     for (const spec of toPrepare) {
-      if (startedIds.has(spec.id)) continue;
+      // Started already, or bound to be skipped (a need failed): nothing to prepare.
+      if (startedIds.has(spec.id) || gate(spec, results, planned.skipped)) continue;
       const log = { debug: (line: string) => scope.debug(`${spec.id}: ${line}`) };
       const preparing = types
         .get(spec.type)!

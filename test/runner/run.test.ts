@@ -258,7 +258,14 @@ describe('runner', () => {
         return { status: 'pass', summary: 'ok' };
       },
     };
-    const busy: CheckType = { ...(base as CheckType), run: async (params, ctx) => (await base.run(params as never, ctx), events.push(`end ${ctx.checkId}`), { status: 'pass', summary: 'ok' }) };
+    const busy: CheckType = {
+      ...(base as CheckType),
+      async run(params, ctx) {
+        const outcome = await base.run(params as never, ctx);
+        events.push(`end ${ctx.checkId}`);
+        return outcome;
+      },
+    };
     const preparing: CheckType = {
       ...(base as CheckType),
       name: 'prepared',
@@ -279,6 +286,11 @@ describe('runner', () => {
     await run([spec('w', { type: 'waiter', with: { ms: 900 } }), spec('b', { with: { ms: 150 } }), spec('page', { type: 'prepared', with: { viewports: ['360x640'] } }), spec('skipped', { type: 'prepared' })], base as CheckType<never>, { loadType, skip: ['skipped'] });
     // A check --skip names is never prepared.
     expect(events).toEqual(['wait w', 'end b', 'prepare page {"viewports":["360x640"]}', 'woke w', 'run page with its preparation', 'release page']);
+
+    // A last check bound to be skipped (its need failed) is not prepared for.
+    events.length = 0;
+    await run([spec('w', { type: 'waiter', with: { ms: 900 } }), spec('bad', { with: { status: 'fail' } }), spec('page', { type: 'prepared', needs: ['bad'] })], base as CheckType<never>, { loadType });
+    expect(events.filter((e) => !/^(end|wait|woke) /.test(e))).toEqual([]);
 
     // Never quiet: the wait ends too soon after `b`, or a check still to start (`after`, needing `w`) would run beside the set-up.
     for (const checks of [
