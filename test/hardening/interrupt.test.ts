@@ -8,6 +8,17 @@ import { cliEnv, spawnCli, stackTraceIn, tempDir } from '../e2e/helpers.js';
  * SIGINT or SIGTERM at random moments of a demo run (issue 8): a valid report.json, marked
  * incomplete whenever a check did not finish, no temporary files, exit 130 / 143.
  */
+/** Polls `ready` every 10 ms until it holds (true) or the process ends first (false; `done` never rejects). */
+async function untilOrExit(ready: () => boolean, done: Promise<unknown>): Promise<boolean> {
+  let exited = false;
+  void done.then(() => (exited = true));
+  while (!exited) {
+    if (ready()) return true;
+    await sleep(10);
+  }
+  return false;
+}
+
 async function interruptAt(delayMs: number, signal: NodeJS.Signals): Promise<'hit' | 'missed'> {
   const dir = tempDir();
   // Without the browser check: a signal that misses lets the run finish, and interrupting the
@@ -69,11 +80,7 @@ describe('interrupted demo runs', () => {
       const sandbox = readdirSync(tmp).find((f) => f.startsWith('payready-sandbox-'));
       return sandbox !== undefined && existsSync(join(tmp, sandbox, 'requests.jsonl')) && readFileSync(join(tmp, sandbox, 'requests.jsonl'), 'utf8').includes('/checkout');
     };
-    let exited = false;
-    // Not awaited: only notes an early exit while the loop below polls (done never rejects).
-    void done.then(() => (exited = true));
-    while (!browsing() && !exited) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(exited, 'the run ended before the browser loaded the page').toBe(false);
+    expect(await untilOrExit(browsing, done), 'the run ended before the browser loaded the page').toBe(true);
     expect(readdirSync(tmp).some((f) => f.startsWith('playwright_chromiumdev_profile-'))).toBe(true);
     child.kill('SIGINT');
     const result = await done;
@@ -88,11 +95,7 @@ describe('interrupted demo runs', () => {
     // left to start but the browser check, which prepares its browser then.
     const { child, done } = spawnCli(['demo', '--only', 'rate-limit', '--only', 'checkout-mobile', '--out', 'out'], { cwd: dir, env: cliEnv({ TMPDIR: tmp }) });
     const starting = (): boolean => readdirSync(tmp).some((f) => f.startsWith('playwright_chromiumdev_profile-'));
-    let exited = false;
-    // Not awaited: only notes an early exit while the loop below polls (done never rejects).
-    void done.then(() => (exited = true));
-    while (!starting() && !exited) await sleep(10);
-    expect(exited, 'the run ended before Chromium started').toBe(false);
+    expect(await untilOrExit(starting, done), 'the run ended before Chromium started').toBe(true);
     child.kill('SIGINT');
     const result = await done;
     expect(result.code, result.stderr).toBe(130);
@@ -111,11 +114,7 @@ describe('interrupted demo runs', () => {
     // full browser leaves there on a hard exit (its single-instance socket's folder) is removed only
     // by a clean shutdown; the headless shell leaves its profile (playwright_chromiumdev_profile-*).
     const started = (): boolean => readdirSync(tmp).some((f) => f.startsWith('pr-'));
-    let exited = false;
-    // Not awaited: only notes an early exit while the loop below polls (done never rejects).
-    void done.then(() => (exited = true));
-    while (!started() && !exited) await sleep(10);
-    expect(exited, 'the run ended before Chromium started').toBe(false);
+    expect(await untilOrExit(started, done), 'the run ended before Chromium started').toBe(true);
     child.kill('SIGINT');
     await sleep(20);
     child.kill('SIGINT');
