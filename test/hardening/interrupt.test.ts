@@ -88,7 +88,7 @@ describe('interrupted demo runs', () => {
     expect(readdirSync(tmp)).toEqual([]);
   }, 120_000);
 
-  it('SIGINT while Chromium starts in the run\'s quiet (rate-limit waiting out its Retry-After), before the browser check\'s turn: Chromium closed, its temp folder removed before exit', async () => {
+  it('SIGINT while Chromium starts in the run\'s quiet (rate-limit waiting out its Retry-After): Chromium closed, its temp folder removed before exit', async () => {
     const tmp = tempDir('t-');
     const dir = tempDir();
     // The two checks and what they need: once rate-limit waits out its Retry-After, nothing else is
@@ -102,8 +102,12 @@ describe('interrupted demo runs', () => {
     expect(readdirSync(tmp)).toEqual([]);
     const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8'));
     const status = (id: string): unknown => report.results.find((r: { id: string }) => r.id === id);
-    // The browser was starting before its check's turn: the check never started.
-    expect(status('checkout-mobile')).toMatchObject({ skippedBy: 'interrupt', summary: 'not run: the run was interrupted' });
+    // The warm-up begins as rate-limit starts its 1 s wait; its profile folder appears after
+    // playwright-core loads and the launch begins, usually well inside that second (the check then
+    // never started) but past it on a loaded machine (a fresh-clone CI run: the check had started
+    // and was taking the warm browser over). Either way it was interrupted and left nothing; when
+    // the run calls prepare is run.test.ts's to prove, deterministically.
+    expect(status('checkout-mobile')).toMatchObject({ skippedBy: 'interrupt', summary: expect.stringMatching(/^(not run: the run was interrupted|interrupted\b)/) });
   }, 120_000);
 
   it('a second SIGINT while Chromium starts (the hard exit): no Chromium left running, nothing left in the temp folder', async () => {
