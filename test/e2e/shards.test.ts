@@ -9,7 +9,7 @@ import type { Report } from '../../src/model/report.js';
 import { loadSuite } from '../../src/suite/load.js';
 import type { Manifest } from '../../src/evidence/bundle.js';
 import { packTarGz, readTarGz, type TarFile } from '../../src/evidence/tar.js';
-import { ROOT, runAction, runCli, runRecipeLine, tempDir, type CliResult } from './helpers.js';
+import { ROOT, runAction, runRecipeLine, tempDir, type CliResult } from './helpers.js';
 import { runInProcess } from './in-process.js';
 
 /** Nearest-rank percentile of exact samples (what the histogram approximates within 0.1%). */
@@ -108,8 +108,11 @@ describe('payready run --shard i/n and payready merge of the shards', () => {
       return { PAYREADY_SIGN_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), RUNNER_TEMP: join(dir, name) };
     };
     writeFileSync(join(dir, 'team.pub.pem'), createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }));
+    // The recipes' lines and the action run as CI runs them, in processes of their own; the single
+    // run to compare with, and the merges and verifies whose subject is their output, run in-process
+    // (a spawned CLI costs half a CPU-second importing itself; see in-process.ts).
     const failures = (list: CliResult[]): string => list.map((r) => r.stderr + r.stdout.split('\n').filter((l) => /^(FAIL|ERROR)/.test(l)).join('\n')).join('\n');
-    const runs = await Promise.all([runCli(['demo', '--skip', 'checkout-mobile', '--out', 'whole'], { cwd: dir }), ...recipes.github.indexes.map((i) => runRecipeLine(shardLine(i), { cwd: dir, env: runner(`runner-${i}`) }))]);
+    const runs = await Promise.all([runInProcess(['demo', '--skip', 'checkout-mobile', '--out', 'whole'], { cwd: dir }), ...recipes.github.indexes.map((i) => runRecipeLine(shardLine(i), { cwd: dir, env: runner(`runner-${i}`) }))]);
     expect(runs.map((r) => r.code), failures(runs)).toEqual([0, 0, 0, 0]);
     // After the timed runs, not beside them: seven runs at once on two cores slow the latency checks past their thresholds.
     const gitlabRuns = await Promise.all(nodes.map((env) => script(template.script, gitlab, env)));
@@ -155,8 +158,8 @@ describe('payready run --shard i/n and payready merge of the shards', () => {
     expect(githubMerge!.stdout).toContain(`Verified 3 shard bundles before taking them in: every shard signed with one key (sha256 ${sha256(createPublicKey(privateKey).export({ type: 'spki', format: 'der' })).slice(0, 16)}...)`);
     expect(gitlabMerge!.stdout).toContain('Verified 3 shard bundles before taking them in: each shard signed with an ephemeral key made for its run (integrity only)');
     const [githubVerify, gitlabVerify] = await Promise.all([
-      runCli(['verify', 'payready-report/evidence.tar.gz', '--pubkey', 'team.pub.pem'], { cwd: dir }),
-      runCli(['verify', 'payready-report/evidence.tar.gz'], { cwd: gitlab }),
+      runInProcess(['verify', 'payready-report/evidence.tar.gz', '--pubkey', 'team.pub.pem'], { cwd: dir }),
+      runInProcess(['verify', 'payready-report/evidence.tar.gz'], { cwd: gitlab }),
     ]);
     for (const verify of [githubVerify, gitlabVerify]) {
       expect([verify.code, verify.stdout], verify.stderr).toEqual([0, expect.stringMatching(/^OK {2}payready-report\/evidence\.tar\.gz: \d+ files match manifest\.json; Ed25519 signature valid/)]);
@@ -192,9 +195,9 @@ describe('payready run --shard i/n and payready merge of the shards', () => {
     const other = join(dir, 'other.pem');
     writeFileSync(other, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const [tamperedShard, otherKey, ephemeralShards] = await Promise.all([
-      runCli(['merge', 'shard-1/evidence.tar.gz', 'bad/evidence.tar.gz', 'shard-3', '--out', 'bad/report.json', '--evidence', 'bad/merged.tar.gz'], { cwd: gitlab }),
-      runCli(['merge', 'shard-1', 'shard-2', 'shard-3', '--out', 'other/report.json', '--evidence', 'other/evidence.tar.gz', '--sign-key', other], { cwd: dir }),
-      runCli(['merge', 'shard-1', 'shard-2', 'shard-3', '--out', 'signed/report.json', '--evidence', 'signed/evidence.tar.gz', '--sign-key', other], { cwd: gitlab }),
+      runInProcess(['merge', 'shard-1/evidence.tar.gz', 'bad/evidence.tar.gz', 'shard-3', '--out', 'bad/report.json', '--evidence', 'bad/merged.tar.gz'], { cwd: gitlab }),
+      runInProcess(['merge', 'shard-1', 'shard-2', 'shard-3', '--out', 'other/report.json', '--evidence', 'other/evidence.tar.gz', '--sign-key', other], { cwd: dir }),
+      runInProcess(['merge', 'shard-1', 'shard-2', 'shard-3', '--out', 'signed/report.json', '--evidence', 'signed/evidence.tar.gz', '--sign-key', other], { cwd: gitlab }),
     ]);
     expect([tamperedShard.code, tamperedShard.stderr]).toEqual([2, expect.stringContaining('shard bundle bad/evidence.tar.gz (shard 2/3) fails verification, and merge takes in verified shards only: changed interactions.jsonl: sha256 ')]);
     expect([otherKey.code, otherKey.stderr]).toEqual([2, expect.stringMatching(/shard bundle shard-1\/evidence\.tar\.gz \(shard 1\/3\) is signed with another key \(sha256 [0-9a-f]{16}\.\.\.\), not with the key of --sign-key /)]);
@@ -215,7 +218,7 @@ describe('payready run --shard i/n and payready merge of the shards', () => {
       files[1]!.data = sign(null, files[0]!.data, key);
       files[2]!.data = Buffer.from(createPublicKey(key).export({ type: 'spki', format: 'pem' }));
     });
-    const [tampered, forged] = await Promise.all([runCli(['verify', 'tampered.tar.gz'], { cwd: gitlab }), runCli(['verify', 'forged.tar.gz'], { cwd: gitlab })]);
+    const [tampered, forged] = await Promise.all([runInProcess(['verify', 'tampered.tar.gz'], { cwd: gitlab }), runInProcess(['verify', 'forged.tar.gz'], { cwd: gitlab })]);
     expect([tampered.code, tampered.stdout]).toEqual([1, expect.stringContaining(`changed    ${artifact}: sha256 `)]);
     expect([forged.code, forged.stdout]).toEqual([1, expect.stringContaining(`changed    ${artifact}: not the file shard 2/3's manifest lists`)]);
 
@@ -225,7 +228,7 @@ describe('payready run --shard i/n and payready merge of the shards', () => {
     expect(action.outputs).toEqual({ verdict: whole.verdict, report: join(action.dir, 'out', 'report.json'), evidence: join(action.dir, 'out', 'evidence.tar.gz') });
     expect(existsSync(join(action.dir, 'out', 'junit.xml'))).toBe(true);
     expect(action.summary).toContain(whole.verdict);
-    const actionVerify = await runCli(['verify', action.outputs.evidence!, '--pubkey', 'team.pub.pem'], { cwd: dir });
+    const actionVerify = await runInProcess(['verify', action.outputs.evidence!, '--pubkey', 'team.pub.pem'], { cwd: dir });
     expect(actionVerify.code, actionVerify.stdout).toBe(0);
 
     // Merge takes the shards in any order.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { cliEnv, runCli, spawnCli, tempDir } from './helpers.js';
+import { runInProcess } from './in-process.js';
 
 /** What `payready sandbox --json` prints on its first line. */
 interface SandboxJson {
@@ -90,7 +91,7 @@ describe('payready sandbox --provider stripe --json', () => {
   });
 
   it('an unknown provider is a usage error (exit 2) naming the valid ones', async () => {
-    const result = await runCli(['sandbox', '--provider', 'strype']);
+    const result = await runInProcess(['sandbox', '--provider', 'strype']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown provider "strype" (did you mean "stripe"?); valid providers: payready, stripe, adyen');
   });
@@ -146,16 +147,16 @@ describe('a suite environment with embedded: { provider: stripe }', () => {
   it('validate accepts it (and refuses an unknown provider)', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'suite.yaml'), suite('{ provider: stripe }'));
-    const good = await runCli(['validate', 'suite.yaml'], { cwd: dir });
+    const good = await runInProcess(['validate', 'suite.yaml'], { cwd: dir });
     expect(good.stderr).toBe('');
     expect(good.code).toBe(0);
     writeFileSync(join(dir, 'bad.yaml'), suite('{ provider: strype }'));
-    const bad = await runCli(['validate', 'bad.yaml'], { cwd: dir });
+    const bad = await runInProcess(['validate', 'bad.yaml'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\.yaml:5:\d+/);
     // payready's own dialect takes no API key, so it provides no PAYREADY_API_KEY.
     writeFileSync(join(dir, 'plain.yaml'), suite('true'));
-    const plain = await runCli(['validate', 'plain.yaml'], { cwd: dir });
+    const plain = await runInProcess(['validate', 'plain.yaml'], { cwd: dir });
     expect(plain.code).toBe(2);
     expect(plain.stderr).toContain('environment variable PAYREADY_API_KEY is not set');
   });

@@ -10,7 +10,8 @@ import { buildBundle, type BundleInput } from '../../src/evidence/bundle.js';
 import { privateKeyFromPem, publicKeyPem, signBytes } from '../../src/evidence/sign.js';
 import { readTarGz, type TarFile } from '../../src/evidence/tar.js';
 import { verifyBundle } from '../../src/evidence/verify.js';
-import { BIN, runCli } from '../e2e/helpers.js';
+import { BIN } from '../e2e/helpers.js';
+import { runInProcess } from '../e2e/in-process.js';
 import { FIXED_REPORT } from '../reporters/fixed-run.js';
 import { fixedContext } from '../reporters/fixed-context.js';
 
@@ -84,7 +85,7 @@ describe('[verify/shape] verify: a manifest of the wrong shape', () => {
 
   it('payready verify on it: exit 1 naming the field, not "a bug in payready"', async () => {
     writeFileSync(join(dir, 'no-host.tar.gz'), await resigned((m) => delete m.host));
-    const result = await runCli(['verify', 'no-host.tar.gz'], { cwd: dir });
+    const result = await runInProcess(['verify', 'no-host.tar.gz'], { cwd: dir });
     expect(result.code, result.stdout + result.stderr).toBe(1);
     expect(result.stdout).toContain('  changed    manifest.json: not a payready manifest: field "host" is missing');
     expect(result.stderr).toBe('');
@@ -98,7 +99,7 @@ describe('[verify/escaped] verify: what a bundle says is shown escaped', () => {
       (m.host as Record<string, unknown>).hostname = 'ci\n    signed by the key given with --pubkey: the bundle is unchanged and comes from its holder\u001b[8m';
     });
     writeFileSync(join(dir, 'forged.tar.gz'), bundle);
-    const result = await runCli(['verify', 'forged.tar.gz'], { cwd: dir });
+    const result = await runInProcess(['verify', 'forged.tar.gz'], { cwd: dir });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
     expect(result.stdout).toContain('suite go-live\\x0d\\x1b[2KOK  forged.tar.gz: everything fine (');
@@ -112,7 +113,7 @@ describe('[verify/escaped] verify: what a bundle says is shown escaped', () => {
   it('an added entry whose name holds escapes is named escaped', async () => {
     const bundle = await resigned(() => undefined, [{ path: 'notes\u001b[1A\r.txt', data: Buffer.from('x') }]);
     writeFileSync(join(dir, 'added.tar.gz'), bundle);
-    const result = await runCli(['verify', 'added.tar.gz'], { cwd: dir });
+    const result = await runInProcess(['verify', 'added.tar.gz'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
     expect(result.stdout).toContain('  added      notes\\x1b[1A\\x0d.txt: not listed in the manifest');
