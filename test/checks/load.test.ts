@@ -164,6 +164,16 @@ describe('load check against the real sandbox', () => {
     expect(outcome.message).toMatchObject({ id: 'missed', data: { first: 'GET /: 5 of 5 responses were redirects (302 to /v2/health): load-test the final URL, not a redirect', more: '' } });
   });
 
+  it('an answer past the run\'s body limit is a failed call, named as such', async () => {
+    const url = await httpServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '2048' });
+      res.end('x'.repeat(2048));
+    });
+    const { outcome } = await runCheck('load', { url, requests: 12, connections: 2 }, { maxBodyBytes: 1000 });
+    expect(outcome.status, outcome.summary).toBe('error');
+    expect(outcome.message).toMatchObject({ id: 'allFailed', data: { cause: expect.stringMatching(/^response body from 127\.0\.0\.1:\d+ exceeds the 1,?000 B limit$/) } });
+  });
+
   it('a server that never answers ends within the request timeout', async () => {
     const server = createServer(() => undefined);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
