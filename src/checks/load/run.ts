@@ -1,6 +1,6 @@
 import { Client, Pool, type Dispatcher } from 'undici';
 import { parseDuration } from '../../model/duration.js';
-import { EndpointStats, endpointTemplate, type Interaction } from '../../model/interactions.js';
+import { EndpointStats, endpointTemplate, type Interaction, type NetErrorKind } from '../../model/interactions.js';
 import { assertion, describeFailure } from '../../model/operators.js';
 import type { Outcome } from '../../model/outcome.js';
 import { NetError, toNetError } from '../../net/errors.js';
@@ -10,6 +10,7 @@ import { messenger } from '../shared/messages.js';
 import { describePassed, evaluateThresholds, formatMetric, metricValue, parseThreshold, statsMeasurements, type Threshold } from '../shared/thresholds.js';
 import type { CheckContext, ParamsOf } from '../types.js';
 import { messages } from './messages.js';
+import { RecordQueue } from './records.js';
 import { DEFAULT_REQUESTS, type meta } from './meta.js';
 
 type Params = ParamsOf<typeof meta.schema>;
@@ -18,6 +19,8 @@ type Params = ParamsOf<typeof meta.schema>;
 const GIVE_UP_AFTER = 10;
 /** How often progress is reported while the phase runs. */
 const PROGRESS_EVERY_MS = 250;
+/** Requests whose interaction-log lines wait for the phase's end (about 17 MB; see RecordQueue). */
+const WAITING_RECORDS = 1 << 19;
 
 const say = messenger(messages);
 
@@ -216,19 +219,25 @@ async function runPhase(params: Params, ctx: CheckContext, url: URL, total: numb
     );
   };
 
-  /** Records the answer to a request that started at `t0`. */
+  // The interaction log gets every request, exact, in order; after the phase (see RecordQueue).
+  const records = new RecordQueue(WAITING_RECORDS, (r) =>
+    ctx.http.record({}, { time: new Date(r.startMs).toISOString(), method, url: href, endpoint, ...(r.status !== undefined ? { status: r.status } : {}), durationMs: r.durationMs, bytesOut, bytesIn: r.bytesIn, ...(r.error ? { error: r.error } : {}) }),
+  );
+  /** Counts the answer to a request that started at `t0`, and queues it for the log. */
   const settle = (t0: number, { status, bytesIn, error }: Answer): void => {
     const startMs = startedEpoch + (t0 - started);
     const end = performance.now();
     if (end > lastEnd) lastEnd = end;
-    const entry: Interaction = { time: new Date(startMs).toISOString(), checkId: ctx.checkId, method, url: href, endpoint, ...(status !== undefined ? { status } : {}), durationMs: end - t0, bytesOut, bytesIn };
+    const outcome: Pick<Interaction, 'status' | 'durationMs' | 'error'> = { durationMs: end - t0 };
+    if (status !== undefined) outcome.status = status;
+    let kind: NetErrorKind | undefined;
     if (error !== undefined) {
       const failure = toNetError(error, url.host, timeoutMs);
       phase.firstError ??= failure.message;
-      entry.error = failure.kind;
+      kind = outcome.error = failure.kind;
     }
-    stats.add(entry, startMs);
-    ctx.http.record({}, entry);
+    stats.add(outcome, startMs);
+    records.add(startMs, outcome.durationMs, status, bytesIn, kind);
   };
   /** One request of the open model, through the pool; latency counts from its scheduled start `t0`. */
   const one = (t0: number): Promise<void> =>
@@ -275,6 +284,7 @@ async function runPhase(params: Params, ctx: CheckContext, url: URL, total: numb
     if (!ctx.signal.aborted) report();
     ctx.signal.removeEventListener('abort', stopAll);
     await Promise.all(dispatchers.map((d) => d.destroy().catch(() => undefined)));
+    records.drain();
   }
   phase.spanMs = lastEnd - started;
   return phase;
