@@ -29,6 +29,13 @@ export const REDACTED = '[REDACTED]';
 export class Redactor {
   private readonly forms = new Set<string>();
   private readonly root: TrieNode = { next: new Map(), end: false };
+  /**
+   * 1 for each UTF-16 code unit a match can start at: an escape's first character, a form's first
+   * character, and every high surrogate (matchAt looks at the whole code point). Every string that
+   * leaves a run is scanned (a load phase's log lines by the thousand a second), and one array read
+   * per character is what keeps that cheap; matchAt decides the rest.
+   */
+  private readonly starts = initialStarts();
 
   /** Registers a secret (and its encoded forms). */
   add(secret: string | undefined | null): void {
@@ -37,6 +44,8 @@ export class Redactor {
       if (this.forms.has(form)) continue;
       this.forms.add(form);
       insert(this.root, form);
+      const first = form.charCodeAt(0);
+      if (first < 0xd800 || first > 0xdbff) this.starts[first] = 1;
     }
   }
 
@@ -48,7 +57,8 @@ export class Redactor {
   /** True when `text` holds a registered secret, in any of the forms `redact()` replaces. */
   contains(text: string): boolean {
     if (this.forms.size === 0) return false;
-    for (let i = 0; i < text.length; i++) if (this.matchAt(text, i) > i) return true;
+    const starts = this.starts;
+    for (let i = 0; i < text.length; i++) if (starts[text.charCodeAt(i)] === 1 && this.matchAt(text, i) > i) return true;
     return false;
   }
 
@@ -61,10 +71,15 @@ export class Redactor {
 
   private redactSecrets(text: string): string {
     if (this.forms.size === 0) return text;
+    const starts = this.starts;
     let out = '';
     let last = 0;
     let i = 0;
     while (i < text.length) {
+      if (starts[text.charCodeAt(i)] !== 1) {
+        i += 1;
+        continue;
+      }
       const end = this.matchAt(text, i);
       if (end > i) {
         out += `${text.slice(last, i)}${REDACTED}`;
@@ -112,6 +127,14 @@ export class Redactor {
     visit(this.root, start, 0);
     return best;
   }
+}
+
+/** The code units a match can start at before any secret is known: the escapes and the high surrogates (see Redactor.starts). */
+function initialStarts(): Uint8Array {
+  const starts = new Uint8Array(0x10000);
+  for (const c of ESCAPE_STARTS) starts[c] = 1;
+  starts.fill(1, 0xd800, 0xdc00);
+  return starts;
 }
 
 /** The first code points of every form; a form longer than the trie keeps its rest in `tails`. */

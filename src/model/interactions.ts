@@ -87,8 +87,8 @@ export class EndpointStats {
   /** Epoch milliseconds of the last call's end. */
   lastAt = 0;
 
-  /** Counts one call; `startMs` (epoch ms of `entry.time`) saves parsing the time again. */
-  add(entry: Interaction, startMs = Date.parse(entry.time)): void {
+  /** Counts one call; `startMs` is the epoch ms of its start (`entry.time`, when it has one). */
+  add(entry: Pick<Interaction, 'durationMs'> & Partial<Interaction>, startMs = Date.parse(entry.time ?? '')): void {
     this.requests += 1;
     if (!(entry.expected && entry.status === undefined)) this.latency.record(entry.durationMs);
     if (entry.expected || (entry.error === undefined && entry.status !== undefined && entry.status < 400)) this.successes += 1;

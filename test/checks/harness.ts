@@ -73,6 +73,8 @@ export interface RunOptions {
   progress?: CheckContext['progress'];
   /** What the type's `prepare` started, as the runner hands it over. */
   prepared?: Prepared;
+  /** The run's response body limit (`--max-body`); default the transport's. */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -122,7 +124,7 @@ export async function runCheck(typeName: string, params: Record<string, unknown>
   const interactions = options.interactions ?? new InteractionLog();
   const checkId = options.checkId ?? `test-${typeName}`;
   const target: Target = { name: 'sandbox', sandbox: true, baseUrl: sandbox.baseUrl, ca: [sandbox.caPem], insecure: false, fields, ...options.target };
-  const transport = new HttpTransport({ ca: target.ca, insecure: target.insecure }, interactions);
+  const transport = new HttpTransport({ ca: target.ca, insecure: target.insecure, ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}) }, interactions);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const signal = AbortSignal.timeout(timeoutMs);
   try {

@@ -110,6 +110,50 @@ describe('load check against the real sandbox', () => {
     expect(closed.outcome.message).toMatchObject({ id: 'allFailed', data: { stopped: expect.stringMatching(/^; stopped after 1\d$/) } });
   });
 
+  it('closed model: every connection is used, and none ever has more than `pipelining` requests unanswered', async () => {
+    // A raw server that answers each request a turn of the event loop after it arrived, so a
+    // client that sent more than it may would be caught with them unanswered.
+    const unanswered = new Map<number, number>();
+    const most = new Map<number, number>();
+    const served = new Map<number, number>();
+    let next = 0;
+    const server = createServer((socket) => {
+      const id = next++;
+      let buffered = '';
+      socket.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('latin1');
+        let end: number;
+        while ((end = buffered.indexOf('\r\n\r\n')) !== -1) {
+          buffered = buffered.slice(end + 4);
+          unanswered.set(id, (unanswered.get(id) ?? 0) + 1);
+          most.set(id, Math.max(most.get(id) ?? 0, unanswered.get(id)!));
+          setImmediate(() => {
+            unanswered.set(id, unanswered.get(id)! - 1);
+            served.set(id, (served.get(id) ?? 0) + 1);
+            socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+          });
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    try {
+      for (const pipelining of [1, 3]) {
+        unanswered.clear();
+        most.clear();
+        served.clear();
+        const { outcome, interactions } = await runCheck('load', { url, requests: 120, connections: 4, pipelining, thresholds: ['requests == 120'] }, { checkId: 'load-test' });
+        expect(outcome.status, outcome.summary).toBe('pass');
+        expect(interactions.forCheck('load-test')?.successes).toBe(120);
+        expect([...served.values()].reduce((a, b) => a + b, 0)).toBe(120);
+        expect(served.size, `connections used with pipelining ${pipelining}`).toBe(4);
+        expect(Math.max(...most.values()), `requests unanswered on one connection with pipelining ${pipelining}`).toBe(pipelining);
+      }
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('a phase of redirects fails: it measured the redirect, not the endpoint', async () => {
     const url = await httpServer((_req, res) => {
       res.writeHead(302, { location: '/v2/health' });
@@ -118,6 +162,16 @@ describe('load check against the real sandbox', () => {
     const { outcome } = await runCheck('load', { url, requests: 5, connections: 1 });
     expect(outcome.status, outcome.summary).toBe('fail');
     expect(outcome.message).toMatchObject({ id: 'missed', data: { first: 'GET /: 5 of 5 responses were redirects (302 to /v2/health): load-test the final URL, not a redirect', more: '' } });
+  });
+
+  it('an answer past the run\'s body limit is a failed call, named as such', async () => {
+    const url = await httpServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '2048' });
+      res.end('x'.repeat(2048));
+    });
+    const { outcome } = await runCheck('load', { url, requests: 12, connections: 2 }, { maxBodyBytes: 1000 });
+    expect(outcome.status, outcome.summary).toBe('error');
+    expect(outcome.message).toMatchObject({ id: 'allFailed', data: { cause: expect.stringMatching(/^response body from 127\.0\.0\.1:\d+ exceeds the 1,?000 B limit$/) } });
   });
 
   it('a server that never answers ends within the request timeout', async () => {

@@ -76,6 +76,19 @@ describe('Redactor', () => {
     expect(redactor.contains(text)).toBe(false);
   });
 
+  it('finds secrets that start with a non-ASCII or astral character, raw and escaped (the scan skips only characters no match starts at)', () => {
+    for (const secret of ['épée-secret', '😀-emoji-secret', '\u{1F600}\u{1F601}pair', 'ключ-секрет']) {
+      const redactor = new Redactor();
+      redactor.add(secret);
+      for (const encoded of [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), JSON.stringify(secret).replace(/[^\x20-\x7e]/gu, (c) => c.split('').map((u) => `\\u${u.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')).slice(1, -1)]) {
+        const text = `x ${encoded} y`;
+        expect(redactor.redact(text), encoded).toBe(`x ${REDACTED} y`);
+        expect(redactor.contains(text), encoded).toBe(true);
+      }
+      expect(redactor.redact('x 😀 é y')).toBe('x 😀 é y');
+    }
+  });
+
   it('registers each form once, and a long token is searched without a regular expression blow-up', () => {
     const redactor = new Redactor();
     const token = `eyJ${'x'.repeat(4000)}.sig`;
