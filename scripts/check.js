@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import ts from 'typescript';
-import { buildValidator, transpileSrc } from './transpile.js';
+import { buildValidator, transpileSrc, validatorStale } from './transpile.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const vitestAt = process.argv.indexOf('--vitest');
@@ -71,10 +71,10 @@ if (built.problems) {
   process.stderr.write(built.problems);
 }
 step(`build: ${built.written} of ${built.files} files of src/ transpiled to ${built.outDir}/ (the rest were up to date)`);
-if (!problems) {
+if (!problems && validatorStale(built.written)) {
   if ((await buildValidator()) !== 0) problems = true;
   step('build: prebuilt suite validator written');
-}
+} else if (!problems) step('build: prebuilt suite validator up to date');
 
 // The tests, beside the type check and the lint (see the top of this file).
 let vitest;

@@ -6,7 +6,7 @@
 // output is byte for byte what `tsc` writes (NodeNext emits ESM for this "type": "module" package,
 // as ESNext does here). `npm run build` keeps the full `tsc`.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -47,6 +47,17 @@ export function buildValidator() {
     child.on('error', () => resolve(1));
     child.on('close', (code) => resolve(code ?? 1));
   });
+}
+
+/**
+ * Whether the prebuilt validators must be written again: when any file of src/ was just transpiled
+ * (they are generated from the built schema code), or one is missing. A fresh clone's `npm ci` has
+ * written them (package.json's prepare).
+ */
+export function validatorStale(written) {
+  if (written > 0) return true;
+  // The names of PREBUILT_VALIDATOR and PREBUILT_PARAMS_VALIDATORS (src/suite/schema.ts).
+  return ['suite-validator.generated.js', 'params-validators.generated.js'].some((name) => !existsSync(join(root, 'dist', 'suite', name)));
 }
 
 function isNewer(target, source) {
