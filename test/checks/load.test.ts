@@ -4,6 +4,7 @@ import { checkTable, runCheck, type CheckCase } from './harness.js';
 import { httpServer } from './servers.js';
 import { useSandbox } from '../support/sandbox.js';
 import type { ProgressUpdate } from '../../src/model/outcome.js';
+import { openModel } from '../../src/checks/load/run.js';
 
 /** A token from the sandbox with `faults` (the payments API needs one). */
 async function tokenFor(faults: string[]): Promise<string> {
@@ -185,5 +186,22 @@ describe('load check against the real sandbox', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('the open model\'s schedule', () => {
+  it('starts at the phase\'s origin: requests already due when it starts are sent at once, and the phase offers rate x duration', async () => {
+    // The phase started 30 ms before the schedule ran (its setup on a busy machine): at 200/s six
+    // requests are already due, and all 100 of the 500 ms are still offered.
+    const origin = performance.now() - 30;
+    const starts: number[] = [];
+    let counted = 0;
+    await openModel(200, origin, origin + 500, Number.POSITIVE_INFINITY, () => false, () => (counted += 1), async (t0) => {
+      starts.push(t0);
+    });
+    expect(counted).toBe(100);
+    expect(starts).toHaveLength(100);
+    // Each request's latency counts from its slot on the schedule, not from when it was sent.
+    starts.forEach((t0, i) => expect(t0).toBeCloseTo(origin + i * 5, 6));
   });
 });
