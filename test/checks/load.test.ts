@@ -148,7 +148,12 @@ describe('load check against the real sandbox', () => {
         expect(interactions.forCheck('load-test')?.successes).toBe(120);
         expect([...served.values()].reduce((a, b) => a + b, 0)).toBe(120);
         expect(served.size, `connections used with pipelining ${pipelining}`).toBe(4);
-        expect(Math.max(...most.values()), `requests unanswered on one connection with pipelining ${pipelining}`).toBe(pipelining);
+        // Never more than `pipelining`; with 3, requests do go out before the answers (undici's
+        // default `blocking` held every one back to 1). Exactly 3 at some moment depends on how the
+        // first requests fall into TCP reads on a busy machine: at least 2 does not.
+        const peak = Math.max(...most.values());
+        expect(peak, `requests unanswered on one connection with pipelining ${pipelining}`).toBeLessThanOrEqual(pipelining);
+        expect(peak, `requests unanswered on one connection with pipelining ${pipelining}`).toBeGreaterThanOrEqual(Math.min(pipelining, 2));
       }
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
